@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Entry point of the `linguacodus` command. Each command lives in cli/commands/<name>.ts and loads
+// its heavy dependencies (models, Docker, LangChain) lazily inside its action, so `--help` and the
+// commands that need no model start fast.
+import { Command } from "commander";
+import { registerTasks } from "./commands/tasks.js";
+import { registerGrade } from "./commands/grade.js";
+import { registerSandbox } from "./commands/sandbox.js";
+import { registerRun } from "./commands/run.js";
+import { registerBench } from "./commands/bench.js";
+import { registerReport } from "./commands/report.js";
+import { reportFailure } from "./failure.js";
+
+export function buildProgram(): Command {
+  const program = new Command("linguacodus")
+    .description("Turn a Kaggle-style task description into graded Python solution code with a team of LLM agents.")
+    .version("0.1.0")
+    .showHelpAfterError();
+  registerTasks(program);
+  registerGrade(program);
+  registerSandbox(program);
+  registerRun(program);
+  registerBench(program);
+  registerReport(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.exitCode = reportFailure(error);
+  });

@@ -1,0 +1,62 @@
+// The contract between the pipeline and whatever executes generated Python.
+// The Docker backend is the real one; the local runner exists only behind an explicit flag.
+
+/** What one attempt asks of the sandbox. */
+export interface SandboxRunRequest {
+  /** Python source of the script to run (the merged solution). */
+  script: string;
+  /**
+   * Host folder with the task's public files (train.csv, test.csv, sample_submission.csv, …).
+   * Mounted read-only at {@link SANDBOX_DATA_DIR}. Never the task's private folder.
+   */
+  publicDir?: string;
+  /** Wall-clock limit for the whole attempt, in seconds. */
+  timeoutSeconds: number;
+  /**
+   * Host folder that receives, after the run, every file the script wrote into its workspace
+   * (at most {@link SandboxLimits.maxCollectBytes} in all). The submission is `<outputDir>/submission.csv`
+   * when the script wrote `submission.csv` in its working directory.
+   */
+  outputDir?: string;
+  /** Extra environment variables for the script (never secrets). */
+  env?: Record<string, string>;
+}
+
+/** How an attempt ended. */
+export type SandboxOutcome = "ok" | "error" | "timeout" | "oom" | "killed";
+
+/** The Python exception that ended a failed script, as read from its traceback. */
+export interface PythonErrorInfo {
+  /** Exception class, e.g. `KeyError`, `ModuleNotFoundError`, `SyntaxError`. */
+  type: string;
+  message: string;
+  /** Line in the generated script of the traceback's last frame inside it, when there is one. */
+  line?: number;
+  /** The traceback's tail (last frames and the exception line), for the fixer's prompt. */
+  tracebackTail: string;
+}
+
+export interface SandboxRunResult {
+  outcome: SandboxOutcome;
+  exitCode: number | null;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  error?: PythonErrorInfo;
+  /** Host paths (inside request.outputDir) of files collected from the workspace, relative name → path. */
+  files: Record<string, string>;
+}
+
+/** Anything that runs generated scripts: the Docker sandbox, or the explicit local runner. */
+export interface Sandbox {
+  readonly kind: "docker" | "local";
+  run(request: SandboxRunRequest): Promise<SandboxRunResult>;
+  /** Stop pooled containers and free resources. */
+  close(): Promise<void>;
+}
+
+/** Where scripts see the task's public data inside the sandbox, and their writable working folder. */
+export const SANDBOX_DATA_DIR = "/data";
+export const SANDBOX_WORK_DIR = "/workspace";
