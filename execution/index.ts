@@ -1,0 +1,2 @@
+// Public face of execution/: the run record (schemas, writer, reader, summary).
+export * from "./record.js";

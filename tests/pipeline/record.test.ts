@@ -1,0 +1,83 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  RunRecordWriter,
+  finishedStages,
+  readEvents,
+  readRunRecord,
+  summarizeRun,
+  attemptName,
+} from "../../execution/record.js";
+
+function newWriter() {
+  const dir = join(mkdtempSync(join(tmpdir(), "lc-record-")), "run");
+  const writer = RunRecordWriter.create(dir, {
+    runId: "r1",
+    taskId: "toy",
+    taskDir: "/tasks/toy",
+    mode: "linguacodus",
+    config: { fixAttempts: 3 },
+    versions: { linguacodus: "0.1.0", node: process.version },
+    models: { planner: "replay:x", coder: "replay:x" },
+    seed: 7,
+  });
+  return { dir, writer };
+}
+
+describe("run record", () => {
+  it("writes events, attempts and score and summarizes them", () => {
+    const { dir, writer } = newWriter();
+    writer.event({ type: "run.started", mode: "linguacodus", taskId: "toy", resumed: false });
+    writer.event({ type: "stage.started", stage: "planner" });
+    writer.event({ type: "stage.finished", stage: "planner", ok: true, durationMs: 5 });
+    const base = { kind: "initial" as const, fixIndex: 0, feedbackRound: 0, exitCode: 1, durationMs: 10, stdoutTruncated: false, stderrTruncated: false };
+    writer.writeAttemptResult(
+      { ...base, attempt: attemptName(0), index: 0, script: "code/attempt-001.py", outcome: "error", errorClass: "KeyError", submission: { present: false, valid: false, errors: ["no submission.csv"] } },
+      "out",
+      "Traceback",
+    );
+    writer.writeAttemptResult(
+      { ...base, attempt: attemptName(1), index: 1, kind: "fix", fixIndex: 1, exitCode: 0, script: "code/attempt-002.py", outcome: "ok", submission: { present: true, valid: true, errors: [], score: 0.5 } },
+      "",
+      "",
+    );
+    writeFileSync(join(dir, "transcripts.jsonl"), [
+      JSON.stringify({ role: "planner", latencyMs: 3, tokens: { prompt: 10, completion: 5 } }),
+      JSON.stringify({ role: "coder", latencyMs: 4, tokens: { input: 7, output: 3, total: 10 } }),
+      "",
+    ].join("\n"));
+    writer.writeScore({ valid: true, score: 0.5, metric: "rmse", lower_is_better: true, errors: [], attempt: "002" });
+    writer.updateRun({ timings: { wallMs: 100, modelMs: 30, sandboxMs: 60 } });
+    writer.finish("succeeded", { valid: true, score: 0.5 });
+
+    const summary = summarizeRun(dir);
+    expect(summary.status).toBe("succeeded");
+    expect(summary.valid).toBe(true);
+    expect(summary.score).toBe(0.5);
+    expect(summary.attemptsUsed).toBe(2);
+    expect(summary.fixesUsed).toBe(1);
+    expect(summary.firstAttemptSuccess).toBe(false);
+    expect(summary.errorClasses).toEqual(["KeyError"]);
+    expect(summary.otherMs).toBe(10);
+    expect(summary.tokensByRole.planner?.totalTokens).toBe(15);
+    expect(summary.tokensByRole.coder?.totalTokens).toBe(10);
+    expect(summary.totalTokens).toBe(25);
+    expect(readFileSync(join(dir, "exec", "001", "stderr.txt"), "utf8")).toBe("Traceback");
+    expect(finishedStages(readEvents(dir))).toEqual(new Set(["planner"]));
+  });
+
+  it("survives a crash mid-append and reopens for resume", () => {
+    const { dir, writer } = newWriter();
+    writer.event({ type: "stage.finished", stage: "context", ok: true, durationMs: 1 });
+    appendFileSync(join(dir, "events.jsonl"), '{"type":"stage.fin'); // a crash cut the last line
+    expect(readEvents(dir)).toHaveLength(1);
+    const reopened = RunRecordWriter.open(dir);
+    expect(reopened.runJson.status).toBe("running");
+    reopened.event({ type: "stage.finished", stage: "planner", ok: true, durationMs: 1 });
+    expect(finishedStages(readEvents(dir))).toEqual(new Set(["context", "planner"]));
+    expect(readRunRecord(dir).run.seed).toBe(7);
+    expect(() => RunRecordWriter.create(dir, { ...reopened.runJson })).toThrow(/already exists/);
+  });
+});
