@@ -1,0 +1,94 @@
+// The seam between the team (transcripts, retries, structured output) and the providers (LangChain chat models).
+import type { BaseChatModel, BaseChatModelCallOptions } from "@langchain/core/language_models/chat_models";
+import { AIMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import type { BaseMessage } from "@langchain/core/messages";
+import type { Runnable } from "@langchain/core/runnables";
+import type { JsonSchema } from "./json-schema.js";
+import type { AgentRole, ChatTurn } from "./types.js";
+
+/** Generation parameters of one call (recorded in the transcript). */
+export interface CallParams {
+  temperature?: number;
+  seed?: number;
+  maxTokens?: number;
+}
+
+/**
+ * Call options understood by the chat models this project defines (GGUF, scripted test models):
+ * per-call parameters, and a JSON schema the answer must follow.
+ */
+export interface AgentChatCallOptions extends BaseChatModelCallOptions, CallParams {
+  jsonSchema?: JsonSchema;
+}
+
+/** A provider's chat model, ready to answer calls. */
+export interface ResolvedChatModel {
+  /**
+   * A runnable that answers one call with these parameters. With `jsonSchema`, the answer is constrained to it
+   * where the provider can (GGUF grammar, API structured output); the team validates it either way.
+   */
+  forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage>;
+  /** Frees what the model holds (a loaded GGUF). Called once by the team's close(). */
+  close?(): Promise<void>;
+}
+
+/**
+ * Turns a spec into a chat model for one role. Tests inject one that returns a scripted BaseChatModel;
+ * a plain BaseChatModel receives the per-call parameters and schema as call options (AgentChatCallOptions).
+ */
+export type ChatModelResolver = (
+  spec: string,
+  role: AgentRole,
+) => Promise<ResolvedChatModel | BaseChatModel> | ResolvedChatModel | BaseChatModel;
+
+/** Wraps any LangChain chat model so per-call parameters travel as call options. */
+export function fromChatModel(chat: BaseChatModel): ResolvedChatModel {
+  return {
+    forCall(params, jsonSchema) {
+      const options: Partial<AgentChatCallOptions> = { ...params };
+      if (jsonSchema) options.jsonSchema = jsonSchema;
+      return chat.withConfig(options as Partial<BaseChatModelCallOptions>);
+    },
+  };
+}
+
+export function isResolvedChatModel(value: ResolvedChatModel | BaseChatModel): value is ResolvedChatModel {
+  return typeof (value as Partial<ResolvedChatModel>).forCall === "function";
+}
+
+export function toLangChainMessages(turns: readonly ChatTurn[]): BaseMessage[] {
+  return turns.map((turn) => {
+    switch (turn.role) {
+      case "system":
+        return new SystemMessage(turn.content);
+      case "user":
+        return new HumanMessage(turn.content);
+      case "assistant":
+        return new AIMessage(turn.content);
+    }
+  });
+}
+
+export function fromLangChainMessages(messages: readonly BaseMessage[]): ChatTurn[] {
+  return messages.map((message) => {
+    const type = message.getType();
+    const role = type === "system" ? "system" : type === "ai" ? "assistant" : "user";
+    return { role, content: messageText(message) };
+  });
+}
+
+/** The text of a message, whether its content is a string or a list of parts. */
+export function messageText(message: BaseMessage): string {
+  const content = message.content;
+  if (typeof content === "string") return content;
+  return content
+    .map((part) => (typeof part === "string" ? part : part.type === "text" && typeof part.text === "string" ? part.text : ""))
+    .join("");
+}
+
+/** Token counts reported by the provider, if any. */
+export function messageTokens(message: BaseMessage): { input: number; output: number } | null {
+  const usage = (message as AIMessage).usage_metadata;
+  if (!usage) return null;
+  return { input: usage.input_tokens, output: usage.output_tokens };
+}

@@ -1,0 +1,37 @@
+// Public face of agents/: model specs, the agent team (one hook for every model call), transcripts, providers.
+export * from "./types.js";
+export * from "./errors.js";
+export {
+  VALID_SPEC_FORMS,
+  ModelSpecSchema,
+  parseModelSpec,
+  formatModelSpec,
+  type ModelSpec,
+  type GgufSpec,
+  type OpenAiSpec,
+  type GeminiSpec,
+  type ReplaySpec,
+} from "./spec.js";
+export { toJsonSchema, parseStructured, schemaInstruction, type JsonSchema } from "./json-schema.js";
+export {
+  TranscriptLineSchema,
+  ChatTurnSchema,
+  createJsonlTranscriptSink,
+  createMemoryTranscriptSink,
+  readTranscript,
+  transcriptFilePath,
+  hashPrompt,
+  scrubSecrets,
+  type TranscriptLine,
+  type TranscriptSink,
+} from "./transcript.js";
+export {
+  fromChatModel,
+  fromLangChainMessages,
+  toLangChainMessages,
+  type AgentChatCallOptions,
+  type CallParams,
+  type ChatModelResolver,
+  type ResolvedChatModel,
+} from "./chat-model.js";
+export { createAgentTeam, secretsFromEnv, type AgentTeamOptions, type RetryPolicy, type RoleModels } from "./team.js";

@@ -1,0 +1,287 @@
+// createAgentTeam: binds a model spec to each role, and is the single hook every model call passes through:
+// transcripts, rate-limit retries, context-overflow errors and validated structured output live here.
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import {
+  type CallParams,
+  type ChatModelResolver,
+  type ResolvedChatModel,
+  fromChatModel,
+  isResolvedChatModel,
+  messageText,
+  messageTokens,
+  toLangChainMessages,
+} from "./chat-model.js";
+import { classifyFailure, errorMessage } from "./classify.js";
+import {
+  AgentError,
+  ContextOverflowError,
+  ModelSpecError,
+  ProviderUnreachableError,
+  RateLimitError,
+  StructuredOutputError,
+} from "./errors.js";
+import { type JsonSchema, parseStructured, schemaInstruction, toJsonSchema } from "./json-schema.js";
+import { parseModelSpec } from "./spec.js";
+import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets } from "./transcript.js";
+import { AGENT_ROLES } from "./types.js";
+import type { AgentModel, AgentRole, AgentTeam, CallOptions, ChatTurn } from "./types.js";
+
+/** Which model each role uses. `default` covers roles not named. */
+export type RoleModels = Partial<Record<AgentRole | "default", string>>;
+
+export interface RetryPolicy {
+  /** Retries after a rate-limit answer (bounded). Default 3. */
+  rateLimitRetries: number;
+  /** First back-off delay; doubles per retry, capped by maxBackoffMs. Default 2000. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface AgentTeamOptions {
+  models: RoleModels;
+  runId?: string;
+  /** Where completed calls are appended (createJsonlTranscriptSink for transcripts.jsonl). */
+  transcript: TranscriptSink;
+  /** Turns a spec into a chat model; the providers' resolver (createProviderResolver) in production. */
+  resolveChatModel: ChatModelResolver;
+  /** Parameters used when a call gives none. */
+  defaults?: CallParams;
+  retry?: Partial<RetryPolicy>;
+  /** Secret values to scrub from transcripts besides the known key shapes (default: API keys in process.env). */
+  secrets?: readonly string[];
+  /** Called when the team closes, after every resolved model is closed (e.g. the provider resolver's close). */
+  onClose?: () => Promise<void>;
+}
+
+const SECRET_ENV_NAMES = ["OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"];
+
+export function secretsFromEnv(env: Record<string, string | undefined> = process.env): string[] {
+  return SECRET_ENV_NAMES.map((name) => env[name]).filter((v): v is string => typeof v === "string" && v.length > 0);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function where(role: AgentRole, step: string | undefined): string {
+  return step ? `role "${role}", step "${step}"` : `role "${role}"`;
+}
+
+export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
+  const runId = options.runId ?? randomUUID();
+  const retry: RetryPolicy = { rateLimitRetries: 3, backoffMs: 2000, maxBackoffMs: 30_000, ...options.retry };
+  const secrets = options.secrets ?? secretsFromEnv();
+  // Check every spec now, so a typo fails before any model is loaded or called.
+  for (const [role, spec] of Object.entries(options.models)) {
+    if (spec === undefined) continue;
+    try {
+      parseModelSpec(spec);
+    } catch (error) {
+      throw new ModelSpecError(`Model for ${role}: ${errorMessage(error)}`);
+    }
+  }
+
+  let callSeq = 0;
+  let closed = false;
+  const resolved = new Map<AgentRole, Promise<ResolvedChatModel>>();
+  const agents = new Map<AgentRole, AgentModel>();
+
+  function specFor(role: AgentRole): string {
+    const spec = options.models[role] ?? options.models.default;
+    if (!spec) {
+      throw new ModelSpecError(
+        `No model configured for role "${role}": pass a spec for it or a default (e.g. --model or --${role}).`,
+      );
+    }
+    return spec;
+  }
+
+  function chatFor(role: AgentRole, spec: string): Promise<ResolvedChatModel> {
+    let pending = resolved.get(role);
+    if (!pending) {
+      pending = Promise.resolve(options.resolveChatModel(spec, role)).then((m: ResolvedChatModel | BaseChatModel) =>
+        isResolvedChatModel(m) ? m : fromChatModel(m),
+      );
+      resolved.set(role, pending);
+    }
+    return pending;
+  }
+
+  const scrub = (text: string) => scrubSecrets(text, secrets);
+
+  /** One provider call: appended to the transcript whether it succeeds or fails. */
+  async function callOnce(
+    role: AgentRole,
+    spec: string,
+    messages: ChatTurn[],
+    params: CallParams,
+    step: string | undefined,
+    attempt: number,
+    jsonSchema: JsonSchema | undefined,
+  ): Promise<string> {
+    if (closed) throw new AgentError(`The agent team of run ${runId} is closed; no more model calls.`);
+    const callId = `${runId}-${String(++callSeq).padStart(5, "0")}`;
+    const startedAt = new Date();
+    const started = performance.now();
+    const base: Omit<TranscriptLine, "response" | "tokens" | "latencyMs" | "error"> = {
+      callId,
+      runId,
+      role,
+      ...(step !== undefined ? { step } : {}),
+      model: spec,
+      kind: jsonSchema ? "structured" : "text",
+      attempt,
+      params,
+      ...(jsonSchema ? { responseSchema: jsonSchema } : {}),
+      messages: messages.map((m) => ({ role: m.role, content: scrub(m.content) })),
+      promptHash: hashPrompt(messages),
+      startedAt: startedAt.toISOString(),
+    };
+    try {
+      const model = await chatFor(role, spec);
+      const answer = await model.forCall(params, jsonSchema).invoke(toLangChainMessages(messages));
+      const text = messageText(answer);
+      options.transcript.append({
+        ...base,
+        response: scrub(text),
+        tokens: messageTokens(answer),
+        latencyMs: performance.now() - started,
+        error: null,
+      });
+      return text;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "Error";
+      options.transcript.append({
+        ...base,
+        response: null,
+        tokens: null,
+        latencyMs: performance.now() - started,
+        error: { name, message: scrub(errorMessage(error)) },
+      });
+      throw error;
+    }
+  }
+
+  /** callOnce with bounded back-off on rate limits, and errors that say where they happened. */
+  async function call(
+    role: AgentRole,
+    spec: string,
+    messages: ChatTurn[],
+    params: CallParams,
+    step: string | undefined,
+    firstAttempt: number,
+    jsonSchema: JsonSchema | undefined,
+  ): Promise<{ text: string; attempts: number }> {
+    for (let retryIndex = 0; ; retryIndex++) {
+      try {
+        const text = await callOnce(role, spec, messages, params, step, firstAttempt + retryIndex, jsonSchema);
+        return { text, attempts: retryIndex + 1 };
+      } catch (error) {
+        const kind = classifyFailure(error);
+        if (kind === "rate-limit" && retryIndex < retry.rateLimitRetries) {
+          await sleep(Math.min(retry.backoffMs * 2 ** retryIndex, retry.maxBackoffMs));
+          continue;
+        }
+        const at = `${where(role, step)}, model ${spec}`;
+        if (kind === "rate-limit") {
+          throw new RateLimitError(
+            `Rate limited (${at}) after ${retry.rateLimitRetries} retries with back-off: ${scrub(errorMessage(error))}. ` +
+              "Wait and resume, lower --parallel, or raise the provider quota.",
+            { cause: error },
+          );
+        }
+        if (kind === "context-overflow") {
+          const size = messages.reduce((n, m) => n + m.content.length, 0);
+          throw new ContextOverflowError(
+            `Prompt too long for the model's context (${at}; ${messages.length} messages, ${size} characters): ` +
+              `${scrub(errorMessage(error))}. Shorten that prompt or use a model/context size that fits it.`,
+            { cause: error },
+          );
+        }
+        if (kind === "unreachable") {
+          throw new ProviderUnreachableError(
+            `Cannot reach the model server (${at}): ${scrub(errorMessage(error))}. ` +
+              "Check that the server is running and the base URL is right, or that this machine is online.",
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    }
+  }
+
+  function paramsOf(callOptions: CallOptions | undefined): CallParams {
+    const merged: CallParams = { ...options.defaults };
+    if (callOptions?.temperature !== undefined) merged.temperature = callOptions.temperature;
+    if (callOptions?.seed !== undefined) merged.seed = callOptions.seed;
+    if (callOptions?.maxTokens !== undefined) merged.maxTokens = callOptions.maxTokens;
+    return merged;
+  }
+
+  function agentFor(role: AgentRole): AgentModel {
+    const spec = specFor(role);
+    return {
+      role,
+      spec,
+      async generate(messages, callOptions) {
+        const { text } = await call(role, spec, messages, paramsOf(callOptions), callOptions?.step, 1, undefined);
+        return text;
+      },
+      async generateStructured<T>(messages: ChatTurn[], schema: z.ZodType<T>, callOptions?: CallOptions): Promise<T> {
+        const jsonSchema = toJsonSchema(schema);
+        const params = paramsOf(callOptions);
+        const step = callOptions?.step;
+        // The schema goes into the prompt for every provider, so the same prompt replays anywhere.
+        const prompt: ChatTurn[] = [...messages, { role: "user", content: schemaInstruction(jsonSchema) }];
+        const first = await call(role, spec, prompt, params, step, 1, jsonSchema);
+        const firstParse = parseStructured(first.text, schema);
+        if (firstParse.ok) return firstParse.value;
+        // One retry that shows the model its mistake.
+        const retryPrompt: ChatTurn[] = [
+          ...prompt,
+          { role: "assistant", content: first.text },
+          {
+            role: "user",
+            content:
+              `That answer does not validate: ${firstParse.error}\n` +
+              "Answer again with only the corrected JSON value.",
+          },
+        ];
+        const second = await call(role, spec, retryPrompt, params, step, 1 + first.attempts, jsonSchema);
+        const secondParse = parseStructured(second.text, schema);
+        if (secondParse.ok) return secondParse.value;
+        const shown = second.text.length > 300 ? `${second.text.slice(0, 300)}…` : second.text;
+        throw new StructuredOutputError(
+          `Structured output failed validation twice (${where(role, step)}, model ${spec}): ${secondParse.error}\n` +
+            `Last response: ${JSON.stringify(shown)}`,
+        );
+      },
+    };
+  }
+
+  return {
+    model(role) {
+      if (!AGENT_ROLES.includes(role)) throw new ModelSpecError(`Unknown role "${String(role)}"; roles: ${AGENT_ROLES.join(", ")}`);
+      let agent = agents.get(role);
+      if (!agent) {
+        agent = agentFor(role);
+        agents.set(role, agent);
+      }
+      return agent;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const models = new Set<ResolvedChatModel>();
+      for (const pending of resolved.values()) {
+        try {
+          models.add(await pending);
+        } catch {
+          // A model that never resolved holds nothing to free.
+        }
+      }
+      for (const model of models) await model.close?.();
+      await options.onClose?.();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// transcripts.jsonl: one line per model call, appended as the call completes (DESIGN.md "Run record").
+// The replay provider and the viewer read these lines back through TranscriptLineSchema.
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { AGENT_ROLES } from "./types.js";
+import type { ChatTurn } from "./types.js";
+
+export const ChatTurnSchema = z.object({
+  role: z.enum(["system", "user", "assistant"]),
+  content: z.string(),
+});
+
+export const TranscriptLineSchema = z.object({
+  /** Unique per call (run id + sequence number). */
+  callId: z.string().min(1),
+  runId: z.string().min(1),
+  role: z.enum(AGENT_ROLES),
+  step: z.string().optional(),
+  /** The model spec string, as given. */
+  model: z.string().min(1),
+  kind: z.enum(["text", "structured"]),
+  /** 1 for the first try; the structured-output retry and rate-limit retries count up. */
+  attempt: z.number().int().positive(),
+  params: z.object({
+    temperature: z.number().optional(),
+    seed: z.number().int().optional(),
+    maxTokens: z.number().int().positive().optional(),
+  }),
+  /** JSON schema the response had to follow (structured calls only). */
+  responseSchema: z.record(z.string(), z.unknown()).optional(),
+  messages: z.array(ChatTurnSchema),
+  /** sha256 of the messages: what the replay provider matches on. */
+  promptHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Full response text; null when the call failed. */
+  response: z.string().nullable(),
+  tokens: z
+    .object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() })
+    .nullable(),
+  startedAt: z.iso.datetime(),
+  latencyMs: z.number().nonnegative(),
+  error: z.object({ name: z.string(), message: z.string() }).nullable(),
+});
+export type TranscriptLine = z.infer<typeof TranscriptLineSchema>;
+
+/** Where completed calls go. `append` must not return before the line is durable. */
+export interface TranscriptSink {
+  append(line: TranscriptLine): void;
+}
+
+/** sha256 over the role and content of each message, in order. */
+export function hashPrompt(messages: readonly ChatTurn[]): string {
+  const canonical = JSON.stringify(messages.map((m) => [m.role, m.content]));
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+// Secrets: API keys of the known providers and anything shaped like a bearer token or a key.
+const SECRET_PATTERNS: RegExp[] = [
+  /\bsk-[A-Za-z0-9_-]{16,}/g, // OpenAI
+  /\bAIza[0-9A-Za-z_-]{30,}/g, // Google
+  /\bhf_[A-Za-z0-9]{20,}/g, // Hugging Face
+  /(Authorization\s*[:=]\s*)(Bearer\s+)?[^\s"',}]+/gi,
+  /(\b(?:api[_-]?key|x-goog-api-key|access[_-]?token)\s*["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+];
+
+/**
+ * Removes secrets from text: known key shapes, Authorization headers, `api_key=` pairs, and the exact values
+ * of the secrets the process holds (so a key with an unusual shape is still caught).
+ */
+export function scrubSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= 8) out = out.split(secret).join("[REDACTED]");
+  }
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (match, prefix?: string, bearer?: string) =>
+      typeof prefix === "string" && match.startsWith(prefix) ? `${prefix}${bearer ?? ""}[REDACTED]` : "[REDACTED]",
+    );
+  }
+  return out;
+}
+
+/** Appends each line with a single write + fsync, so a crash leaves every completed call on disk. */
+export function createJsonlTranscriptSink(filePath: string, knownSecrets: readonly string[] = []): TranscriptSink {
+  return {
+    append(line) {
+      const checked = TranscriptLineSchema.parse(line);
+      const text = scrubSecrets(JSON.stringify(checked), knownSecrets) + "\n";
+      const fd = openSync(filePath, "a");
+      try {
+        writeSync(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}
+
+/** In-memory sink (for callers that keep transcripts elsewhere, and for tests). */
+export function createMemoryTranscriptSink(): TranscriptSink & { readonly lines: TranscriptLine[] } {
+  const lines: TranscriptLine[] = [];
+  return { lines, append: (line) => void lines.push(TranscriptLineSchema.parse(line)) };
+}
+
+/** Resolves a run directory or a transcripts.jsonl path to the file. */
+export function transcriptFilePath(runDirOrFile: string): string {
+  if (existsSync(runDirOrFile) && statSync(runDirOrFile).isDirectory()) return join(runDirOrFile, "transcripts.jsonl");
+  return runDirOrFile;
+}
+
+/** Reads and validates every line; errors name the file and line number. */
+export function readTranscript(runDirOrFile: string): TranscriptLine[] {
+  const file = transcriptFilePath(runDirOrFile);
+  if (!existsSync(file)) throw new Error(`Transcript not found: ${file} (expected a run directory holding transcripts.jsonl, or the file itself)`);
+  const lines: TranscriptLine[] = [];
+  readFileSync(file, "utf8")
+    .split("\n")
+    .forEach((text, index) => {
+      if (text.trim() === "") return;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new Error(`${file}:${index + 1}: not valid JSON (a transcript line must be one JSON object)`);
+      }
+      const parsed = TranscriptLineSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`${file}:${index + 1}: field "${issue?.path.join(".")}" ${issue?.message}`);
+      }
+      lines.push(parsed.data);
+    });
+  return lines;
+}
