@@ -1,0 +1,393 @@
+// Evaluation metrics as pure functions over number arrays, defined as scikit-learn / scipy define them
+// (tests compare against those libraries on randomised inputs). Arrays are indexed by row; multi-column
+// metrics take one array per column. Class labels arrive as integer codes 0..K-1.
+// Results that the reference libraries leave undefined (one class for ROC-AUC, constant input for a
+// correlation) come back as NaN; the grader turns that into a message.
+
+export type Numbers = ArrayLike<number>;
+
+// ---------- regression ----------
+
+export function mse(y: Numbers, p: Numbers): number {
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = y[i]! - p[i]!;
+    s += d * d;
+  }
+  return s / n;
+}
+
+export function rmse(y: Numbers, p: Numbers): number {
+  return Math.sqrt(mse(y, p));
+}
+
+export function mae(y: Numbers, p: Numbers): number {
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs(y[i]! - p[i]!);
+  return s / n;
+}
+
+/** Root mean squared log error; inputs must be > -1 (the grader checks). */
+export function rmsle(y: Numbers, p: Numbers): number {
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.log1p(y[i]!) - Math.log1p(p[i]!);
+    s += d * d;
+  }
+  return Math.sqrt(s / n);
+}
+
+/** Coefficient of determination; as sklearn (force_finite): 1 for a perfect fit of a constant target, else 0. */
+export function r2(y: Numbers, p: Numbers): number {
+  const n = y.length;
+  const mean = sum(y) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    const e = y[i]! - p[i]!;
+    const d = y[i]! - mean;
+    num += e * e;
+    den += d * d;
+  }
+  if (den === 0) return num === 0 ? 1 : 0;
+  return 1 - num / den;
+}
+
+const FLOAT64_EPS = 2.220446049250313e-16;
+
+/** Mean absolute percentage error as a fraction (sklearn: |y - p| / max(|y|, eps)). */
+export function mape(y: Numbers, p: Numbers): number {
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs(y[i]! - p[i]!) / Math.max(Math.abs(y[i]!), FLOAT64_EPS);
+  return s / n;
+}
+
+/** Pearson's r; NaN when either input is constant (as scipy). */
+export function pearson(x: Numbers, y: Numbers): number {
+  const n = x.length;
+  if (n < 2) return Number.NaN;
+  const mx = sum(x) / n;
+  const my = sum(y) / n;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  if (sxx === 0 || syy === 0 || isConstant(x) || isConstant(y)) return Number.NaN;
+  const r = sxy / (Math.sqrt(sxx) * Math.sqrt(syy));
+  return Math.max(-1, Math.min(1, r));
+}
+
+/** Spearman's rho: Pearson's r of average ranks. */
+export function spearman(x: Numbers, y: Numbers): number {
+  return pearson(averageRanks(x), averageRanks(y));
+}
+
+/** Mean column-wise RMSE over several targets. */
+export function mcrmse(ys: readonly Numbers[], ps: readonly Numbers[]): number {
+  let s = 0;
+  for (let c = 0; c < ys.length; c++) s += rmse(ys[c]!, ps[c]!);
+  return s / ys.length;
+}
+
+/** Mean over rows of the cosine similarity of answer row and prediction row (zero vectors give 0, as sklearn's normalize). */
+export function meanCosineSimilarity(ys: readonly Numbers[], ps: readonly Numbers[]): number {
+  const n = ys[0]?.length ?? 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    let ny = 0;
+    let np = 0;
+    for (let c = 0; c < ys.length; c++) {
+      const a = ys[c]![i]!;
+      const b = ps[c]![i]!;
+      dot += a * b;
+      ny += a * a;
+      np += b * b;
+    }
+    if (ny > 0 && np > 0) total += dot / (Math.sqrt(ny) * Math.sqrt(np));
+  }
+  return total / n;
+}
+
+// ---------- probabilities and scores ----------
+
+/**
+ * Binary ROC-AUC (Mann–Whitney U with ties counted one half); `y` holds 0/1.
+ * Two typed-array sorts and one merge walk: no comparator calls and no per-row objects.
+ */
+export function rocAuc(y: Numbers, score: Numbers): number {
+  const n = y.length;
+  let nPos = 0;
+  for (let i = 0; i < n; i++) if (y[i] === 1) nPos++;
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) return Number.NaN;
+  const pos = new Float64Array(nPos);
+  const neg = new Float64Array(nNeg);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i] === 1) pos[a++] = score[i]!;
+    else neg[b++] = score[i]!;
+  }
+  pos.sort();
+  neg.sort();
+  // For each positive: negatives strictly below it count 1, equal ones count 1/2.
+  let below = 0; // negatives < v
+  let belowOrEqual = 0; // negatives <= v
+  let u = 0;
+  for (let i = 0; i < nPos; i++) {
+    const v = pos[i]!;
+    while (below < nNeg && neg[below]! < v) below++;
+    if (belowOrEqual < below) belowOrEqual = below;
+    while (belowOrEqual < nNeg && neg[belowOrEqual]! <= v) belowOrEqual++;
+    u += below + (belowOrEqual - below) / 2;
+  }
+  return u / nPos / nNeg;
+}
+
+/** Mean of per-column binary ROC-AUC (one-vs-rest for one-hot multi-class answers; column-wise for multi-label). */
+export function meanColumnRocAuc(ys: readonly Numbers[], ps: readonly Numbers[]): number {
+  let s = 0;
+  for (let c = 0; c < ys.length; c++) s += rocAuc(ys[c]!, ps[c]!);
+  return s / ys.length;
+}
+
+export const KAGGLE_LOG_LOSS_EPS = 1e-15;
+
+function clip(v: number, eps: number): number {
+  return v < eps ? eps : v > 1 - eps ? 1 - eps : v;
+}
+
+/** Binary log-loss; `p` is the probability of class 1, clipped to [eps, 1 - eps] as Kaggle does. */
+export function logLossBinary(y: Numbers, p: Numbers, eps = KAGGLE_LOG_LOSS_EPS): number {
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const q = clip(p[i]!, eps);
+    s += y[i] === 1 ? Math.log(q) : Math.log(1 - q);
+  }
+  return -s / n;
+}
+
+/**
+ * Multi-class log-loss: probabilities clipped to [eps, 1 - eps], then each row divided by its sum
+ * (Kaggle's rule), then the mean negative log-probability of the true class.
+ * `yClass[i]` is the index of row i's true class among the columns of `ps`.
+ */
+export function logLossMulticlass(yClass: Numbers, ps: readonly Numbers[], eps = KAGGLE_LOG_LOSS_EPS): number {
+  const n = yClass.length;
+  const k = ps.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    let rowSum = 0;
+    for (let c = 0; c < k; c++) rowSum += clip(ps[c]![i]!, eps);
+    s += Math.log(clip(ps[yClass[i]!]![i]!, eps) / rowSum);
+  }
+  return -s / n;
+}
+
+// ---------- class labels (integer codes 0..k-1) ----------
+
+/** Row-major k×k confusion matrix: [true * k + predicted]. */
+export function confusionMatrix(y: Numbers, p: Numbers, k: number): Float64Array {
+  const m = new Float64Array(k * k);
+  for (let i = 0; i < y.length; i++) m[y[i]! * k + p[i]!]! += 1;
+  return m;
+}
+
+export function accuracy(y: Numbers, p: Numbers): number {
+  let hit = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === p[i]) hit++;
+  return hit / y.length;
+}
+
+/** Mean recall over the classes that occur in `y` (sklearn's balanced_accuracy_score). */
+export function balancedAccuracy(y: Numbers, p: Numbers, k: number): number {
+  const m = confusionMatrix(y, p, k);
+  let s = 0;
+  let classes = 0;
+  for (let c = 0; c < k; c++) {
+    let support = 0;
+    for (let j = 0; j < k; j++) support += m[c * k + j]!;
+    if (support > 0) {
+      s += m[c * k + c]! / support;
+      classes++;
+    }
+  }
+  return s / classes;
+}
+
+export type F1Average = "binary" | "micro" | "macro" | "weighted";
+
+/**
+ * F1 as sklearn's f1_score with zero_division=0. Macro and weighted average over the labels present in
+ * `y` or `p`; binary scores only `positive`.
+ */
+export function f1(y: Numbers, p: Numbers, k: number, average: F1Average, positive = 1): number {
+  const m = confusionMatrix(y, p, k);
+  const tp = new Float64Array(k);
+  const trueSum = new Float64Array(k);
+  const predSum = new Float64Array(k);
+  for (let t = 0; t < k; t++) {
+    for (let q = 0; q < k; q++) {
+      const v = m[t * k + q]!;
+      trueSum[t]! += v;
+      predSum[q]! += v;
+      if (t === q) tp[t]! += v;
+    }
+  }
+  const f = (tpc: number, ts: number, ps: number): number => (ts + ps === 0 ? 0 : (2 * tpc) / (ts + ps));
+  if (average === "binary") return f(tp[positive] ?? 0, trueSum[positive] ?? 0, predSum[positive] ?? 0);
+  if (average === "micro") {
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    for (let i = 0; i < k; i++) {
+      if (trueSum[i] === 0 && predSum[i] === 0) continue;
+      a += tp[i]!;
+      b += trueSum[i]!;
+      c += predSum[i]!;
+    }
+    return f(a, b, c);
+  }
+  let s = 0;
+  let w = 0;
+  for (let i = 0; i < k; i++) {
+    if (trueSum[i] === 0 && predSum[i] === 0) continue;
+    const weight = average === "weighted" ? trueSum[i]! : 1;
+    s += weight * f(tp[i]!, trueSum[i]!, predSum[i]!);
+    w += weight;
+  }
+  return w === 0 ? 0 : s / w;
+}
+
+/** Matthews correlation coefficient (multi-class form, as sklearn); 0 when undefined. */
+export function mcc(y: Numbers, p: Numbers, k: number): number {
+  const m = confusionMatrix(y, p, k);
+  const t = new Float64Array(k);
+  const q = new Float64Array(k);
+  let correct = 0;
+  let n = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const v = m[i * k + j]!;
+      t[i]! += v;
+      q[j]! += v;
+      n += v;
+      if (i === j) correct += v;
+    }
+  }
+  let tq = 0;
+  let qq = 0;
+  let tt = 0;
+  for (let i = 0; i < k; i++) {
+    tq += t[i]! * q[i]!;
+    qq += q[i]! * q[i]!;
+    tt += t[i]! * t[i]!;
+  }
+  const covYP = correct * n - tq;
+  const covPP = n * n - qq;
+  const covYY = n * n - tt;
+  if (covPP * covYY === 0) return 0;
+  return covYP / Math.sqrt(covYY * covPP);
+}
+
+/**
+ * Quadratic weighted kappa (sklearn's cohen_kappa_score, weights="quadratic"): codes are positions in the
+ * sorted list of labels seen in either array, and the weight of a cell is the squared distance of positions.
+ */
+export function quadraticWeightedKappa(y: Numbers, p: Numbers, k: number): number {
+  const m = confusionMatrix(y, p, k);
+  const rows = new Float64Array(k);
+  const cols = new Float64Array(k);
+  let n = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const v = m[i * k + j]!;
+      rows[i]! += v;
+      cols[j]! += v;
+      n += v;
+    }
+  }
+  let observed = 0;
+  let expected = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const w = (i - j) * (i - j);
+      observed += w * m[i * k + j]!;
+      expected += (w * rows[i]! * cols[j]!) / n;
+    }
+  }
+  if (expected === 0) return Number.NaN;
+  return 1 - observed / expected;
+}
+
+// ---------- rankings ----------
+
+/** Average precision at k of one ranked prediction list (Kaggle's ml_metrics apk). */
+export function averagePrecisionAtK(actual: readonly string[], predicted: readonly string[], k: number): number {
+  if (actual.length === 0) return 0;
+  const top = predicted.slice(0, k);
+  let hits = 0;
+  let score = 0;
+  for (let i = 0; i < top.length; i++) {
+    const item = top[i]!;
+    if (actual.includes(item) && !top.slice(0, i).includes(item)) {
+      hits++;
+      score += hits / (i + 1);
+    }
+  }
+  return score / Math.min(actual.length, k);
+}
+
+export function meanAveragePrecisionAtK(
+  actual: readonly (readonly string[])[],
+  predicted: readonly (readonly string[])[],
+  k: number,
+): number {
+  let s = 0;
+  for (let i = 0; i < actual.length; i++) s += averagePrecisionAtK(actual[i]!, predicted[i] ?? [], k);
+  return s / actual.length;
+}
+
+// ---------- helpers ----------
+
+function sum(a: Numbers): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
+
+function isConstant(a: Numbers): boolean {
+  const first = a[0];
+  for (let i = 1; i < a.length; i++) if (a[i] !== first) return false;
+  return true;
+}
+
+/** 1-based ranks with ties given their average rank (scipy.stats.rankdata, method="average"). */
+export function averageRanks(a: Numbers): Float64Array {
+  const n = a.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => a[i]! - a[j]!);
+  const ranks = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    let j = i + 1;
+    while (j < n && a[order[j]!] === a[order[i]!]) j++;
+    const r = (i + 1 + j) / 2;
+    for (let t = i; t < j; t++) ranks[order[t]!] = r;
+    i = j;
+  }
+  return ranks;
+}
