@@ -1,0 +1,18 @@
+// Public face of codegen/: code extraction, the code-writing agents, assembly, syntax check, notebook.
+export { extractCode, type ExtractedCode, type ExtractionMethod } from "./extract.js";
+export { assembleDraft, dedupeImports, splitImports, splitStages, STAGE_MARKER, type StageBlock } from "./assemble.js";
+export {
+  NoCodeError,
+  fixScript,
+  mergeBlocks,
+  reviewScript,
+  writeDirectScript,
+  writeStageBlock,
+  type CodegenInput,
+  type GeneratedCode,
+  type Review,
+} from "./agents.js";
+export { checkSyntax, syntaxCheckScript, type SyntaxCheck } from "./syntax.js";
+export { toNotebook, type Notebook, type NotebookSection } from "./notebook.js";
+export { CODE_STAGES, type CodeStage } from "./prompts/coder.js";
+export { VALIDATION_SCORE_MARKER } from "./prompts/rules.js";

@@ -1,0 +1,35 @@
+// Prompt template of the planner role: N ranked high-level instructions (Linguacodus, "Instruction Creation").
+import type { ChatTurn } from "../../agents/types.js";
+
+export interface PlannerPromptInput {
+  context: string;
+  count: number;
+  libraries: readonly string[];
+}
+
+export function plannerPrompt(input: PlannerPromptInput): ChatTurn[] {
+  return [
+    {
+      role: "system",
+      content:
+        "You are an experienced machine learning engineer who wins Kaggle competitions. " +
+        "You write high-level solution instructions, not code: each instruction says what to do in four sections — " +
+        "Data Preprocessing, Model Architecture, Model Training, Submission — as short, concrete bullet points " +
+        "(which columns, which encoding, which model and library, which validation scheme and metric, how the submission file is written).",
+    },
+    {
+      role: "user",
+      content: `${input.context}
+
+## Environment
+The solution runs offline in a Python sandbox with only these libraries: ${input.libraries.join(", ") || "(standard library only)"}.
+Input files are under /data (read-only); the script must write submission.csv in its working directory.
+
+## Your job
+Write ${input.count} different solution instruction${input.count === 1 ? "" : "s"} for this task, ranked by how well you expect each to score on the metric (rank 1 = best).
+Each instruction has: rank, a short title, and the bullet lists dataPreprocessing, modelArchitecture, modelTraining, submission.
+Hold out a validation split (or use cross-validation) and compute the task's metric on it.
+Answer with JSON only: {"instructions": [ {"rank": 1, "title": "...", "dataPreprocessing": ["..."], "modelArchitecture": ["..."], "modelTraining": ["..."], "submission": ["..."]}, ... ]}`,
+    },
+  ];
+}

@@ -1,0 +1,83 @@
+// The structured values the instruction stage exchanges with models (validated with zod at the boundary).
+import { z } from "zod";
+
+const Bullets = z.array(z.string().min(1)).min(1);
+
+/** One high-level solution instruction, in the four sections of the Linguacodus paper. */
+export const InstructionSchema = z.object({
+  /** 1 = the planner's best. */
+  rank: z.number().int().min(1),
+  /** A short name for the approach, e.g. "Gradient boosting on one-hot features". */
+  title: z.string().min(1),
+  dataPreprocessing: Bullets,
+  modelArchitecture: Bullets,
+  modelTraining: Bullets,
+  submission: Bullets,
+});
+export type Instruction = z.infer<typeof InstructionSchema>;
+
+/** What the planner returns: N ranked instructions. */
+export const PlannerOutputSchema = z.object({
+  instructions: z.array(InstructionSchema).min(1),
+});
+export type PlannerOutput = z.infer<typeof PlannerOutputSchema>;
+
+export const FINDING_KINDS = [
+  "leak",
+  "wrong-metric",
+  "missing-step",
+  "library-unavailable",
+  "data-mismatch",
+  "submission-format",
+  "overfitting-risk",
+  "other",
+] as const;
+
+export const CriticFindingSchema = z.object({
+  kind: z.enum(FINDING_KINDS),
+  severity: z.enum(["low", "medium", "high"]),
+  detail: z.string().min(1),
+});
+export type CriticFinding = z.infer<typeof CriticFindingSchema>;
+
+/** The critic's verdict: logical errors and risks per candidate, the choice, and a refined instruction. */
+export const CriticVerdictSchema = z.object({
+  candidates: z.array(
+    z.object({
+      /** The rank of the candidate this entry reviews. */
+      rank: z.number().int().min(1),
+      findings: z.array(CriticFindingSchema),
+    }),
+  ),
+  /** Rank of the chosen candidate. */
+  chosenRank: z.number().int().min(1),
+  rationale: z.string().min(1),
+  refined: InstructionSchema,
+});
+export type CriticVerdict = z.infer<typeof CriticVerdictSchema>;
+
+/** instructions.json of the run record. */
+export const InstructionsRecordSchema = z.object({
+  candidates: z.array(InstructionSchema),
+  critic: CriticVerdictSchema.nullable(),
+  /** The instruction the coders follow: the critic's refined one, or rank 1 with --no-critic. */
+  chosen: InstructionSchema,
+  source: z.enum(["critic", "top-ranked"]),
+});
+export type InstructionsRecord = z.infer<typeof InstructionsRecordSchema>;
+
+export const INSTRUCTION_SECTIONS = [
+  { key: "dataPreprocessing", title: "Data Preprocessing" },
+  { key: "modelArchitecture", title: "Model Architecture" },
+  { key: "modelTraining", title: "Model Training" },
+  { key: "submission", title: "Submission" },
+] as const satisfies ReadonlyArray<{ key: keyof Instruction; title: string }>;
+
+/** The instruction as the markdown the coders and the notebook read. */
+export function renderInstruction(instruction: Instruction): string {
+  const parts = [`### ${instruction.title}`];
+  for (const section of INSTRUCTION_SECTIONS) {
+    parts.push(`${section.title}:\n${instruction[section.key].map((b) => `- ${b}`).join("\n")}`);
+  }
+  return parts.join("\n\n");
+}
