@@ -1,0 +1,297 @@
+// Reads the run records under a run, runs or bench folder into flat rows for the report.
+// A bench folder has bench.json (each run's mode, model column, temperature and repeat); a plain folder of
+// runs is read too, with the mode inferred from each run's flags.
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { readRunRecord, summarizeRun, type AttemptResult, type RunRecord } from "../execution/index.js";
+import { parseTaskSpec } from "../datasets/task.js";
+import { labelOfSpec } from "./matrix.js";
+import { BENCH_FILES, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
+import { DEFAULT_RUN_FLAGS, MODE_NAMES, flagsOf, type ModeName, type RunFlags } from "./modes.js";
+import { normalisedScore, type ReferenceScores } from "./stats.js";
+
+export type RunState = "succeeded" | "failed" | "running" | "missing" | "unreadable";
+
+export interface AttemptCell {
+  /** Attempt folder name under exec/ (relative link target). */
+  attempt: string;
+  kind: string;
+  valid: boolean;
+  /** Error class of a failed attempt, "valid" otherwise. */
+  outcome: string;
+  score: number | null;
+  normalised: number | null;
+}
+
+export interface ChainTrace {
+  /** Row label: run id, or run id / chain id. */
+  chain: string;
+  /** Run folder (absolute) holding this chain's exec/ folder. */
+  dir: string;
+  attempts: AttemptCell[];
+}
+
+export interface ReportRun {
+  runId: string;
+  /** Absolute run folder. */
+  dir: string;
+  taskId: string;
+  dataType: string;
+  metric: string;
+  lowerIsBetter: boolean | null;
+  /** Bench mode name (linguacodus, direct or an ablation). */
+  mode: string;
+  model: string;
+  /** Model spec per role. */
+  models: Record<string, string>;
+  temperature: number | null;
+  seed: number | null;
+  state: RunState;
+  failure: string | null;
+  valid: boolean;
+  firstAttemptSuccess: boolean;
+  attemptsUsed: number;
+  fixesUsed: number;
+  errorClasses: string[];
+  score: number | null;
+  /** 0 = constant baseline, 1 = reference model; an invalid finished run counts as 0. Null without references. */
+  normalised: number | null;
+  percentile: number | null;
+  medal: string | null;
+  wallMs: number;
+  modelMs: number;
+  sandboxMs: number;
+  otherMs: number;
+  totalTokens: number;
+  tokensByRole: Record<string, { calls: number; promptTokens: number; completionTokens: number }>;
+  /** Estimated cost in the currency of the price table, when prices are configured. */
+  costEstimate: number | null;
+  chains: ChainTrace[];
+}
+
+export interface TaskInfo {
+  dataType: string;
+  metric: string;
+  lowerIsBetter: boolean;
+  reference?: ReferenceScores;
+}
+
+/** Price per million tokens of a model spec (prompt and completion). */
+export type PriceTable = Record<string, { input: number; output: number }>;
+
+export interface Collection {
+  /** Folder the report is about. */
+  root: string;
+  manifest?: BenchManifest;
+  runs: ReportRun[];
+  /** Problems met while reading (unreadable runs, missing task.json): shown in the report. */
+  warnings: string[];
+}
+
+function readTaskInfo(taskDir: string, warnings: string[]): TaskInfo | undefined {
+  const path = join(taskDir, "task.json");
+  if (!existsSync(path)) {
+    warnings.push(`${path} is missing: data type, metric and normalised scores are unknown for its runs`);
+    return undefined;
+  }
+  try {
+    const spec = parseTaskSpec(readFileSync(path, "utf8"), path);
+    return {
+      dataType: spec.data_type,
+      metric: spec.metric.name,
+      lowerIsBetter: spec.lower_is_better,
+      reference: spec.reference_scores ? { constant: spec.reference_scores.constant, model: spec.reference_scores.model } : undefined,
+    };
+  } catch (error) {
+    warnings.push((error as Error).message);
+    return undefined;
+  }
+}
+
+/** The mode whose flags match a run's config (so plain `linguacodus run` folders get the right name). */
+export function modeOfConfig(config: Record<string, unknown>, pipeline: "linguacodus" | "direct"): string {
+  const flags: RunFlags = { ...DEFAULT_RUN_FLAGS, mode: pipeline };
+  for (const key of Object.keys(DEFAULT_RUN_FLAGS) as (keyof RunFlags)[]) {
+    const value = config[key];
+    if (key !== "mode" && typeof value === typeof DEFAULT_RUN_FLAGS[key]) (flags as unknown as Record<string, unknown>)[key] = value;
+  }
+  const same = (a: RunFlags, b: RunFlags) => (Object.keys(a) as (keyof RunFlags)[]).every((k) => a[k] === b[k]);
+  const match = MODE_NAMES.find((name: ModeName) => same(flagsOf(name), flags));
+  if (match) return match;
+  return pipeline === "direct" ? "direct" : "linguacodus (custom flags)";
+}
+
+function modelLabelOf(models: Record<string, string>): string {
+  const specs = [...new Set(Object.values(models))];
+  if (specs.length === 0) return "unknown";
+  if (specs.length === 1) return labelOfSpec(specs[0] as string);
+  return specs.map(labelOfSpec).join("+");
+}
+
+function attemptCells(attempts: AttemptResult[], reference: ReferenceScores | undefined): AttemptCell[] {
+  return attempts.map((a) => {
+    const valid = a.outcome === "ok" && a.submission.valid;
+    const score = valid ? (a.submission.score ?? null) : null;
+    return {
+      attempt: a.attempt,
+      kind: a.kind,
+      valid,
+      outcome: valid ? "valid" : (a.errorClass ?? a.outcome),
+      score,
+      normalised: score !== null && reference ? (normalisedScore(score, reference) ?? null) : null,
+    };
+  });
+}
+
+function traces(record: RunRecord, label: string, reference: ReferenceScores | undefined): ChainTrace[] {
+  if (record.chains.length === 0) return [{ chain: label, dir: record.dir, attempts: attemptCells(record.attempts, reference) }];
+  return record.chains.flatMap((chain) => traces(chain, `${label}/${chain.run.runId}`, reference));
+}
+
+function costOf(tokens: ReportRun["tokensByRole"], models: Record<string, string>, prices: PriceTable | undefined): number | null {
+  if (!prices) return null;
+  let cost = 0;
+  for (const [role, t] of Object.entries(tokens)) {
+    const price = prices[models[role] ?? ""];
+    if (!price) continue;
+    cost += (t.promptTokens * price.input + t.completionTokens * price.output) / 1_000_000;
+  }
+  return cost;
+}
+
+function emptyRun(entry: BenchRunEntry, dir: string, info: TaskInfo | undefined, state: RunState, failure: string | null): ReportRun {
+  return {
+    runId: entry.id,
+    dir,
+    taskId: entry.taskId,
+    dataType: info?.dataType ?? "?",
+    metric: info?.metric ?? "?",
+    lowerIsBetter: info?.lowerIsBetter ?? null,
+    mode: entry.mode,
+    model: entry.model,
+    models: {},
+    temperature: entry.temperature,
+    seed: entry.seed,
+    state,
+    failure,
+    valid: false,
+    firstAttemptSuccess: false,
+    attemptsUsed: 0,
+    fixesUsed: 0,
+    errorClasses: [],
+    score: null,
+    normalised: null,
+    percentile: null,
+    medal: null,
+    wallMs: 0,
+    modelMs: 0,
+    sandboxMs: 0,
+    otherMs: 0,
+    totalTokens: 0,
+    tokensByRole: {},
+    costEstimate: null,
+    chains: [],
+  };
+}
+
+function readOneRun(
+  dir: string,
+  entry: BenchRunEntry | undefined,
+  taskInfo: (taskDir: string) => TaskInfo | undefined,
+  prices: PriceTable | undefined,
+): ReportRun {
+  const record = readRunRecord(dir);
+  const summary = summarizeRun(record);
+  const info = taskInfo(record.run.taskDir);
+  const finished = summary.status !== "running";
+  const normalised =
+    info?.reference === undefined || !finished
+      ? null
+      : summary.valid && summary.score !== null
+        ? (normalisedScore(summary.score, info.reference) ?? null)
+        : 0;
+  const tokensByRole = Object.fromEntries(
+    Object.entries(summary.tokensByRole).map(([role, t]) => [role, { calls: t.calls, promptTokens: t.promptTokens, completionTokens: t.completionTokens }]),
+  );
+  return {
+    runId: summary.runId,
+    dir,
+    taskId: summary.taskId,
+    dataType: info?.dataType ?? "?",
+    metric: summary.metric ?? info?.metric ?? "?",
+    lowerIsBetter: summary.lowerIsBetter ?? info?.lowerIsBetter ?? null,
+    mode: entry?.mode ?? modeOfConfig(summary.config, summary.mode),
+    model: entry?.model ?? modelLabelOf(summary.models),
+    models: summary.models,
+    temperature: entry ? entry.temperature : (summary.temperature ?? null),
+    seed: entry ? entry.seed : (summary.seed ?? null),
+    state: summary.status,
+    failure: summary.failure ?? null,
+    valid: summary.valid,
+    firstAttemptSuccess: summary.firstAttemptSuccess,
+    attemptsUsed: summary.attemptsUsed,
+    fixesUsed: summary.fixesUsed,
+    errorClasses: summary.errorClasses,
+    score: summary.score,
+    normalised,
+    percentile: summary.percentile ?? null,
+    medal: summary.medal ?? null,
+    wallMs: summary.wallMs,
+    modelMs: summary.modelMs,
+    sandboxMs: summary.sandboxMs,
+    otherMs: summary.otherMs,
+    totalTokens: summary.totalTokens,
+    tokensByRole,
+    costEstimate: costOf(tokensByRole, summary.models, prices),
+    chains: traces(record, summary.runId, info?.reference),
+  };
+}
+
+function isRunDir(dir: string): boolean {
+  return existsSync(join(dir, "run.json"));
+}
+
+function subfolders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isDirectory())
+    .sort();
+}
+
+/** Reads every run under `target`: a bench folder, a folder of run folders, or one run folder. */
+export function collectRuns(target: string, options: { prices?: PriceTable } = {}): Collection {
+  const root = resolve(target);
+  if (!existsSync(root)) throw new Error(`${root} does not exist: give a run folder, a runs folder or a bench folder`);
+  const warnings: string[] = [];
+  const infoCache = new Map<string, TaskInfo | undefined>();
+  const taskInfo = (taskDir: string) => {
+    if (!infoCache.has(taskDir)) infoCache.set(taskDir, readTaskInfo(taskDir, warnings));
+    return infoCache.get(taskDir);
+  };
+  const manifest = readManifest(root);
+  const runs: ReportRun[] = [];
+  const read = (dir: string, entry?: BenchRunEntry) => {
+    try {
+      runs.push(readOneRun(dir, entry, taskInfo, options.prices));
+    } catch (error) {
+      const reason = (error as Error).message;
+      warnings.push(`run ${dir} is unreadable: ${reason}`);
+      if (entry) runs.push(emptyRun(entry, dir, taskInfo(entry.taskDir), "unreadable", reason));
+    }
+  };
+  if (manifest) {
+    for (const entry of manifest.runs) {
+      const dir = join(root, BENCH_FILES.runs, entry.id);
+      if (isRunDir(dir)) read(dir, entry);
+      else runs.push(emptyRun(entry, dir, taskInfo(entry.taskDir), "missing", "not run yet"));
+    }
+  } else if (isRunDir(root)) {
+    read(root);
+  } else {
+    const candidates = [...subfolders(root), ...subfolders(join(root, BENCH_FILES.runs))].filter(isRunDir);
+    if (candidates.length === 0) throw new Error(`${root} holds no run records (no run.json in it or its subfolders)`);
+    for (const dir of candidates) read(dir);
+  }
+  return { root, manifest, runs, warnings };
+}

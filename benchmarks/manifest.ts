@@ -1,0 +1,118 @@
+// bench.json: what a bench set out to run, written before the first run starts, so reports know each run's
+// mode (including ablations), model column, temperature and repeat, and `--resume` knows what is left.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { MODE_NAMES, type ModeName } from "./modes.js";
+import type { ModelColumn, RunKey } from "./matrix.js";
+
+export const BENCH_FILES = {
+  manifest: "bench.json",
+  runs: "runs",
+  /** Append-only: one JSON line per run started/finished. */
+  events: "bench-events.jsonl",
+  /** Append-only: one human-readable line per finished run. */
+  log: "bench.log",
+  report: "report",
+} as const;
+
+export const BENCH_SCHEMA_VERSION = 1;
+
+const ModelColumnSchema = z.object({
+  label: z.string().min(1),
+  all: z.string().min(1),
+  overrides: z.record(z.string(), z.string()),
+});
+
+const RunFlagsSchema = z.object({
+  mode: z.enum(["linguacodus", "direct"]),
+  fixAttempts: z.number().int().nonnegative(),
+  instructions: z.number().int().positive(),
+  noCritic: z.boolean(),
+  noSchema: z.boolean(),
+  unstaged: z.boolean(),
+  feedbackIterations: z.number().int().nonnegative(),
+});
+
+export const BenchRunEntrySchema = z.object({
+  id: z.string().min(1),
+  taskId: z.string().min(1),
+  taskDir: z.string().min(1),
+  mode: z.enum(MODE_NAMES as [ModeName, ...ModeName[]]),
+  flags: RunFlagsSchema,
+  model: z.string().min(1),
+  temperature: z.number().nullable(),
+  seed: z.number().int(),
+  repeat: z.number().int().nonnegative(),
+});
+export type BenchRunEntry = z.infer<typeof BenchRunEntrySchema>;
+
+export const BenchManifestSchema = z.object({
+  schemaVersion: z.literal(BENCH_SCHEMA_VERSION),
+  createdAt: z.string(),
+  /** The command line as typed (for the report header). */
+  command: z.array(z.string()),
+  tasks: z.array(z.object({ id: z.string(), dir: z.string() })),
+  modes: z.array(z.string()),
+  models: z.array(ModelColumnSchema),
+  temperatures: z.array(z.number()),
+  repeats: z.number().int().positive(),
+  baseSeed: z.number().int(),
+  options: z.record(z.string(), z.unknown()),
+  runs: z.array(BenchRunEntrySchema),
+});
+export type BenchManifest = z.infer<typeof BenchManifestSchema>;
+
+export const BenchEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("bench.started"), ts: z.string(), resumed: z.boolean(), pending: z.number().int() }),
+  z.object({ type: z.literal("run.started"), ts: z.string(), runId: z.string() }),
+  z.object({
+    type: z.literal("run.finished"),
+    ts: z.string(),
+    runId: z.string(),
+    status: z.enum(["succeeded", "failed"]),
+    valid: z.boolean(),
+    score: z.number().nullable(),
+    durationMs: z.number().nonnegative(),
+    reason: z.string().optional(),
+  }),
+  z.object({ type: z.literal("bench.stopped"), ts: z.string(), reason: z.string() }),
+  z.object({ type: z.literal("bench.finished"), ts: z.string(), done: z.number().int(), failed: z.number().int() }),
+]);
+export type BenchEvent = z.infer<typeof BenchEventSchema>;
+
+export function manifestEntry(key: RunKey): BenchRunEntry {
+  return {
+    id: key.id,
+    taskId: key.task.id,
+    taskDir: key.task.dir,
+    mode: key.mode,
+    flags: key.flags,
+    model: key.model.label,
+    temperature: key.temperature,
+    seed: key.seed,
+    repeat: key.repeat,
+  };
+}
+
+export function modelColumnsOf(manifest: BenchManifest): ModelColumn[] {
+  return manifest.models.map((m) => ({ label: m.label, all: m.all, overrides: m.overrides }));
+}
+
+/** Reads `<dir>/bench.json` when there is one; a bad manifest is an error naming the field. */
+export function readManifest(dir: string): BenchManifest | undefined {
+  const path = join(dir, BENCH_FILES.manifest);
+  if (!existsSync(path)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = BenchManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${path}: field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,213 @@
+// Report numbers checked against generated run records whose outcomes are fixed by hand, and against
+// the records themselves (summarizeRun), not just against the presence of files.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { summarizeRun } from "../../execution/index.js";
+import { collectRuns } from "../../benchmarks/collect.js";
+import { buildReport, type Report, type Table } from "../../benchmarks/report.js";
+import { relativeLink, renderMarkdown, writeReport } from "../../benchmarks/render.js";
+import { writeGeneratedBench, type GeneratedOutcome, type GeneratedTask } from "../../benchmarks/perf/bench-records.js";
+import type { RunKey } from "../../benchmarks/matrix.js";
+
+const tasks: GeneratedTask[] = [
+  { id: "reg-a", dataType: "tabular", metric: "rmse", reference: { constant: 10, model: 2 } },
+  { id: "cls-b", dataType: "text", metric: "accuracy", reference: { constant: 0.5, model: 0.9 } },
+  { id: "ts-c", dataType: "time-series", metric: "rmse", reference: { constant: 40, model: 20 } },
+];
+
+const at = (task: GeneratedTask, q: number) => task.reference.constant + (task.reference.model - task.reference.constant) * q;
+
+/**
+ * linguacodus: q = 0.8; seed 1 needs one fix (KeyError first). direct: seed 1 fails every attempt, else q = 0.5.
+ * no-fix: seed 1 fails its single attempt, else q = 0.7.
+ */
+function outcomeOf(key: RunKey, task: GeneratedTask): GeneratedOutcome {
+  if (key.mode === "linguacodus") return { attempts: key.seed === 1 ? [{ errorClass: "KeyError" }, { score: at(task, 0.8) }] : [{ score: at(task, 0.8) }] };
+  if (key.mode === "direct")
+    return key.seed === 1 ? { attempts: ["SyntaxError", "KeyError", "ValueError", "Timeout"].map((errorClass) => ({ errorClass })) } : { attempts: [{ score: at(task, 0.5) }] };
+  return { attempts: key.seed === 1 ? [{ errorClass: "ModuleNotFoundError" }] : [{ score: at(task, 0.7) }] };
+}
+
+let root: string;
+let bench: string;
+let report: Report;
+
+const table = (id: string): Table => {
+  const t = report.tables.find((x) => x.id === id);
+  if (!t) throw new Error(`no table ${id}`);
+  return t;
+};
+const rowOf = (t: Table, first: string, column = 0) => {
+  const row = t.rows.find((r) => r[column]?.text === first);
+  if (!row) throw new Error(`no row ${first} in ${t.id}`);
+  return (name: string) => row[t.columns.indexOf(name)]!;
+};
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "lc-report-"));
+  bench = join(root, "bench");
+  writeGeneratedBench(bench, { tasks, modes: ["linguacodus", "direct", "no-fix"], repeats: 3, outcomeOf });
+  const out = join(bench, "report");
+  report = buildReport(collectRuns(bench), { linkOf: (dir) => relativeLink(out, dir) });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("report over a generated bench", () => {
+  it("reads every run and its normalised score", () => {
+    expect(report.counts).toMatchObject({ planned: 27, succeeded: 21, failed: 6, missing: 0 });
+    const direct1 = report.runs.filter((r) => r.mode === "direct" && r.seed === 1);
+    expect(direct1.every((r) => !r.valid && r.normalised === 0 && r.attemptsUsed === 4)).toBe(true);
+    const lc = report.runs.filter((r) => r.mode === "linguacodus");
+    for (const r of lc) expect(r.normalised).toBeCloseTo(0.8, 9);
+    // each row agrees with execution's own summary of the record
+    for (const r of report.runs) {
+      const s = summarizeRun(r.dir);
+      expect([r.valid, r.score, r.attemptsUsed, r.firstAttemptSuccess, r.totalTokens]).toEqual([s.valid, s.score, s.attemptsUsed, s.firstAttemptSuccess, s.totalTokens]);
+    }
+  });
+
+  it("Table 1: per task, data type, metric and the mean score per mode", () => {
+    const t = table("table-1");
+    expect(t.columns).toEqual(["Task", "Data type", "Metric", "linguacodus score", "linguacodus percentile", "direct score", "direct percentile", "no-fix score", "no-fix percentile"]);
+    const reg = rowOf(t, "reg-a");
+    expect(reg("Data type").text).toBe("tabular");
+    expect(reg("Metric").text).toBe("rmse ↓");
+    expect(reg("linguacodus score").text).toBe(at(tasks[0]!, 0.8).toFixed(3));
+    expect(reg("direct score").text).toBe(`${at(tasks[0]!, 0.5).toFixed(3)} (2/3 valid)`);
+    expect(reg("linguacodus percentile").text).toBe("50.0");
+    expect(rowOf(t, "cls-b")("Metric").text).toBe("accuracy ↑");
+  });
+
+  it("per mode: rates and normalised score with SE over repeats", () => {
+    const t = table("modes");
+    const lc = rowOf(t, "linguacodus");
+    expect(lc("Finished").text).toBe("9/9");
+    expect(lc("Valid rate").text).toBe("1.000 ± 0.000");
+    // first attempt: seed 1 → 0, seeds 2, 3 → 1; SE = sd(0,1,1)/√3 = 1/3
+    expect(lc("First-attempt success").text).toBe("0.667 ± 0.333");
+    expect(lc("Mean attempts").text).toBe("1.33 ± 0.33");
+    expect(lc("Mean normalised score").text).toBe("0.800 ± 0.000");
+    const direct = rowOf(t, "direct");
+    // per-seed means 0, 0.5, 0.5 → 1/3 ± 1/6
+    expect(direct("Mean normalised score").text).toBe("0.333 ± 0.167");
+    expect(direct("Mean attempts").text).toBe("2.00 ± 1.00");
+  });
+
+  it("paired comparison linguacodus vs direct by task and seed", () => {
+    expect(report.comparisons).toHaveLength(1);
+    const c = report.comparisons[0]!;
+    expect([c.a, c.b, c.result.n, c.result.wins, c.result.ties, c.result.losses]).toEqual(["linguacodus", "direct", 9, 9, 0, 0]);
+    expect(c.result.meanDifference).toBeCloseTo((3 * 0.8 + 6 * 0.3) / 9, 9);
+    expect(c.result.interval[0]).toBeGreaterThan(0.3 - 1e-9);
+    expect(c.result.interval[1]).toBeLessThan(0.8 + 1e-9);
+    // all 9 differences positive: two-sided exact p = 2 / 2^9
+    expect(c.result.wilcoxon.pValue).toBeCloseTo(2 / 512, 12);
+    expect(c.result.signTestP).toBeCloseTo(2 / 512, 12);
+    expect(c.result.conclusion).toMatch(/^linguacodus scores higher than direct/);
+    const byType = report.tables.find((t) => t.id === "paired-by-data-type")!;
+    expect(byType.rows.map((r) => [r[2]!.text, r[3]!.text, r[4]!.text])).toEqual([
+      ["tabular", "3", "3 / 0 / 0"],
+      ["text", "3", "3 / 0 / 0"],
+      ["time-series", "3", "3 / 0 / 0"],
+    ]);
+  });
+
+  it("ablation table compares no-fix with linguacodus", () => {
+    const t = table("ablations");
+    const row = rowOf(t, "no-fix");
+    // no-fix: 0 on seed 1 and 0.7 otherwise vs 0.8: Δ = (3·(−0.8) + 6·(−0.1)) / 9
+    expect(row("Δ vs linguacodus [95% CI]").text.startsWith(((3 * -0.8 + 6 * -0.1) / 9).toFixed(3))).toBe(true);
+    expect(row("W / T / L").text).toBe("0 / 0 / 9");
+    expect(rowOf(t, "linguacodus")("Δ vs linguacodus [95% CI]").text).toBe("(baseline)");
+  });
+
+  it("consistency view: a row per chain, a cell per attempt", () => {
+    const t = table("consistency");
+    expect(t.rows).toHaveLength(27);
+    const direct1 = t.rows.find((r) => r[0]!.text === "reg-a · direct · replay:gen s1")!;
+    expect(direct1.slice(2, 6).map((c) => c.text)).toEqual(["SyntaxError", "fix: KeyError", "fix: ValueError", "fix: Timeout"]);
+    expect(direct1[2]!.href).toMatch(/^\.\.\/runs\/reg-a__direct__.*\/exec\/001\/$/);
+    const lc1 = t.rows.find((r) => r[0]!.text === "reg-a · linguacodus · replay:gen s1")!;
+    expect(lc1[3]!.text).toBe(`fix: ${at(tasks[0]!, 0.8).toFixed(3)}`);
+  });
+
+  it("every number links to run folders that exist", () => {
+    const out = join(bench, "report");
+    let checked = 0;
+    for (const t of report.tables)
+      for (const row of t.rows)
+        for (const cell of row) {
+          if (/^\d|^—/.test(cell.text) && cell.text !== "—") expect(cell.href, `${t.id}: ${cell.text}`).toBeTruthy();
+          if (!cell.href) continue;
+          checked++;
+          if (cell.href.startsWith("#")) {
+            const group = report.groups.find((g) => `#${g.id}` === cell.href);
+            expect(group, cell.href).toBeDefined();
+            for (const r of group!.runs) expect(existsSync(join(resolve(out, r.href), "run.json"))).toBe(true);
+          } else expect(existsSync(resolve(out, cell.href.replace(/exec\/\d+\/$/, "")))).toBe(true);
+        }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it("writes Markdown, HTML with inline SVG charts, SVG files, JSON and tidy CSV", async () => {
+    const out = join(bench, "report");
+    const written = await writeReport(report, out);
+    const md = readFileSync(written.files.md, "utf8");
+    expect(md).toContain("## Scores per task (the paper's Table 1 layout)");
+    expect(md).toContain("**linguacodus vs direct (replay:gen):** linguacodus scores higher than direct");
+    expect(md).toContain("![Consistency view](consistency.svg)");
+    const html = readFileSync(written.files.html, "utf8");
+    expect((html.match(/<svg/g) ?? []).length).toBe(3);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    for (const file of ["mode-normalised.svg", "mode-valid.svg", "consistency.svg"]) {
+      const svg = readFileSync(join(out, file), "utf8");
+      expect(svg.startsWith("<svg")).toBe(true);
+      expect(svg).toMatch(/<path|<rect/);
+    }
+    // bars: the chart's data are the per-mode means
+    const bars = report.charts.find((c) => c.id === "mode-normalised")!.spec as { data: { values: { group: string; mean: number }[] } };
+    expect(bars.data.values.find((v) => v.group === "direct")!.mean).toBeCloseTo(1 / 3, 9);
+    const csvLines = readFileSync(written.files.runsCsv, "utf8").trim().split("\n");
+    expect(csvLines).toHaveLength(28);
+    const header = csvLines[0]!.split(",");
+    const failed = csvLines.filter((l) => l.split(",")[header.indexOf("state")] === "failed");
+    expect(failed).toHaveLength(6); // direct and no-fix on seed 1
+    const attempts = readFileSync(written.files.attemptsCsv, "utf8").trim().split("\n");
+    // linguacodus 3·(2+1+1), direct 3·(4+1+1), no-fix 3·3
+    expect(attempts).toHaveLength(1 + 12 + 18 + 9);
+    const json = JSON.parse(readFileSync(written.files.json, "utf8")) as Report;
+    expect(json.comparisons[0]!.result.wins).toBe(9);
+    expect(renderMarkdown(report)).toContain('<a id="g-');
+  });
+});
+
+describe("report edge cases", () => {
+  it("marks runs not started, and says when a sample is too small", () => {
+    const dir = join(root, "small");
+    const gen = writeGeneratedBench(dir, { tasks: tasks.slice(0, 2), modes: ["linguacodus", "direct"], repeats: 1, outcomeOf });
+    rmSync(join(dir, "runs", gen.keys[3]!.id), { recursive: true });
+    const r = buildReport(collectRuns(dir), { linkOf: (d) => relativeLink(join(dir, "report"), d) });
+    expect(r.counts.missing).toBe(1);
+    expect(r.notes.join(" ")).toMatch(/1 of 4 runs are unfinished or not started/);
+    expect(r.comparisons[0]!.result.n).toBe(1);
+    expect(r.comparisons[0]!.result.conclusion).toMatch(/^Sample too small to conclude/);
+  });
+
+  it("reads a plain folder of runs without a manifest, naming modes from their flags", () => {
+    const dir = join(root, "plain");
+    writeGeneratedBench(dir, { tasks: tasks.slice(0, 1), modes: ["linguacodus", "no-fix"], repeats: 1, outcomeOf });
+    rmSync(join(dir, "bench.json"));
+    const c = collectRuns(join(dir, "runs"));
+    expect(c.manifest).toBeUndefined();
+    expect(c.runs.map((r) => r.mode).sort()).toEqual(["linguacodus", "no-fix"]);
+    const one = collectRuns(c.runs[0]!.dir);
+    expect(one.runs).toHaveLength(1);
+  });
+
+  it("rejects a folder with no runs", () => {
+    const empty = mkdtempSync(join(root, "empty-"));
+    expect(() => collectRuns(empty)).toThrow(/holds no run records/);
+  });
+});
