@@ -47,7 +47,37 @@ export interface SandboxRunResult {
   error?: PythonErrorInfo;
   /** Host paths (inside request.outputDir) of files collected from the workspace, relative name → path. */
   files: Record<string, string>;
+  /** Workspace files not collected because the collection limit was reached. */
+  skippedFiles?: string[];
+  /** Time this attempt waited for a new container to start (0 when a warm one was reused). */
+  coldStartMs?: number;
 }
+
+/** Resource limits of one sandbox container (and of the attempt's output). */
+export interface SandboxLimits {
+  memoryBytes: number;
+  /** CPU share, in cores (fractions allowed). */
+  cpus: number;
+  /** Maximum number of processes/threads in the container (stops fork bombs). */
+  pids: number;
+  /** Per stream (stdout, stderr); the middle of a longer stream is cut with a visible marker. */
+  maxOutputBytes: number;
+  /** Total size of workspace files copied to `outputDir`. */
+  maxCollectBytes: number;
+  /** Size of the writable workspace (tmpfs) and of /tmp. */
+  workspaceBytes: number;
+  tmpBytes: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  memoryBytes: 4 * 1024 ** 3,
+  cpus: 2,
+  pids: 256,
+  maxOutputBytes: 1024 ** 2,
+  maxCollectBytes: 256 * 1024 ** 2,
+  workspaceBytes: 1024 ** 3,
+  tmpBytes: 512 * 1024 ** 2,
+};
 
 /** Anything that runs generated scripts: the Docker sandbox, or the explicit local runner. */
 export interface Sandbox {

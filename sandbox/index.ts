@@ -1,0 +1,34 @@
+// sandbox/: runs generated Python. The Docker backend (isolated, pooled, pre-warmed) is the real one;
+// the local runner exists only behind an explicit flag. Also builds and describes the executor image.
+export * from "./types.js";
+export { SANDBOX_SCRIPT_PATH, PRELOAD_MODULES } from "./fork-server.js";
+export { DEFAULT_DOCKER_SOCKET, NoDockerEngineError, dockerClient, engineAddress, imageExists, requireEngine } from "./engine.js";
+export {
+  IMAGE_REPOSITORY,
+  MANIFEST_PATH,
+  SANDBOX_IMAGE_TAG,
+  WHITELIST_LIBRARIES,
+  recipeHash,
+  renderDockerfile,
+} from "./image-recipe.js";
+export { ImageManifestSchema, parseManifest, readImageManifest, whitelistLines, type ImageManifest } from "./image-manifest.js";
+export {
+  buildImageFromDockerfile,
+  buildImageOffline,
+  cachedRootfsSize,
+  detectDebianMirror,
+  type ImageBuildOptions,
+  type ImageBuildResult,
+} from "./image-build.js";
+export {
+  DockerSandbox,
+  SandboxRequestError,
+  checkPublicDir,
+  createDockerSandbox,
+  toResult,
+  type DockerSandboxOptions,
+} from "./docker-sandbox.js";
+export { LOCAL_SANDBOX_WARNING, LocalSandbox, OutputCapture, mapSandboxPaths, type LocalSandboxOptions } from "./local-sandbox.js";
+export { parsePythonError } from "./traceback.js";
+export { containerOptions, SANDBOX_CONTAINER_LABEL } from "./warm-container.js";
+export { DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";

@@ -1,0 +1,229 @@
+// One sandbox container with the fork server running in it: created locked down, attached over
+// stdin/stdout (no network inside), and able to run attempts one at a time.
+import { PassThrough, type Duplex } from "node:stream";
+import { randomUUID } from "node:crypto";
+import type Docker from "dockerode";
+import { FORK_SERVER_PY, PRELOAD_MODULES } from "./fork-server.js";
+import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMessage } from "./protocol.js";
+import { SANDBOX_DATA_DIR, SANDBOX_WORK_DIR, type SandboxLimits } from "./types.js";
+
+export const SANDBOX_CONTAINER_LABEL = "org.linguacodus.sandbox";
+
+export interface ContainerSpec {
+  image: string;
+  /** Absolute host path mounted read-only at /data, or undefined for no data. */
+  publicDir: string | undefined;
+  limits: SandboxLimits;
+  /** Pass the host's NVIDIA GPUs through (needs the NVIDIA container runtime). */
+  gpus: boolean;
+  /** Modules the fork server imports once; default {@link PRELOAD_MODULES}. */
+  preload?: readonly string[];
+}
+
+/** How one attempt inside the container ended, before the sandbox turns it into a result. */
+export type AttemptEnd =
+  | { kind: "finished"; result: ResultMessage; files: Map<string, Buffer[]> }
+  | { kind: "timeout" }
+  | { kind: "died"; oomKilled: boolean; exitCode: number | null; serverStderr: string };
+
+/** Builds the container options; pure, so the isolation settings can be read (and tested) in one place. */
+export function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  const { limits } = spec;
+  const uid = "1000";
+  return {
+    Image: spec.image,
+    Cmd: ["python3", "-u", "-c", FORK_SERVER_PY, JSON.stringify(spec.preload ?? PRELOAD_MODULES)],
+    User: `${uid}:${uid}`,
+    WorkingDir: SANDBOX_WORK_DIR,
+    Env: [`LINGUACODUS_DATA_DIR=${SANDBOX_DATA_DIR}`, `LINGUACODUS_WORK_DIR=${SANDBOX_WORK_DIR}`],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    OpenStdin: true,
+    StdinOnce: false,
+    Tty: false,
+    NetworkDisabled: true,
+    Labels: { [SANDBOX_CONTAINER_LABEL]: "1" },
+    HostConfig: {
+      NetworkMode: "none",
+      Binds: spec.publicDir ? [`${spec.publicDir}:${SANDBOX_DATA_DIR}:ro`] : [],
+      Tmpfs: {
+        [SANDBOX_WORK_DIR]: `rw,nosuid,nodev,exec,size=${limits.workspaceBytes},uid=${uid},gid=${uid},mode=0755`,
+        "/tmp": `rw,nosuid,nodev,size=${limits.tmpBytes},mode=1777`,
+      },
+      ReadonlyRootfs: true,
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes, // no swap: a memory hog meets the OOM killer instead of thrashing the host
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      PidsLimit: limits.pids,
+      ShmSize: 64 * 1024 ** 2,
+      Init: true, // tini reaps what the attempts orphan
+      IpcMode: "private",
+      AutoRemove: false,
+      ...(spec.gpus ? { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }] } : {}),
+    },
+  };
+}
+
+export class WarmContainer {
+  readonly id: string;
+  ready: ReadyMessage | undefined;
+  /** False once the container was killed, died, or left something behind. */
+  usable = true;
+  private lineBuffer = "";
+  private serverStderr = "";
+  private listeners = new Set<(line: string) => void>();
+  private exited: Promise<{ StatusCode: number }>;
+  private exitedFlag = false;
+
+  private constructor(
+    private readonly docker: Docker,
+    private readonly container: Docker.Container,
+    private readonly stream: Duplex,
+    readonly spec: ContainerSpec,
+  ) {
+    this.id = container.id;
+    const out = new PassThrough();
+    const err = new PassThrough();
+    docker.modem.demuxStream(stream, out, err);
+    out.on("data", (chunk: Buffer) => this.onStdout(chunk));
+    err.on("data", (chunk: Buffer) => {
+      this.serverStderr = (this.serverStderr + chunk.toString("utf8")).slice(-16_384);
+    });
+    this.exited = container.wait().then(
+      (r: { StatusCode: number }) => {
+        this.exitedFlag = true;
+        this.usable = false;
+        return r;
+      },
+      () => {
+        this.exitedFlag = true;
+        this.usable = false;
+        return { StatusCode: -1 };
+      },
+    );
+  }
+
+  /** Creates, starts and waits for the fork server's "ready" (its imports done). */
+  static async start(docker: Docker, spec: ContainerSpec, startupTimeoutMs = 120_000): Promise<WarmContainer> {
+    const container = await docker.createContainer(containerOptions(spec));
+    let warm: WarmContainer | undefined;
+    try {
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
+      warm = new WarmContainer(docker, container, stream, spec);
+      const readyPromise = warm.nextMessage((m) => (m.type === "ready" ? m : undefined));
+      await container.start();
+      const ready = await warm.raceExit(readyPromise, startupTimeoutMs);
+      if (ready === "timeout" || ready === "exited") {
+        throw new Error(`the sandbox container did not start its Python server (${ready}): ${warm.serverStderr.trim().slice(-2000)}`);
+      }
+      warm.ready = ready;
+      return warm;
+    } catch (error) {
+      await (warm ? warm.destroy() : container.remove({ force: true }).catch(() => undefined));
+      throw error;
+    }
+  }
+
+  private onStdout(chunk: Buffer): void {
+    this.lineBuffer += chunk.toString("utf8");
+    let newline = this.lineBuffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = this.lineBuffer.slice(0, newline);
+      this.lineBuffer = this.lineBuffer.slice(newline + 1);
+      for (const listener of [...this.listeners]) listener(line);
+      newline = this.lineBuffer.indexOf("\n");
+    }
+  }
+
+  /** Resolves with the first server message `pick` accepts. */
+  private nextMessage<T>(pick: (m: ReturnType<typeof parseServerMessage>) => T | undefined, onOther?: (m: ReturnType<typeof parseServerMessage>) => void): Promise<T> {
+    return new Promise((resolvePromise, reject) => {
+      const listener = (line: string): void => {
+        if (!line.trim()) return;
+        let message;
+        try {
+          message = parseServerMessage(line);
+        } catch (error) {
+          this.listeners.delete(listener);
+          reject(error);
+          return;
+        }
+        const picked = pick(message);
+        if (picked !== undefined) {
+          this.listeners.delete(listener);
+          resolvePromise(picked);
+        } else onOther?.(message);
+      };
+      this.listeners.add(listener);
+    });
+  }
+
+  private async raceExit<T>(promise: Promise<T>, timeoutMs: number): Promise<T | "timeout" | "exited"> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((r) => {
+      timer = setTimeout(() => r("timeout"), timeoutMs);
+    });
+    try {
+      return await Promise.race([promise, timeout, this.exited.then(() => "exited" as const)]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs one attempt. On timeout or death the container is killed and marked unusable. */
+  async run(request: Omit<RunMessage, "type" | "id">, timeoutMs: number): Promise<AttemptEnd> {
+    if (!this.usable) throw new Error("this sandbox container can no longer be used");
+    const id = randomUUID();
+    const files = new Map<string, Buffer[]>();
+    const resultPromise = this.nextMessage(
+      (m) => (m.type === "result" && m.id === id ? m : undefined),
+      (m) => {
+        if (m.type !== "file" || m.id !== id) return;
+        const parts = m.append ? files.get(m.name) ?? [] : [];
+        parts.push(Buffer.from(m.data, "base64"));
+        files.set(m.name, parts);
+      },
+    );
+    resultPromise.catch(() => undefined);
+    const message: RunMessage = { type: "run", id, ...request };
+    this.stream.write(`${JSON.stringify(message)}\n`);
+    const end = await this.raceExit(resultPromise, timeoutMs);
+    if (end === "timeout") {
+      this.usable = false;
+      await this.destroy();
+      return { kind: "timeout" };
+    }
+    if (end === "exited") {
+      this.usable = false;
+      const state = await this.container.inspect().then(
+        (info) => ({ oom: info.State.OOMKilled, code: info.State.ExitCode }),
+        () => ({ oom: false, code: null }),
+      );
+      const serverStderr = this.serverStderr;
+      await this.destroy();
+      return { kind: "died", oomKilled: state.oom, exitCode: state.code, serverStderr };
+    }
+    // After an OOM kill the container's memory state is suspect; after leftovers it is not clean.
+    if (end.oomKilled || !end.clean) this.usable = false;
+    return { kind: "finished", result: end, files };
+  }
+
+  get hasExited(): boolean {
+    return this.exitedFlag;
+  }
+
+  /** Kills and removes the container (idempotent). */
+  async destroy(): Promise<void> {
+    this.usable = false;
+    this.listeners.clear();
+    try {
+      this.stream.destroy();
+    } catch {
+      /* already closed */
+    }
+    await this.container.remove({ force: true }).catch(() => undefined);
+  }
+}
