@@ -1,2 +1,18 @@
-// Public face of execution/: the run record (schemas, writer, reader, summary).
+// Public face of execution/: runTask / resumeRun (the library API behind `linguacodus run`), run options,
+// the execute-and-fix loop, and the run record (schemas, writer, reader, summary).
 export * from "./record.js";
+export { RunOptionsSchema, RoleModelsSchema, parseRunOptions, resolveRoleSpecs, type RunOptions, type RunOptionsInput, type RoleModelSpecs } from "./options.js";
+export { executeAndFix, describeFailure, parseValidationScore, type LoopEnvironment, type LoopResult, type AttemptOutput } from "./loop.js";
+export {
+  runTask,
+  resumeRun,
+  taskInfo,
+  chainAgreement,
+  StageError,
+  LINGUACODUS_VERSION,
+  type RunDependencies,
+  type RunEnvironment,
+  type RunProgress,
+  type RunResult,
+} from "./run.js";
+export type { ModelCallReport } from "./instrument.js";

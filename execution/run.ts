@@ -1,0 +1,523 @@
+// runTask: the library API behind `linguacodus run`. One task, one set of options → one run record.
+// Linguacodus mode: context → planner → critic → staged coders → merger → execute-and-fix → grade.
+// Direct mode: context → direct coder → the same execute-and-fix → grade. Stages already finished in the
+// record are read back instead of repeated (resume).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { AgentTeam, CallOptions } from "../agents/types.js";
+import type { RoleModels } from "../agents/team.js";
+import {
+  CODE_STAGES,
+  type CodeStage,
+  NoCodeError,
+  type StageBlock,
+  assembleDraft,
+  mergeBlocks,
+  reviewScript,
+  toNotebook,
+  writeDirectScript,
+  writeStageBlock,
+} from "../codegen/index.js";
+import { type GradeResult, type Task, loadTask } from "../datasets/index.js";
+import {
+  INSTRUCTION_SECTIONS,
+  type Instruction,
+  type InstructionsRecord,
+  InstructionsRecordSchema,
+  type TaskInfo,
+  buildTaskContext,
+  critiqueInstructions,
+  planInstructions,
+  renderInstruction,
+} from "../instructions/index.js";
+import type { Sandbox } from "../sandbox/types.js";
+import { type ModelCallReport, Meter, meteredSandbox, meteredTeam } from "./instrument.js";
+import { type AttemptOutput, type LoopEnvironment, executeAndFix, parseValidationScore } from "./loop.js";
+import { type RunOptions, type RunOptionsInput, parseRunOptions, resolveRoleSpecs } from "./options.js";
+import {
+  RUN_FILES,
+  type RunEvent,
+  type RunJson,
+  RunRecordWriter,
+  type RunSummary,
+  type ScoreJson,
+  finishedStages,
+  newRunId,
+  readEvents,
+  readRunJson,
+  readScore,
+  summarizeRun,
+} from "./record.js";
+
+export const LINGUACODUS_VERSION = "0.1.0";
+
+/** What a run needs from the outside: models, the sandbox, the grader, the image's libraries. */
+export interface RunDependencies {
+  /** Creates the agent team of a run; calls must be appended to `transcriptsPath`. */
+  createTeam(input: { runId: string; transcriptsPath: string; models: RoleModels }): AgentTeam | Promise<AgentTeam>;
+  sandbox: Sandbox;
+  grade(task: Task, submissionPath: string): Promise<GradeResult>;
+  /** Python libraries of the sandbox image (the coders' whitelist). */
+  libraries: readonly string[];
+  versions?: { sandbox?: string };
+}
+
+/** Progress as the run goes: the record's events, plus each model call with its duration and tokens. */
+export type RunProgress = RunEvent | ({ type: "model.call"; chain?: string } & ModelCallReport);
+
+export interface RunEnvironment extends RunDependencies {
+  /** Folder that receives runs/<run-id>/ (ignored when `runDir` is given). */
+  outDir: string;
+  /** Exact folder of the run (otherwise outDir/<new run id>). */
+  runDir?: string;
+  onProgress?: (event: RunProgress) => void;
+}
+
+export interface RunResult {
+  dir: string;
+  run: RunJson;
+  summary: RunSummary;
+}
+
+export function taskInfo(task: Task): TaskInfo {
+  return {
+    id: task.spec.id,
+    title: task.spec.title,
+    dataType: task.spec.data_type,
+    metricName: task.spec.metric.name,
+    metricParams: task.spec.metric.params,
+    lowerIsBetter: task.spec.lower_is_better,
+    idColumn: task.spec.id_column,
+    targetColumns: task.spec.target_columns,
+    description: task.description,
+    publicDir: task.publicDir,
+  };
+}
+
+/** A stage that is run once and skipped on resume when the record says it finished. */
+async function stage<T>(
+  writer: RunRecordWriter,
+  done: Set<string>,
+  name: string,
+  load: () => T | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (done.has(name)) {
+    const loaded = load();
+    if (loaded !== undefined) return loaded;
+  }
+  writer.event({ type: "stage.started", stage: name });
+  const started = performance.now();
+  try {
+    const value = await work();
+    writer.event({ type: "stage.finished", stage: name, ok: true, durationMs: performance.now() - started });
+    return value;
+  } catch (error) {
+    writer.event({ type: "stage.finished", stage: name, ok: false, durationMs: performance.now() - started, detail: (error as Error).message });
+    throw new StageError(name, error);
+  }
+}
+
+/** A stage failed; the message names the stage and keeps the cause's message (which says the fix). */
+export class StageError extends Error {
+  constructor(
+    readonly stage: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${stage}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "StageError";
+  }
+}
+
+function readJsonIfExists(path: string): unknown {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as unknown) : undefined;
+}
+
+function readTextIfExists(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+}
+
+interface SolutionEnvironment {
+  writer: RunRecordWriter;
+  task: Task;
+  options: RunOptions;
+  team: AgentTeam;
+  sandbox: Sandbox;
+  deps: RunDependencies;
+  callOptions: CallOptions;
+}
+
+interface SolutionOutcome {
+  final?: AttemptOutput;
+  instruction?: Instruction;
+  failure?: { message: string; stage?: string };
+}
+
+function better(a: number, b: number, lowerIsBetter: boolean): boolean {
+  return lowerIsBetter ? a < b : a > b;
+}
+
+/** One solution in one run folder: instructions (linguacodus mode), code, execute-and-fix, feedback rounds. */
+async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
+  const { writer, task, options, team, deps, callOptions } = env;
+  const done = finishedStages(readEvents(writer.dir));
+  const context = buildTaskContext(taskInfo(task), { tokenBudget: options.contextTokens, noSchema: options.noSchema });
+  await stage(writer, done, "context", () => true, async () => {
+    writeFileSync(writer.path("context.md"), `${context.text}\n`);
+    return true;
+  });
+  const libraries = deps.libraries;
+  const input = { context: context.text, libraries };
+
+  let instruction: Instruction | undefined;
+  let script: string;
+  let blocks: StageBlock[] = [];
+
+  const instructionsPath = writer.path(RUN_FILES.instructions);
+  const loadInstructions = (): InstructionsRecord | undefined => {
+    const raw = readJsonIfExists(instructionsPath);
+    return raw === undefined ? undefined : InstructionsRecordSchema.parse(raw);
+  };
+
+  if (options.mode === "linguacodus") {
+    const candidates = await stage(writer, done, "planner", () => loadInstructions()?.candidates, async () => {
+      const planned = await planInstructions(team.model("planner"), { ...input, count: options.instructions }, callOptions);
+      writer.writeInstructions({ candidates: planned, critic: null, chosen: planned[0]!, source: "top-ranked" } satisfies InstructionsRecord);
+      return planned;
+    });
+    let record: InstructionsRecord = loadInstructions() ?? { candidates, critic: null, chosen: candidates[0]!, source: "top-ranked" };
+    if (!options.noCritic) {
+      record = await stage(writer, done, "critic", () => {
+        const loaded = loadInstructions();
+        return loaded?.critic ? loaded : undefined;
+      }, async () => {
+        const verdict = await critiqueInstructions(team.model("critic"), { ...input, candidates }, callOptions);
+        const next: InstructionsRecord = { candidates, critic: verdict, chosen: verdict.refined, source: "critic" };
+        writer.writeInstructions(next);
+        return next;
+      });
+    }
+    instruction = record.chosen;
+    const instructionText = renderInstruction(instruction);
+
+    if (options.unstaged) {
+      script = await stage(writer, done, "coder:script", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
+        const generated = await writeDirectScript(team.model("coder"), { ...input, instruction: instructionText }, callOptions);
+        writer.writeBlock("script", generated.code);
+        return generated.code;
+      });
+      blocks = [{ stage: "script", code: script }];
+    } else {
+      for (const codeStage of CODE_STAGES) {
+        const code = await stage(writer, done, `coder:${codeStage}`, () => readTextIfExists(writer.path(RUN_FILES.blocks, `${codeStage}.py`)), async () => {
+          const generated = await writeStageBlock(
+            team.model("coder"),
+            codeStage,
+            { ...input, instruction: instructionText, previous: blocks as Array<{ stage: CodeStage; code: string }> },
+            callOptions,
+          );
+          writer.writeBlock(codeStage, generated.code);
+          return generated.code;
+        });
+        blocks.push({ stage: codeStage, code });
+      }
+      script = await stage(writer, done, "merger", () => readTextIfExists(writer.path(RUN_FILES.code, "merged.py")), async () => {
+        let merged: string;
+        try {
+          merged = (await mergeBlocks(team.model("merger"), blocks, input, callOptions)).code;
+        } catch (error) {
+          if (!(error instanceof NoCodeError)) throw error;
+          // The blocks still make a script: run the mechanical join and let the fix loop do the rest.
+          merged = assembleDraft(blocks);
+          writer.writeCodeFile("merge-fallback.txt", `${error.message}\nThe mechanical join of the blocks is used instead.\n`);
+        }
+        writer.writeCodeFile("merged.py", merged);
+        return merged;
+      });
+    }
+  } else {
+    script = await stage(writer, done, "direct", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
+      const generated = await writeDirectScript(team.model("direct"), input, callOptions);
+      writer.writeBlock("script", generated.code);
+      return generated.code;
+    });
+    blocks = [{ stage: "script", code: script }];
+  }
+
+  const loopEnv: LoopEnvironment = {
+    writer,
+    task,
+    sandbox: env.sandbox,
+    grade: deps.grade,
+    fixer: team.model("merger"),
+    context: context.text,
+    libraries,
+    fixAttempts: options.fixAttempts,
+    timeoutSeconds: options.timeoutSeconds,
+    callOptions,
+  };
+
+  // The execute-and-fix loop is not a skippable stage: it resumes attempt by attempt from exec/.
+  writer.event({ type: "stage.started", stage: "execute" });
+  const started = performance.now();
+  const first = await executeAndFix(loopEnv, script, { feedbackRound: 0, kind: "initial" });
+  writer.event({ type: "stage.finished", stage: "execute", ok: first.success, durationMs: performance.now() - started, detail: first.lastError?.split("\n")[0] });
+  if (!first.success || !first.final) {
+    return {
+      instruction,
+      failure: {
+        stage: "execute",
+        message: `no valid submission after ${first.attempts.length} attempt(s) (fix attempts: ${options.fixAttempts}); last error: ${first.lastError?.split("\n").slice(0, 2).join(" ") ?? "unknown"}`,
+      },
+    };
+  }
+
+  let best = first.final;
+  for (let round = 1; round <= options.feedbackIterations; round++) {
+    const stageName = `feedback:${round}`;
+    writer.event({ type: "stage.started", stage: stageName });
+    const roundStart = performance.now();
+    const bestValidation = parseValidationScore(best.stdout);
+    const review = await reviewScript(
+      team.model("reviewer"),
+      { ...input, script: best.script, stdoutTail: best.stdout.slice(-3000), validationScore: bestValidation, round },
+      callOptions,
+    );
+    writer.writeCodeFile(`feedback-${round}.py`, review.code);
+    if (!review.changed) {
+      writer.event({ type: "feedback.finished", round, changed: false, improved: false, score: bestValidation });
+      writer.event({ type: "stage.finished", stage: stageName, ok: true, durationMs: performance.now() - roundStart, detail: "code unchanged" });
+      break;
+    }
+    const loop = await executeAndFix(loopEnv, review.code, { feedbackRound: round, kind: "feedback" });
+    const validation = loop.final ? parseValidationScore(loop.final.stdout) : null;
+    const improved =
+      loop.success && validation !== null && (bestValidation === null || better(validation, bestValidation, task.spec.lower_is_better));
+    writer.event({ type: "feedback.finished", round, changed: true, improved, score: validation });
+    writer.event({ type: "stage.finished", stage: stageName, ok: true, durationMs: performance.now() - roundStart, detail: improved ? "improved" : "not improved" });
+    // The choice among versions uses the validation score the code printed, never the hidden answers.
+    if (!improved || !loop.final) break;
+    best = loop.final;
+  }
+  return { final: best, instruction };
+}
+
+function notebookSections(instruction: Instruction | undefined) {
+  if (!instruction) return [];
+  const stageOf: Record<string, CodeStage> = {
+    dataPreprocessing: "preprocessing",
+    modelArchitecture: "model",
+    modelTraining: "training",
+    submission: "submission",
+  };
+  return INSTRUCTION_SECTIONS.map((s) => ({ stage: stageOf[s.key] as string, title: s.title, bullets: instruction[s.key] }));
+}
+
+/** Writes the final pieces of a finished solution: submission, score, final script, notebook. */
+async function finishSolution(
+  writer: RunRecordWriter,
+  task: Task,
+  options: RunOptions,
+  deps: RunDependencies,
+  outcome: SolutionOutcome,
+): Promise<void> {
+  if (outcome.final?.submissionPath) {
+    const final = outcome.final;
+    writer.writeSubmission(final.submissionPath!);
+    const grade = final.grade ?? (await deps.grade(task, writer.path(RUN_FILES.submission)));
+    writer.writeScore({ ...grade, attempt: final.result.attempt } as ScoreJson);
+    writer.writeCodeFile("final.py", final.script);
+    if (options.notebook) {
+      writer.writeNotebook(toNotebook({ title: `${task.spec.title} — ${options.mode}`, script: final.script, sections: notebookSections(outcome.instruction) }));
+    }
+    writer.finish(grade.valid ? "succeeded" : "failed", { valid: grade.valid, score: grade.score, reason: grade.valid ? undefined : grade.errors.join("; ") });
+    return;
+  }
+  const reason = outcome.failure?.message ?? "no valid submission";
+  writer.writeScore({ valid: false, score: null, metric: task.spec.metric.name, lower_is_better: task.spec.lower_is_better, errors: [reason] });
+  writer.finish("failed", { valid: false, reason, stage: outcome.failure?.stage });
+}
+
+function updateTimings(writer: RunRecordWriter, meter: Meter, baseWallMs: number, baseModelMs: number, baseSandboxMs: number): void {
+  writer.updateRun({
+    timings: {
+      wallMs: baseWallMs + writer.elapsedMs(),
+      modelMs: baseModelMs + meter.modelMs,
+      sandboxMs: baseSandboxMs + meter.sandboxMs,
+    },
+  });
+}
+
+function seedOf(options: RunOptions, chainIndex: number): number | undefined {
+  return options.seed === undefined ? undefined : options.seed + chainIndex;
+}
+
+/** Groups valid chains whose scores agree (to 1e-6 relative) and reports the largest group. */
+export function chainAgreement(results: Array<{ id: string; valid: boolean; score: number | null }>): NonNullable<RunJson["agreement"]> {
+  const valid = results.filter((r) => r.valid && r.score !== null);
+  let largest: typeof valid = [];
+  for (const r of valid) {
+    const group = valid.filter((o) => Math.abs((o.score as number) - (r.score as number)) <= 1e-6 * Math.max(1, Math.abs(r.score as number)));
+    if (group.length > largest.length) largest = group;
+  }
+  return { chains: results.length, valid: valid.length, largestAgreeingGroup: largest.length, bestChain: largest[0]?.id };
+}
+
+/** Runs (or resumes) the record in `writer` to its end. */
+async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, env: RunEnvironment, resumed: boolean): Promise<RunResult> {
+  const base = writer.runJson.timings;
+  const meter = new Meter(writer.transcriptsPath);
+  const models = { ...options.models } as RoleModels;
+  let team: AgentTeam | undefined;
+  const progress = (event: RunProgress) => env.onProgress?.(event);
+  // Events written by the writer reach the caller as they happen.
+  const writeEvent = writer.event.bind(writer);
+  writer.event = (input) => {
+    const event = writeEvent(input);
+    progress(event);
+    return event;
+  };
+  writer.event({ type: "run.started", mode: options.mode, taskId: task.spec.id, resumed });
+  try {
+    const rawTeam = await stage(writer, new Set(), "models", () => undefined, async () =>
+      env.createTeam({ runId: writer.runJson.runId, transcriptsPath: writer.transcriptsPath, models }),
+    );
+    team = meteredTeam(rawTeam, meter, (report) => {
+      progress({ type: "model.call", ...report });
+      updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
+    });
+    const sandbox = meteredSandbox(env.sandbox, meter);
+    const chainCount = options.parallel * options.iterations;
+
+    if (chainCount === 1) {
+      const callOptions: CallOptions = { temperature: options.temperature, seed: options.seed };
+      let outcome: SolutionOutcome;
+      try {
+        outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions });
+      } catch (error) {
+        outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
+        updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
+        await finishSolution(writer, task, options, env, outcome);
+        throw error;
+      }
+      updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
+      await finishSolution(writer, task, options, env, outcome);
+    } else {
+      await runChains(writer, task, options, env, team, sandbox, progress);
+    }
+    updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
+    return { dir: writer.dir, run: readRunJson(writer.dir), summary: summarizeRun(writer.dir) };
+  } catch (error) {
+    updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
+    if (readRunJson(writer.dir).status === "running") {
+      writer.finish("failed", { valid: false, reason: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined });
+    }
+    throw error;
+  } finally {
+    await team?.close();
+  }
+}
+
+/** P chains in parallel, I runs each in sequence; each run is a full record under chains/. */
+async function runChains(
+  writer: RunRecordWriter,
+  task: Task,
+  options: RunOptions,
+  env: RunEnvironment,
+  team: AgentTeam,
+  sandbox: Sandbox,
+  progress: (event: RunProgress) => void,
+): Promise<void> {
+  const ids: string[] = [];
+  for (let p = 0; p < options.parallel; p++) for (let i = 0; i < options.iterations; i++) ids.push(`c${p}-i${i}`);
+  writer.updateRun({ chains: ids.map((id) => ({ id, dir: join(RUN_FILES.chains, id) })) });
+
+  const results = new Map<string, { valid: boolean; score: number | null }>();
+  const runOne = async (id: string, index: number) => {
+    const dir = writer.path(RUN_FILES.chains, id);
+    const existing = existsSync(join(dir, RUN_FILES.run)) ? readRunJson(dir) : undefined;
+    if (existing && existing.status !== "running") {
+      const score = readScore(dir);
+      results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null });
+      return;
+    }
+    const seed = seedOf(options, index);
+    const sub = existing
+      ? RunRecordWriter.open(dir)
+      : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined });
+    const original = sub.event.bind(sub);
+    sub.event = (input) => {
+      const event = original(input);
+      progress(event);
+      return event;
+    };
+    const started = performance.now();
+    let outcome: SolutionOutcome;
+    try {
+      outcome = await solve({ writer: sub, task, options, team, sandbox, deps: env, callOptions: { temperature: options.temperature, seed } });
+    } catch (error) {
+      outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
+    }
+    sub.updateRun({ timings: { wallMs: performance.now() - started, modelMs: 0, sandboxMs: 0 } });
+    await finishSolution(sub, task, options, env, outcome);
+    const score = readScore(dir);
+    results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null });
+  };
+
+  // Parallel chains, sequential iterations inside each chain.
+  await Promise.all(
+    Array.from({ length: options.parallel }, async (_, p) => {
+      for (let i = 0; i < options.iterations; i++) await runOne(`c${p}-i${i}`, p * options.iterations + i);
+    }),
+  );
+
+  const agreement = chainAgreement(ids.map((id) => ({ id, ...(results.get(id) ?? { valid: false, score: null }) })));
+  writer.updateRun({ agreement });
+  const chosen = agreement.bestChain ?? ids.find((id) => results.get(id)?.valid);
+  if (chosen) {
+    const dir = writer.path(RUN_FILES.chains, chosen);
+    writer.writeSubmission(join(dir, RUN_FILES.submission));
+    const score = readScore(dir)!;
+    writer.writeScore({ ...score, attempt: `${chosen}/${score.attempt ?? ""}` });
+    writer.writeCodeFile("final.py", readFileSync(join(dir, RUN_FILES.finalScript), "utf8"));
+    writer.finish("succeeded", { valid: true, score: score.score });
+  } else {
+    const reason = `none of the ${ids.length} chains produced a valid submission`;
+    writer.writeScore({ valid: false, score: null, metric: task.spec.metric.name, lower_is_better: task.spec.lower_is_better, errors: [reason] });
+    writer.finish("failed", { valid: false, reason, stage: "chains" });
+  }
+}
+
+/** Runs one task with the given options and writes its record; resolves with the record's summary. */
+export async function runTask(task: Task, optionsInput: RunOptionsInput, env: RunEnvironment): Promise<RunResult> {
+  const options = parseRunOptions(optionsInput);
+  const runId = env.runDir ? resolve(env.runDir).split("/").pop()! : newRunId(task.spec.id, options.mode);
+  const dir = env.runDir ? resolve(env.runDir) : join(resolve(env.outDir), runId);
+  const writer = RunRecordWriter.create(dir, {
+    runId,
+    taskId: task.spec.id,
+    taskDir: resolve(task.dir),
+    mode: options.mode,
+    config: options as unknown as Record<string, unknown>,
+    versions: { linguacodus: LINGUACODUS_VERSION, node: process.version, ...(env.versions?.sandbox ? { sandbox: env.versions.sandbox } : {}) },
+    models: resolveRoleSpecs(options.models),
+    seed: options.seed,
+    temperature: options.temperature,
+  });
+  return drive(writer, task, options, env, false);
+}
+
+/**
+ * Continues an interrupted run from its folder: the options and task come from run.json; finished stages
+ * and attempts are read back, not repeated.
+ */
+export async function resumeRun(runDir: string, env: Omit<RunEnvironment, "outDir" | "runDir">): Promise<RunResult> {
+  const run = readRunJson(runDir);
+  if (run.status === "succeeded") {
+    return { dir: runDir, run, summary: summarizeRun(runDir) };
+  }
+  const options = parseRunOptions(run.config);
+  const task = await loadTask(run.taskDir);
+  const writer = RunRecordWriter.open(runDir);
+  return drive(writer, task, options, { ...env, outDir: runDir, runDir }, true);
+}
