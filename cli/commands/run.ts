@@ -1,8 +1,252 @@
+// `linguacodus run <task>`: a thin layer over execution/runTask — flags → RunOptions, real models and sandbox,
+// progress per stage on stderr, a short summary (or the run summary as JSON) at the end.
 import type { Command } from "commander";
+import { UserFacingError } from "../failure.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
+interface RunFlags {
+  mode: string;
+  model?: string;
+  planner?: string;
+  critic: boolean | string;
+  coder?: string;
+  merger?: string;
+  reviewer?: string;
+  fixAttempts: string;
+  instructions: string;
+  temperature?: string;
+  seed?: string;
+  out: string;
+  schema: boolean;
+  unstaged?: boolean;
+  feedbackIterations: string;
+  parallel: string;
+  iterations: string;
+  resume?: string;
+  notebook?: boolean;
+  sandbox: string;
+  timeout: string;
+  contextTokens: string;
+  json?: boolean;
+}
+
+function integer(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UserFacingError(`${flag} must be an integer ≥ ${min} (got '${value}')`);
+  return n;
+}
+
+function number(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UserFacingError(`${flag} must be a number (got '${value}')`);
+  return n;
+}
+
+/** Commander gives `--critic <spec>` and `--no-critic` one key: a string is a spec, false means skip. */
+function criticSpec(flags: RunFlags): string | undefined {
+  return typeof flags.critic === "string" ? flags.critic : undefined;
+}
+
+const fmtMs = (ms: number) => (ms < 1000 ? `${Math.round(ms)}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`);
+
+/** One status line on stderr: rewritten in place on a terminal, one line per finished stage otherwise. */
+class ProgressLine {
+  private readonly started = Date.now();
+  private current = "starting";
+  private tokens = 0;
+  private frame = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(private readonly quiet: boolean) {
+    if (this.tty && !quiet) this.timer = setInterval(() => this.draw(), 120);
+  }
+
+  private draw(): void {
+    const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+    this.frame = (this.frame + 1) % frames.length;
+    const line = `${frames[this.frame]} ${this.current}  ${fmtMs(Date.now() - this.started)}  ${this.tokens} tokens`;
+    process.stderr.write(`\r\x1b[2K${line}`);
+  }
+
+  stage(name: string): void {
+    this.current = name;
+  }
+
+  addTokens(n: number): void {
+    this.tokens += n;
+  }
+
+  log(message: string): void {
+    if (this.quiet) return;
+    if (this.tty) process.stderr.write("\r\x1b[2K");
+    process.stderr.write(`${message}  (${fmtMs(Date.now() - this.started)}, ${this.tokens} tokens)\n`);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.tty && !this.quiet) process.stderr.write("\r\x1b[2K");
+  }
+}
+
+async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<void> {
+  if (!taskArg && !flags.resume) throw new UserFacingError("name a task (a built-in id or a task folder), or continue a run with --resume <run-dir>");
+  if (flags.mode !== "linguacodus" && flags.mode !== "direct") throw new UserFacingError(`--mode must be 'linguacodus' or 'direct' (got '${flags.mode}')`);
+  if (flags.sandbox !== "docker" && flags.sandbox !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${flags.sandbox}')`);
+
+  const { defaultPaths } = await import("../paths.js");
+  const paths = defaultPaths();
+  const [{ parseModelSpec, defaultModelSpec }, execution, datasets] = await Promise.all([
+    import("../../agents/index.js"),
+    import("../../execution/index.js"),
+    import("../../datasets/index.js"),
+  ]);
+
+  const models = {
+    default: flags.model ?? defaultModelSpec(paths.models),
+    planner: flags.planner,
+    critic: criticSpec(flags),
+    coder: flags.coder,
+    merger: flags.merger ?? flags.coder,
+    direct: flags.coder,
+    reviewer: flags.reviewer,
+  };
+  for (const [role, spec] of Object.entries(models)) {
+    if (spec === undefined) continue;
+    try {
+      parseModelSpec(spec);
+    } catch (error) {
+      throw new UserFacingError(`bad model spec for ${role === "default" ? "--model" : `--${role}`}: ${(error as Error).message}`);
+    }
+  }
+
+  const options = {
+    mode: flags.mode as "linguacodus" | "direct",
+    models: Object.fromEntries(Object.entries(models).filter(([, v]) => v !== undefined)),
+    instructions: integer("--instructions", flags.instructions, 1),
+    noCritic: flags.critic === false,
+    unstaged: flags.unstaged ?? false,
+    fixAttempts: integer("--fix-attempts", flags.fixAttempts, 0),
+    noSchema: flags.schema === false,
+    contextTokens: integer("--context-tokens", flags.contextTokens, 200),
+    feedbackIterations: integer("--feedback-iterations", flags.feedbackIterations, 0),
+    parallel: integer("--parallel", flags.parallel, 1),
+    iterations: integer("--iterations", flags.iterations, 1),
+    temperature: flags.temperature === undefined ? undefined : number("--temperature", flags.temperature),
+    seed: flags.seed === undefined ? undefined : integer("--seed", flags.seed, 0),
+    timeoutSeconds: integer("--timeout", flags.timeout, 1),
+    notebook: flags.notebook ?? false,
+  };
+  const parsedOptions = execution.RunOptionsSchema.safeParse(options);
+  if (!parsedOptions.success) {
+    const issue = parsedOptions.error.issues[0];
+    throw new UserFacingError(`option ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+
+  // The task first: a typo in its name should not wait for Docker.
+  let task;
+  if (!flags.resume) {
+    try {
+      task = await datasets.resolveTask(taskArg!, paths.tasks);
+    } catch (error) {
+      throw new UserFacingError((error as Error).message);
+    }
+  }
+
+  const { createWiring } = await import("../../execution/wiring.js");
+  let wiring;
+  try {
+    wiring = await createWiring({ sandbox: flags.sandbox, envFile: ".env", modelsDir: paths.models, warn: (m) => process.stderr.write(`${m}\n`) });
+  } catch (error) {
+    throw new UserFacingError(`sandbox unavailable: ${(error as Error).message}`);
+  }
+
+  const progress = new ProgressLine(flags.json === true);
+  const onProgress = (event: import("../../execution/index.js").RunProgress) => {
+    switch (event.type) {
+      case "stage.started":
+        progress.stage(event.stage);
+        break;
+      case "stage.finished":
+        progress.log(`${event.ok ? "✓" : "✗"} ${event.stage} ${fmtMs(event.durationMs)}${event.detail && !event.ok ? ` — ${event.detail.split("\n")[0]}` : ""}`);
+        break;
+      case "attempt.finished":
+        progress.log(`  attempt ${event.attempt} (${event.kind}): ${event.outcome}${event.errorClass ? ` ${event.errorClass}` : ""}${event.valid ? ` score ${event.score}` : ""}`);
+        break;
+      case "model.call":
+        progress.addTokens(event.tokens);
+        break;
+      case "run.started":
+        progress.log(`run ${event.resumed ? "resumed" : "started"}: ${event.taskId} (${event.mode})`);
+        break;
+      default:
+        break;
+    }
+  };
+
+  let result;
+  try {
+    result = flags.resume
+      ? await execution.resumeRun(flags.resume, { ...wiring, onProgress })
+      : await execution.runTask(task!, parsedOptions.data, { ...wiring, outDir: flags.out, onProgress });
+  } catch (error) {
+    progress.stop();
+    const where = error instanceof execution.RunRecordError ? "" : " (the run folder keeps what was done; continue it with --resume <run-dir>)";
+    throw new UserFacingError(`${(error as Error).message}${where}`, 1);
+  } finally {
+    progress.stop();
+    await wiring.close();
+  }
+
+  const s = result.summary;
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+  } else {
+    const score = s.valid ? `${s.score} (${s.metric}, ${s.lowerIsBetter ? "lower" : "higher"} is better)` : "—";
+    const placement = s.percentile != null ? `  percentile ${s.percentile.toFixed(1)}${s.medal && s.medal !== "none" ? `  medal ${s.medal}` : ""}` : "";
+    process.stdout.write(
+      [
+        `mode      ${s.mode}`,
+        `attempts  ${s.attemptsUsed} (fixes ${s.fixesUsed}${s.errorClasses.length ? `; errors ${s.errorClasses.join(", ")}` : ""})`,
+        `valid     ${s.valid ? "yes" : "no"}${s.failure ? ` — ${s.failure}` : ""}`,
+        `score     ${score}${placement}`,
+        ...(s.agreement ? [`chains    ${s.agreement.valid}/${s.agreement.chains} valid, ${s.agreement.largestAgreeingGroup} agree`] : []),
+        `time      ${fmtMs(s.wallMs)} (models ${fmtMs(s.modelMs)}, sandbox ${fmtMs(s.sandboxMs)})  tokens ${s.totalTokens}`,
+        `run       ${result.dir}`,
+        "",
+      ].join("\n"),
+    );
+  }
+  if (!s.valid) process.exitCode = 1;
+}
+
 export function registerRun(program: Command): void {
-  program.command("run").description("(not built yet)").action(() => {
-    throw new Error("'run' is not built yet");
-  });
+  program
+    .command("run")
+    .description("Generate a solution for a task with LLM agents, run and fix it in the sandbox, grade it, and record everything")
+    .argument("[task]", "a built-in task id or a task folder (omit with --resume)")
+    .option("--mode <mode>", "linguacodus (instructions, then staged code) or direct (one coder)", "linguacodus")
+    .option("--model <spec>", "model for every role (gguf:…, openai:…, gemini:…, replay:…); default: the bundled GGUF model")
+    .option("--planner <spec>", "model of the planner")
+    .option("--critic <spec>", "model of the critic")
+    .option("--no-critic", "skip the critic: use the top-ranked instruction")
+    .option("--coder <spec>", "model of the coders (staged and direct) and, unless --merger, the merger/fixer")
+    .option("--merger <spec>", "model of the merger/fixer")
+    .option("--reviewer <spec>", "model of the reviewer (feedback iterations)")
+    .option("--fix-attempts <n>", "fixes after a failed execution", "3")
+    .option("--instructions <n>", "ranked instructions the planner writes", "3")
+    .option("--temperature <t>", "sampling temperature of every model call")
+    .option("--seed <s>", "seed of every model call")
+    .option("--out <dir>", "folder that receives the run folder", "runs")
+    .option("--no-schema", "leave the schema summary and data sample out of the task context")
+    .option("--unstaged", "one coder writes the whole script from the instruction (ablation)")
+    .option("--context-tokens <n>", "token budget of the task context", "3000")
+    .option("--feedback-iterations <k>", "reviewer reflection rounds after a successful run", "0")
+    .option("--parallel <p>", "independent chains", "1")
+    .option("--iterations <i>", "runs per chain", "1")
+    .option("--resume <run-dir>", "continue an interrupted run without repeating finished stages")
+    .option("--notebook", "also write code/solution.ipynb")
+    .option("--sandbox <kind>", "docker, or local (NO isolation: runs generated code on this host)", "docker")
+    .option("--timeout <s>", "time limit of one script execution, in seconds", "900")
+    .option("--json", "print the run summary as JSON on stdout")
+    .action(runAction);
 }

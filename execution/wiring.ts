@@ -1,0 +1,69 @@
+// The real dependencies of a run — provider-backed agent teams, the Docker (or explicit local) sandbox with its
+// library whitelist, the grader — built from a few choices. The CLI and the benchmarks use this; tests pass
+// their own RunDependencies (scripted models) instead.
+import type { ChatModelResolver } from "../agents/chat-model.js";
+import { createAgentTeam, type RoleModels } from "../agents/team.js";
+import { createJsonlTranscriptSink } from "../agents/transcript.js";
+import type { AgentTeam } from "../agents/types.js";
+import { grade } from "../datasets/index.js";
+import type { Sandbox } from "../sandbox/types.js";
+import type { RunDependencies } from "./run.js";
+
+export type SandboxKind = "docker" | "local";
+
+export interface WiringOptions {
+  sandbox: SandboxKind;
+  /** Where the local runner's warning goes (it is printed before every run). */
+  warn?: (message: string) => void;
+  /** A .env file for API keys (the environment wins). */
+  envFile?: string;
+  /** Folder of downloaded GGUF models (for `gguf:hf:` specs). */
+  modelsDir?: string;
+}
+
+export interface Wiring extends RunDependencies {
+  close(): Promise<void>;
+}
+
+/** A team factory over a chat-model resolver: each run gets its own transcript file. */
+export function teamFactory(resolveChatModel: ChatModelResolver): RunDependencies["createTeam"] {
+  return ({ runId, transcriptsPath, models }: { runId: string; transcriptsPath: string; models: RoleModels }): AgentTeam =>
+    createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel });
+}
+
+/** Opens the sandbox and the model providers. Throws with the fix when the sandbox is not usable. */
+export async function createWiring(options: WiringOptions): Promise<Wiring> {
+  const sandboxModule = await import("../sandbox/index.js");
+  let sandbox: Sandbox;
+  let libraries: string[];
+  let sandboxVersion: string | undefined;
+  if (options.sandbox === "docker") {
+    const docker = sandboxModule.dockerClient();
+    sandbox = await sandboxModule.createDockerSandbox({ docker });
+    const manifest = await sandboxModule.readImageManifest(docker, sandboxModule.SANDBOX_IMAGE_TAG);
+    libraries = sandboxModule.whitelistLines(manifest);
+    sandboxVersion = `${sandboxModule.SANDBOX_IMAGE_TAG} (python ${manifest.python})`;
+  } else {
+    sandbox = new sandboxModule.LocalSandbox({ warn: options.warn });
+    libraries = sandboxModule.WHITELIST_LIBRARIES.map((l) =>
+      l.importName === l.distribution ? l.distribution : `${l.distribution} (import ${l.importName})`,
+    );
+    sandboxVersion = "local (no isolation)";
+  }
+  const { createProviderResolver } = await import("../agents/providers/index.js");
+  const resolver = createProviderResolver({
+    envFile: options.envFile,
+    ...(options.modelsDir ? { gguf: { modelsDir: options.modelsDir } } : {}),
+  });
+  return {
+    createTeam: teamFactory(resolver.resolve),
+    sandbox,
+    grade,
+    libraries,
+    versions: { sandbox: sandboxVersion },
+    async close() {
+      await sandbox.close();
+      await resolver.close();
+    },
+  };
+}
