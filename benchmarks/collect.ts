@@ -4,9 +4,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readRunRecord, summarizeRun, type AttemptResult, type RunRecord } from "../execution/index.js";
-import { parseTaskSpec } from "../datasets/task.js";
+import { parseTaskSpec } from "../datasets/index.js";
 import { labelOfSpec } from "./matrix.js";
-import { BENCH_FILES, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
+import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
 import { DEFAULT_RUN_FLAGS, MODE_NAMES, flagsOf, type ModeName, type RunFlags } from "./modes.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
 
@@ -281,9 +281,15 @@ export function collectRuns(target: string, options: { prices?: PriceTable } = {
     }
   };
   if (manifest) {
+    const interrupted = interruptedRuns(root);
     for (const entry of manifest.runs) {
       const dir = join(root, BENCH_FILES.runs, entry.id);
-      if (isRunDir(dir)) read(dir, entry);
+      if (isRunDir(dir)) {
+        read(dir, entry);
+        // A run the bench stopped may say "failed" in its record; it is unfinished until --resume reruns it.
+        const last = runs[runs.length - 1];
+        if (interrupted.has(entry.id) && last?.runId === entry.id) Object.assign(last, { state: "running", failure: "interrupted (rerun with --resume)", normalised: null });
+      }
       else runs.push(emptyRun(entry, dir, taskInfo(entry.taskDir), "missing", "not run yet"));
     }
   } else if (isRunDir(root)) {

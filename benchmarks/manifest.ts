@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { readJsonLines } from "../execution/index.js";
 import { MODE_NAMES, type ModeName } from "./modes.js";
 import type { ModelColumn, RunKey } from "./matrix.js";
 
@@ -115,4 +116,19 @@ export function readManifest(dir: string): BenchManifest | undefined {
     throw new Error(`${path}: field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"}`);
   }
   return parsed.data;
+}
+
+/** Prefix of the reason of a run.finished event for a run the bench stopped: such runs are unfinished. */
+export const INTERRUPTED = "interrupted:";
+
+/** Ids whose latest bench event says they were interrupted (their own records may claim "failed"). */
+export function interruptedRuns(dir: string): Set<string> {
+  const { items } = readJsonLines(join(dir, BENCH_FILES.events), BenchEventSchema);
+  const interrupted = new Set<string>();
+  for (const event of items) {
+    if (event.type !== "run.finished") continue;
+    if (event.reason?.startsWith(INTERRUPTED)) interrupted.add(event.runId);
+    else interrupted.delete(event.runId);
+  }
+  return interrupted;
 }

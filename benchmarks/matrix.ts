@@ -1,7 +1,7 @@
 // Expands a bench request (tasks × modes × models × temperatures × repeats) into run keys with stable
 // ids, so a resumed bench finds the runs it already has. Everything is validated before any run starts.
 import { createHash } from "node:crypto";
-import { AGENT_ROLES, type AgentRole } from "../agents/types.js";
+import { AGENT_ROLES, parseModelSpec, type AgentRole } from "../agents/index.js";
 import { ABLATION_NAMES, MODE_NAMES, flagsOf, isModeName, type ModeName, type RunFlags } from "./modes.js";
 
 /** Bad bench input: the message names the value and how to fix it. */
@@ -51,12 +51,14 @@ export interface MatrixRequest {
 
 const SPEC_PREFIXES = ["gguf:", "openai:", "gemini:", "replay:"] as const;
 
-/** Checks the form of a model spec (DESIGN.md); whether it loads is checked separately. */
+/** Checks the form of a model spec (agents' parser); whether it loads is checked by preflight. */
 export function checkSpecSyntax(spec: string): string | undefined {
-  const prefix = SPEC_PREFIXES.find((p) => spec.startsWith(p));
-  if (!prefix) return `model spec '${spec}' must start with one of ${SPEC_PREFIXES.join(", ")}`;
-  if (spec.length === prefix.length) return `model spec '${spec}' names no model after '${prefix}'`;
-  return undefined;
+  try {
+    parseModelSpec(spec);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /**

@@ -52,8 +52,8 @@ describe("model columns", () => {
     expect(specForRole(withOverrides(column, { coder: "gemini:gemini-2.0-flash" }), "coder")).toBe("gemini:gemini-2.0-flash");
   });
   it("rejects bad specs and roles with the reason", () => {
-    expect(() => parseModelColumn("gpt-4o")).toThrow(/must start with one of gguf:, openai:, gemini:, replay:/);
-    expect(() => parseModelColumn("openai:")).toThrow(/names no model/);
+    expect(() => parseModelColumn("gpt-4o")).toThrow(/Invalid model spec "gpt-4o": no provider prefix. Valid forms:/);
+    expect(() => parseModelColumn("openai:")).toThrow(/model name is empty/);
     expect(() => parseModelColumn("all=openai:x;painter=openai:y")).toThrow(/unknown role 'painter'/);
     expect(() => parseModelColumn("planner=openai:x")).toThrow(/give 'all=SPEC'/);
   });

@@ -1,0 +1,102 @@
+// Concurrency bounds of a bench: runs go P at once, but sandbox executions and model calls are bounded
+// separately — a local GGUF model is one process-wide instance, so its calls are serialised, while API
+// models may run concurrently up to a limit. The wrappers keep the Sandbox and AgentTeam interfaces.
+import type { AgentModel, AgentRole, AgentTeam, CallOptions, ChatTurn } from "../agents/index.js";
+import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "../sandbox/index.js";
+import type { z } from "zod";
+
+/** A counting semaphore with a FIFO queue. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Most holders seen at once (for tests and the perf script). */
+  peak = 0;
+
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`a concurrency limit must be a whole number ≥ 1 (got ${limit})`);
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    this.peak = Math.max(this.peak, this.active);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active -= 1;
+      this.waiting.shift()?.();
+    };
+  }
+
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** A sandbox whose runs wait for a slot of a shared semaphore; closing it leaves the shared sandbox open. */
+export function limitedSandbox(sandbox: Sandbox, slots: Semaphore): Sandbox {
+  return {
+    kind: sandbox.kind,
+    run: (request: SandboxRunRequest): Promise<SandboxRunResult> => slots.use(() => sandbox.run(request)),
+    close: async () => {},
+  };
+}
+
+export interface ModelLimits {
+  /** Concurrent calls to one API model (openai:, gemini:). */
+  apiConcurrency: number;
+  /** Concurrent calls to replayed models (they cost nothing). */
+  replayConcurrency: number;
+}
+
+/** One semaphore per model spec, shared by every run of a bench. */
+export class ModelCallLimiter {
+  private readonly bySpec = new Map<string, Semaphore>();
+  constructor(private readonly limits: ModelLimits) {}
+
+  /** GGUF models are serialised: one in-process model instance answers one call at a time. */
+  limitOf(spec: string): number {
+    if (spec.startsWith("gguf:")) return 1;
+    if (spec.startsWith("replay:")) return this.limits.replayConcurrency;
+    return this.limits.apiConcurrency;
+  }
+
+  semaphore(spec: string): Semaphore {
+    let s = this.bySpec.get(spec);
+    if (!s) {
+      s = new Semaphore(this.limitOf(spec));
+      this.bySpec.set(spec, s);
+    }
+    return s;
+  }
+
+  /** Wraps a team so every model call waits for its spec's slot. */
+  wrapTeam(team: AgentTeam): AgentTeam {
+    const wrapped = new Map<AgentRole, AgentModel>();
+    return {
+      model: (role: AgentRole) => {
+        let model = wrapped.get(role);
+        if (!model) {
+          const inner = team.model(role);
+          const slots = this.semaphore(inner.spec);
+          model = {
+            role: inner.role,
+            spec: inner.spec,
+            generate: (messages: ChatTurn[], options?: CallOptions) => slots.use(() => inner.generate(messages, options)),
+            generateStructured: <T>(messages: ChatTurn[], schema: z.ZodType<T>, options?: CallOptions) =>
+              slots.use(() => inner.generateStructured(messages, schema, options)),
+          };
+          wrapped.set(role, model);
+        }
+        return model;
+      },
+      close: () => team.close(),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+// Turns the task part of a bench command (suite names, built-in ids, task folders) into checked task folders.
+// Every folder is validated before the bench starts; built-in tasks are prepared from installed packages
+// when their folder is missing (no download).
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { BUILTIN_TASKS, LITE_TASK_IDS, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks } from "../datasets/index.js";
+import { BenchInputError, type TaskRef } from "./matrix.js";
+
+export const SUITES: Record<string, () => readonly string[]> = {
+  all: () => BUILTIN_TASKS.map((t) => t.id),
+  lite: () => LITE_TASK_IDS,
+};
+
+export interface ResolveOptions {
+  /** Folder of prepared built-in tasks (`$LINGUACODUS_HOME/tasks`). */
+  tasksDir: string;
+  /** Prepare missing built-in tasks (default true). */
+  prepare?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Resolves selectors to task folders, checking each one; throws BenchInputError listing every problem. */
+export async function resolveTasks(selectors: readonly string[], options: ResolveOptions): Promise<TaskRef[]> {
+  if (selectors.length === 0) throw new BenchInputError("no tasks: give a suite (all, lite), built-in task ids or task folders");
+  const dirs: string[] = [];
+  const toPrepare: string[] = [];
+  const problems: string[] = [];
+  for (const selector of selectors) {
+    const builtin = SUITES[selector]?.() ?? (findBuiltinTask(selector) ? [selector] : undefined);
+    if (builtin) {
+      for (const id of builtin) {
+        const dir = join(options.tasksDir, id);
+        if (!existsSync(join(dir, "task.json"))) toPrepare.push(id);
+        dirs.push(dir);
+      }
+      continue;
+    }
+    const path = resolve(selector);
+    if (existsSync(path) && statSync(path).isDirectory()) dirs.push(path);
+    else
+      problems.push(
+        `unknown suite or task '${selector}': give ${Object.keys(SUITES).join(" or ")}, a built-in task id (see 'linguacodus tasks list') or a task folder`,
+      );
+  }
+  if (problems.length) throw new BenchInputError(problems.join("; "));
+  if (toPrepare.length) {
+    if (options.prepare === false)
+      throw new BenchInputError(`built-in task(s) ${toPrepare.join(", ")} are not prepared: run 'linguacodus tasks prepare ${toPrepare.join(" ")}'`);
+    options.log?.(`preparing built-in task(s): ${toPrepare.join(", ")}`);
+    await prepareBuiltinTasks(toPrepare, options.tasksDir, { log: options.log });
+  }
+  const refs: TaskRef[] = [];
+  for (const dir of [...new Set(dirs)]) {
+    const report = await checkTaskFolder(dir);
+    if (!report.ok) {
+      problems.push(`task folder ${dir} fails validation: ${report.problems.map((p) => `${p.file}: ${p.message}`).join("; ")}`);
+      continue;
+    }
+    // The folder's task.json id names the task (checked above).
+    const spec = parseTaskSpec(readFileSync(join(dir, "task.json"), "utf8"), join(dir, "task.json"));
+    refs.push({ id: spec.id, dir });
+  }
+  if (problems.length) throw new BenchInputError(problems.join("; "));
+  return refs;
+}
