@@ -80,8 +80,20 @@ function errorClassOf(outcome: AttemptOutcome, sandboxResult?: SandboxRunResult)
   }
 }
 
+/**
+ * Temporary folders differ on every run; in the text a model reads they would make equal runs send different
+ * prompts (and break `replay:`), so a script under a temp folder is named by its file name only.
+ */
+export function normalizeTempPaths(text: string): string {
+  return text.replace(/(["'\s])(?:\/tmp|\/var\/folders|\/private\/var)\/[^"'\s]*\/([^"'\s/]+\.py)/g, "$1$2");
+}
+
 /** The error text the fixer reads for a failed attempt. */
 export function describeFailure(result: AttemptResult, stderr: string): string {
+  return normalizeTempPaths(describeFailureRaw(result, stderr));
+}
+
+function describeFailureRaw(result: AttemptResult, stderr: string): string {
   const parts: string[] = [];
   switch (result.outcome) {
     case "syntax-error":

@@ -1,0 +1,212 @@
+// End-to-end runs through the real Docker sandbox and the real grader, with scripted models behind the real
+// agent team: linguacodus mode with a failing-then-fixed script, the fix limit, direct mode, replay, resume.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createProviderResolver } from "../../agents/providers/index.js";
+import { grade, type Task } from "../../datasets/index.js";
+import { readAttempts, readEvents, readRunRecord, resumeRun, runTask, type RunProgress } from "../../execution/index.js";
+import { teamFactory } from "../../execution/wiring.js";
+import type { Sandbox } from "../../sandbox/types.js";
+import {
+  MERGED_BUGGY,
+  MERGED_FIXED,
+  TEST_LIBRARIES,
+  builtinTask,
+  dockerSandbox,
+  linguacodusScript,
+  promptKind,
+  scriptedDeps,
+  tempDir,
+} from "./support.js";
+
+const F = "```";
+
+let task: Task;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  task = await builtinTask();
+  sandbox = await dockerSandbox();
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+describe("linguacodus mode end to end", () => {
+  let runDir: string;
+
+  it("plans, critiques, writes blocks, merges, fails once, fixes, and grades a valid submission", async () => {
+    const deps = scriptedDeps(sandbox, linguacodusScript);
+    const progress: RunProgress[] = [];
+    const result = await runTask(
+      task,
+      { mode: "linguacodus", models: { default: "openai:scripted" }, seed: 11, temperature: 0.2, notebook: true },
+      { ...deps, outDir: tempDir("lc-run-"), onProgress: (e) => progress.push(e) },
+    ).catch((error: unknown) => {
+      throw error;
+    });
+    runDir = result.dir;
+
+    // The model calls, in order: planner, critic, four coders, merger, one fix.
+    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual([
+      "planner",
+      "critic",
+      "coder:data preprocessing",
+      "coder:model architecture",
+      "coder:model training",
+      "coder:submission",
+      "merge",
+      "fix",
+    ]);
+    // Each coder saw the blocks already written.
+    expect(deps.model.calls[5]!.promptText).toContain("def build_model(rows):");
+
+    const record = readRunRecord(runDir);
+    expect(record.run.status).toBe("succeeded");
+    expect(record.run.seed).toBe(11);
+    expect(record.run.models.planner).toBe("openai:scripted");
+
+    // instructions.json: ranked candidates (normalized to 1..3 in rank order), findings, choice, refined.
+    const instructions = record.instructions as { candidates: Array<{ rank: number; title: string }>; critic: { chosenRank: number; candidates: unknown[] }; chosen: { title: string }; source: string };
+    expect(instructions.candidates.map((c) => c.title)).toEqual(["Median strength per concrete age", "Global median", "Mean strength"]);
+    expect(instructions.critic.chosenRank).toBe(1);
+    expect(instructions.critic.candidates).toHaveLength(3);
+    expect(instructions.chosen.title).toBe("Median strength per concrete age (refined)");
+    expect(instructions.source).toBe("critic");
+
+    // code/: the four blocks and both attempts.
+    for (const stage of ["preprocessing", "model", "training", "submission"]) expect(existsSync(join(runDir, "code", "blocks", `${stage}.py`))).toBe(true);
+    expect(readFileSync(join(runDir, "code", "attempt-001.py"), "utf8").trim()).toBe(MERGED_BUGGY.trim());
+    expect(readFileSync(join(runDir, "code", "attempt-002.py"), "utf8").trim()).toBe(MERGED_FIXED.trim());
+
+    // exec/: the first attempt failed with the KeyError, its traceback went to the fixer; the second succeeded.
+    const attempts = readAttempts(runDir);
+    expect(attempts.map((a) => [a.kind, a.outcome, a.errorClass])).toEqual([
+      ["initial", "error", "KeyError"],
+      ["fix", "ok", undefined],
+    ]);
+    expect(readFileSync(join(runDir, "exec", "001", "stderr.txt"), "utf8")).toContain("KeyError");
+    expect(deps.model.calls[7]!.promptText).toContain("KeyError");
+    expect(readFileSync(join(runDir, "exec", "002", "stdout.txt"), "utf8")).toMatch(/VALIDATION_SCORE=\d/);
+
+    // submission.csv and score.json: the grader's verdict on the submission, as regrading it gives.
+    const score = JSON.parse(readFileSync(join(runDir, "score.json"), "utf8")) as { valid: boolean; score: number; metric: string; attempt: string };
+    const regraded = await grade(task, join(runDir, "submission.csv"));
+    expect(score.valid).toBe(true);
+    expect(score.metric).toBe("mae");
+    expect(score.attempt).toBe("002");
+    expect(score.score).toBe(regraded.score);
+    // The per-age median beats the constant baseline the task ships.
+    expect(score.score).toBeLessThan(task.spec.reference_scores?.constant ?? Infinity);
+
+    // The notebook: instruction sections as markdown, one code cell per stage block.
+    const notebook = JSON.parse(readFileSync(join(runDir, "code", "solution.ipynb"), "utf8")) as { cells: Array<{ cell_type: string; source: string[] }> };
+    expect(notebook.cells.filter((c) => c.cell_type === "code")).toHaveLength(3);
+    expect(notebook.cells.some((c) => c.cell_type === "markdown" && c.source.join("").includes("## Model Training"))).toBe(true);
+
+    // transcripts, events and summary.
+    const transcript = readFileSync(join(runDir, "transcripts.jsonl"), "utf8").trim().split("\n");
+    expect(transcript).toHaveLength(8);
+    const kinds = readEvents(runDir).map((e) => e.type);
+    expect(kinds[0]).toBe("run.started");
+    expect(kinds.at(-1)).toBe("run.finished");
+    expect(result.summary).toMatchObject({ valid: true, firstAttemptSuccess: false, attemptsUsed: 2, fixesUsed: 1, errorClasses: ["KeyError"] });
+    expect(result.summary.tokensByRole.planner?.calls).toBe(1);
+    expect(result.summary.tokensByRole.coder?.calls).toBe(4);
+    expect(result.summary.sandboxMs).toBeGreaterThan(0);
+    expect(progress.some((e) => e.type === "model.call" && e.tokens > 0)).toBe(true);
+  });
+
+  it("replay: of the finished run reproduces its code and score exactly", async () => {
+    const resolver = createProviderResolver();
+    const result = await runTask(
+      task,
+      { mode: "linguacodus", models: { default: `replay:${runDir}` }, seed: 11, temperature: 0.2 },
+      { sandbox, grade, libraries: TEST_LIBRARIES, createTeam: teamFactory(resolver.resolve), outDir: tempDir("lc-replay-") },
+    );
+    await resolver.close();
+    expect(readFileSync(join(result.dir, "code", "final.py"), "utf8")).toBe(readFileSync(join(runDir, "code", "final.py"), "utf8"));
+    for (const block of readdirSync(join(runDir, "code", "blocks"))) {
+      expect(readFileSync(join(result.dir, "code", "blocks", block), "utf8")).toBe(readFileSync(join(runDir, "code", "blocks", block), "utf8"));
+    }
+    const original = JSON.parse(readFileSync(join(runDir, "score.json"), "utf8")) as { score: number };
+    expect(result.summary.score).toBe(original.score);
+    expect(result.summary.attemptsUsed).toBe(2);
+  });
+});
+
+describe("the fix loop", () => {
+  it("stops at the fix limit and records every failed attempt", async () => {
+    const deps = scriptedDeps(sandbox, (call) => {
+      // The fixer never finds the bug.
+      if (promptKind(call.promptText) === "fix") return `${F}python\n${MERGED_BUGGY}\n${F}`;
+      return linguacodusScript(call);
+    });
+    const result = await runTask(task, { models: { default: "openai:scripted" }, fixAttempts: 2, noCritic: true }, { ...deps, outDir: tempDir("lc-limit-") });
+    const attempts = readAttempts(result.dir);
+    expect(attempts.map((a) => [a.kind, a.fixIndex, a.outcome, a.errorClass])).toEqual([
+      ["initial", 0, "error", "KeyError"],
+      ["fix", 1, "error", "KeyError"],
+      ["fix", 2, "error", "KeyError"],
+    ]);
+    expect(deps.model.calls.filter((c) => promptKind(c.promptText) === "fix")).toHaveLength(2);
+    expect(deps.model.calls.some((c) => promptKind(c.promptText) === "critic")).toBe(false);
+    expect(result.run.status).toBe("failed");
+    expect(result.run.failure?.message).toMatch(/no valid submission after 3 attempt/);
+    expect(result.summary.valid).toBe(false);
+    expect(existsSync(join(result.dir, "submission.csv"))).toBe(false);
+    const score = JSON.parse(readFileSync(join(result.dir, "score.json"), "utf8")) as { valid: boolean };
+    expect(score.valid).toBe(false);
+  });
+
+  it("direct mode uses the same loop; a syntax error fails an attempt without a full run; a missing submission is fed back", async () => {
+    const broken = MERGED_FIXED.replace("def main():", "def main()"); // missing colon
+    const noSubmission = MERGED_FIXED.replace('open("submission.csv", "w", newline="")', 'open("predictions.csv", "w", newline="")');
+    const deps = scriptedDeps(sandbox, ({ promptText }) => {
+      const kind = promptKind(promptText);
+      if (kind === "direct") return `${F}python\n${broken}\n${F}`;
+      if (kind === "fix" && promptText.includes("does not parse")) return `${F}python\n${noSubmission}\n${F}`;
+      if (kind === "fix" && promptText.includes("no submission.csv")) return `${F}python\n${MERGED_FIXED}\n${F}`;
+      throw new Error(`unexpected ${kind}: ${promptText.slice(-400)}`);
+    });
+    const result = await runTask(task, { mode: "direct", models: { default: "openai:scripted" } }, { ...deps, outDir: tempDir("lc-direct-") });
+    const attempts = readAttempts(result.dir);
+    expect(attempts.map((a) => [a.outcome, a.errorClass])).toEqual([
+      ["syntax-error", "SyntaxError"],
+      ["invalid-submission", "NoSubmission"],
+      ["ok", undefined],
+    ]);
+    expect(attempts[0]!.exitCode).toBeNull(); // never ran
+    expect(attempts[0]!.errorLine).toBe(broken.split("\n").findIndex((l) => l.startsWith("def main()")) + 1);
+    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual(["direct", "fix", "fix"]);
+    expect(result.summary).toMatchObject({ mode: "direct", valid: true, attemptsUsed: 3 });
+    expect(existsSync(join(result.dir, "instructions.json"))).toBe(false);
+  });
+});
+
+describe("resume", () => {
+  it("continues an interrupted run without repeating finished stages", async () => {
+    // First session: the merger's provider goes away mid-run.
+    const failing = scriptedDeps(sandbox, (call) => {
+      if (promptKind(call.promptText) === "merge") return { error: new Error("connection reset by peer") };
+      return linguacodusScript(call);
+    });
+    const outDir = tempDir("lc-resume-");
+    await expect(runTask(task, { models: { default: "openai:scripted" } }, { ...failing, outDir })).rejects.toThrow(/merger/);
+    const runDir = join(outDir, readdirSync(outDir)[0]!);
+    expect(readRunRecord(runDir).run.status).toBe("failed");
+    expect(existsSync(join(runDir, "code", "blocks", "submission.py"))).toBe(true);
+
+    // Second session: only the merger and what follows run again.
+    const healthy = scriptedDeps(sandbox, linguacodusScript);
+    const result = await resumeRun(runDir, healthy);
+    expect(healthy.model.calls.map((c) => promptKind(c.promptText))).toEqual(["merge", "fix"]);
+    expect(result.run.status).toBe("succeeded");
+    expect(result.summary.valid).toBe(true);
+    const startedStages = readEvents(runDir).filter((e) => e.type === "stage.started").map((e) => (e as { stage: string }).stage);
+    expect(startedStages.filter((s) => s === "planner")).toHaveLength(1);
+    expect(readEvents(runDir).filter((e) => e.type === "run.started").map((e) => (e as { resumed: boolean }).resumed)).toEqual([false, true]);
+  });
+});

@@ -1,0 +1,179 @@
+// Shared pieces of the pipeline tests: a built-in task prepared once, the real Docker sandbox, scripted agent
+// teams (C's scripted chat model through the real createAgentTeam), and the answers of a realistic solution.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAgentTeam } from "../../agents/team.js";
+import { createJsonlTranscriptSink } from "../../agents/transcript.js";
+import { grade, resolveTask, type Task } from "../../datasets/index.js";
+import type { RunDependencies } from "../../execution/index.js";
+import { createDockerSandbox, dockerClient } from "../../sandbox/index.js";
+import type { Sandbox } from "../../sandbox/types.js";
+import { type Script, ScriptedChatModel } from "../support/scripted-model.js";
+
+export const TEST_LIBRARIES = ["numpy", "pandas", "scikit-learn (import sklearn)", "scipy"];
+
+export async function builtinTask(id = "concrete-strength"): Promise<Task> {
+  return resolveTask(id, join(tmpdir(), "linguacodus-test-tasks"));
+}
+
+export async function dockerSandbox(): Promise<Sandbox> {
+  return createDockerSandbox({ docker: dockerClient() });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Dependencies whose models all answer from `script` (one shared scripted model, its calls recorded). */
+export function scriptedDeps(sandbox: Sandbox, script: Script): RunDependencies & { model: ScriptedChatModel } {
+  const model = new ScriptedChatModel(script);
+  return {
+    model,
+    sandbox,
+    grade,
+    libraries: TEST_LIBRARIES,
+    createTeam: ({ runId, transcriptsPath, models }) =>
+      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model }),
+  };
+}
+
+const F = "```";
+const fence = (code: string) => `${F}python\n${code}\n${F}`;
+
+export const INSTRUCTIONS = {
+  instructions: [
+    {
+      rank: 2,
+      title: "Global median",
+      dataPreprocessing: ["Read /data/train.csv and /data/test.csv"],
+      modelArchitecture: ["Predict the median compressive strength of the training set"],
+      modelTraining: ["Compute MAE on a held-out 20% split"],
+      submission: ["Write id and compressive_strength to submission.csv"],
+    },
+    {
+      rank: 1,
+      title: "Median strength per concrete age",
+      dataPreprocessing: ["Read /data/train.csv and /data/test.csv with the csv module", "Hold out the last 20% of training rows for validation"],
+      modelArchitecture: ["A lookup table: median strength per age, global median as fallback"],
+      modelTraining: ["Fit on 80%, report MAE on the held-out rows, refit on all rows"],
+      submission: ["Predict each test row and write id, compressive_strength to submission.csv"],
+    },
+    {
+      rank: 3,
+      title: "Mean strength",
+      dataPreprocessing: ["Read the data"],
+      modelArchitecture: ["Predict the mean"],
+      modelTraining: ["Fit on everything and score on the training data"],
+      submission: ["Write submission.csv"],
+    },
+  ],
+};
+
+export const VERDICT = {
+  candidates: [
+    { rank: 1, findings: [] },
+    { rank: 2, findings: [{ kind: "other", severity: "low", detail: "Ignores the strong effect of age on strength." }] },
+    { rank: 3, findings: [{ kind: "wrong-metric", severity: "high", detail: "MAE is minimized by the median, not the mean; and it validates on training data." }] },
+  ],
+  chosenRank: 1,
+  rationale: "Age drives strength; the per-age median is the MAE-optimal lookup.",
+  refined: { ...INSTRUCTIONS.instructions[1], rank: 1, title: "Median strength per concrete age (refined)" },
+};
+
+export const BLOCKS = {
+  preprocessing: `import csv
+with open("/data/train.csv") as f:
+    train = list(csv.DictReader(f))
+with open("/data/test.csv") as f:
+    test = list(csv.DictReader(f))
+split = int(len(train) * 0.8)
+fit_rows, valid_rows = train[:split], train[split:]`,
+  // The realistic bug: the target column is "compressive_strength", not "strength".
+  model: `import statistics
+def build_model(rows):
+    by_age = {}
+    for r in rows:
+        by_age.setdefault(r["age"], []).append(float(r["strength"]))
+    overall = statistics.median(float(r["strength"]) for r in rows)
+    return {age: statistics.median(v) for age, v in by_age.items()}, overall
+
+def predict(model, row):
+    table, overall = model
+    return table.get(row["age"], overall)`,
+  training: `model = build_model(fit_rows)
+mae = sum(abs(predict(model, r) - float(r["compressive_strength"])) for r in valid_rows) / len(valid_rows)
+print(f"VALIDATION_SCORE={mae:.4f}")
+model = build_model(train)`,
+  submission: `with open("submission.csv", "w", newline="") as f:
+    writer = csv.writer(f)
+    writer.writerow(["id", "compressive_strength"])
+    for r in test:
+        writer.writerow([r["id"], predict(model, r)])`,
+};
+
+const indent = (code: string) =>
+  code
+    .split("\n")
+    .map((l) => (l.trim() === "" ? "" : `    ${l}`))
+    .join("\n");
+
+/** What the merger returns: the blocks in one main(), stage markers kept. */
+export const MERGED_BUGGY = `import csv
+import statistics
+
+
+def build_model(rows):
+    by_age = {}
+    for r in rows:
+        by_age.setdefault(r["age"], []).append(float(r["strength"]))
+    overall = statistics.median(float(r["strength"]) for r in rows)
+    return {age: statistics.median(v) for age, v in by_age.items()}, overall
+
+
+def predict(model, row):
+    table, overall = model
+    return table.get(row["age"], overall)
+
+
+def main():
+    # === stage: preprocessing ===
+${indent(BLOCKS.preprocessing.replace("import csv\n", ""))}
+    # === stage: training ===
+${indent(BLOCKS.training)}
+    # === stage: submission ===
+${indent(BLOCKS.submission)}
+
+
+if __name__ == "__main__":
+    main()
+`;
+
+export const MERGED_FIXED = MERGED_BUGGY.replaceAll('r["strength"]', 'r["compressive_strength"]');
+
+/** The model answers of a whole linguacodus-mode run whose merged script fails once and is then fixed. */
+export const linguacodusScript: Script = ({ promptText }) => {
+  if (promptText.includes("## Candidate instructions")) return JSON.stringify(VERDICT);
+  if (promptText.includes("solution instruction") && promptText.includes("ranked by how well")) return JSON.stringify(INSTRUCTIONS);
+  if (promptText.includes("## What went wrong when it ran")) {
+    return `The target column is called compressive_strength, not strength. Fixed script:\n\n${fence(MERGED_FIXED)}`;
+  }
+  if (promptText.includes("## Draft to integrate")) return `Here is the integrated script.\n\n${fence(MERGED_BUGGY)}\n\nIt has one entry point.`;
+  if (promptText.includes("the DATA PREPROCESSING block")) return fence(BLOCKS.preprocessing);
+  if (promptText.includes("the MODEL ARCHITECTURE block")) return `Sure:\n${fence(BLOCKS.model)}`;
+  if (promptText.includes("the MODEL TRAINING block")) return fence(BLOCKS.training);
+  if (promptText.includes("the SUBMISSION block")) return fence(BLOCKS.submission);
+  throw new Error(`unscripted prompt: ${promptText.slice(0, 200)}`);
+};
+
+/** Which stage a prompt belongs to (for assertions on the calls made). */
+export function promptKind(promptText: string): string {
+  if (promptText.includes("## Candidate instructions")) return "critic";
+  if (promptText.includes("ranked by how well")) return "planner";
+  if (promptText.includes("## What went wrong when it ran")) return "fix";
+  if (promptText.includes("## Draft to integrate")) return "merge";
+  if (promptText.includes("Current script (feedback round")) return "review";
+  if (promptText.includes("Write the complete Python script")) return "direct";
+  const stage = /Write the (\w+(?: \w+)?) block/.exec(promptText);
+  return stage ? `coder:${stage[1]!.toLowerCase()}` : "unknown";
+}
