@@ -1,8 +1,224 @@
+// `linguacodus bench`: runs tasks × modes × models × temperatures × repeats, each cell an ordinary run record
+// under <out>/runs/, with a progress bar, a per-run log, Ctrl-C to stop and --resume to continue; then writes
+// the report.
 import type { Command } from "commander";
+import { UserFacingError } from "../failure.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
+interface BenchFlags {
+  modes: string;
+  ablation?: string;
+  models?: string[];
+  planner?: string;
+  critic?: string;
+  coder?: string;
+  repeats: string;
+  seed: string;
+  temperatures?: string;
+  parallel: string;
+  sandboxes?: string;
+  apiConcurrency: string;
+  timeout: string;
+  out?: string;
+  resume?: boolean;
+  sandbox: string;
+  report: boolean;
+  json?: boolean;
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UserFacingError(`${flag} must be a whole number ≥ ${min} (got '${value}')`);
+  return n;
+}
+
+const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+
+async function benchAction(targets: string[], flags: BenchFlags): Promise<void> {
+  if (!flags.out) throw new UserFacingError("give the bench folder with --out <dir> (it receives bench.json, runs/ and report/)");
+  if (flags.sandbox !== "docker" && flags.sandbox !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${flags.sandbox}')`);
+  const parallel = wholeNumber("--parallel", flags.parallel, 1);
+  const sandboxes = flags.sandboxes === undefined ? parallel : wholeNumber("--sandboxes", flags.sandboxes, 1);
+  const apiConcurrency = wholeNumber("--api-concurrency", flags.apiConcurrency, 1);
+  const timeoutSeconds = wholeNumber("--timeout", flags.timeout, 1);
+
+  const [{ resolve }, paths, matrix, manifestModule, tasksModule, preflight, agents] = await Promise.all([
+    import("node:path"),
+    import("../paths.js"),
+    import("../../benchmarks/matrix.js"),
+    import("../../benchmarks/manifest.js"),
+    import("../../benchmarks/tasks.js"),
+    import("../../benchmarks/preflight.js"),
+    import("../../agents/index.js"),
+  ]);
+  const out = resolve(flags.out);
+  const home = paths.defaultPaths();
+  const isReplayBench = (spec: string) => spec.startsWith("replay:") && manifestModule.readManifest(spec.slice("replay:".length)) !== undefined;
+  const userError = (error: unknown): never => {
+    if (error instanceof matrix.BenchInputError) throw new UserFacingError(error.message);
+    throw error;
+  };
+
+  // 1. The matrix, validated before anything starts.
+  let request: import("../../benchmarks/matrix.js").MatrixRequest;
+  const existing = manifestModule.readManifest(out);
+  try {
+    if (targets.length === 0) {
+      if (!flags.resume || !existing) throw new UserFacingError("name the tasks: a suite (all, lite), built-in task ids or task folders (or --resume --out <bench> alone)");
+      request = {
+        tasks: existing.tasks,
+        modes: matrix.parseModes(existing.modes),
+        models: manifestModule.modelColumnsOf(existing),
+        temperatures: existing.temperatures,
+        repeats: existing.repeats,
+        baseSeed: existing.baseSeed,
+      };
+    } else {
+      const modes = matrix.parseModes(list(flags.modes), list(flags.ablation));
+      const overrides = Object.fromEntries(
+        (["planner", "critic", "coder"] as const).filter((r) => flags[r] !== undefined).map((r) => [r, flags[r] as string]),
+      );
+      const columns = (flags.models?.length ? flags.models : [agents.defaultModelSpec(home.models)]).map((text) =>
+        matrix.withOverrides(matrix.parseModelColumn(text), overrides),
+      );
+      const temperatures = flags.temperatures ? matrix.parseTemperatures(flags.temperatures) : [];
+      const repeats = wholeNumber("--repeats", flags.repeats, 1);
+      const baseSeed = wholeNumber("--seed", flags.seed, 0);
+      // Cheap checks first: a missing model file should not wait for task preparation.
+      const problems = preflight.preflightSpecs(columns.flatMap(matrix.specsOf).filter((s) => !isReplayBench(s)), process.env);
+      if (problems.length) throw new UserFacingError(`cannot start the bench: ${problems.join("; ")}`);
+      const tasks = await tasksModule.resolveTasks(targets, { tasksDir: home.tasks, log: (l) => process.stderr.write(`${l}\n`) });
+      request = { tasks, modes, models: columns, temperatures, repeats, baseSeed };
+    }
+  } catch (error) {
+    return userError(error);
+  }
+  let keys;
+  try {
+    keys = matrix.expandMatrix(request);
+  } catch (error) {
+    return userError(error);
+  }
+  const { ReplayBenchResolver } = await import("../../benchmarks/cell.js");
+  const replay = new ReplayBenchResolver();
+  const specs = request.models.flatMap(matrix.specsOf).filter((s) => !isReplayBench(s));
+  const problems = [...preflight.preflightSpecs(specs, process.env), ...replay.check(keys)];
+  if (problems.length) throw new UserFacingError(`cannot start the bench: ${problems.join("; ")}`);
+
+  // 2. Sandbox and providers, shared by every run.
+  const [{ createWiring }, { runBench }, limits, { pipelineCellRunner }, execution] = await Promise.all([
+    import("../../execution/wiring.js"),
+    import("../../benchmarks/runner.js"),
+    import("../../benchmarks/limits.js"),
+    import("../../benchmarks/cell.js"),
+    import("../../execution/index.js"),
+  ]);
+  let wiring;
+  try {
+    wiring = await createWiring({ sandbox: flags.sandbox, envFile: ".env", modelsDir: home.models, warn: (m) => process.stderr.write(`${m}\n`) });
+  } catch (error) {
+    throw new UserFacingError(`sandbox unavailable: ${(error as Error).message}`);
+  }
+  const limiter = new limits.ModelCallLimiter({ apiConcurrency, replayConcurrency: Math.max(parallel, 1) });
+  const runCell = pipelineCellRunner({ deps: wiring, limiter, sandboxSlots: new limits.Semaphore(sandboxes), timeoutSeconds });
+
+  // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
+  const { MultiBar, Presets } = await import("cli-progress");
+  const tty = process.stderr.isTTY === true && !flags.json;
+  const bars = tty
+    ? new MultiBar({ format: " {bar} {value}/{total} | done {done} | failed {failed} | running {running} | remaining {remaining} | ETA {eta_formatted}", hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
+    : undefined;
+  const bar = bars?.create(keys.length, 0, { done: 0, failed: 0, running: 0, remaining: keys.length });
+  const log = (line: string) => (bars ? bars.log(`${line}\n`) : process.stderr.write(`${line}\n`));
+
+  // 4. Ctrl-C: first stops starting runs and waits for the running ones; a second leaves them for --resume.
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      log("stopping: no new runs; waiting for the running ones to finish (Ctrl-C again to leave them for --resume)");
+      stop.abort(new Error("interrupted by Ctrl-C"));
+      return;
+    }
+    bars?.stop();
+    process.stderr.write("linguacodus: bench stopped; unfinished runs will be rerun by --resume\n");
+    void wiring.close().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+
+  let outcome;
+  try {
+    outcome = await runBench({
+      dir: out,
+      keys,
+      manifest: {
+        command: ["linguacodus", ...process.argv.slice(2)],
+        tasks: request.tasks,
+        modes: request.modes,
+        models: request.models,
+        temperatures: request.temperatures,
+        repeats: request.repeats,
+        baseSeed: request.baseSeed,
+        options: { parallel, sandboxes, apiConcurrency, timeoutSeconds, sandbox: flags.sandbox },
+      },
+      parallel,
+      resume: flags.resume === true,
+      runCell,
+      signal: stop.signal,
+      version: execution.LINGUACODUS_VERSION,
+      onLog: log,
+      onProgress: (p) => {
+        bar?.update(p.skipped + p.done + p.failed, { done: p.skipped + p.done, failed: p.failed, running: p.running, remaining: p.remaining });
+      },
+    });
+  } catch (error) {
+    bars?.stop();
+    await wiring.close();
+    return userError(error);
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+  }
+  bars?.stop();
+  await wiring.close();
+
+  let reportPath: string | undefined;
+  if (flags.report) {
+    const { writeReportFor } = await import("./report.js");
+    reportPath = (await writeReportFor(out)).written.files.html;
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...outcome, report: reportPath ?? null }, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `bench ${outcome.stopped ? "stopped" : "finished"}: ${outcome.succeeded} succeeded, ${outcome.failed} failed, ${outcome.skipped} kept from earlier sessions` +
+        `${outcome.interrupted ? `, ${outcome.interrupted} interrupted` : ""}\n${reportPath ? `report: ${reportPath}\n` : ""}`,
+    );
+  if (outcome.stopped) process.exitCode = 130;
+}
+
 export function registerBench(program: Command): void {
-  program.command("bench").description("(not built yet)").action(() => {
-    throw new Error("'bench' is not built yet");
-  });
+  program
+    .command("bench")
+    .description("Run a matrix of tasks × modes × models × temperatures × repeats; each cell is a run record; then report")
+    .argument("[tasks...]", "suite (all, lite), built-in task ids or task folders (omit with --resume to reuse bench.json)")
+    .option("--modes <list>", "comma-separated: linguacodus, direct, no-critic, single-instruction, unstaged, no-fix, no-schema, feedback", "linguacodus,direct")
+    .option("--ablation <list>", "ablation modes to add (comma-separated, or 'all')")
+    .option("--models <specs...>", "one model column per value: SPEC, or 'label=NAME;all=SPEC;planner=SPEC;…'; replay:<bench-dir> replays a bench cell by cell")
+    .option("--planner <spec>", "planner model of every column")
+    .option("--critic <spec>", "critic model of every column")
+    .option("--coder <spec>", "coder (and merger/direct) model of every column")
+    .option("--repeats <n>", "repeats per cell, with seeds seed, seed+1, …", "1")
+    .option("--seed <s>", "seed of the first repeat", "1")
+    .option("--temperatures <list>", "temperature sweep: 0,0.5,1 or start:stop:step")
+    .option("--parallel <p>", "runs at once", "1")
+    .option("--sandboxes <n>", "sandbox executions at once (default: --parallel)")
+    .option("--api-concurrency <n>", "concurrent calls per API model (GGUF models are always serialised)", "4")
+    .option("--timeout <s>", "time limit of one script execution, in seconds", "900")
+    .option("--out <dir>", "bench folder: bench.json, runs/, bench.log, report/")
+    .option("--resume", "continue the bench in --out: finished runs are kept, unfinished ones rerun")
+    .option("--sandbox <kind>", "docker, or local (NO isolation)", "docker")
+    .option("--no-report", "skip writing the report at the end")
+    .option("--json", "print the outcome as JSON on stdout")
+    .action(benchAction);
 }

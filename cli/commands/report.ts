@@ -1,8 +1,102 @@
+// `linguacodus report <run-or-bench-dir>`: tables, paired comparisons and charts from run records, written as
+// Markdown, self-contained HTML, JSON and tidy CSV (plus one SVG per chart) into <dir>/report/.
 import type { Command } from "commander";
+import { UserFacingError } from "../failure.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
-export function registerReport(program: Command): void {
-  program.command("report").description("(not built yet)").action(() => {
-    throw new Error("'report' is not built yet");
+interface ReportFlags {
+  format: string;
+  out?: string;
+  compare?: string[];
+  prices?: string;
+  seed: string;
+}
+
+const FORMATS = ["md", "html", "json"] as const;
+
+export interface ReportCommandResult {
+  dir: string;
+  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; charts: string[] };
+}
+
+/** Builds and writes the report of `target`; shared by `report` and the end of `bench`. */
+export async function writeReportFor(
+  target: string,
+  options: { out?: string; compare?: [string, string][]; pricesFile?: string; seed?: number } = {},
+): Promise<{ written: ReportCommandResult; markdown: string; json: string }> {
+  const [{ collectRuns }, { buildReport }, render, { existsSync, readFileSync }, { join, resolve }, { z }] = await Promise.all([
+    import("../../benchmarks/collect.js"),
+    import("../../benchmarks/report.js"),
+    import("../../benchmarks/render.js"),
+    import("node:fs"),
+    import("node:path"),
+    import("zod"),
+  ]);
+  let prices: Record<string, { input: number; output: number }> | undefined;
+  if (options.pricesFile) {
+    if (!existsSync(options.pricesFile)) throw new UserFacingError(`--prices: ${options.pricesFile} does not exist`);
+    const schema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(options.pricesFile, "utf8"));
+    } catch (error) {
+      throw new UserFacingError(`--prices: ${options.pricesFile} is not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success)
+      throw new UserFacingError(`--prices: ${options.pricesFile}: field '${parsed.error.issues[0]?.path.join(".")}' ${parsed.error.issues[0]?.message} (expected {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}})`);
+    prices = parsed.data;
+  }
+  let collection;
+  try {
+    collection = collectRuns(target, prices ? { prices } : {});
+  } catch (error) {
+    throw new UserFacingError((error as Error).message);
+  }
+  const outDir = resolve(options.out ?? join(collection.root, "report"));
+  const report = buildReport(collection, {
+    linkOf: (dir) => render.relativeLink(outDir, dir),
+    ...(options.compare ? { compare: options.compare } : {}),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
+  const written = await render.writeReport(report, outDir);
+  return { written, markdown: render.renderMarkdown(report), json: render.renderJson(report) };
+}
+
+function parseCompare(values: string[] | undefined): [string, string][] | undefined {
+  if (!values?.length) return undefined;
+  return values.map((value) => {
+    const parts = value.split(":");
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UserFacingError(`--compare '${value}': use MODE_A:MODE_B, e.g. linguacodus:direct`);
+    return [parts[0], parts[1]];
+  });
+}
+
+async function reportAction(target: string, flags: ReportFlags): Promise<void> {
+  if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UserFacingError(`--format must be one of ${FORMATS.join(", ")} (got '${flags.format}')`);
+  const seed = Number(flags.seed);
+  if (!Number.isInteger(seed)) throw new UserFacingError(`--seed must be a whole number (got '${flags.seed}')`);
+  const compare = parseCompare(flags.compare);
+  const { written, markdown, json } = await writeReportFor(target, {
+    ...(flags.out ? { out: flags.out } : {}),
+    ...(compare ? { compare } : {}),
+    ...(flags.prices ? { pricesFile: flags.prices } : {}),
+    seed,
+  });
+  if (flags.format === "md") process.stdout.write(markdown);
+  else if (flags.format === "json") process.stdout.write(json);
+  else process.stdout.write(`${written.files.html}\n`);
+  process.stderr.write(`report written to ${written.dir} (report.md, report.html, report.json, runs.csv, attempts.csv, ${written.files.charts.length} SVG chart(s))\n`);
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description("Tables, paired comparisons and charts from run records (a bench folder, a runs folder or one run)")
+    .argument("<dir>", "bench folder (with bench.json), folder of run folders, or one run folder")
+    .option("--format <format>", "what to print on stdout: md, html (prints the file path) or json", "md")
+    .option("--out <dir>", "report folder (default: <dir>/report)")
+    .option("--compare <a:b...>", "pairs of modes to compare, e.g. linguacodus:direct no-critic:linguacodus (default linguacodus:direct)")
+    .option("--prices <file>", 'JSON price table for cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
+    .option("--seed <n>", "seed of the bootstrap resampling", "20240101")
+    .action(reportAction);
 }

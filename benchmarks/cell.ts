@@ -1,0 +1,112 @@
+// The cell runner of a real bench: one matrix cell → execution's runTask with the cell's options, the shared
+// sandbox and model providers, behind the bench's concurrency limits.
+// A model column `replay:<bench-dir>` replays, cell by cell, the run of that bench with the same task, mode,
+// seed and temperature, so a whole bench can be re-run exactly from its recordings.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { AGENT_ROLES, type AgentRole } from "../agents/index.js";
+import { loadTask } from "../datasets/index.js";
+import { runTask, type RunDependencies, type RunOptionsInput, type RunProgress, type RoleModelSpecs } from "../execution/index.js";
+import { BenchInputError, type RunKey } from "./matrix.js";
+import { BENCH_FILES, readManifest, type BenchManifest } from "./manifest.js";
+import type { CellRunner } from "./runner.js";
+import { limitedSandbox, type ModelCallLimiter, type Semaphore } from "./limits.js";
+
+export interface PipelineCellOptions {
+  deps: RunDependencies;
+  limiter: ModelCallLimiter;
+  sandboxSlots: Semaphore;
+  /** Time limit of one script execution, in seconds. */
+  timeoutSeconds?: number;
+  onProgress?: (key: RunKey, event: RunProgress) => void;
+}
+
+/** Resolves `replay:<bench-dir>` to the recorded run of the same cell; other specs pass through. */
+export class ReplayBenchResolver {
+  private readonly manifests = new Map<string, BenchManifest | undefined>();
+
+  /** The bench manifest at `path`, when it is a bench folder. */
+  private manifestAt(path: string): BenchManifest | undefined {
+    if (!this.manifests.has(path)) this.manifests.set(path, existsSync(join(path, BENCH_FILES.manifest)) ? readManifest(path) : undefined);
+    return this.manifests.get(path);
+  }
+
+  resolve(spec: string, key: RunKey): string {
+    if (!spec.startsWith("replay:")) return spec;
+    const path = spec.slice("replay:".length);
+    const manifest = this.manifestAt(path);
+    if (!manifest) return spec;
+    const matches = manifest.runs.filter(
+      (r) => r.taskId === key.task.id && r.mode === key.mode && r.seed === key.seed && r.temperature === key.temperature,
+    );
+    const match = matches.length > 1 ? matches.find((r) => r.model === key.model.label) : matches[0];
+    if (!match) throw new BenchInputError(`replay bench ${path} has no run of ${key.task.id} · ${key.mode} · seed ${key.seed}`);
+    return `replay:${join(path, BENCH_FILES.runs, match.id)}`;
+  }
+
+  /** Every replayed cell must have a recording: checked before the bench starts. */
+  check(keys: readonly RunKey[]): string[] {
+    const problems: string[] = [];
+    for (const key of keys)
+      for (const spec of [key.model.all, ...Object.values(key.model.overrides)]) {
+        try {
+          const resolved = this.resolve(spec, key);
+          if (resolved !== spec && !existsSync(join(resolved.slice("replay:".length), "transcripts.jsonl")))
+            problems.push(`${resolved.slice("replay:".length)} has no transcripts.jsonl to replay`);
+        } catch (error) {
+          problems.push((error as Error).message);
+        }
+      }
+    return [...new Set(problems)];
+  }
+}
+
+/** Model spec per role for a cell; a coder override also covers the merger and direct coder, as in `run`. */
+export function cellModels(key: RunKey, resolveSpec: (spec: string) => string = (s) => s): RoleModelSpecs {
+  const models: RoleModelSpecs = { default: resolveSpec(key.model.all) };
+  const overrides: Partial<Record<AgentRole, string>> = { ...key.model.overrides };
+  if (overrides.coder) {
+    overrides.merger ??= overrides.coder;
+    overrides.direct ??= overrides.coder;
+  }
+  for (const role of AGENT_ROLES) {
+    const spec = overrides[role];
+    if (spec) models[role] = resolveSpec(spec);
+  }
+  return models;
+}
+
+/** The runTask options of a cell. */
+export function cellOptions(key: RunKey, models: RoleModelSpecs, timeoutSeconds?: number): RunOptionsInput {
+  return {
+    mode: key.flags.mode,
+    models,
+    instructions: key.flags.instructions,
+    noCritic: key.flags.noCritic,
+    unstaged: key.flags.unstaged,
+    fixAttempts: key.flags.fixAttempts,
+    noSchema: key.flags.noSchema,
+    feedbackIterations: key.flags.feedbackIterations,
+    seed: key.seed,
+    ...(key.temperature === null ? {} : { temperature: key.temperature }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+  };
+}
+
+export function pipelineCellRunner(options: PipelineCellOptions): CellRunner {
+  const replay = new ReplayBenchResolver();
+  const sandbox = limitedSandbox(options.deps.sandbox, options.sandboxSlots);
+  const createTeam: RunDependencies["createTeam"] = async (input) => options.limiter.wrapTeam(await options.deps.createTeam(input));
+  return async (key, runDir) => {
+    const task = await loadTask(key.task.dir);
+    const models = cellModels(key, (spec) => replay.resolve(spec, key));
+    await runTask(task, cellOptions(key, models, options.timeoutSeconds), {
+      ...options.deps,
+      sandbox,
+      createTeam,
+      outDir: join(runDir, ".."),
+      runDir,
+      ...(options.onProgress ? { onProgress: (event: RunProgress) => options.onProgress?.(key, event) } : {}),
+    });
+  };
+}
