@@ -9,6 +9,7 @@ export {
   taskInfo,
   chainAgreement,
   StageError,
+  RunFailedError,
   LINGUACODUS_VERSION,
   type RunDependencies,
   type RunEnvironment,

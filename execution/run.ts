@@ -118,6 +118,18 @@ async function stage<T>(
   }
 }
 
+/** A run ended by an error; says where its folder is (what was done is kept there, and --resume continues it). */
+export class RunFailedError extends Error {
+  constructor(
+    readonly runDir: string,
+    readonly stage: string | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "RunFailedError";
+  }
+}
+
 /** A stage failed; the message names the stage and keeps the cause's message (which says the fix). */
 export class StageError extends Error {
   constructor(
@@ -412,7 +424,7 @@ async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, e
     if (readRunJson(writer.dir).status === "running") {
       writer.finish("failed", { valid: false, reason: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined });
     }
-    throw error;
+    throw new RunFailedError(writer.dir, error instanceof StageError ? error.stage : undefined, error);
   } finally {
     await team?.close();
   }

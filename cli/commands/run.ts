@@ -190,7 +190,8 @@ async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<
       : await execution.runTask(task!, parsedOptions.data, { ...wiring, outDir: flags.out, onProgress });
   } catch (error) {
     progress.stop();
-    const where = error instanceof execution.RunRecordError ? "" : " (the run folder keeps what was done; continue it with --resume <run-dir>)";
+    const where =
+      error instanceof execution.RunFailedError ? ` (run folder ${error.runDir} keeps what was done; continue it with --resume ${error.runDir})` : "";
     throw new UserFacingError(`${(error as Error).message}${where}`, 1);
   } finally {
     progress.stop();
