@@ -7,7 +7,7 @@ import { createAgentTeam } from "../../agents/team.js";
 import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { grade, resolveTask, type Task } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
-import { createDockerSandbox, dockerClient } from "../../sandbox/index.js";
+import { IMAGE_REPOSITORY, SANDBOX_IMAGE_TAG, createDockerSandbox, dockerClient, imageExists } from "../../sandbox/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import { type Script, ScriptedChatModel } from "../support/scripted-model.js";
 
@@ -17,8 +17,14 @@ export async function builtinTask(id = "concrete-strength"): Promise<Task> {
   return resolveTask(id, join(tmpdir(), "linguacodus-test-tasks"));
 }
 
+/**
+ * The real Docker sandbox. The pipeline does not depend on the exact recipe, so when the current recipe's image
+ * is not built yet the last built one (`:latest`) serves.
+ */
 export async function dockerSandbox(): Promise<Sandbox> {
-  return createDockerSandbox({ docker: dockerClient() });
+  const docker = dockerClient();
+  const image = (await imageExists(docker, SANDBOX_IMAGE_TAG)) ? SANDBOX_IMAGE_TAG : `${IMAGE_REPOSITORY}:latest`;
+  return createDockerSandbox({ docker, image });
 }
 
 export function tempDir(prefix: string): string {
