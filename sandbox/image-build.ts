@@ -20,6 +20,7 @@ import {
   SANDBOX_UID,
   SANDBOX_USER,
   SLIM_PATHS,
+  BUILD_ONLY_GLOBS,
   WHITELIST_LIBRARIES,
   WRITE_MANIFEST_PY,
   recipeHash,
@@ -186,6 +187,7 @@ async function makeRootfsTarball(args: {
     parseManifest(manifestText, "the manifest just written");
     await writeFile(join(rootfs, MANIFEST_PATH.slice(1)), manifestText);
     await chroot("apt-get", "clean");
+    await chroot("sh", "-c", `rm -rf ${BUILD_ONLY_GLOBS.join(" ")}`);
     await runCommand("umount", [join(rootfs, "proc")]);
     await runCommand("umount", [join(rootfs, "var/cache/apt/archives")]);
     for (const path of [...SLIM_PATHS, "/tmp", "/root/.cache"]) {

@@ -96,6 +96,30 @@ print(json.dumps({
 }, indent=1))
 `;
 
+/** Folders emptied after installing: docs, man pages, apt lists. */
+export const SLIM_PATHS = [
+  "/usr/share/doc",
+  "/usr/share/man",
+  "/usr/share/info",
+  "/usr/share/locale",
+  "/var/cache/apt",
+  "/var/lib/apt/lists",
+];
+
+/**
+ * Build-time payload deleted after installing (shell globs). scipy's Debian package pulls in pythran,
+ * hence a C++ compiler and the Boost headers; nothing at run time needs them (no script can install
+ * or compile packages without network), and they are a third of the image.
+ */
+export const BUILD_ONLY_GLOBS = [
+  "/usr/include/*",
+  "/usr/lib/gcc",
+  "/usr/libexec/gcc",
+  "/usr/lib/x86_64-linux-gnu/*.a",
+  "/usr/lib/x86_64-linux-gnu/lib*san.so*",
+  "/usr/bin/x86_64-linux-gnu-*",
+];
+
 /** Bumped when the build steps change in a way the lists above don't show. */
 const BUILD_STEPS_VERSION = 1;
 
@@ -110,22 +134,14 @@ export function recipeHash(): string {
     SANDBOX_UID,
     IMAGE_ENV,
     WRITE_MANIFEST_PY,
+    SLIM_PATHS,
+    BUILD_ONLY_GLOBS,
   };
   return createHash("sha256").update(JSON.stringify(recipe)).digest("hex").slice(0, 12);
 }
 
 /** The tag both builds produce, e.g. `linguacodus-sandbox:3f2a…`. */
 export const SANDBOX_IMAGE_TAG = `${IMAGE_REPOSITORY}:${recipeHash()}`;
-
-/** Commands that slim the image after installing (docs, man pages, apt lists). */
-export const SLIM_PATHS = [
-  "/usr/share/doc",
-  "/usr/share/man",
-  "/usr/share/info",
-  "/usr/share/locale",
-  "/var/cache/apt",
-  "/var/lib/apt/lists",
-];
 
 /** The Dockerfile for hosts that reach a registry; `sandbox/Dockerfile` is this text (a test keeps them equal). */
 export function renderDockerfile(): string {
@@ -142,7 +158,8 @@ RUN apt-get update \\
  && apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES.join(" ")} \\
  && pip3 install --break-system-packages --no-cache-dir ${PIP_PACKAGES.join(" ")} \\
  && apt-get clean \\
- && rm -rf ${SLIM_PATHS.map((p) => `${p}/*`).join(" ")}
+ && rm -rf ${SLIM_PATHS.map((p) => `${p}/*`).join(" ")} \\
+ && rm -rf ${BUILD_ONLY_GLOBS.join(" ")}
 RUN useradd --uid ${SANDBOX_UID} --user-group --no-create-home --home-dir /tmp ${SANDBOX_USER} \\
  && mkdir -p /workspace /data /opt/linguacodus \\
  && chown ${SANDBOX_UID}:${SANDBOX_UID} /workspace

@@ -92,7 +92,8 @@ export class WarmContainer {
     err.on("data", (chunk: Buffer) => {
       this.serverStderr = (this.serverStderr + chunk.toString("utf8")).slice(-16_384);
     });
-    this.exited = container.wait().then(
+    // "next-exit": the default condition returns at once for a container not started yet.
+    this.exited = container.wait({ condition: "next-exit" }).then(
       (r: { StatusCode: number }) => {
         this.exitedFlag = true;
         this.usable = false;

@@ -1,0 +1,296 @@
+// Each isolation property of the Docker sandbox, tested with a script that tries to break it,
+// on the real engine and the real image. Every attempt gets a new container here (reuse: false);
+// pool.test.ts repeats the attempt-to-attempt properties with warm containers.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDockerSandbox, type DockerSandbox, SANDBOX_SCRIPT_PATH } from "../../sandbox/index.js";
+import { docker, ensureSandboxImage, sandboxContainerIds } from "./engine-helpers.js";
+
+let sandbox: DockerSandbox;
+let taskDir: string;
+let publicDir: string;
+const SECRET = "PRIVATE-ANSWER-7f3c9e";
+
+beforeAll(async () => {
+  await ensureSandboxImage();
+  sandbox = await createDockerSandbox({
+    docker,
+    reuse: false,
+    limits: { memoryBytes: 512 * 1024 ** 2, pids: 64, cpus: 1 },
+  });
+  taskDir = mkdtempSync(join(tmpdir(), "lc-sandbox-task-"));
+  publicDir = join(taskDir, "public");
+  mkdirSync(publicDir);
+  mkdirSync(join(taskDir, "private"));
+  writeFileSync(join(publicDir, "train.csv"), "id,x,y\n1,0.5,1\n2,0.25,0\n");
+  writeFileSync(join(taskDir, "private", "answers.csv"), `id,y\n1,${SECRET}\n`);
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const run = (script: string, extra: { timeoutSeconds?: number; publicDir?: string; outputDir?: string; env?: Record<string, string> } = {}) =>
+  sandbox.run({ script, timeoutSeconds: extra.timeoutSeconds ?? 60, publicDir: extra.publicDir ?? publicDir, outputDir: extra.outputDir, env: extra.env });
+
+describe("docker sandbox isolation", () => {
+  it("has no network: sockets and DNS fail, only loopback exists", async () => {
+    const result = await run(`
+import socket
+try:
+    socket.create_connection(("1.1.1.1", 80), timeout=3)
+    print("CONNECTED")
+except OSError as e:
+    print("CONNECT_FAILED", type(e).__name__)
+try:
+    socket.getaddrinfo("pypi.org", 443)
+    print("RESOLVED")
+except OSError as e:
+    print("DNS_FAILED", type(e).__name__)
+print("IFACES", sorted(l.split(":")[0].strip() for l in open("/proc/net/dev").read().splitlines()[2:]))
+`);
+    expect(result.outcome).toBe("ok");
+    expect(result.stdout).toContain("CONNECT_FAILED");
+    expect(result.stdout).toContain("DNS_FAILED");
+    expect(result.stdout).not.toContain("CONNECTED\n");
+    expect(result.stdout).not.toContain("RESOLVED");
+    expect(result.stdout).toContain("IFACES ['lo']");
+  });
+
+  it("mounts the public files read-only at /data and nothing may be written there", async () => {
+    const result = await run(`
+print(open("/data/train.csv").read().splitlines()[1])
+try:
+    open("/data/train.csv", "a").write("tamper")
+    print("WROTE_DATA")
+except OSError as e:
+    print("DATA_READONLY", e.errno)
+try:
+    open("/data/new.csv", "w").write("x")
+    print("CREATED_IN_DATA")
+except OSError as e:
+    print("DATA_NOCREATE", e.errno)
+`);
+    expect(result.outcome).toBe("ok");
+    expect(result.stdout).toContain("1,0.5,1");
+    expect(result.stdout).toContain("DATA_READONLY 30"); // EROFS
+    expect(result.stdout).toContain("DATA_NOCREATE 30");
+    expect(readFileSync(join(publicDir, "train.csv"), "utf8")).not.toContain("tamper");
+    expect(existsSync(join(publicDir, "new.csv"))).toBe(false);
+  });
+
+  it("never shows the private answers: not on any path, not in any file the script can read", async () => {
+    const result = await run(`
+import os
+found = []
+for root, dirs, files in os.walk("/"):
+    if root.startswith(("/proc", "/sys", "/dev")):
+        dirs[:] = []
+        continue
+    for name in files:
+        path = os.path.join(root, name)
+        if name == "answers.csv":
+            found.append(path)
+        if root.startswith(("/data", "/workspace", "/tmp", "/mnt", "/media", "/home", "/root", "/srv")):
+            try:
+                if ${JSON.stringify(SECRET)} in open(path, errors="ignore").read():
+                    found.append("secret in " + path)
+            except OSError:
+                pass
+print("FOUND", found)
+print("DATA", sorted(os.listdir("/data")))
+`);
+    expect(result.outcome).toBe("ok");
+    expect(result.stdout).toContain("FOUND []");
+    expect(result.stdout).toContain("DATA ['train.csv']");
+  });
+
+  it("refuses to mount a task root or a private folder instead of public/", async () => {
+    await expect(run("print(1)", { publicDir: taskDir })).rejects.toThrow(/holds private answers/);
+    await expect(run("print(1)", { publicDir: join(taskDir, "private") })).rejects.toThrow(/private folder/);
+  });
+
+  it("allows writes only in the workspace (and scratch /tmp); the root filesystem is read-only", async () => {
+    const result = await run(`
+import os
+for path in ["/etc/x", "/usr/x", "/opt/x", "/x", "/home/x", "/var/tmp/x"]:
+    try:
+        open(path, "w").write("x")
+        print("WROTE", path)
+    except OSError as e:
+        print("DENIED", path, e.errno)
+open("/workspace/ok.txt", "w").write("fine")
+print("CWD", os.getcwd())
+`);
+    expect(result.outcome).toBe("ok");
+    expect(result.stdout).not.toContain("WROTE");
+    for (const path of ["/etc/x", "/usr/x", "/opt/x", "/x", "/home/x", "/var/tmp/x"]) expect(result.stdout).toContain(`DENIED ${path}`);
+    expect(result.stdout).toContain("CWD /workspace");
+  });
+
+  it("runs as a non-root user with no capabilities and no-new-privileges", async () => {
+    const result = await run(`
+import os
+status = dict(l.split(":", 1) for l in open("/proc/self/status").read().splitlines())
+print("UID", os.getuid(), os.geteuid(), os.getgid())
+for key in ["CapEff", "CapPrm", "CapBnd", "NoNewPrivs"]:
+    print(key, status[key].strip())
+try:
+    os.setuid(0)
+    print("BECAME_ROOT")
+except PermissionError:
+    print("SETUID_DENIED")
+`);
+    expect(result.outcome).toBe("ok");
+    expect(result.stdout).toContain("UID 1000 1000 1000");
+    expect(result.stdout).toContain("CapEff 0000000000000000");
+    expect(result.stdout).toContain("CapPrm 0000000000000000");
+    expect(result.stdout).toContain("CapBnd 0000000000000000");
+    expect(result.stdout).toContain("NoNewPrivs 1");
+    expect(result.stdout).toContain("SETUID_DENIED");
+  });
+
+  it("stops a fork bomb with the pids limit, and the timeout removes the container", async () => {
+    const counted = await run(`
+import os, time
+n = 0
+try:
+    while True:
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(60)
+            os._exit(0)
+        n += 1
+except OSError as e:
+    print("FORK_REFUSED_AFTER", n, type(e).__name__)
+`);
+    expect(counted.outcome).toBe("ok");
+    const refusedAfter = Number(/FORK_REFUSED_AFTER (\d+)/.exec(counted.stdout)?.[1]);
+    expect(refusedAfter).toBeGreaterThan(0);
+    expect(refusedAfter).toBeLessThan(64);
+
+    const before = await sandboxContainerIds();
+    const bomb = await run(
+      `
+import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass
+`,
+      { timeoutSeconds: 5 },
+    );
+    expect(bomb.outcome).toBe("timeout");
+    expect(bomb.durationMs).toBeLessThan(20_000);
+    const after = await sandboxContainerIds();
+    expect(after.filter((id) => !before.includes(id))).toEqual([]);
+    // The engine and the next attempt are fine.
+    expect((await run("print('alive')")).stdout).toBe("alive\n");
+  });
+
+  it("classifies a memory hog as oom", async () => {
+    const result = await run(`
+chunks = []
+while True:
+    chunks.append(b"x" * (64 << 20))
+`);
+    expect(result.outcome).toBe("oom");
+    expect(result.exitCode).toBe(137);
+  });
+
+  it("kills an infinite loop at the wall-clock timeout", async () => {
+    const started = Date.now();
+    const result = await run("while True:\n    pass\n", { timeoutSeconds: 3 });
+    expect(result.outcome).toBe("timeout");
+    expect(result.exitCode).toBeNull();
+    expect(result.durationMs).toBeGreaterThanOrEqual(3000);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it("caps a flood of output at ~1 MiB per stream with a visible marker, keeping head and tail", async () => {
+    const result = await run(`
+import sys
+sys.stdout.write("HEAD\\n")
+for i in range(200000):
+    sys.stdout.write("%09d ................................................................\\n" % i)
+sys.stdout.write("TAIL\\n")
+sys.stderr.write("E" * (3 << 20))
+`);
+    expect(result.outcome).toBe("ok");
+    expect(result.stdoutTruncated).toBe(true);
+    expect(result.stderrTruncated).toBe(true);
+    expect(result.stdout.startsWith("HEAD\n")).toBe(true);
+    expect(result.stdout.endsWith("TAIL\n")).toBe(true);
+    expect(result.stdout).toMatch(/\[\.\.\. linguacodus sandbox: \d+ bytes of output cut here \.\.\.\]/);
+    expect(result.stdout.length).toBeLessThan(1024 ** 2 + 200);
+    expect(result.stderr.length).toBeLessThan(1024 ** 2 + 200);
+  });
+
+  it("kills a script printing forever at the timeout without filling memory", async () => {
+    const result = await run("while True:\n    print('x' * 1000)\n", { timeoutSeconds: 4 });
+    expect(result.outcome).toBe("timeout");
+    expect(result.stdout.length).toBeLessThan(1024 ** 2 + 200);
+  });
+});
+
+describe("docker sandbox results", () => {
+  it("reports a Python exception with its type, message and the line in the generated script", async () => {
+    const result = await run(`import pandas as pd
+df = pd.read_csv("/data/train.csv")
+
+def pick(frame):
+    return frame["price"]
+
+pick(df)
+`);
+    expect(result.outcome).toBe("error");
+    expect(result.exitCode).toBe(1);
+    expect(result.error?.type).toBe("KeyError");
+    expect(result.error?.message).toContain("price");
+    expect(result.error?.line).toBe(5);
+    expect(result.stderr).toContain(`File "${SANDBOX_SCRIPT_PATH}", line 7, in <module>`);
+    expect(result.stderr).not.toContain("<string>"); // the fork server's own frame is hidden
+  });
+
+  it("reports syntax errors and missing modules", async () => {
+    const syntax = await run("x = 1\nif x = 2:\n    pass\n");
+    expect(syntax.outcome).toBe("error");
+    expect(syntax.error?.type).toBe("SyntaxError");
+    expect(syntax.error?.line).toBe(2);
+    const missing = await run("import torch_not_here\n");
+    expect(missing.error?.type).toBe("ModuleNotFoundError");
+    expect(missing.error?.line).toBe(1);
+  });
+
+  it("maps exit codes and signals to outcomes", async () => {
+    const exit3 = await run("import sys\nsys.exit(3)\n");
+    expect(exit3).toMatchObject({ outcome: "error", exitCode: 3 });
+    expect(exit3.error).toBeUndefined();
+    const exit0 = await run("import sys\nprint('bye')\nsys.exit(0)\n");
+    expect(exit0).toMatchObject({ outcome: "ok", exitCode: 0, stdout: "bye\n" });
+    const killed = await run("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n");
+    expect(killed).toMatchObject({ outcome: "killed", exitCode: 137 });
+  });
+
+  it("imports the whole whitelist and copies the files the script wrote into outputDir", async () => {
+    const outputDir = mkdtempSync(join(tmpdir(), "lc-sandbox-out-"));
+    const result = await run(
+      `
+import numpy, pandas, sklearn, scipy, xgboost, lightgbm, statsmodels, matplotlib, joblib, os
+import matplotlib.pyplot as plt
+plt.plot([1, 2], [3, 4]); plt.savefig("plots/fig.png") if os.makedirs("plots", exist_ok=True) is None else None
+pandas.DataFrame({"id": [1, 2], "y": [0.1, 0.9]}).to_csv("submission.csv", index=False)
+print(os.environ["LINGUACODUS_DATA_DIR"], os.environ["EXTRA"])
+`,
+      { outputDir, env: { EXTRA: "hello" } },
+    );
+    expect(result.outcome, result.stderr).toBe("ok");
+    expect(result.stdout).toBe("/data hello\n");
+    expect(Object.keys(result.files).sort()).toEqual(["plots/fig.png", "submission.csv"]);
+    expect(readFileSync(join(outputDir, "submission.csv"), "utf8")).toBe("id,y\n1,0.1\n2,0.9\n");
+    expect(readFileSync(join(outputDir, "plots", "fig.png")).subarray(1, 4).toString()).toBe("PNG");
+  });
+});

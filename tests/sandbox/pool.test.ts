@@ -1,0 +1,129 @@
+// Warm containers: reused between attempts, yet every attempt starts from nothing (fresh process,
+// empty workspace and /tmp, no leftover processes); a timed-out or OOM container is replaced.
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDockerSandbox, type DockerSandbox } from "../../sandbox/index.js";
+import { docker, ensureSandboxImage, sandboxContainerIds } from "./engine-helpers.js";
+
+let sandbox: DockerSandbox;
+let publicDir: string;
+let otherPublicDir: string;
+
+beforeAll(async () => {
+  await ensureSandboxImage();
+  sandbox = await createDockerSandbox({ docker, limits: { memoryBytes: 768 * 1024 ** 2, pids: 128 } });
+  const root = mkdtempSync(join(tmpdir(), "lc-sandbox-pool-"));
+  publicDir = join(root, "a", "public");
+  otherPublicDir = join(root, "b", "public");
+  mkdirSync(publicDir, { recursive: true });
+  mkdirSync(otherPublicDir, { recursive: true });
+  writeFileSync(join(publicDir, "which.txt"), "A");
+  writeFileSync(join(otherPublicDir, "which.txt"), "B");
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const LEAVE_TRACES = `
+import os, subprocess, json, numpy, sys
+open("/workspace/left.txt", "w").write("x")
+os.makedirs("/workspace/deep/dir", exist_ok=True)
+open("/tmp/left.txt", "w").write("x")
+open("/dev/shm/left.txt", "w").write("x")
+json.LEAKED = True
+sys.modules["numpy"].LEAKED = True
+os.environ["LEAKED"] = "1"
+subprocess.Popen(["sleep", "1000"], start_new_session=True)
+os.chmod("/workspace/deep", 0o000)
+print("PID", os.getpid(), "RNG", numpy.random.rand())
+`;
+
+const INSPECT = `
+import os, json, numpy
+me, parent = os.getpid(), os.getppid()
+others = []
+for entry in os.listdir("/proc"):
+    if entry.isdigit() and int(entry) not in (1, me, parent):
+        state = open("/proc/%s/stat" % entry).read().rsplit(")", 1)[1].split()[0]
+        if state != "Z":
+            others.append(open("/proc/%s/cmdline" % entry).read().replace("\\0", " "))
+print("PID", me, "RNG", numpy.random.rand())
+print("WORKSPACE", sorted(os.listdir("/workspace")))
+print("TMP", sorted(os.listdir("/tmp")))
+print("SHM", sorted(os.listdir("/dev/shm")))
+print("JSON_LEAK", hasattr(json, "LEAKED"), "NUMPY_LEAK", hasattr(numpy, "LEAKED"), "ENV_LEAK", "LEAKED" in os.environ)
+print("OTHERS", others)
+print("DATA", open("/data/which.txt").read())
+`;
+
+function field(stdout: string, name: string): string {
+  return new RegExp(`^${name} (.*)$`, "m").exec(stdout)?.[1] ?? `<no ${name}>`;
+}
+
+describe("warm container pool", () => {
+  it("reuses one container, with a fresh process, workspace, /tmp and module state per attempt", async () => {
+    const first = await sandbox.run({ script: LEAVE_TRACES, timeoutSeconds: 60, publicDir });
+    expect(first.outcome, first.stderr).toBe("ok");
+    const second = await sandbox.run({ script: INSPECT, timeoutSeconds: 60, publicDir });
+    expect(second.outcome, second.stderr).toBe("ok");
+    expect(second.coldStartMs).toBe(0); // the same warm container served it
+    expect(field(second.stdout, "WORKSPACE")).toBe("[]");
+    expect(field(second.stdout, "TMP")).toBe("[]");
+    expect(field(second.stdout, "SHM")).toBe("[]");
+    expect(field(second.stdout, "JSON_LEAK")).toBe("False NUMPY_LEAK False ENV_LEAK False");
+    expect(field(second.stdout, "OTHERS")).toBe("[]");
+    expect(field(second.stdout, "DATA")).toBe("A");
+    expect(field(second.stdout, "PID").split(" ")[0]).not.toBe(field(first.stdout, "PID").split(" ")[0]);
+    // numpy's global RNG is reseeded per attempt, as a fresh interpreter would be.
+    expect(field(second.stdout, "PID").split(" RNG ")[1]).not.toBe(field(first.stdout, "PID").split(" RNG ")[1]);
+  });
+
+  it("keys containers by the public folder they mount", async () => {
+    const b = await sandbox.run({ script: INSPECT, timeoutSeconds: 60, publicDir: otherPublicDir });
+    expect(field(b.stdout, "DATA")).toBe("B");
+    const a = await sandbox.run({ script: INSPECT, timeoutSeconds: 60, publicDir });
+    expect(field(a.stdout, "DATA")).toBe("A");
+    expect(a.coldStartMs).toBe(0);
+  });
+
+  it("replaces a container after a timeout and after an OOM kill", async () => {
+    const warm = await sandbox.run({ script: "print(1)", timeoutSeconds: 30, publicDir });
+    expect(warm.coldStartMs).toBe(0);
+    const idsBefore = await sandboxContainerIds();
+    const timeout = await sandbox.run({ script: "import time\ntime.sleep(100)\n", timeoutSeconds: 2, publicDir });
+    expect(timeout.outcome).toBe("timeout");
+    const idsAfter = await sandboxContainerIds();
+    expect(idsAfter.length).toBe(idsBefore.length - 1); // the timed-out container is gone
+    const next = await sandbox.run({ script: INSPECT, timeoutSeconds: 60, publicDir });
+    expect(next.outcome).toBe("ok");
+    expect(next.coldStartMs).toBeGreaterThan(0);
+
+    const oom = await sandbox.run({ script: "chunks = []\nwhile True:\n    chunks.append(b'x' * (64 << 20))\n", timeoutSeconds: 60, publicDir });
+    expect(oom.outcome).toBe("oom");
+    const afterOom = await sandbox.run({ script: INSPECT, timeoutSeconds: 60, publicDir });
+    expect(afterOom.outcome).toBe("ok");
+    expect(afterOom.coldStartMs).toBeGreaterThan(0);
+    expect(field(afterOom.stdout, "OTHERS")).toBe("[]");
+  });
+
+  it("pre-warms: the libraries are already imported when an attempt starts", async () => {
+    await sandbox.prewarm(publicDir);
+    const script = "import sys\nprint(sorted(m for m in ('numpy', 'pandas', 'sklearn', 'scipy') if m in sys.modules))\n";
+    const result = await sandbox.run({ script, timeoutSeconds: 60, publicDir });
+    expect(result.outcome).toBe("ok");
+    expect(result.coldStartMs).toBe(0);
+    expect(result.stdout).toBe("['numpy', 'pandas', 'scipy', 'sklearn']\n");
+  });
+
+  it("removes every container on close", async () => {
+    const own = await createDockerSandbox({ docker });
+    await own.prewarm(publicDir);
+    const before = await sandboxContainerIds();
+    await own.close();
+    const after = await sandboxContainerIds();
+    expect(after.length).toBe(before.length - 1);
+  });
+});
