@@ -1,0 +1,108 @@
+// Speed of the bench machinery, measured in one run (npx tsx benchmarks/perf/bench.ts …):
+//  1. report generation over N generated run records (default 1,000): seconds to read, aggregate, render;
+//  2. with --from <recorded-bench>: that bench replayed cell by cell on the real Docker sandbox at
+//     --parallel 1 and then 2 (sandbox-bound: replayed models answer at once); prints the speed-up.
+// A recorded bench comes from any `linguacodus bench` run (or the e2e test with LINGUACODUS_KEEP_BENCH=<dir>).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { collectRuns } from "../collect.js";
+import { buildReport } from "../report.js";
+import { relativeLink, writeReport } from "../render.js";
+import { writeGeneratedBench, type GeneratedTask } from "./bench-records.js";
+import { expandMatrix, parseModelColumn } from "../matrix.js";
+import { modelColumnsOf, readManifest } from "../manifest.js";
+import { parseModes } from "../matrix.js";
+import { runBench } from "../runner.js";
+import { ModelCallLimiter, Semaphore } from "../limits.js";
+import { pipelineCellRunner } from "../cell.js";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "1000" },
+    from: { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+async function measureReport(totalRuns: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "lc-perf-report-"));
+  const modes = parseModes(["linguacodus", "direct"], ["no-critic", "no-fix"]);
+  const repeats = 5;
+  const taskCount = Math.max(1, Math.round(totalRuns / (modes.length * repeats)));
+  const tasks: GeneratedTask[] = Array.from({ length: taskCount }, (_, i) => ({
+    id: `task-${String(i).padStart(3, "0")}`,
+    dataType: (["tabular", "text", "time-series", "image"] as const)[i % 4]!,
+    metric: i % 2 ? "accuracy" : "rmse",
+    reference: i % 2 ? { constant: 0.5, model: 0.9 } : { constant: 10, model: 2 },
+  }));
+  const t0 = performance.now();
+  writeGeneratedBench(dir, { tasks, modes, repeats, seed: 3 });
+  const t1 = performance.now();
+  const collection = collectRuns(dir);
+  const t2 = performance.now();
+  const out = join(dir, "report");
+  const report = buildReport(collection, { linkOf: (d) => relativeLink(out, d) });
+  const t3 = performance.now();
+  await writeReport(report, out);
+  const t4 = performance.now();
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  console.log(`report over ${collection.runs.length} generated run records (${taskCount} tasks × ${modes.length} modes × ${repeats} repeats):`);
+  console.log(`  generating the records        ${s(t1 - t0)} s (not part of the report)`);
+  console.log(`  reading the records           ${s(t2 - t1)} s`);
+  console.log(`  tables, comparisons           ${s(t3 - t2)} s`);
+  console.log(`  rendering (md, html, csv, svg) ${s(t4 - t3)} s`);
+  console.log(`  report total                  ${s(t4 - t1)} s`);
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  else console.log(`  kept ${dir}`);
+}
+
+async function measureParallel(from: string): Promise<void> {
+  const manifest = readManifest(from);
+  if (!manifest) throw new Error(`${from} is not a bench folder (no bench.json)`);
+  const { createWiring } = await import("../../execution/wiring.js");
+  const wiring = await createWiring({ sandbox: "docker" });
+  const column = parseModelColumn(`label=${modelColumnsOf(manifest)[0]?.label ?? "replay"};all=replay:${from}`);
+  const keys = expandMatrix({
+    tasks: manifest.tasks,
+    modes: parseModes(manifest.modes),
+    models: [column],
+    temperatures: manifest.temperatures,
+    repeats: manifest.repeats,
+    baseSeed: manifest.baseSeed,
+  });
+  const seconds: Record<number, number> = {};
+  try {
+    // Warm the sandbox pool once, so neither measurement pays the first container start.
+    await wiring.sandbox.run({ script: "print('warm')", timeoutSeconds: 60 });
+    for (const parallel of [1, 2]) {
+      const dir = mkdtempSync(join(tmpdir(), `lc-perf-p${parallel}-`));
+      const runCell = pipelineCellRunner({
+        deps: wiring,
+        limiter: new ModelCallLimiter({ apiConcurrency: 4, replayConcurrency: parallel }),
+        sandboxSlots: new Semaphore(parallel),
+      });
+      const started = performance.now();
+      const outcome = await runBench({
+        dir,
+        keys,
+        manifest: { command: ["perf"], tasks: manifest.tasks, modes: manifest.modes, models: [column], temperatures: manifest.temperatures, repeats: manifest.repeats, baseSeed: manifest.baseSeed, options: { parallel } },
+        parallel,
+        resume: false,
+        runCell,
+        version: "perf",
+      });
+      seconds[parallel] = (performance.now() - started) / 1000;
+      console.log(`--parallel ${parallel}: ${keys.length} runs in ${seconds[parallel]!.toFixed(1)} s (${outcome.succeeded} succeeded, ${outcome.failed} failed)`);
+      if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await wiring.close();
+  }
+  console.log(`speed-up of --parallel 2 over --parallel 1: ${(seconds[1]! / seconds[2]!).toFixed(2)}×`);
+}
+
+await measureReport(Number(values.runs));
+if (values.from) await measureParallel(resolve(values.from));
+else console.log("(pass --from <recorded-bench-dir> to measure --parallel 1 vs 2 on the sandbox)");
