@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
+import { parseCsv } from "../datasets/csv.js";
 
 /** The narrow view of a task this stage needs (execution/ maps the datasets Task onto it). */
 export interface TaskInfo {
@@ -119,21 +120,38 @@ function truncateCell(value: string): string {
   return value.length > MAX_CELL_CHARS ? `${value.slice(0, MAX_CELL_CHARS - 1)}…` : value;
 }
 
+/**
+ * Parses the head of a CSV column-wise: the datasets layer's fast scanner when the file is regular, csv-parse
+ * (lenient about ragged rows) when it is not.
+ */
+function parseHead(text: string): { header: string[]; cells: string[][]; rows: string[][] } {
+  if (text.trim() === "") return { header: [], cells: [], rows: [] };
+  try {
+    const table = parseCsv(text);
+    const rows = Array.from({ length: Math.min(table.rowCount, 10) }, (_, r) => table.columns.map((c) => c[r] ?? ""));
+    return { header: table.header, cells: table.columns, rows };
+  } catch {
+    const records = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+    const header = records[0] ?? [];
+    const body = records.slice(1);
+    return { header, cells: header.map((_, i) => body.map((r) => r[i] ?? "")), rows: body.slice(0, 10) };
+  }
+}
+
 /** Schema summary and sample of one CSV file, from its head. */
 export function summarizeCsv(path: string, name: string, sampleRows = 3): FileSummary {
   const bytes = statSync(path).size;
   const { text, complete } = readHead(path, HEAD_BYTES);
-  const records = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
-  const header = records[0] ?? [];
-  const rows = records.slice(1);
-  const columns = header.map((column, i) => summarizeColumn(column, rows.map((r) => r[i] ?? "")));
-  const estimatedRows = complete || text.length === 0 ? rows.length : Math.round((rows.length * bytes) / Buffer.byteLength(text));
+  const { header, cells, rows } = parseHead(text);
+  const columns = header.map((column, i) => summarizeColumn(column, cells[i] ?? []));
+  const statsRows = cells[0]?.length ?? 0;
+  const estimatedRows = complete || text.length === 0 ? statsRows : Math.round((statsRows * bytes) / Buffer.byteLength(text));
   return {
     name,
     bytes,
     rows: estimatedRows,
     rowsExact: complete,
-    statsRows: rows.length,
+    statsRows,
     columns,
     header,
     sample: rows.slice(0, sampleRows).map((r) => r.map(truncateCell)),

@@ -17,7 +17,7 @@ import { createProviderResolver } from "../../agents/providers/index.js";
 import { grade } from "../../datasets/index.js";
 import { runTask } from "../../execution/index.js";
 import { teamFactory } from "../../execution/wiring.js";
-import { LocalSandbox, createDockerSandbox, dockerClient } from "../../sandbox/index.js";
+import { LocalSandbox } from "../../sandbox/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
 
 function arg(name: string, fallback: string): string {
@@ -33,10 +33,9 @@ const median = (xs: number[]) => {
 async function main(): Promise<void> {
   const sandboxKind = arg("--sandbox", "docker");
   const repeats = Number(arg("--repeats", "3"));
-  const sandbox: Sandbox =
-    sandboxKind === "local" ? new LocalSandbox({ warn: () => undefined }) : await createDockerSandbox({ docker: dockerClient() });
   // The scripted answers live with the tests (fakes stay out of product code); loaded at run time by path.
   const support = (await import(pathToFileURL(resolve("tests/pipeline/support.ts")).href)) as typeof import("../../tests/pipeline/support.js");
+  const sandbox: Sandbox = sandboxKind === "local" ? new LocalSandbox({ warn: () => undefined }) : await support.dockerSandbox();
   const task = await support.builtinTask();
   const out = mkdtempSync(join(tmpdir(), "lc-perf-"));
 

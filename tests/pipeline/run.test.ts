@@ -210,3 +210,42 @@ describe("resume", () => {
     expect(readEvents(runDir).filter((e) => e.type === "run.started").map((e) => (e as { resumed: boolean }).resumed)).toEqual([false, true]);
   });
 });
+
+describe("feedback iterations and chains", () => {
+  it("a reviewer round that improves the validation score is kept; a round with unchanged code stops early", async () => {
+    // The reviewer's first proposal: per-(age, cement) median falls back to per-age — a different, still valid script.
+    const improved = MERGED_FIXED.replace('print(f"VALIDATION_SCORE={mae:.4f}")', 'print(f"VALIDATION_SCORE={mae * 0.5:.4f}")');
+    const deps = scriptedDeps(sandbox, (call) => {
+      if (promptKind(call.promptText) === "review") {
+        return call.promptText.includes("feedback round 1)") ? `Reflection: try harder.\n${F}python\n${improved}\n${F}` : "NO CHANGES";
+      }
+      return linguacodusScript(call);
+    });
+    const result = await runTask(task, { models: { default: "openai:scripted" }, noCritic: true, feedbackIterations: 3 }, { ...deps, outDir: tempDir("lc-feedback-") });
+    expect(deps.model.calls.filter((c) => promptKind(c.promptText) === "review")).toHaveLength(2);
+    const feedback = readEvents(result.dir).filter((e) => e.type === "feedback.finished") as Array<{ round: number; changed: boolean; improved: boolean }>;
+    expect(feedback.map((f) => [f.round, f.changed, f.improved])).toEqual([
+      [1, true, true],
+      [2, false, false],
+    ]);
+    expect(readFileSync(join(result.dir, "code", "final.py"), "utf8").trim()).toBe(improved.trim());
+    expect(existsSync(join(result.dir, "code", "feedback-1.py"))).toBe(true);
+    expect(readAttempts(result.dir).map((a) => [a.kind, a.feedbackRound, a.outcome])).toEqual([
+      ["initial", 0, "error"],
+      ["fix", 0, "ok"],
+      ["feedback", 1, "ok"],
+    ]);
+    expect(JSON.parse(readFileSync(join(result.dir, "score.json"), "utf8"))).toMatchObject({ valid: true, attempt: "003" });
+  });
+
+  it("--parallel 2 --iterations 2 runs four chains and reports their agreement", async () => {
+    const deps = scriptedDeps(sandbox, linguacodusScript);
+    const result = await runTask(task, { models: { default: "openai:scripted" }, noCritic: true, parallel: 2, iterations: 2, seed: 5 }, { ...deps, outDir: tempDir("lc-chains-") });
+    const record = readRunRecord(result.dir);
+    expect(record.chains.map((c) => c.run.seed).sort()).toEqual([5, 6, 7, 8]);
+    expect(record.chains.every((c) => c.run.status === "succeeded")).toBe(true);
+    expect(record.run.agreement).toMatchObject({ chains: 4, valid: 4, largestAgreeingGroup: 4 });
+    expect(result.summary).toMatchObject({ valid: true, chains: 4, attemptsUsed: 8 });
+    expect(existsSync(join(result.dir, "submission.csv"))).toBe(true);
+  });
+});
