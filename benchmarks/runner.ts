@@ -2,9 +2,9 @@
 // The manifest is written first; a run that crashes, times out or meets a model error is recorded as failed
 // with its reason and the bench goes on; a stop (Ctrl-C) aborts the runs in flight, which `--resume`
 // reruns, while finished runs are never redone.
-import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { RunRecordWriter, readRunJson, readScore, type RunJson } from "../execution/index.js";
+import { RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
 import { specForRole, BenchInputError, type RunKey } from "./matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
 import { AGENT_ROLES } from "../agents/index.js";
@@ -125,7 +125,7 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   if (existing) checkManifest(existing, keys, dir);
   else {
     const manifest: BenchManifest = { schemaVersion: BENCH_SCHEMA_VERSION, createdAt: nowIso(), ...request.manifest, runs: keys.map(manifestEntry) };
-    writeFileSync(join(dir, BENCH_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeJsonAtomic(join(dir, BENCH_FILES.manifest), manifest);
   }
 
   const interrupted = interruptedRuns(dir);
@@ -212,7 +212,13 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   const worker = async () => {
     while (!stop.signal.aborted && next < pending.length) {
       const key = pending[next++] as RunKey;
-      await runOne(key);
+      // The bench's own bookkeeping failing (disk full, a record it cannot write) must not strand the other runs.
+      await runOne(key).catch((error: unknown) => {
+        inFlight.delete(key.id);
+        outcome.failed += 1;
+        progress.failed += 1;
+        log(`✗ ${describe(key)} — could not be recorded: ${(error as Error).message}`);
+      });
     }
   };
   const workers = Array.from({ length: Math.min(request.parallel, pending.length) }, worker);

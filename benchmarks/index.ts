@@ -1,0 +1,29 @@
+// Public face of benchmarks/: experiment matrices (modes and ablations, model columns, repeats, temperature
+// sweeps), the bench runner, statistics, charts and reports over run records.
+export { MODE_TABLE, MODE_NAMES, ABLATION_NAMES, DEFAULT_RUN_FLAGS, flagsOf, isModeName, describeMode, type ModeName, type RunFlags } from "./modes.js";
+export {
+  BenchInputError,
+  expandMatrix,
+  parseModelColumn,
+  parseModes,
+  parseTemperatures,
+  withOverrides,
+  specForRole,
+  specsOf,
+  runIdOf,
+  type MatrixRequest,
+  type ModelColumn,
+  type RunKey,
+  type TaskRef,
+} from "./matrix.js";
+export { BENCH_FILES, BenchManifestSchema, BenchEventSchema, readManifest, interruptedRuns, type BenchManifest, type BenchEvent, type BenchRunEntry } from "./manifest.js";
+export { resolveTasks, SUITES } from "./tasks.js";
+export { preflightSpec, preflightSpecs } from "./preflight.js";
+export { Semaphore, ModelCallLimiter, limitedSandbox, type ModelLimits } from "./limits.js";
+export { runBench, isRunFinished, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
+export { pipelineCellRunner, ReplayBenchResolver, cellModels, cellOptions, type PipelineCellOptions } from "./cell.js";
+export * as stats from "./stats.js";
+export { collectRuns, modeOfConfig, type Collection, type ReportRun, type PriceTable, type RunState } from "./collect.js";
+export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, type Table, type Cell } from "./report.js";
+export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat } from "./render.js";
+export { modeBarsSpec, temperatureCurveSpec, consistencySpec, renderSvg } from "./charts.js";

@@ -1,0 +1,128 @@
+// Sandbox speed, measured in one run: N attempts of a small pandas + scikit-learn script through the
+// warm pool, against the same script run by plain `python3` on the host (a venv under the cache dir
+// holds pandas and scikit-learn for that comparison; it is not part of the product), plus the cold
+// start and a fresh container per attempt. Prints per-attempt times and the ratios.
+//
+//   npm run build && node dist/benchmarks/perf/sandbox.js [--attempts N] [--cache DIR]
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { defaultPaths } from "../../cli/paths.js";
+import { buildImageOffline, createDockerSandbox, dockerClient, imageExists, SANDBOX_IMAGE_TAG } from "../../sandbox/index.js";
+
+const SCRIPT = `import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+
+rng = np.random.default_rng(0)
+X = pd.DataFrame(rng.normal(size=(500, 5)), columns=list("abcde"))
+y = (X["a"] + X["b"] > 0).astype(int)
+print(round(cross_val_score(LogisticRegression(), X, y, cv=3).mean(), 4))
+`;
+
+function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, out }));
+  });
+}
+
+async function hostPython(cacheDir: string): Promise<string> {
+  const venv = join(cacheDir, "bench-venv");
+  const python = join(venv, "bin", "python3");
+  if (!existsSync(python)) {
+    process.stderr.write(`creating ${venv} with pandas and scikit-learn (once)\n`);
+    await mkdir(cacheDir, { recursive: true });
+    const made = await run("python3", ["-m", "venv", venv]);
+    if (made.code !== 0) throw new Error(`python3 -m venv failed:\n${made.out}`);
+    const pip = await run(python, ["-m", "pip", "install", "-q", "pandas", "scikit-learn"]);
+    if (pip.code !== 0) throw new Error(`pip install pandas scikit-learn failed:\n${pip.out}`);
+  }
+  return python;
+}
+
+const ms = (n: number): string => `${n.toFixed(0).padStart(6)} ms`;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { attempts: { type: "string", default: "10" }, cache: { type: "string" }, fresh: { type: "string", default: "3" } } });
+  const attempts = Number(values.attempts);
+  const freshAttempts = Number(values.fresh);
+  const cacheDir = values.cache ?? defaultPaths().sandboxCache;
+  const docker = dockerClient();
+  if (!(await imageExists(docker, SANDBOX_IMAGE_TAG))) await buildImageOffline({ docker, cacheDir, log: (l) => process.stderr.write(`${l}\n`) });
+  const python = await hostPython(cacheDir);
+  const dir = await mkdtemp(join(tmpdir(), "lc-bench-sandbox-"));
+  const scriptPath = join(dir, "bench.py");
+  await writeFile(scriptPath, SCRIPT);
+
+  // Host: a new python3 process per attempt (what a bare loop would do). One unmeasured run warms the page cache.
+  await run(python, [scriptPath], dir);
+  const host: number[] = [];
+  let hostOut = "";
+  for (let i = 0; i < attempts; i++) {
+    const t = performance.now();
+    const r = await run(python, [scriptPath], dir);
+    host.push(performance.now() - t);
+    if (r.code !== 0) throw new Error(`host run failed:\n${r.out}`);
+    hostOut = r.out.trim();
+  }
+
+  // Sandbox, warm pool: the first attempt pays the cold start (container + imports), the rest reuse it.
+  const sandbox = await createDockerSandbox({ docker });
+  const coldT = performance.now();
+  const first = await sandbox.run({ script: SCRIPT, timeoutSeconds: 120 });
+  const coldTotal = performance.now() - coldT;
+  if (first.outcome !== "ok") throw new Error(`sandbox run failed: ${first.stderr}`);
+  const warm: number[] = [];
+  let warmOut = "";
+  for (let i = 0; i < attempts; i++) {
+    const t = performance.now();
+    const r = await sandbox.run({ script: SCRIPT, timeoutSeconds: 120 });
+    warm.push(performance.now() - t);
+    if (r.outcome !== "ok" || r.coldStartMs !== 0) throw new Error(`warm attempt ${i} was not warm/ok: ${r.outcome} ${r.stderr}`);
+    warmOut = r.stdout.trim();
+  }
+  await sandbox.close();
+
+  // Sandbox without reuse: a new container per attempt (create + start + imports + run + remove).
+  const noReuse = await createDockerSandbox({ docker, reuse: false });
+  const fresh: number[] = [];
+  for (let i = 0; i < freshAttempts; i++) {
+    const t = performance.now();
+    const r = await noReuse.run({ script: SCRIPT, timeoutSeconds: 120 });
+    fresh.push(performance.now() - t);
+    if (r.outcome !== "ok") throw new Error(`fresh-container attempt failed: ${r.stderr}`);
+  }
+  await noReuse.close();
+  await rm(dir, { recursive: true, force: true });
+
+  if (hostOut !== warmOut) process.stdout.write(`note: outputs differ (host ${hostOut}, sandbox ${warmOut}): library versions differ\n`);
+  process.stdout.write(`sandbox benchmark: ${attempts} attempts of a pandas + scikit-learn script (image ${SANDBOX_IMAGE_TAG})\n`);
+  process.stdout.write(`attempt   host python3   sandbox warm\n`);
+  for (let i = 0; i < attempts; i++) process.stdout.write(`${String(i + 1).padStart(7)}   ${ms(host[i]!)}      ${ms(warm[i]!)}\n`);
+  process.stdout.write(`mean      ${ms(mean(host))}      ${ms(mean(warm))}\n`);
+  process.stdout.write(`median    ${ms(median(host))}      ${ms(median(warm))}\n`);
+  process.stdout.write(`cold start (new container + imports, then the first attempt): ${ms(coldTotal)} (of which container start ${first.coldStartMs} ms)\n`);
+  process.stdout.write(`fresh container per attempt (reuse off), ${freshAttempts} attempts: ${fresh.map(ms).join(", ")}\n`);
+  process.stdout.write(`ratio warm sandbox / host python3 (median): ${(median(warm) / median(host)).toFixed(3)}\n`);
+  process.stdout.write(`ratio fresh container / host python3 (median): ${(median(fresh) / median(host)).toFixed(3)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
