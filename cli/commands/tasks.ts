@@ -1,8 +1,189 @@
 import type { Command } from "commander";
+import { join } from "node:path";
+import { defaultPaths } from "../paths.js";
+import { UserFacingError } from "../failure.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
+interface PrepareFlags {
+  dir: string;
+  force?: boolean;
+  lite?: boolean;
+  baselines: boolean;
+  baselineTimeout: string;
+  json?: boolean;
+}
+
 export function registerTasks(program: Command): void {
-  program.command("tasks").description("(not built yet)").action(() => {
-    throw new Error("'tasks' is not built yet");
-  });
+  const tasks = program.command("tasks").description("List, prepare, check and import competition tasks");
+
+  tasks
+    .command("list")
+    .description("List the built-in suite and whether each task is prepared")
+    .option("--json", "print JSON")
+    .option("--dir <dir>", "folder of prepared tasks", defaultPaths().tasks)
+    .action(async (options: { json?: boolean; dir: string }) => {
+      const { BUILTIN_TASKS, LITE_TASK_IDS, METRICS } = await import("../../datasets/index.js");
+      const { existsSync } = await import("node:fs");
+      const rows = BUILTIN_TASKS.map((t) => ({
+        id: t.id,
+        title: t.title,
+        data_type: t.data_type,
+        metric: t.metric.name,
+        lower_is_better: METRICS[t.metric.name].lowerIsBetter,
+        size: t.size,
+        lite: (LITE_TASK_IDS as readonly string[]).includes(t.id),
+        prepared: existsSync(join(options.dir, t.id, "task.json")),
+      }));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ dir: options.dir, tasks: rows }, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...rows.map((r) => r.id.length));
+      for (const r of rows) {
+        process.stdout.write(
+          `${r.id.padEnd(width)}  ${r.data_type.padEnd(11)} ${r.metric.padEnd(10)} ${r.size.padEnd(6)} ${r.prepared ? "prepared" : "-       "} ${r.lite ? "lite " : "     "} ${r.title}\n`,
+        );
+      }
+    });
+
+  tasks
+    .command("prepare")
+    .description("Prepare built-in tasks from data that installed packages ship (idempotent; verifies checksums)")
+    .argument("[ids...]", "task ids (default: all)")
+    .option("--dir <dir>", "folder to prepare tasks into", defaultPaths().tasks)
+    .option("--lite", "only the quick subset used by benchmarks")
+    .option("--force", "rebuild even when a task is up to date")
+    .option("--no-baselines", "skip the reference baselines (constant and scikit-learn model run in the sandbox)")
+    .option("--baseline-timeout <seconds>", "time limit of each baseline run", "1800")
+    .option("--json", "print JSON")
+    .action(async (ids: string[], options: PrepareFlags) => {
+      const ds = await import("../../datasets/index.js");
+      const chosen = options.lite ? [...ds.LITE_TASK_IDS] : ids;
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      let results;
+      try {
+        results = await ds.prepareBuiltinTasks(chosen, options.dir, { force: options.force, log });
+      } catch (error) {
+        if (error instanceof ds.TaskFormatError || error instanceof ds.SourceUnavailableError) throw new UserFacingError(error.message);
+        throw error;
+      }
+      const baselineReports: Record<string, unknown> = {};
+      if (options.baselines) {
+        const pending = [];
+        for (const r of results) {
+          const task = await ds.loadTask(r.dir);
+          if (!task.spec.reference_scores) pending.push(task);
+        }
+        if (pending.length > 0) Object.assign(baselineReports, await referenceScoresInSandbox(pending, Number(options.baselineTimeout), log));
+      }
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ dir: options.dir, results, baselines: baselineReports }, null, 2)}\n`);
+        return;
+      }
+      for (const r of results) {
+        process.stdout.write(`${r.id.padEnd(28)} ${r.status.padEnd(10)} ${r.seconds.toFixed(1)}s ${r.note ?? ""}\n`);
+      }
+    });
+
+  tasks
+    .command("check")
+    .description("Validate a task folder and report every problem at once (exit 1 when there are problems)")
+    .argument("<dir>", "task folder")
+    .option("--json", "print JSON")
+    .action(async (dir: string, options: { json?: boolean }) => {
+      const { checkTaskFolder } = await import("../../datasets/index.js");
+      const report = await checkTaskFolder(dir);
+      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else if (report.ok) process.stdout.write(`${report.dir}: ok\n`);
+      else {
+        process.stdout.write(`${report.dir}: ${report.problems.length} problem(s)\n`);
+        for (const p of report.problems) process.stdout.write(`  ${p.file}: ${p.message}\n`);
+      }
+      if (!report.ok) process.exitCode = 1;
+    });
+
+  tasks
+    .command("import-mlebench")
+    .description("Turn a competition prepared by MLE-bench (prepared/public, prepared/private, description.md, leaderboard.csv, config.yaml) into a task folder")
+    .argument("<dir>", "MLE-bench competition folder")
+    .option("--out <dir>", "folder to create the task in", defaultPaths().tasks)
+    .option("--id <id>", "task id (default: config.yaml id or the folder name)")
+    .option("--grader <name>", "grader / metric name (default: config.yaml grader.name)")
+    .option("--data-type <type>", "tabular | text | time-series | image", "tabular")
+    .option("--force", "replace an existing task folder")
+    .option("--json", "print JSON")
+    .action(async (dir: string, options: { out: string; id?: string; grader?: string; dataType: string; force?: boolean; json?: boolean }) => {
+      const ds = await import("../../datasets/index.js");
+      if (!(ds.DATA_TYPES as readonly string[]).includes(options.dataType)) {
+        throw new UserFacingError(`--data-type must be one of ${ds.DATA_TYPES.join(", ")}`);
+      }
+      let result;
+      try {
+        result = await ds.importMleBench(dir, {
+          outDir: options.out,
+          dataType: options.dataType as (typeof ds.DATA_TYPES)[number],
+          ...(options.id ? { id: options.id } : {}),
+          ...(options.grader ? { grader: options.grader } : {}),
+          ...(options.force ? { force: true } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ds.TaskFormatError) throw new UserFacingError(error.message);
+        throw error;
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        process.stdout.write(`imported ${result.spec.id} into ${result.dir} (metric ${result.spec.metric.name})\n`);
+        for (const p of result.problems) process.stdout.write(`  problem: ${p.file}: ${p.message}\n`);
+      }
+      if (result.problems.length > 0) process.exitCode = 1;
+    });
+}
+
+/**
+ * Runs the two baselines of each task in the Docker sandbox and records their graded scores in task.json.
+ * Without a usable sandbox the tasks stay prepared and the reason is printed (rerun prepare after
+ * 'linguacodus sandbox build').
+ */
+async function referenceScoresInSandbox(
+  tasks: import("../../datasets/index.js").Task[],
+  timeoutSeconds: number,
+  log: (line: string) => void,
+): Promise<Record<string, unknown>> {
+  const { computeReferenceScores } = await import("../../datasets/index.js");
+  const { createDockerSandbox, dockerClient } = await import("../../sandbox/index.js");
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  let sandbox;
+  try {
+    sandbox = await createDockerSandbox({ docker: dockerClient(), reuse: false, limits: { memoryBytes: 8 * 1024 ** 3 } });
+  } catch (error) {
+    log(`reference scores skipped: ${(error as Error).message}; then run 'linguacodus tasks prepare' again (or pass --no-baselines)`);
+    return { skipped: (error as Error).message };
+  }
+  const reports: Record<string, unknown> = {};
+  try {
+    for (const task of tasks) {
+      log(`${task.spec.id}: running the constant and model baselines in the sandbox`);
+      const work = await mkdtemp(join(tmpdir(), `lc-baselines-${task.spec.id}-`));
+      try {
+        const report = await computeReferenceScores(
+          task,
+          async ({ script, publicDir, outputDir }) => {
+            const result = await sandbox.run({ script, publicDir, outputDir, timeoutSeconds });
+            const submissionPath = result.files["submission.csv"] ?? null;
+            const failure = result.outcome === "ok" ? undefined : `${result.outcome}${result.error ? `: ${result.error.type}: ${result.error.message}` : ""}`;
+            return { submissionPath, stdout: result.stdout, ...(failure ? { failure } : {}) };
+          },
+          work,
+        );
+        reports[task.spec.id] = report;
+        if (report.scores) log(`${task.spec.id}: constant ${report.scores.constant}, model ${report.scores.model} (${report.scores.model_name})`);
+        else log(`${task.spec.id}: reference scores not recorded: ${[report.constant, report.model].flatMap((r) => r.errors).join("; ")}`);
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await sandbox.close();
+  }
+  return reports;
 }
