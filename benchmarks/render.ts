@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { renderSvg } from "./charts.js";
 import type { ReportRun } from "./collect.js";
-import type { Cell, Report, Table } from "./report.js";
+import type { Cell, ComparisonOut, Report, Table } from "./report.js";
 
 export type ReportFormat = "md" | "html" | "json";
 
@@ -12,6 +12,10 @@ export type ReportFormat = "md" | "html" | "json";
 export function relativeLink(fromDir: string, toDir: string): string {
   const rel = relative(fromDir, toDir).split(sep).join("/");
   return `${rel || "."}/`;
+}
+
+function comparisonLabel(comp: ComparisonOut): string {
+  return `${comp.a} vs ${comp.b} (${comp.model}${comp.temperature === null ? "" : `, T=${comp.temperature}`})`;
 }
 
 function mdEscape(text: string): string {
@@ -43,7 +47,7 @@ export function renderMarkdown(report: Report): string {
   const chartsAfter: Record<string, string[]> = { modes: ["mode-normalised", "mode-valid"], temperatures: ["temperature-normalised", "temperature-valid"], consistency: ["consistency"] };
   for (const table of report.tables) {
     out.push(mdTable(table));
-    if (table.id === "paired") for (const comp of report.comparisons) out.push(`**${comp.a} vs ${comp.b} (${comp.model}):** ${comp.result.conclusion}`, "");
+    if (table.id === "paired") for (const comp of report.comparisons) out.push(`**${comparisonLabel(comp)}:** ${comp.result.conclusion}`, "");
     for (const id of chartsAfter[table.id] ?? []) {
       const chart = report.charts.find((ch) => ch.id === id);
       if (chart) out.push(`![${chart.title}](${chart.file})`, "");
@@ -96,7 +100,7 @@ export function renderHtml(report: Report, svgs: Map<string, string>): string {
   for (const table of report.tables) {
     parts.push(htmlTable(table));
     if (table.id === "paired")
-      for (const comp of report.comparisons) parts.push(`<p><strong>${esc(`${comp.a} vs ${comp.b} (${comp.model})`)}:</strong> ${esc(comp.result.conclusion)}</p>`);
+      for (const comp of report.comparisons) parts.push(`<p><strong>${esc(comparisonLabel(comp))}:</strong> ${esc(comp.result.conclusion)}</p>`);
     for (const id of chartsAfter[table.id] ?? []) {
       const chart = report.charts.find((ch) => ch.id === id);
       const svg = chart && svgs.get(chart.id);

@@ -204,7 +204,7 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
       ...(run.failure ? { reason: run.failure.message } : {}),
     });
     const finishedCount = progress.skipped + progress.done + progress.failed;
-    const what = run.status === "succeeded" ? `✓ valid=${summary.valid} score=${summary.score ?? "—"}` : `✗ failed: ${run.failure?.message ?? "no reason recorded"}`;
+    const what = run.status === "succeeded" ? `✓ valid=${summary.valid} score=${summary.score === null ? "—" : Number(summary.score.toPrecision(5))}` : `✗ failed: ${run.failure?.message ?? "no reason recorded"}`;
     log(`[${finishedCount}/${progress.total}] ${describe(key)} — ${what} (${(durationMs / 1000).toFixed(1)} s) → runs/${key.id}`);
     request.onProgress?.({ ...progress });
   };

@@ -3,7 +3,7 @@
 // stopped mid-way with SIGINT and resumed without redoing finished runs. The reports' numbers are checked
 // against the run records.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,7 +33,11 @@ const events = (dir: string) =>
     : [];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), "lc-bench-e2e-"));
+  // LINGUACODUS_KEEP_BENCH=<dir> keeps the folders (the recorded bench is <dir>/recorded), for
+  // benchmarks/perf/bench.ts --from <dir>/recorded.
+  const keep = process.env.LINGUACODUS_KEEP_BENCH;
+  if (keep) mkdirSync(keep, { recursive: true });
+  root = keep ? mkdtempSync(join(resolve(keep), "e2e-")) : mkdtempSync(join(tmpdir(), "lc-bench-e2e-"));
   tasks = await tasksWithReferences(["concrete-strength", "seattle-weather"], join(root, "tasks"), join(tmpdir(), "linguacodus-test-tasks"));
   wiring = await createWiring({ sandbox: "docker" });
   keys = expandMatrix({
@@ -49,7 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await wiring?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (root && !process.env.LINGUACODUS_KEEP_BENCH) rmSync(root, { recursive: true, force: true });
 });
 
 function expectReportMatchesRecords(report: Report, benchDir: string): void {
@@ -116,11 +120,7 @@ describe("bench end to end on the real sandbox", () => {
     const report = buildReport(collectRuns(recorded), { linkOf: (d) => relativeLink(join(recorded, "report"), d) });
     expectReportMatchesRecords(report, recorded);
     const written = await writeReport(report, join(recorded, "report"));
-    // The perf script replays a recorded bench: keep this one when asked (benchmarks/perf/bench.ts --from <dir>).
-    if (process.env.LINGUACODUS_KEEP_BENCH) {
-      cpSync(join(root, "tasks"), join(process.env.LINGUACODUS_KEEP_BENCH, "..", "tasks"), { recursive: true });
-      cpSync(recorded, process.env.LINGUACODUS_KEEP_BENCH, { recursive: true });
-    }
+
     expect(written.files.charts.map((f) => f.split("/").pop())).toEqual(["mode-normalised.svg", "mode-valid.svg", "consistency.svg"]);
   }, 900_000);
 
