@@ -9,6 +9,9 @@ import { SANDBOX_IMAGE_TAG } from "../../sandbox/image-recipe.js";
 
 export class ReferenceUnavailableError extends Error {}
 
+/** The image the reference runs in: the current sandbox recipe's tag unless LINGUACODUS_REFERENCE_IMAGE names another. */
+export const referenceImage = (): string => process.env.LINGUACODUS_REFERENCE_IMAGE ?? SANDBOX_IMAGE_TAG;
+
 /**
  * Where the reference Python runs. Default: the sandbox image (build it with `linguacodus sandbox build`).
  * LINGUACODUS_REFERENCE_PYTHON=/path/to/python runs a host interpreter instead (for development only).
@@ -21,8 +24,8 @@ export async function referenceAvailable(): Promise<{ ok: true } | { ok: false; 
   } catch (error) {
     return { ok: false, reason: `no Docker engine (${(error as Error).message}); start dockerd` };
   }
-  if (!(await imageExists(docker, SANDBOX_IMAGE_TAG))) {
-    return { ok: false, reason: `sandbox image ${SANDBOX_IMAGE_TAG} is missing; build it with 'linguacodus sandbox build'` };
+  if (!(await imageExists(docker, referenceImage()))) {
+    return { ok: false, reason: `sandbox image ${referenceImage()} is missing; build it with 'linguacodus sandbox build'` };
   }
   return { ok: true };
 }
@@ -59,7 +62,7 @@ async function runInImage(dir: string, timeoutMs: number): Promise<string> {
   if (!available.ok) throw new ReferenceUnavailableError(available.reason);
   const docker = dockerClient();
   const container = await docker.createContainer({
-    Image: SANDBOX_IMAGE_TAG,
+    Image: referenceImage(),
     Cmd: ["sh", "-c", "python3 /ref/script.py < /ref/input.json"],
     User: "1000",
     Env: ["HOME=/tmp", "OMP_NUM_THREADS=1", "PYTHONWARNINGS=ignore"],
