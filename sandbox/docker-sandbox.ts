@@ -17,7 +17,7 @@ import {
   type SandboxRunRequest,
   type SandboxRunResult,
 } from "./types.js";
-import type { AttemptEnd, ContainerSpec } from "./warm-container.js";
+import { removeStaleContainers, type AttemptEnd, type ContainerSpec } from "./warm-container.js";
 
 export interface DockerSandboxOptions {
   docker: Docker;
@@ -48,6 +48,7 @@ export async function createDockerSandbox(options: DockerSandboxOptions): Promis
   if (!(await imageExists(options.docker, image))) {
     throw new Error(`the sandbox image ${image} is missing: build it with 'linguacodus sandbox build --offline' (or 'linguacodus sandbox build' where a registry is reachable)`);
   }
+  await removeStaleContainers(options.docker).catch(() => 0);
   return new DockerSandbox(options, image);
 }
 
@@ -122,8 +123,8 @@ export function toResult(end: AttemptEnd, hostElapsedMs: number, timeoutSeconds:
       outcome: "timeout",
       exitCode: null,
       durationMs: hostElapsedMs,
-      stdout: "",
-      stderr: `[linguacodus sandbox: stopped after the ${timeoutSeconds} s wall-clock limit; the container was killed]\n`,
+      stdout: end.stdoutHead,
+      stderr: `${end.stderrHead}\n[linguacodus sandbox: stopped after the ${timeoutSeconds} s wall-clock limit; the container was killed; output after the first part is lost]\n`,
       stdoutTruncated: false,
       stderrTruncated: false,
       files: {},

@@ -11,7 +11,7 @@ export const SANDBOX_SCRIPT_PATH = "/tmp/.linguacodus/solution.py";
 export const PRELOAD_MODULES = ["numpy", "pandas", "scipy", "sklearn", "matplotlib", "matplotlib.pyplot"] as const;
 
 export const FORK_SERVER_PY = String.raw`
-import base64, io, json, os, select, shutil, signal, stat, sys, time
+import base64, codecs, io, json, os, select, shutil, signal, stat, sys, time
 
 SCRIPT_PATH = ${JSON.stringify(SANDBOX_SCRIPT_PATH)}
 WORK = "/workspace"
@@ -117,15 +117,20 @@ class Capture:
         self.tail = bytearray()
         self.total = 0
     def add(self, data):
+        # Returns the bytes that went to the head: the host gets them at once, so a run that
+        # times out (and loses this server with its container) still shows its first output.
         self.total += len(data)
         room = self.head_limit - len(self.head)
+        live = b""
         if room > 0:
-            self.head += data[:room]
+            live = data[:room]
+            self.head += live
             data = data[room:]
         if data:
             self.tail += data
             if len(self.tail) > 2 * self.tail_limit:
                 del self.tail[: len(self.tail) - self.tail_limit]
+        return live
     def result(self):
         if len(self.tail) > self.tail_limit:
             del self.tail[: len(self.tail) - self.tail_limit]
@@ -223,6 +228,8 @@ def run(req):
     os.close(out_w)
     os.close(err_w)
     caps = {out_r: Capture(limit), err_r: Capture(limit)}
+    names = {out_r: "stdout", err_r: "stderr"}
+    decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in caps}
     open_fds = [out_r, err_r]
     status = None
     while open_fds:
@@ -230,7 +237,11 @@ def run(req):
         for fd in ready:
             data = os.read(fd, 65536)
             if data:
-                caps[fd].add(data)
+                live = caps[fd].add(data)
+                if live:
+                    text = decoders[fd].decode(live)
+                    if text:
+                        send({"type": "output", "id": req["id"], "stream": names[fd], "data": text})
             else:
                 open_fds.remove(fd)
                 os.close(fd)

@@ -19,6 +19,7 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
     python: z.string(),
   }),
   z.object({ type: z.literal("pong"), id: z.string().nullable().optional() }),
+  z.object({ type: z.literal("output"), id: z.string(), stream: z.enum(["stdout", "stderr"]), data: z.string() }),
   z.object({ type: z.literal("file"), id: z.string(), name: z.string(), append: z.boolean(), data: z.string() }),
   z.object({
     type: z.literal("result"),

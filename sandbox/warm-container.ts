@@ -23,7 +23,7 @@ export interface ContainerSpec {
 /** How one attempt inside the container ended, before the sandbox turns it into a result. */
 export type AttemptEnd =
   | { kind: "finished"; result: ResultMessage; files: Map<string, Buffer[]> }
-  | { kind: "timeout" }
+  | { kind: "timeout"; stdoutHead: string; stderrHead: string }
   | { kind: "died"; oomKilled: boolean; exitCode: number | null; serverStderr: string };
 
 /** Builds the container options; pure, so the isolation settings can be read (and tested) in one place. */
@@ -79,7 +79,7 @@ export class WarmContainer {
   private exitedFlag = false;
 
   private constructor(
-    private readonly docker: Docker,
+    docker: Docker,
     private readonly container: Docker.Container,
     private readonly stream: Duplex,
     readonly spec: ContainerSpec,
@@ -87,6 +87,8 @@ export class WarmContainer {
     this.id = container.id;
     const out = new PassThrough();
     const err = new PassThrough();
+    // Errors on the attach stream (e.g. after a kill) surface as the container's exit instead.
+    stream.on("error", () => undefined);
     docker.modem.demuxStream(stream, out, err);
     out.on("data", (chunk: Buffer) => this.onStdout(chunk));
     err.on("data", (chunk: Buffer) => {
@@ -179,9 +181,14 @@ export class WarmContainer {
     if (!this.usable) throw new Error("this sandbox container can no longer be used");
     const id = randomUUID();
     const files = new Map<string, Buffer[]>();
+    const live = { stdout: "", stderr: "" };
     const resultPromise = this.nextMessage(
       (m) => (m.type === "result" && m.id === id ? m : undefined),
       (m) => {
+        if (m.type === "output" && m.id === id) {
+          live[m.stream] += m.data;
+          return;
+        }
         if (m.type !== "file" || m.id !== id) return;
         const parts = m.append ? files.get(m.name) ?? [] : [];
         parts.push(Buffer.from(m.data, "base64"));
@@ -195,7 +202,7 @@ export class WarmContainer {
     if (end === "timeout") {
       this.usable = false;
       await this.destroy();
-      return { kind: "timeout" };
+      return { kind: "timeout", stdoutHead: live.stdout, stderrHead: live.stderr };
     }
     if (end === "exited") {
       this.usable = false;
@@ -227,4 +234,24 @@ export class WarmContainer {
     }
     await this.container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Removes sandbox containers that exited more than `olderThanMs` ago: what a process that ended
+ * without closing its sandbox left behind (its fork servers stop when their stdin closes).
+ */
+export async function removeStaleContainers(docker: Docker, olderThanMs = 60_000): Promise<number> {
+  const list = await docker.listContainers({ all: true, filters: { label: [SANDBOX_CONTAINER_LABEL], status: ["exited", "dead", "created"] } });
+  let removed = 0;
+  for (const item of list) {
+    const container = docker.getContainer(item.Id);
+    const info = await container.inspect().catch(() => undefined);
+    if (!info) continue;
+    const finished = Date.parse(info.State.FinishedAt);
+    const created = Date.parse(info.Created);
+    const since = Number.isFinite(finished) && finished > 0 ? finished : created;
+    if (Date.now() - since < olderThanMs) continue;
+    await container.remove({ force: true }).then(() => removed++, () => undefined);
+  }
+  return removed;
 }

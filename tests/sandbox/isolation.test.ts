@@ -75,7 +75,7 @@ except OSError as e:
 `);
     expect(result.outcome).toBe("ok");
     expect(result.stdout).toContain("1,0.5,1");
-    expect(result.stdout).toContain("DATA_READONLY 30"); // EROFS
+    expect(result.stdout).toMatch(/DATA_READONLY (13|30)/); // EACCES (root-owned file) or EROFS
     expect(result.stdout).toContain("DATA_NOCREATE 30");
     expect(readFileSync(join(publicDir, "train.csv"), "utf8")).not.toContain("tamper");
     expect(existsSync(join(publicDir, "new.csv"))).toBe(false);
@@ -84,6 +84,7 @@ except OSError as e:
   it("never shows the private answers: not on any path, not in any file the script can read", async () => {
     const result = await run(`
 import os
+SECRET = ${JSON.stringify(SECRET.slice(0, 8))} + ${JSON.stringify(SECRET.slice(8))}  # split, so this script is no hit
 found = []
 for root, dirs, files in os.walk("/"):
     if root.startswith(("/proc", "/sys", "/dev")):
@@ -95,7 +96,7 @@ for root, dirs, files in os.walk("/"):
             found.append(path)
         if root.startswith(("/data", "/workspace", "/tmp", "/mnt", "/media", "/home", "/root", "/srv")):
             try:
-                if ${JSON.stringify(SECRET)} in open(path, errors="ignore").read():
+                if SECRET in open(path, errors="ignore").read():
                     found.append("secret in " + path)
             except OSError:
                 pass
@@ -203,8 +204,10 @@ while True:
 
   it("kills an infinite loop at the wall-clock timeout", async () => {
     const started = Date.now();
-    const result = await run("while True:\n    pass\n", { timeoutSeconds: 3 });
+    const result = await run("print('started', flush=True)\nwhile True:\n    pass\n", { timeoutSeconds: 3 });
     expect(result.outcome).toBe("timeout");
+    expect(result.stdout).toBe("started\n"); // what it printed before the limit survives the kill
+    expect(result.stderr).toContain("wall-clock limit");
     expect(result.exitCode).toBeNull();
     expect(result.durationMs).toBeGreaterThanOrEqual(3000);
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -52,7 +52,7 @@ for entry in os.listdir("/proc"):
             others.append(open("/proc/%s/cmdline" % entry).read().replace("\\0", " "))
 print("PID", me, "RNG", numpy.random.rand())
 print("WORKSPACE", sorted(os.listdir("/workspace")))
-print("TMP", sorted(os.listdir("/tmp")))
+print("TMP", sorted(os.listdir("/tmp")), sorted(os.listdir("/tmp/.linguacodus")))
 print("SHM", sorted(os.listdir("/dev/shm")))
 print("JSON_LEAK", hasattr(json, "LEAKED"), "NUMPY_LEAK", hasattr(numpy, "LEAKED"), "ENV_LEAK", "LEAKED" in os.environ)
 print("OTHERS", others)
@@ -71,7 +71,8 @@ describe("warm container pool", () => {
     expect(second.outcome, second.stderr).toBe("ok");
     expect(second.coldStartMs).toBe(0); // the same warm container served it
     expect(field(second.stdout, "WORKSPACE")).toBe("[]");
-    expect(field(second.stdout, "TMP")).toBe("[]");
+    // Only this attempt's own script is in /tmp.
+    expect(field(second.stdout, "TMP")).toBe("['.linguacodus'] ['solution.py']");
     expect(field(second.stdout, "SHM")).toBe("[]");
     expect(field(second.stdout, "JSON_LEAK")).toBe("False NUMPY_LEAK False ENV_LEAK False");
     expect(field(second.stdout, "OTHERS")).toBe("[]");

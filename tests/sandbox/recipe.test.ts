@@ -81,7 +81,12 @@ describe("toResult", () => {
     expect(finished({ exitCode: 1 })).toMatchObject({ outcome: "error", exitCode: 1, error: { type: "NameError", line: 3 } });
     expect(finished({ exitCode: null, signal: 9 })).toMatchObject({ outcome: "killed", exitCode: 137 });
     expect(finished({ exitCode: null, signal: 9, oomKilled: true })).toMatchObject({ outcome: "oom", exitCode: 137 });
-    expect(toResult({ kind: "timeout" }, 10_000, 10)).toMatchObject({ outcome: "timeout", exitCode: null, durationMs: 10_000 });
+    expect(toResult({ kind: "timeout", stdoutHead: "epoch 1\n", stderrHead: "" }, 10_000, 10)).toMatchObject({
+      outcome: "timeout",
+      exitCode: null,
+      durationMs: 10_000,
+      stdout: "epoch 1\n",
+    });
     expect(toResult({ kind: "died", oomKilled: true, exitCode: 137, serverStderr: "" }, 5, 10).outcome).toBe("oom");
     expect(toResult({ kind: "died", oomKilled: false, exitCode: 1, serverStderr: "boom" }, 5, 10).outcome).toBe("killed");
   });
