@@ -2,6 +2,7 @@
 // the score on the task's leaderboard by Kaggle's progression rules. An invalid submission is a result.
 import { readFile, stat } from "node:fs/promises";
 import { CsvFormatError, parseCsv, readCsv, type CsvTable } from "./csv.js";
+import { indexCsv, parseNumberColumn, sameBytes } from "./fast-csv.js";
 import { computeMetric, METRICS, type AlignedColumns, type CellKind, type MetricInfo } from "./metric-registry.js";
 import { TaskFormatError, type Task, type TaskSpec } from "./task.js";
 
@@ -37,12 +38,25 @@ export async function grade(task: Task, submissionPath: string): Promise<GradeRe
 
   const submission = await readSubmission(submissionPath);
   if ("error" in submission) return invalid([submission.error]);
-  const answers = await readAnswers(task);
-  const scored = gradeTables(spec, answers, submission.table);
-  if (scored.errors.length > 0 || scored.score === null) return invalid(scored.errors);
-  const result: GradeResult = { ...base, valid: true, score: scored.score, errors: [] };
+  const answerBytes = await readAnswerBytes(task);
+  // Clean numeric submissions are scored straight from the bytes; anything else (or any doubt) goes
+  // through the general path, which also writes the error messages.
+  let score = fastNumericScore(spec, answerBytes, submission.bytes);
+  if (score === null) {
+    let table: CsvTable;
+    try {
+      table = parseCsv(submission.bytes.toString("utf8"), `Submission ${submissionPath}`);
+    } catch (error) {
+      if (error instanceof CsvFormatError) return invalid([`Submission is not a valid CSV: ${error.message}`]);
+      throw error;
+    }
+    const scored = gradeTables(spec, parseAnswers(task, answerBytes), table);
+    if (scored.errors.length > 0 || scored.score === null) return invalid(scored.errors);
+    score = scored.score;
+  }
+  const result: GradeResult = { ...base, valid: true, score, errors: [] };
   if (task.leaderboardPath) {
-    const placement = rankScore(scored.score, await readLeaderboardScores(task.leaderboardPath), spec.lower_is_better);
+    const placement = rankScore(score, await readLeaderboardScores(task.leaderboardPath), spec.lower_is_better);
     if (placement) {
       result.percentile = placement.percentile;
       result.medal = placement.medal;
@@ -64,7 +78,7 @@ export async function readAnswers(task: Task): Promise<CsvTable> {
   }
 }
 
-async function readSubmission(path: string): Promise<{ table: CsvTable } | { error: string }> {
+async function readSubmission(path: string): Promise<{ bytes: Buffer } | { error: string }> {
   let size: number;
   try {
     const s = await stat(path);
@@ -76,12 +90,62 @@ async function readSubmission(path: string): Promise<{ table: CsvTable } | { err
   if (size === 0) return { error: `Submission ${path} is empty; it needs a header line and one row per test id` };
   const bytes = await readFile(path);
   if (looksBinary(bytes)) return { error: `Submission ${path} is not a CSV file (it holds binary data)` };
+  return { bytes };
+}
+
+async function readAnswerBytes(task: Task): Promise<Buffer> {
   try {
-    return { table: parseCsv(bytes.toString("utf8"), `Submission ${path}`) };
+    return await readFile(task.answersPath);
   } catch (error) {
-    if (error instanceof CsvFormatError) return { error: `Submission is not a valid CSV: ${error.message}` };
-    throw error;
+    throw new TaskFormatError(`cannot read the task's answers ${task.answersPath}: ${(error as Error).message} (run 'linguacodus tasks check ${task.dir}')`);
   }
+}
+
+function parseAnswers(task: Task, bytes: Buffer): CsvTable {
+  try {
+    return parseCsv(bytes.toString("utf8"), task.answersPath);
+  } catch (error) {
+    throw new TaskFormatError(`cannot read the task's answers ${task.answersPath}: ${(error as Error).message} (run 'linguacodus tasks check ${task.dir}')`);
+  }
+}
+
+/**
+ * Score of a submission that needs no messages: numeric metric, quote-free files, the same ids in the same
+ * order, every value finite and in range. Null when any of that does not hold.
+ */
+function fastNumericScore(spec: TaskSpec, answerBytes: Buffer, submissionBytes: Buffer): number | null {
+  const metric = METRICS[spec.metric.name];
+  if (metric.cell !== "number" && metric.cell !== "score" && metric.cell !== "probability") return null;
+  const a = indexCsv(answerBytes);
+  const s = a ? indexCsv(submissionBytes) : null;
+  if (!a || !s || a.rowCount !== s.rowCount || a.rowCount === 0) return null;
+  const aId = a.header.indexOf(spec.id_column);
+  const sId = s.header.indexOf(spec.id_column);
+  if (aId < 0 || sId < 0) return null;
+  const aStarts = a.starts[aId]!;
+  const aEnds = a.ends[aId]!;
+  const sStarts = s.starts[sId]!;
+  const sEnds = s.ends[sId]!;
+  for (let r = 0; r < a.rowCount; r++) {
+    if (!sameBytes(a.buf, aStarts[r]!, aEnds[r]!, s.buf, sStarts[r]!, sEnds[r]!)) return null;
+  }
+  const range = rangeCheck(metric.cell, metric).test;
+  const aligned: AlignedColumns = { answers: [], predictions: [] };
+  for (const t of spec.target_columns) {
+    const ac = a.header.indexOf(t);
+    const sc = s.header.indexOf(t);
+    if (ac < 0 || sc < 0) return null;
+    const y = parseNumberColumn(a.buf, a.starts[ac]!, a.ends[ac]!);
+    const p = parseNumberColumn(s.buf, s.starts[sc]!, s.ends[sc]!);
+    for (let r = 0; r < a.rowCount; r++) {
+      const pv = p[r]!;
+      if (!Number.isFinite(y[r]!) || !Number.isFinite(pv) || (range !== null && !range(pv))) return null;
+    }
+    aligned.answers.push(y);
+    aligned.predictions.push(p);
+  }
+  const score = computeMetric(metric.name, spec.metric.params, aligned);
+  return Number.isFinite(score) ? score : null;
 }
 
 function looksBinary(bytes: Buffer): boolean {

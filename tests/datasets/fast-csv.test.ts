@@ -1,0 +1,82 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { indexCsv, parseNumberAt, parseNumberColumn } from "../../datasets/fast-csv.js";
+import { grade, loadTask } from "../../datasets/index.js";
+import { csv, tempDir, writeTask } from "./fixtures.js";
+
+const cell = (text: string) => parseNumberAt(Buffer.from(text, "latin1"), 0, text.length);
+
+describe("parseNumberAt reads numbers exactly as Number()", () => {
+  it("on edge cases", () => {
+    const cases = ["0", "-0", "+1", "1.", ".5", "-.5", "1e5", "1E-5", "2.5e+3", "1e400", "-1e-400", "00012", "0.1", "0.30000000000000004", "123456789012345", "1234567890123456789", "9007199254740993", "1e22", "1e23", "4.35", "0x1A", " 7 ", "abc", "NaN", "Infinity", "-", "1e", "1.2.3", "5e-324"];
+    for (const c of cases) {
+      const expected = c.trim() === "" ? Number.NaN : Number(c);
+      expect(Object.is(cell(c), expected), `${c}: ${cell(c)} vs ${expected}`).toBe(true);
+    }
+    expect(Number.isNaN(cell(""))).toBe(true);
+  });
+
+  it("on random decimals of every length and scale", () => {
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 20000; i++) {
+      const digits = 1 + Math.floor(random() * 19);
+      let s = "";
+      for (let d = 0; d < digits; d++) s += String(Math.floor(random() * 10));
+      const point = Math.floor(random() * (digits + 1));
+      let text = `${s.slice(0, point)}.${s.slice(point)}`;
+      if (random() < 0.3) text += `e${Math.floor(random() * 40) - 20}`;
+      if (random() < 0.5) text = `-${text}`;
+      expect(Object.is(cell(text), Number(text)), text).toBe(true);
+      const shortest = String(random() * 10 ** (Math.floor(random() * 10) - 5));
+      expect(cell(shortest)).toBe(Number(shortest));
+    }
+  });
+});
+
+describe("indexCsv", () => {
+  it("indexes LF, CRLF, a BOM and blank lines; refuses quotes and ragged rows", () => {
+    const ix = indexCsv(Buffer.from("\ufeffid,y\r\n1,2.5\r\n\r\n2,3\n"))!;
+    expect(ix.header).toEqual(["id", "y"]);
+    expect(ix.rowCount).toBe(2);
+    expect(Array.from(parseNumberColumn(ix.buf, ix.starts[1]!, ix.ends[1]!))).toEqual([2.5, 3]);
+    expect(indexCsv(Buffer.from('id,y\n1,"2"\n'))).toBeNull();
+    expect(indexCsv(Buffer.from("id,y\n1,2,3\n"))).toBeNull();
+    expect(indexCsv(Buffer.from("id,y\n1\n"))).toBeNull();
+  });
+
+  it("grows past a short capacity guess (long first lines, short later ones)", () => {
+    const lines = ["id,y", `1,${"1".repeat(3000)}`, ...Array.from({ length: 5000 }, (_, i) => `${i + 2},${i}`)];
+    const ix = indexCsv(Buffer.from(lines.join("\n")))!;
+    expect(ix.rowCount).toBe(5001);
+    expect(parseNumberColumn(ix.buf, ix.starts[1]!, ix.ends[1]!)[5000]).toBe(4999);
+  });
+
+  it("falls back cell by cell when a column is not valid JSON, keeping NaN for blanks", () => {
+    const ix = indexCsv(Buffer.from("id,y\n1,1.\n2,\n3,true\n"))!;
+    const v = parseNumberColumn(ix.buf, ix.starts[1]!, ix.ends[1]!);
+    expect(v[0]).toBe(1);
+    expect(Number.isNaN(v[1]!)).toBe(true);
+    expect(Number.isNaN(v[2]!)).toBe(true);
+  });
+});
+
+describe("grade: the byte-level path and the general path agree", () => {
+  it("gives the same score for ids in order (fast) and shuffled (general)", async () => {
+    const root = await tempDir();
+    const n = 500;
+    const y = Array.from({ length: n }, (_, i) => (i * 7919) % 2);
+    const p = Array.from({ length: n }, (_, i) => ((i * 104729) % 1000) / 1000);
+    const task = await loadTask(await writeTask(root, "auc", { spec: { metric: { name: "roc_auc" }, target_columns: ["t"] }, answers: y.map((v, i) => [i, v]) }));
+    const ordered = join(root, "ordered.csv");
+    const shuffled = join(root, "shuffled.csv");
+    const rows = p.map((v, i) => [i, v]);
+    await writeFile(ordered, csv(["id", "t"], rows));
+    await writeFile(shuffled, csv(["id", "t"], [...rows].reverse()));
+    const a = await grade(task, ordered);
+    const b = await grade(task, shuffled);
+    expect(a.valid && b.valid).toBe(true);
+    expect(a.score).toBe(b.score);
+  });
+});
