@@ -47,6 +47,13 @@ export class ReplayBenchResolver {
   /** Every replayed cell must have a recording: checked before the bench starts. */
   check(keys: readonly RunKey[]): string[] {
     const problems: string[] = [];
+    // A single recorded run answers one run's calls, in order: it cannot serve several cells.
+    const plainReplays = new Set(
+      keys.flatMap((k) => [k.model.all, ...Object.values(k.model.overrides)]).filter((s) => s.startsWith("replay:") && !this.manifestAt(s.slice("replay:".length))),
+    );
+    if (keys.length > 1)
+      for (const spec of plainReplays)
+        problems.push(`'${spec}' replays one recorded run, but the bench has ${keys.length} cells: give replay:<bench-dir> to replay a recorded bench cell by cell`);
     for (const key of keys)
       for (const spec of [key.model.all, ...Object.values(key.model.overrides)]) {
         try {

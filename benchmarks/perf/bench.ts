@@ -17,6 +17,7 @@ import { parseModes } from "../matrix.js";
 import { runBench } from "../runner.js";
 import { ModelCallLimiter, Semaphore } from "../limits.js";
 import { pipelineCellRunner } from "../cell.js";
+import { withBenchPool } from "../sandbox-pool.js";
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +63,6 @@ async function measureParallel(from: string): Promise<void> {
   const manifest = readManifest(from);
   if (!manifest) throw new Error(`${from} is not a bench folder (no bench.json)`);
   const { createWiring } = await import("../../execution/wiring.js");
-  const wiring = await createWiring({ sandbox: "docker" });
   const column = parseModelColumn(`label=${modelColumnsOf(manifest)[0]?.label ?? "replay"};all=replay:${from}`);
   const keys = expandMatrix({
     tasks: manifest.tasks,
@@ -73,13 +73,22 @@ async function measureParallel(from: string): Promise<void> {
     baseSeed: manifest.baseSeed,
   });
   const seconds: Record<number, number> = {};
-  try {
-    // Warm the sandbox pool once, so neither measurement pays the first container start.
-    await wiring.sandbox.run({ script: "print('warm')", timeoutSeconds: 60 });
-    for (const parallel of [1, 2]) {
+  for (const parallel of [1, 2]) {
+    // A fresh wiring per measurement: replayed models keep their place in the recording per process.
+    const wiring = await createWiring({ sandbox: "docker" });
+    const pooled = await withBenchPool(wiring, { parallel, tasks: manifest.tasks.length });
+    try {
+      // Warm P containers per task first, so neither measurement pays cold starts (steady-state throughput).
+      // (The syntax checks use containers without a task folder: warm those too.)
+      const folders: (string | undefined)[] = [...manifest.tasks.map((t) => join(t.dir, "public")), undefined];
+      await Promise.all(
+        folders.flatMap((publicDir) =>
+          Array.from({ length: parallel }, () => pooled.deps.sandbox.run({ script: "print('warm')", ...(publicDir ? { publicDir } : {}), timeoutSeconds: 120 })),
+        ),
+      );
       const dir = mkdtempSync(join(tmpdir(), `lc-perf-p${parallel}-`));
       const runCell = pipelineCellRunner({
-        deps: wiring,
+        deps: pooled.deps,
         limiter: new ModelCallLimiter({ apiConcurrency: 4, replayConcurrency: parallel }),
         sandboxSlots: new Semaphore(parallel),
       });
@@ -95,10 +104,16 @@ async function measureParallel(from: string): Promise<void> {
       });
       seconds[parallel] = (performance.now() - started) / 1000;
       console.log(`--parallel ${parallel}: ${keys.length} runs in ${seconds[parallel]!.toFixed(1)} s (${outcome.succeeded} succeeded, ${outcome.failed} failed)`);
+      if (outcome.failed > 0) {
+        // Failed runs end early: a speed-up over them would measure nothing.
+        const reasons = [...new Set(collectRuns(dir).runs.map((r) => r.failure).filter(Boolean))];
+        throw new Error(`replayed runs failed (${reasons.join("; ")}): no speed-up reported`);
+      }
       if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    } finally {
+      await pooled.close();
+      await wiring.close();
     }
-  } finally {
-    await wiring.close();
   }
   console.log(`speed-up of --parallel 2 over --parallel 1: ${(seconds[1]! / seconds[2]!).toFixed(2)}×`);
 }

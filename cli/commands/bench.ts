@@ -118,8 +118,14 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   } catch (error) {
     throw new UserFacingError(`sandbox unavailable: ${(error as Error).message}`);
   }
+  const { withBenchPool } = await import("../../benchmarks/sandbox-pool.js");
+  const pooled = await withBenchPool(wiring, { parallel: sandboxes, tasks: request.tasks.length });
+  const closeAll = async () => {
+    await pooled.close();
+    await wiring.close();
+  };
   const limiter = new limits.ModelCallLimiter({ apiConcurrency, replayConcurrency: Math.max(parallel, 1) });
-  const runCell = pipelineCellRunner({ deps: wiring, limiter, sandboxSlots: new limits.Semaphore(sandboxes), timeoutSeconds });
+  const runCell = pipelineCellRunner({ deps: pooled.deps, limiter, sandboxSlots: new limits.Semaphore(sandboxes), timeoutSeconds });
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");
@@ -142,7 +148,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     }
     bars?.stop();
     process.stderr.write("linguacodus: bench stopped; unfinished runs will be rerun by --resume\n");
-    void wiring.close().finally(() => process.exit(130));
+    void closeAll().finally(() => process.exit(130));
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
@@ -174,14 +180,14 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     });
   } catch (error) {
     bars?.stop();
-    await wiring.close();
+    await closeAll();
     return userError(error);
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
   bars?.stop();
-  await wiring.close();
+  await closeAll();
 
   let reportPath: string | undefined;
   if (flags.report) {

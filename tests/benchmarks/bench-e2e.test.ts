@@ -128,7 +128,7 @@ describe("bench end to end on the real sandbox", () => {
     const out = join(root, "replayed");
     const env = { ...process.env, LINGUACODUS_HOME: join(root, "home") };
     const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    const args = ["bench", ...tasks.map((t) => t.dir), "--modes", "linguacodus,direct", "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--out", out];
+    const args = ["bench", ...tasks.map((t) => t.dir), "--modes", "linguacodus,direct", "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--parallel", "2", "--out", out];
 
     const first = cli(args);
     let stderr = "";
