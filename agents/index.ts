@@ -35,3 +35,20 @@ export {
   type ResolvedChatModel,
 } from "./chat-model.js";
 export { createAgentTeam, secretsFromEnv, type AgentTeamOptions, type RetryPolicy, type RoleModels } from "./team.js";
+export {
+  createProviderResolver,
+  defaultModelSpec,
+  loadEnv,
+  loadNodeLlamaCpp,
+  LlamaCppChatModel,
+  LoadedGgufModel,
+  ReplayChatModel,
+  ReplaySource,
+  DEFAULT_MODEL_FILE,
+  DEFAULT_MODEL_SCRIPT,
+  type ProviderOptions,
+  type ProviderResolver,
+  type GgufOptions,
+  type OpenAiOptions,
+  type Env,
+} from "./providers/index.js";

@@ -23,6 +23,7 @@ import {
   StructuredOutputError,
 } from "./errors.js";
 import { type JsonSchema, parseStructured, schemaInstruction, toJsonSchema } from "./json-schema.js";
+import { type ProviderOptions, createProviderResolver } from "./providers/index.js";
 import { parseModelSpec } from "./spec.js";
 import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets } from "./transcript.js";
 import { AGENT_ROLES } from "./types.js";
@@ -44,8 +45,13 @@ export interface AgentTeamOptions {
   runId?: string;
   /** Where completed calls are appended (createJsonlTranscriptSink for transcripts.jsonl). */
   transcript: TranscriptSink;
-  /** Turns a spec into a chat model; the providers' resolver (createProviderResolver) in production. */
-  resolveChatModel: ChatModelResolver;
+  /**
+   * Turns a spec into a chat model. Default: the real providers (createProviderResolver(providers)).
+   * Tests inject scripted chat models here; everything else stays the production path.
+   */
+  resolveChatModel?: ChatModelResolver;
+  /** Options of the real providers (models folder, GGUF context size / GPU layers, .env file). */
+  providers?: ProviderOptions;
   /** Parameters used when a call gives none. */
   defaults?: CallParams;
   retry?: Partial<RetryPolicy>;
@@ -81,6 +87,8 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
     }
   }
 
+  const providers = options.resolveChatModel ? undefined : createProviderResolver(options.providers);
+  const resolveChatModel: ChatModelResolver = options.resolveChatModel ?? providers!.resolve;
   let callSeq = 0;
   let closed = false;
   const resolved = new Map<AgentRole, Promise<ResolvedChatModel>>();
@@ -99,7 +107,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
   function chatFor(role: AgentRole, spec: string): Promise<ResolvedChatModel> {
     let pending = resolved.get(role);
     if (!pending) {
-      pending = Promise.resolve(options.resolveChatModel(spec, role)).then((m: ResolvedChatModel | BaseChatModel) =>
+      pending = Promise.resolve(resolveChatModel(spec, role)).then((m: ResolvedChatModel | BaseChatModel) =>
         isResolvedChatModel(m) ? m : fromChatModel(m),
       );
       resolved.set(role, pending);
@@ -281,6 +289,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
         }
       }
       for (const model of models) await model.close?.();
+      await providers?.close();
       await options.onClose?.();
     },
   };

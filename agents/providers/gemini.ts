@@ -1,0 +1,43 @@
+// gemini: @langchain/google-genai; key from GEMINI_API_KEY or GOOGLE_API_KEY.
+import type { BaseMessage } from "@langchain/core/messages";
+import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
+import type { ChatGoogleGenerativeAI } from "@langchain/google-genai";
+import type { CallParams, ResolvedChatModel } from "../chat-model.js";
+import { MissingApiKeyError } from "../errors.js";
+import type { JsonSchema } from "../json-schema.js";
+import type { GeminiSpec } from "../spec.js";
+import { type Env, firstKey } from "./env.js";
+
+export async function resolveGemini(spec: GeminiSpec, env: Env): Promise<ResolvedChatModel> {
+  const key = firstKey(env, ["GEMINI_API_KEY", "GOOGLE_API_KEY"]);
+  if (!key) {
+    throw new MissingApiKeyError(
+      `GEMINI_API_KEY (or GOOGLE_API_KEY) is not set (needed by gemini:${spec.model}): export it or add it to .env.`,
+    );
+  }
+  const { ChatGoogleGenerativeAI } = await import("@langchain/google-genai");
+  const clients = new Map<string, ChatGoogleGenerativeAI>();
+  const clientFor = (params: CallParams): ChatGoogleGenerativeAI => {
+    const cacheKey = JSON.stringify([params.temperature, params.maxTokens]);
+    let client = clients.get(cacheKey);
+    if (!client) {
+      client = new ChatGoogleGenerativeAI({
+        model: spec.model,
+        apiKey: key,
+        ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+        ...(params.maxTokens !== undefined ? { maxOutputTokens: params.maxTokens } : {}),
+        maxRetries: 0,
+      });
+      clients.set(cacheKey, client);
+    }
+    return client;
+  };
+  return {
+    forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
+      const client = clientFor(params);
+      if (!jsonSchema) return client;
+      const structured = client.withStructuredOutput(jsonSchema, { method: "jsonSchema", includeRaw: true });
+      return structured.pipe(RunnableLambda.from((out: { raw: BaseMessage }) => out.raw));
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// The production chat-model resolver: spec string → provider (gguf, openai, gemini, replay).
+import type { ChatModelResolver, ResolvedChatModel } from "../chat-model.js";
+import { fromChatModel } from "../chat-model.js";
+import { parseModelSpec } from "../spec.js";
+import type { AgentRole } from "../types.js";
+import { type Env, loadEnv } from "./env.js";
+import { resolveGemini } from "./gemini.js";
+import { type GgufOptions, GgufRegistry } from "./gguf.js";
+import { type OpenAiOptions, resolveOpenAi } from "./openai.js";
+import { ReplaySource } from "./replay.js";
+
+export interface ProviderOptions {
+  gguf?: GgufOptions;
+  openai?: OpenAiOptions;
+  /** A .env file to read keys from (the environment wins). The CLI passes ./.env. */
+  envFile?: string;
+  /** Environment to read keys from (default process.env). */
+  env?: Env;
+}
+
+export interface ProviderResolver {
+  resolve: ChatModelResolver;
+  /** Frees loaded GGUF models. */
+  close(): Promise<void>;
+}
+
+export function createProviderResolver(options: ProviderOptions = {}): ProviderResolver {
+  const env = loadEnv(options.envFile, options.env ?? process.env);
+  const gguf = new GgufRegistry(options.gguf ?? {});
+  // One resolved model per spec (roles with the same spec share it); replay is per spec and role.
+  const bySpec = new Map<string, Promise<ResolvedChatModel>>();
+  const replays = new Map<string, ReplaySource>();
+
+  async function resolveNew(spec: string, role: AgentRole): Promise<ResolvedChatModel> {
+    const parsed = parseModelSpec(spec);
+    switch (parsed.provider) {
+      case "gguf":
+        return gguf.resolve(parsed);
+      case "openai":
+        return resolveOpenAi(parsed, env, options.openai ?? {});
+      case "gemini":
+        return resolveGemini(parsed, env);
+      case "replay": {
+        let source = replays.get(parsed.path);
+        if (!source) {
+          source = new ReplaySource(parsed.path);
+          replays.set(parsed.path, source);
+        }
+        return fromChatModel(source.modelFor(role));
+      }
+    }
+  }
+
+  return {
+    resolve(spec, role) {
+      const key = spec.startsWith("replay:") ? `${spec}\u0000${role}` : spec;
+      let pending = bySpec.get(key);
+      if (!pending) {
+        pending = resolveNew(spec, role);
+        bySpec.set(key, pending);
+      }
+      return pending;
+    },
+    close: () => gguf.close(),
+  };
+}
+
+export { type GgufOptions, LlamaCppChatModel, LoadedGgufModel, loadNodeLlamaCpp, resolveGgufFile } from "./gguf.js";
+export { type OpenAiOptions } from "./openai.js";
+export { ReplayChatModel, ReplaySource } from "./replay.js";
+export { loadEnv, type Env } from "./env.js";
+export { DEFAULT_MODEL_FILE, DEFAULT_MODEL_SCRIPT, defaultModelSpec } from "./default-model.js";

@@ -1,0 +1,63 @@
+// openai: @langchain/openai against OpenAI or any OpenAI-compatible server (vLLM, Ollama, llama.cpp, LM Studio).
+import type { BaseMessage } from "@langchain/core/messages";
+import { type Runnable, type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
+import type { ChatOpenAI } from "@langchain/openai";
+import type { CallParams, ResolvedChatModel } from "../chat-model.js";
+import { MissingApiKeyError } from "../errors.js";
+import type { JsonSchema } from "../json-schema.js";
+import type { OpenAiSpec } from "../spec.js";
+import { type Env, firstKey } from "./env.js";
+
+export interface OpenAiOptions {
+  /** Stream tokens from the server (the answer is still returned whole). Default false. */
+  streaming?: boolean;
+  /** Request timeout in ms. Default 10 minutes (local servers can be slow). */
+  timeoutMs?: number;
+}
+
+// Local servers ignore the key, but the client insists on one.
+const PLACEHOLDER_KEY_FOR_LOCAL_SERVER = "no-key-needed";
+
+export async function resolveOpenAi(spec: OpenAiSpec, env: Env, options: OpenAiOptions): Promise<ResolvedChatModel> {
+  const key = firstKey(env, ["OPENAI_API_KEY"]);
+  if (!key && !spec.baseURL) {
+    throw new MissingApiKeyError(
+      `OPENAI_API_KEY is not set (needed by openai:${spec.model}): export it or add OPENAI_API_KEY=… to .env. ` +
+        "For a local OpenAI-compatible server use openai:<model>@<baseURL>, which needs no key.",
+    );
+  }
+  const { ChatOpenAI } = await import("@langchain/openai");
+  const clients = new Map<string, ChatOpenAI>();
+  const clientFor = (params: CallParams): ChatOpenAI => {
+    const cacheKey = JSON.stringify([params.temperature, params.maxTokens]);
+    let client = clients.get(cacheKey);
+    if (!client) {
+      client = new ChatOpenAI({
+        model: spec.model,
+        apiKey: key ?? PLACEHOLDER_KEY_FOR_LOCAL_SERVER,
+        ...(spec.baseURL ? { configuration: { baseURL: spec.baseURL } } : {}),
+        ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+        ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
+        streaming: options.streaming ?? false,
+        timeout: options.timeoutMs ?? 600_000,
+        // The team owns retries (bounded, recorded in the transcript).
+        maxRetries: 0,
+      });
+      clients.set(cacheKey, client);
+    }
+    return client;
+  };
+  return {
+    forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
+      const client = clientFor(params);
+      const seeded = params.seed !== undefined ? client.withConfig({ seed: params.seed }) : client;
+      if (!jsonSchema) return seeded;
+      // Structured output via response_format json_schema; the team validates the raw text with zod.
+      const structured = client.withStructuredOutput(jsonSchema, { method: "jsonSchema", includeRaw: true, name: "answer" });
+      // The seed rides in the config down to the chat model, as a call option.
+      const withSeed =
+        params.seed !== undefined ? structured.withConfig({ seed: params.seed } as Partial<RunnableConfig>) : structured;
+      return withSeed.pipe(RunnableLambda.from((out: { raw: BaseMessage }) => out.raw));
+    },
+  };
+}
