@@ -1,11 +1,12 @@
 // The real sandbox: each attempt runs in a locked-down Docker container (see warm-container.ts),
 // reusing warm containers from a pool, and comes back as a SandboxRunResult.
+import { randomUUID } from "node:crypto";
 import { existsSync, statSync, readdirSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import type Docker from "dockerode";
 import { imageExists, requireEngine } from "./engine.js";
-import { SANDBOX_SCRIPT_PATH } from "./fork-server.js";
+import { SANDBOX_SCRIPT_PATH, type PRELOAD_MODULES } from "./fork-server.js";
 import { SANDBOX_IMAGE_TAG } from "./image-recipe.js";
 import { ContainerPool, DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";
 import { joinCaptured } from "./protocol.js";
@@ -17,7 +18,7 @@ import {
   type SandboxRunRequest,
   type SandboxRunResult,
 } from "./types.js";
-import { removeStaleContainers, type AttemptEnd, type ContainerSpec } from "./warm-container.js";
+import { removeStaleContainers, type AttemptEnd, type ContainerSpec, type SANDBOX_OWNER_LABEL } from "./warm-container.js";
 
 export interface DockerSandboxOptions {
   docker: Docker;
@@ -29,7 +30,7 @@ export interface DockerSandboxOptions {
   /** Reuse warm containers between attempts (default true); false gives every attempt a new container. */
   reuse?: boolean;
   pool?: Partial<PoolOptions>;
-  /** Modules the in-container server imports once; default numpy, pandas, scipy, sklearn, matplotlib. */
+  /** Modules the in-container server imports once; default {@link PRELOAD_MODULES} (none when reuse is off). */
   preload?: readonly string[];
 }
 
@@ -55,6 +56,8 @@ export async function createDockerSandbox(options: DockerSandboxOptions): Promis
 export class DockerSandbox implements Sandbox {
   readonly kind = "docker" as const;
   readonly limits: SandboxLimits;
+  /** Written on this sandbox's containers as the {@link SANDBOX_OWNER_LABEL} label. */
+  readonly instanceId = randomUUID();
   private readonly pool: ContainerPool;
 
   constructor(
@@ -69,11 +72,14 @@ export class DockerSandbox implements Sandbox {
   specFor(publicDir: string | undefined): ContainerSpec {
     const spec: ContainerSpec = {
       image: this.image,
+      owner: this.instanceId,
       publicDir: publicDir === undefined ? undefined : checkPublicDir(publicDir),
       limits: this.limits,
       gpus: this.options.gpus ?? false,
     };
-    if (this.options.preload) spec.preload = this.options.preload;
+    // A container used once gains nothing from pre-imports: the script imports what it needs.
+    const preload = this.options.preload ?? (this.options.reuse === false ? [] : undefined);
+    if (preload) spec.preload = preload;
     return spec;
   }
 

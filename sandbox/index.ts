@@ -30,5 +30,5 @@ export {
 } from "./docker-sandbox.js";
 export { LOCAL_SANDBOX_WARNING, LocalSandbox, OutputCapture, mapSandboxPaths, type LocalSandboxOptions } from "./local-sandbox.js";
 export { parsePythonError } from "./traceback.js";
-export { containerOptions, SANDBOX_CONTAINER_LABEL } from "./warm-container.js";
+export { containerOptions, SANDBOX_CONTAINER_LABEL, SANDBOX_OWNER_LABEL } from "./warm-container.js";
 export { DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";

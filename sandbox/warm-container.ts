@@ -8,9 +8,13 @@ import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMess
 import { SANDBOX_DATA_DIR, SANDBOX_WORK_DIR, type SandboxLimits } from "./types.js";
 
 export const SANDBOX_CONTAINER_LABEL = "org.linguacodus.sandbox";
+/** Label naming the DockerSandbox instance that owns a container (several processes may share an engine). */
+export const SANDBOX_OWNER_LABEL = "org.linguacodus.sandbox.owner";
 
 export interface ContainerSpec {
   image: string;
+  /** Id of the owning sandbox instance, written as a label. */
+  owner: string;
   /** Absolute host path mounted read-only at /data, or undefined for no data. */
   publicDir: string | undefined;
   limits: SandboxLimits;
@@ -43,7 +47,7 @@ export function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOpt
     StdinOnce: false,
     Tty: false,
     NetworkDisabled: true,
-    Labels: { [SANDBOX_CONTAINER_LABEL]: "1" },
+    Labels: { [SANDBOX_CONTAINER_LABEL]: "1", [SANDBOX_OWNER_LABEL]: spec.owner },
     HostConfig: {
       NetworkMode: "none",
       Binds: spec.publicDir ? [`${spec.publicDir}:${SANDBOX_DATA_DIR}:ro`] : [],

@@ -1,6 +1,6 @@
 // Shared by the sandbox tests: the real engine and the real image (built once, then cached).
 import { defaultPaths } from "../../cli/paths.js";
-import { buildImageOffline, dockerClient, imageExists, SANDBOX_IMAGE_TAG } from "../../sandbox/index.js";
+import { buildImageOffline, dockerClient, imageExists, SANDBOX_IMAGE_TAG, SANDBOX_OWNER_LABEL } from "../../sandbox/index.js";
 
 export const docker = dockerClient();
 
@@ -12,8 +12,8 @@ export async function ensureSandboxImage(): Promise<string> {
   return SANDBOX_IMAGE_TAG;
 }
 
-/** Sandbox containers that still exist (running or not); the tests check that killed ones are gone. */
-export async function sandboxContainerIds(): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: ["org.linguacodus.sandbox"] } });
+/** Containers of one sandbox instance that still exist (running or not); the tests check that killed ones are gone. */
+export async function sandboxContainerIds(sandbox: { instanceId: string }): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${SANDBOX_OWNER_LABEL}=${sandbox.instanceId}`] } });
   return list.map((c) => c.Id);
 }

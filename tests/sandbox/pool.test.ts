@@ -93,10 +93,10 @@ describe("warm container pool", () => {
   it("replaces a container after a timeout and after an OOM kill", async () => {
     const warm = await sandbox.run({ script: "print(1)", timeoutSeconds: 30, publicDir });
     expect(warm.coldStartMs).toBe(0);
-    const idsBefore = await sandboxContainerIds();
+    const idsBefore = await sandboxContainerIds(sandbox);
     const timeout = await sandbox.run({ script: "import time\ntime.sleep(100)\n", timeoutSeconds: 2, publicDir });
     expect(timeout.outcome).toBe("timeout");
-    const idsAfter = await sandboxContainerIds();
+    const idsAfter = await sandboxContainerIds(sandbox);
     expect(idsAfter.length).toBe(idsBefore.length - 1); // the timed-out container is gone
     const next = await sandbox.run({ script: INSPECT, timeoutSeconds: 60, publicDir });
     expect(next.outcome).toBe("ok");
@@ -122,9 +122,8 @@ describe("warm container pool", () => {
   it("removes every container on close", async () => {
     const own = await createDockerSandbox({ docker });
     await own.prewarm(publicDir);
-    const before = await sandboxContainerIds();
+    expect((await sandboxContainerIds(own)).length).toBe(1);
     await own.close();
-    const after = await sandboxContainerIds();
-    expect(after.length).toBe(before.length - 1);
+    expect(await sandboxContainerIds(own)).toEqual([]);
   });
 });

@@ -30,12 +30,13 @@ describe("image recipe", () => {
 });
 
 describe("container options", () => {
-  const spec = { image: "img", publicDir: "/tasks/t/public", limits: DEFAULT_SANDBOX_LIMITS, gpus: false };
+  const spec = { image: "img", owner: "test", publicDir: "/tasks/t/public", limits: DEFAULT_SANDBOX_LIMITS, gpus: false };
 
   it("locks the container down", () => {
     const options = containerOptions(spec);
     expect(options.NetworkDisabled).toBe(true);
     expect(options.User).toBe("1000:1000");
+    expect(options.Labels).toEqual({ "org.linguacodus.sandbox": "1", "org.linguacodus.sandbox.owner": "test" });
     expect(options.HostConfig).toMatchObject({
       NetworkMode: "none",
       Binds: ["/tasks/t/public:/data:ro"],
