@@ -183,3 +183,40 @@ export function promptKind(promptText: string): string {
   const stage = /Write the (\w+(?: \w+)?) block/.exec(promptText);
   return stage ? `coder:${stage[1]!.toLowerCase()}` : "unknown";
 }
+
+/** A realistic pandas + scikit-learn solution (gradient boosting), merged; the first version misnames the target. */
+export const SKLEARN_FIXED = `import pandas as pd
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.metrics import mean_absolute_error
+from sklearn.model_selection import train_test_split
+
+
+def main():
+    # === stage: preprocessing ===
+    train = pd.read_csv("/data/train.csv")
+    test = pd.read_csv("/data/test.csv")
+    target = "compressive_strength"
+    features = [c for c in train.columns if c not in ("id", target)]
+    X_fit, X_valid, y_fit, y_valid = train_test_split(train[features], train[target], test_size=0.2, random_state=0)
+    # === stage: model ===
+    model = HistGradientBoostingRegressor(loss="absolute_error", max_iter=300, learning_rate=0.05, random_state=0)
+    # === stage: training ===
+    model.fit(X_fit, y_fit)
+    print(f"VALIDATION_SCORE={mean_absolute_error(y_valid, model.predict(X_valid)):.4f}")
+    model.fit(train[features], train[target])
+    # === stage: submission ===
+    pd.DataFrame({"id": test["id"], target: model.predict(test[features])}).to_csv("submission.csv", index=False)
+
+
+if __name__ == "__main__":
+    main()
+`;
+
+export const SKLEARN_BUGGY = SKLEARN_FIXED.replace('target = "compressive_strength"', 'target = "strength"');
+
+/** linguacodusScript, but the merger and fixer answer with the scikit-learn solution. */
+export const sklearnScript: Script = (call) => {
+  if (call.promptText.includes("## What went wrong when it ran")) return fence(SKLEARN_FIXED);
+  if (call.promptText.includes("## Draft to integrate")) return fence(SKLEARN_BUGGY);
+  return linguacodusScript(call);
+};
