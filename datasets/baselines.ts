@@ -227,5 +227,6 @@ export async function computeReferenceScores(
 export function normalisedScore(score: number, reference: ReferenceScores): number | null {
   const span = reference.model - reference.constant;
   if (span === 0) return null;
-  return (score - reference.constant) / span;
+  // "+ 0" turns -0 (constant score, negative span of a lower-is-better metric) into 0
+  return (score - reference.constant) / span + 0;
 }
