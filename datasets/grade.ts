@@ -346,10 +346,11 @@ function convertColumns(
     const t = targets[0]!;
     const a = answerCol(t).map((s) => s.trim());
     const p = new Array<string>(order.length);
+    const cells = subCol(t);
     let missing = 0;
     let firstMissing = -1;
     for (let i = 0; i < order.length; i++) {
-      const cell = subCol(t)[order[i]!]!.trim();
+      const cell = cells[order[i]!]!.trim();
       if (cell === "" || cell.toLowerCase() === "nan") {
         if (missing++ === 0) firstMissing = order[i]!;
       }
@@ -366,8 +367,10 @@ function convertColumns(
     const labels = [...new Set([...a, ...p])];
     if (metric.cell === "ordinal") labels.sort((x, y) => Number(x) - Number(y));
     else labels.sort();
-    // Ordinal labels "2" and "2.0" are the same rating.
-    const key = (s: string) => (metric.cell === "ordinal" ? String(Number(s)) : s);
+    // "2" and "2.0" are the same rating, and the same class when every answer label is a number (as pandas
+    // reads them); text labels compare as text.
+    const numericLabels = metric.cell === "ordinal" || a.every((s) => s !== "" && Number.isFinite(Number(s)));
+    const key = (s: string) => (numericLabels && s !== "" && Number.isFinite(Number(s)) ? String(Number(s)) : s);
     const codeOf = new Map<string, number>();
     const uniqueLabels: string[] = [];
     for (const l of labels) {

@@ -171,3 +171,13 @@ describe("leaderboard placement (Kaggle progression rules, as MLE-bench's rank_s
     expect(r.above_median).toBe(true);
   });
 });
+
+describe("grade: numeric class labels", () => {
+  it("treats 1 and 1.0 as the same class when the answers are numbers", async () => {
+    const task = await loadTask(
+      await writeTask(root, "numlabels", { spec: { metric: { name: "accuracy" }, target_columns: ["c"] }, answers: [[1, 0], [2, 1], [3, 2], [4, 1]] }),
+    );
+    const r = await grade(task, await submit("numlabels.csv", csv(["id", "c"], [[1, "0.0"], [2, "1.0"], [3, "2"], [4, "0"]])));
+    expect(r).toMatchObject({ valid: true, score: 0.75 });
+  });
+});
