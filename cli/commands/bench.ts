@@ -61,6 +61,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   // 1. The matrix, validated before anything starts.
   let request: import("../../benchmarks/matrix.js").MatrixRequest;
   const existing = manifestModule.readManifest(out);
+  if (existing && !flags.resume) throw new UserFacingError(`${out}/bench.json exists: add --resume to continue that bench, or choose another --out`);
   try {
     if (targets.length === 0) {
       if (!flags.resume || !existing) throw new UserFacingError("name the tasks: a suite (all, lite), built-in task ids or task folders (or --resume --out <bench> alone)");

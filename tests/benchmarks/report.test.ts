@@ -211,3 +211,49 @@ describe("report edge cases", () => {
     expect(() => collectRuns(empty)).toThrow(/holds no run records/);
   });
 });
+
+describe("temperature sweeps and costs", () => {
+  it("tabulates and plots the metric against temperature, per mode", async () => {
+    const dir = join(root, "sweep");
+    // normalised score = 0.9 − 0.4·T for linguacodus and 0.5 for direct, whatever the seed
+    writeGeneratedBench(dir, {
+      tasks: tasks.slice(0, 2),
+      modes: ["linguacodus", "direct"],
+      repeats: 2,
+      temperatures: [0, 0.5, 1],
+      outcomeOf: (key, task) => ({ attempts: [{ score: at(task, key.mode === "direct" ? 0.5 : 0.9 - 0.4 * (key.temperature ?? 0)) }] }),
+    });
+    const out = join(dir, "report");
+    const r = buildReport(collectRuns(dir), { linkOf: (d) => relativeLink(out, d) });
+    const sweep = r.tables.find((t) => t.id === "temperatures")!;
+    expect(sweep.rows.map((row) => [row[0]!.text, row[2]!.text, row[5]!.text])).toEqual([
+      ["direct", "0", "0.500 ± 0.000"],
+      ["direct", "0.5", "0.500 ± 0.000"],
+      ["direct", "1", "0.500 ± 0.000"],
+      ["linguacodus", "0", "0.900 ± 0.000"],
+      ["linguacodus", "0.5", "0.700 ± 0.000"],
+      ["linguacodus", "1", "0.500 ± 0.000"],
+    ]);
+    // one paired comparison per temperature; at T = 1 the modes tie on every pair
+    expect(r.comparisons.map((c) => [c.temperature, c.result.wins, c.result.ties])).toEqual([
+      [0, 4, 0],
+      [0.5, 4, 0],
+      [1, 0, 4],
+    ]);
+    const curve = r.charts.find((c) => c.id === "temperature-normalised")!.spec as { data: { values: { temperature: number; series: string; mean: number }[] } };
+    const lc = curve.data.values.filter((v) => v.series.startsWith("linguacodus")).map((v) => [v.temperature, Number(v.mean.toFixed(6))]);
+    expect(lc).toEqual([[0, 0.9], [0.5, 0.7], [1, 0.5]]);
+    const written = await writeReport(r, out);
+    expect(written.files.charts.map((f) => f.split("/").pop())).toContain("temperature-normalised.svg");
+    expect(readFileSync(join(out, "temperature-valid.svg"), "utf8")).toMatch(/^<svg/);
+  });
+
+  it("estimates cost from tokens per role and a price table", () => {
+    const dir = join(root, "costs");
+    writeGeneratedBench(dir, { tasks: tasks.slice(0, 1), modes: ["direct"], repeats: 1, outcomeOf });
+    // generated records: the direct role used 100 prompt + 50 completion tokens with spec replay:generated
+    const runs = collectRuns(dir, { prices: { "replay:generated": { input: 2, output: 10 } } }).runs;
+    expect(runs[0]!.costEstimate).toBeCloseTo((100 * 2 + 50 * 10) / 1e6, 15);
+    expect(collectRuns(dir).runs[0]!.costEstimate).toBeNull();
+  });
+});

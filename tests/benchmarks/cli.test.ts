@@ -1,0 +1,87 @@
+// The bench and report commands reject bad input before anything starts, with a one-line reason, and
+// `report` prints what it was asked for.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeGeneratedBench } from "../../benchmarks/perf/bench-records.js";
+import { resolveTask } from "../../datasets/index.js";
+import { readManifest } from "../../benchmarks/manifest.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+let root: string;
+let realTask: string;
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "lc-bench-cli-"));
+  realTask = (await resolveTask("concrete-strength", join(tmpdir(), "linguacodus-test-tasks"))).dir;
+  writeGeneratedBench(join(root, "bench"), {
+    tasks: [{ id: "reg-a", dataType: "tabular", metric: "rmse", reference: { constant: 10, model: 2 } }],
+    modes: ["linguacodus", "direct"],
+    repeats: 2,
+  });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("linguacodus bench: bad input is rejected before anything starts", () => {
+  const out = () => join(root, "never");
+  it.each([
+    [["bench", "lite", "--modes", "linguacodus,nocritic"], /unknown mode 'nocritic' \(known: linguacodus, direct, no-critic/],
+    [["bench", "lite", "--models", "gpt-4o"], /Invalid model spec "gpt-4o": no provider prefix/],
+    [["bench", "lite", "--models", "gguf:/nowhere/model.gguf"], /model spec 'gguf:\/nowhere\/model.gguf': file \/nowhere\/model.gguf does not exist/],
+    [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--repeats", "0"], /--repeats must be a whole number ≥ 1 \(got '0'\)/],
+    [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--temperatures", "0,hot"], /--temperatures: 'hot' is not a number/],
+    [["bench", "no-such-suite", "--models", "openai:x@http://localhost:1/v1"], /unknown suite or task 'no-such-suite': give all or lite/],
+  ])("%j", (args, reason) => {
+    const r = cli([...args, "--out", out()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(reason);
+    expect(existsSync(out())).toBe(false);
+  });
+
+  it("rejects a task folder that fails validation, naming the problem", () => {
+    const r = cli(["bench", root, "--models", "openai:x@http://localhost:1/v1", "--out", out()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/task folder .* fails validation: task.json: missing/);
+    expect(existsSync(out())).toBe(false);
+  });
+
+  it("refuses to reuse a bench folder without --resume, and a replay of one run for many cells", () => {
+    const bench = join(root, "bench");
+    const again = cli(["bench", realTask, "--models", `replay:${bench}`, "--repeats", "2", "--out", bench]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/bench.json exists: add --resume to continue that bench, or choose another --out/);
+    const oneRun = join(bench, "runs", readManifest(bench)!.runs[0]!.id);
+    const r = cli(["bench", realTask, "--models", `replay:${oneRun}`, "--repeats", "2", "--out", out()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/replays one recorded run, but the bench has 4 cells: give replay:<bench-dir>/);
+  });
+});
+
+describe("linguacodus report", () => {
+  it("prints JSON, writes the report folder, and names a bad folder", () => {
+    const bench = join(root, "bench");
+    const r = cli(["report", bench, "--format", "json", "--compare", "direct:linguacodus"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { comparisons: { a: string; b: string; result: { n: number } }[] };
+    expect(report.comparisons.map((c) => [c.a, c.b, c.result.n])).toEqual([["direct", "linguacodus", 2]]);
+    for (const f of ["report.md", "report.html", "report.json", "runs.csv", "attempts.csv", "mode-valid.svg"]) expect(existsSync(join(bench, "report", f))).toBe(true);
+    expect(cli(["report", bench]).stdout).toContain("## Scores per task (the paper's Table 1 layout)");
+    const bad = cli(["report", join(root, "missing")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/missing does not exist: give a run folder, a runs folder or a bench folder/);
+    expect(cli(["report", bench, "--compare", "linguacodus"]).stderr).toMatch(/--compare 'linguacodus': use MODE_A:MODE_B/);
+  });
+});
