@@ -142,9 +142,17 @@ async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<
     throw new UserFacingError(`option ${issue?.path.join(".")}: ${issue?.message}`);
   }
 
-  // The task first: a typo in its name should not wait for Docker.
+  // The task (or the run to resume) first: a typo should not wait for Docker.
   let task;
-  if (!flags.resume) {
+  if (flags.resume) {
+    try {
+      const previous = execution.readRunJson(flags.resume);
+      if (previous.status === "succeeded") throw new UserFacingError(`${flags.resume} already finished (succeeded); nothing to resume`);
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      throw new UserFacingError(`${(error as Error).message}; --resume takes the folder of an interrupted run (it holds run.json)`);
+    }
+  } else {
     try {
       task = await datasets.resolveTask(taskArg!, paths.tasks);
     } catch (error) {

@@ -7,7 +7,8 @@ import { createAgentTeam } from "../../agents/team.js";
 import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { grade, resolveTask, type Task } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
-import { IMAGE_REPOSITORY, SANDBOX_IMAGE_TAG, createDockerSandbox, dockerClient, imageExists } from "../../sandbox/index.js";
+import { SANDBOX_IMAGE_TAG, createDockerSandbox, dockerClient, readImageManifest, whitelistLines } from "../../sandbox/index.js";
+import { ensureSandboxImage } from "../sandbox/engine-helpers.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import { type Script, ScriptedChatModel } from "../support/scripted-model.js";
 
@@ -17,14 +18,16 @@ export async function builtinTask(id = "concrete-strength"): Promise<Task> {
   return resolveTask(id, join(tmpdir(), "linguacodus-test-tasks"));
 }
 
-/**
- * The real Docker sandbox. The pipeline does not depend on the exact recipe, so when the current recipe's image
- * is not built yet the last built one (`:latest`) serves.
- */
+/** The real Docker sandbox on the current recipe's image (built offline first when missing). */
 export async function dockerSandbox(): Promise<Sandbox> {
+  await ensureSandboxImage();
+  return createDockerSandbox({ docker: dockerClient() });
+}
+
+/** The coders' whitelist as the CLI builds it, from the image's manifest. */
+export async function imageLibraries(): Promise<string[]> {
   const docker = dockerClient();
-  const image = (await imageExists(docker, SANDBOX_IMAGE_TAG)) ? SANDBOX_IMAGE_TAG : `${IMAGE_REPOSITORY}:latest`;
-  return createDockerSandbox({ docker, image });
+  return whitelistLines(await readImageManifest(docker, SANDBOX_IMAGE_TAG));
 }
 
 export function tempDir(prefix: string): string {
