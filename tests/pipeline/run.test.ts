@@ -249,3 +249,34 @@ describe("feedback iterations and chains", () => {
     expect(existsSync(join(result.dir, "submission.csv"))).toBe(true);
   });
 });
+
+describe("ablations and bad model output", () => {
+  it("unstaged: one coder writes the whole script from the instruction, no stage blocks, no merger", async () => {
+    const deps = scriptedDeps(sandbox, (call) => {
+      const kind = promptKind(call.promptText);
+      if (kind === "direct") {
+        // The unstaged coder's prompt carries the chosen instruction.
+        expect(call.promptText).toContain("## Instruction to follow");
+        return `${F}python\n${MERGED_FIXED}\n${F}`;
+      }
+      return linguacodusScript(call);
+    });
+    const result = await runTask(task, { models: { default: "openai:scripted" }, unstaged: true, instructions: 1, noCritic: true, fixAttempts: 0 }, { ...deps, outDir: tempDir("lc-unstaged-") });
+    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual(["planner", "direct"]);
+    expect(readdirSync(join(result.dir, "code", "blocks"))).toEqual(["script.py"]);
+    expect((readRunRecord(result.dir).instructions as { candidates: unknown[] }).candidates).toHaveLength(1);
+    expect(result.summary).toMatchObject({ valid: true, firstAttemptSuccess: true, attemptsUsed: 1 });
+  });
+
+  it("a model that returns no code fails the run with a message naming the fix; the record keeps the stage", async () => {
+    const deps = scriptedDeps(sandbox, () => "I am sorry, I cannot help with writing this program.");
+    const outDir = tempDir("lc-nocode-");
+    await expect(runTask(task, { mode: "direct", models: { default: "openai:scripted" } }, { ...deps, outDir })).rejects.toThrow(
+      /direct: The direct model \(openai:scripted\) returned no code for direct-script.*Try a larger or code-tuned model/,
+    );
+    const runDir = join(outDir, readdirSync(outDir)[0]!);
+    const record = readRunRecord(runDir);
+    expect(record.run).toMatchObject({ status: "failed", failure: { stage: "direct" } });
+    expect(readFileSync(join(runDir, "transcripts.jsonl"), "utf8")).toContain("I am sorry");
+  });
+});
