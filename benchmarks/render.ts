@@ -158,9 +158,18 @@ export function attemptsCsv(runs: ReportRun[]): string {
   return csv(["run_id", "chain", "task_id", "mode", "model", "temperature", "seed", "step", "attempt", "kind", "valid", "outcome", "score", "normalised_score"], rows);
 }
 
+/** Tidy CSV: one row per run and role (model calls and tokens). */
+export function tokensCsv(runs: ReportRun[]): string {
+  const rows: unknown[][] = [];
+  for (const r of runs)
+    for (const [role, t] of Object.entries(r.tokensByRole))
+      rows.push([r.runId, r.taskId, r.mode, r.model, r.temperature, r.seed, role, r.models[role] ?? "", t.calls, t.promptTokens, t.completionTokens]);
+  return csv(["run_id", "task_id", "mode", "model", "temperature", "seed", "role", "model_spec", "calls", "prompt_tokens", "completion_tokens"], rows);
+}
+
 export interface WrittenReport {
   dir: string;
-  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; charts: string[] };
+  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; tokensCsv: string; charts: string[] };
 }
 
 /** Renders every chart to SVG and writes the report folder. */
@@ -181,6 +190,7 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
     json: join(outDir, "report.json"),
     runsCsv: join(outDir, "runs.csv"),
     attemptsCsv: join(outDir, "attempts.csv"),
+    tokensCsv: join(outDir, "tokens.csv"),
     charts,
   };
   writeFileSync(files.md, renderMarkdown(report));
@@ -188,5 +198,6 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
   writeFileSync(files.json, renderJson(report));
   writeFileSync(files.runsCsv, runsCsv(report.runs));
   writeFileSync(files.attemptsCsv, attemptsCsv(report.runs));
+  writeFileSync(files.tokensCsv, tokensCsv(report.runs));
   return { dir: outDir, files };
 }

@@ -173,6 +173,7 @@ function seriesOf(runs: readonly ReportRun[]): Series[] {
 
 interface SeriesStats {
   valid: MeanWithError;
+  medal: MeanWithError;
   firstAttempt: MeanWithError;
   attempts: MeanWithError;
   normalised: MeanWithError;
@@ -185,6 +186,8 @@ function statsOf(series: Series): SeriesStats {
     finished,
     valid: acrossRepeats(finished, (r) => (r.valid ? 1 : 0)),
     firstAttempt: acrossRepeats(finished, (r) => (r.firstAttemptSuccess ? 1 : 0)),
+    // Medals exist only where the task has a leaderboard; other runs are left out of the rate.
+    medal: acrossRepeats(finished, (r) => (r.medal === null ? null : r.medal !== "none" ? 1 : 0)),
     attempts: acrossRepeats(finished, (r) => r.attemptsUsed),
     normalised: acrossRepeats(finished, (r) => r.normalised),
   };
@@ -250,6 +253,7 @@ function modeSummaryTable(series: Series[], groups: GroupRegistry): Table {
       { text: fmtMeanSe(st.firstAttempt), href },
       { text: fmtMeanSe(st.attempts, 2), href },
       { text: fmtMeanSe(st.normalised), href },
+      { text: fmtMeanSe(st.medal), href },
       { text: `${fmt(sum((r) => r.wallMs) / n / 1000, 1)} (${fmt(sum((r) => r.modelMs) / n / 1000, 1)} / ${fmt(sum((r) => r.sandboxMs) / n / 1000, 1)} / ${fmt(sum((r) => r.otherMs) / n / 1000, 1)})`, href },
       { text: fmt(sum((r) => r.totalTokens) / n, 0), href },
       { text: costs.length ? fmt(mean(costs), 4) : "—", href },
@@ -262,8 +266,8 @@ function modeSummaryTable(series: Series[], groups: GroupRegistry): Table {
       "Mean ± standard error over repeats (each repeat's value is first averaged over tasks, as MLE-bench aggregates seeds). " +
       "Finished = succeeded or failed runs of those planned. Valid and first-attempt success are rates (0–1). " +
       "Normalised score: 0 = the task's constant baseline, 1 = its reference model; an invalid run counts as 0. " +
-      "Wall time per run in seconds (model / sandbox / other).",
-    columns: ["Mode", "Model", "T", "Finished", "Valid rate", "First-attempt success", "Mean attempts", "Mean normalised score", "Wall s (model / sandbox / other)", "Tokens / run", "Est. cost / run"],
+      "Any-medal rate: over runs on tasks with a leaderboard. Wall time per run in seconds (model / sandbox / other).",
+    columns: ["Mode", "Model", "T", "Finished", "Valid rate", "First-attempt success", "Mean attempts", "Mean normalised score", "Any-medal rate", "Wall s (model / sandbox / other)", "Tokens / run", "Est. cost / run"],
     rows,
   };
 }
@@ -448,6 +452,32 @@ function consistency(runs: ReportRun[], linkOf: (dir: string) => string): { tabl
   };
 }
 
+function tokensTable(series: Series[], groups: GroupRegistry): Table | undefined {
+  const roles = [...new Set(series.flatMap((s) => s.runs.flatMap((r) => Object.keys(r.tokensByRole))))].sort();
+  if (roles.length === 0) return undefined;
+  return {
+    id: "tokens",
+    title: "Model calls and tokens per role (mean per finished run: calls · tokens in / out)",
+    columns: ["Mode", "Model", "T", ...roles],
+    rows: series.map((s) => {
+      const finished = s.runs.filter(isFinished);
+      const href = groups.link(finished, `${s.mode} · ${s.model} · T=${temperatureLabel(s.temperature)}`);
+      const n = finished.length || 1;
+      return [
+        { text: s.mode },
+        { text: s.model },
+        { text: temperatureLabel(s.temperature) },
+        ...roles.map((role) => {
+          const per = finished.map((r) => r.tokensByRole[role]).filter((t) => t !== undefined);
+          if (per.length === 0) return { text: "—" };
+          const sum = (f: (t: (typeof per)[number]) => number) => per.reduce((acc, t) => acc + f(t), 0) / n;
+          return { text: `${fmt(sum((t) => t.calls), 1)} · ${fmt(sum((t) => t.promptTokens), 0)} / ${fmt(sum((t) => t.completionTokens), 0)}`, href };
+        }),
+      ];
+    }),
+  };
+}
+
 function runIndexTable(runs: ReportRun[], linkOf: (dir: string) => string): Table {
   return {
     id: "runs",
@@ -530,6 +560,8 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   if (ablations) tables.push(ablations);
   const sweep = new Set(runs.map((r) => r.temperature).filter((t) => t !== null)).size > 1;
   if (sweep) tables.push(temperatureTable(series, groups));
+  const tokens = tokensTable(series, groups);
+  if (tokens) tables.push(tokens);
   const trace = consistency(runs, options.linkOf);
   tables.push(trace.table, runIndexTable(runs, options.linkOf));
 

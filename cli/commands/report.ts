@@ -15,7 +15,7 @@ const FORMATS = ["md", "html", "json"] as const;
 
 export interface ReportCommandResult {
   dir: string;
-  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; charts: string[] };
+  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; tokensCsv: string; charts: string[] };
 }
 
 /** Builds and writes the report of `target`; shared by `report` and the end of `bench`. */
@@ -85,7 +85,7 @@ async function reportAction(target: string, flags: ReportFlags): Promise<void> {
   if (flags.format === "md") process.stdout.write(markdown);
   else if (flags.format === "json") process.stdout.write(json);
   else process.stdout.write(`${written.files.html}\n`);
-  process.stderr.write(`report written to ${written.dir} (report.md, report.html, report.json, runs.csv, attempts.csv, ${written.files.charts.length} SVG chart(s))\n`);
+  process.stderr.write(`report written to ${written.dir} (report.md, report.html, report.json, runs.csv, attempts.csv, tokens.csv, ${written.files.charts.length} SVG chart(s))\n`);
 }
 
 export function registerReport(program: Command): void {

@@ -177,6 +177,12 @@ describe("report over a generated bench", () => {
     const attempts = readFileSync(written.files.attemptsCsv, "utf8").trim().split("\n");
     // linguacodus 3·(2+1+1), direct 3·(4+1+1), no-fix 3·3
     expect(attempts).toHaveLength(1 + 12 + 18 + 9);
+    // tokens: planner, critic and coder made one call each per linguacodus / no-fix run, the direct coder one per direct run
+    const tokenRows = readFileSync(written.files.tokensCsv, "utf8").trim().split("\n");
+    expect(tokenRows).toHaveLength(1 + 9 * 3 + 9 + 9 * 3);
+    const tokens = report.tables.find((t) => t.id === "tokens")!;
+    expect(tokens.columns).toEqual(["Mode", "Model", "T", "coder", "critic", "direct", "planner"]);
+    expect(tokens.rows.find((r) => r[0]!.text === "direct")!.map((c) => c.text).slice(3)).toEqual(["—", "—", "1.0 · 100 / 50", "—"]);
     const json = JSON.parse(readFileSync(written.files.json, "utf8")) as Report;
     expect(json.comparisons[0]!.result.wins).toBe(9);
     expect(renderMarkdown(report)).toContain('<a id="g-');
