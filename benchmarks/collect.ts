@@ -3,6 +3,7 @@
 // runs is read too, with the mode inferred from each run's flags.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { z } from "zod";
 import { readRunRecord, summarizeRun, type AttemptResult, type RunRecord } from "../execution/index.js";
 import { parseTaskSpec } from "../datasets/index.js";
 import { labelOfSpec } from "./matrix.js";
@@ -77,7 +78,26 @@ export interface TaskInfo {
 }
 
 /** Price per million tokens of a model spec (prompt and completion). */
-export type PriceTable = Record<string, { input: number; output: number }>;
+export const PriceTableSchema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }));
+export type PriceTable = z.infer<typeof PriceTableSchema>;
+
+/** Reads a price table file; the error names the file, the field and the expected form. */
+export function readPriceTable(path: string): PriceTable {
+  const form = '{"<model spec>": {"input": <price per 1M prompt tokens>, "output": <price per 1M completion tokens>}}';
+  if (!existsSync(path)) throw new Error(`price table ${path} does not exist (expected ${form})`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`price table ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = PriceTableSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`price table ${path}: field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"} (expected ${form})`);
+  }
+  return parsed.data;
+}
 
 export interface Collection {
   /** Folder the report is about. */

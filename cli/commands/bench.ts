@@ -22,6 +22,7 @@ interface BenchFlags {
   resume?: boolean;
   sandbox: string;
   report: boolean;
+  prices?: string;
   json?: boolean;
 }
 
@@ -51,6 +52,15 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     import("../../agents/index.js"),
   ]);
   const out = resolve(flags.out);
+  if (flags.prices) {
+    // Checked now, not after the runs, when the report needs it.
+    const { readPriceTable } = await import("../../benchmarks/collect.js");
+    try {
+      readPriceTable(flags.prices);
+    } catch (error) {
+      throw new UserFacingError(`--prices: ${(error as Error).message}`);
+    }
+  }
   const home = paths.defaultPaths();
   const isReplayBench = (spec: string) => spec.startsWith("replay:") && manifestModule.readManifest(spec.slice("replay:".length)) !== undefined;
   const userError = (error: unknown): never => {
@@ -193,7 +203,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   let reportPath: string | undefined;
   if (flags.report) {
     const { writeReportFor } = await import("./report.js");
-    reportPath = (await writeReportFor(out)).written.files.html;
+    reportPath = (await writeReportFor(out, flags.prices ? { pricesFile: flags.prices } : {})).written.files.html;
   }
   if (flags.json) process.stdout.write(`${JSON.stringify({ ...outcome, report: reportPath ?? null }, null, 2)}\n`);
   else
@@ -226,6 +236,7 @@ export function registerBench(program: Command): void {
     .option("--resume", "continue the bench in --out: finished runs are kept, unfinished ones rerun")
     .option("--sandbox <kind>", "docker, or local (NO isolation)", "docker")
     .option("--no-report", "skip writing the report at the end")
+    .option("--prices <file>", 'JSON price table for the report\'s cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
     .option("--json", "print the outcome as JSON on stdout")
     .action(benchAction);
 }

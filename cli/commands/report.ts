@@ -23,28 +23,19 @@ export async function writeReportFor(
   target: string,
   options: { out?: string; compare?: [string, string][]; pricesFile?: string; seed?: number } = {},
 ): Promise<{ written: ReportCommandResult; markdown: string; json: string }> {
-  const [{ collectRuns }, { buildReport }, render, { existsSync, readFileSync }, { join, resolve }, { z }] = await Promise.all([
+  const [{ collectRuns, readPriceTable }, { buildReport }, render, { join, resolve }] = await Promise.all([
     import("../../benchmarks/collect.js"),
     import("../../benchmarks/report.js"),
     import("../../benchmarks/render.js"),
-    import("node:fs"),
     import("node:path"),
-    import("zod"),
   ]);
-  let prices: Record<string, { input: number; output: number }> | undefined;
+  let prices: import("../../benchmarks/collect.js").PriceTable | undefined;
   if (options.pricesFile) {
-    if (!existsSync(options.pricesFile)) throw new UserFacingError(`--prices: ${options.pricesFile} does not exist`);
-    const schema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }));
-    let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(options.pricesFile, "utf8"));
+      prices = readPriceTable(options.pricesFile);
     } catch (error) {
-      throw new UserFacingError(`--prices: ${options.pricesFile} is not valid JSON (${(error as Error).message})`);
+      throw new UserFacingError(`--prices: ${(error as Error).message}`);
     }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success)
-      throw new UserFacingError(`--prices: ${options.pricesFile}: field '${parsed.error.issues[0]?.path.join(".")}' ${parsed.error.issues[0]?.message} (expected {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}})`);
-    prices = parsed.data;
   }
   let collection;
   try {

@@ -1,7 +1,7 @@
 // The bench and report commands reject bad input before anything starts, with a one-line reason, and
 // `report` prints what it was asked for.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +43,7 @@ describe("linguacodus bench: bad input is rejected before anything starts", () =
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--repeats", "0"], /--repeats must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--temperatures", "0,hot"], /--temperatures: 'hot' is not a number/],
     [["bench", "no-such-suite", "--models", "openai:x@http://localhost:1/v1"], /unknown suite or task 'no-such-suite': give all or lite/],
+    [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--prices", "/nowhere/prices.json"], /--prices: price table \/nowhere\/prices.json does not exist \(expected \{"<model spec>"/],
   ])("%j", (args, reason) => {
     const r = cli([...args, "--out", out()]);
     expect(r.code).toBe(2);
@@ -83,5 +84,12 @@ describe("linguacodus report", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/missing does not exist: give a run folder, a runs folder or a bench folder/);
     expect(cli(["report", bench, "--compare", "linguacodus"]).stderr).toMatch(/--compare 'linguacodus': use MODE_A:MODE_B/);
+    const prices = join(root, "prices.json");
+    writeFileSync(prices, JSON.stringify({ "replay:generated": { input: "cheap" } }));
+    expect(cli(["report", bench, "--prices", prices]).stderr).toMatch(/--prices: price table .*prices.json: field 'replay:generated.input'/);
+    writeFileSync(prices, JSON.stringify({ "replay:generated": { input: 1, output: 2 } }));
+    const priced = cli(["report", bench, "--prices", prices, "--format", "json"]);
+    const runs = (JSON.parse(priced.stdout) as { runs: { costEstimate: number | null }[] }).runs;
+    expect(runs.every((r) => r.costEstimate !== null && r.costEstimate > 0)).toBe(true);
   });
 });
