@@ -456,21 +456,25 @@ async function runChains(
     const seed = seedOf(options, index);
     const sub = existing
       ? RunRecordWriter.open(dir)
-      : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined });
+      : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, timings: { wallMs: 0, modelMs: 0, sandboxMs: 0 }, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined });
     const original = sub.event.bind(sub);
     sub.event = (input) => {
       const event = original(input);
       progress(event);
       return event;
     };
-    const started = performance.now();
+    // Each chain meters its own model and sandbox time (the run's meter sums them across concurrent chains).
+    const chainMeter = new Meter();
+    const chainTeam = meteredTeam(team, chainMeter, () => undefined);
+    const chainSandbox = meteredSandbox(sandbox, chainMeter);
+    const base = sub.runJson.timings;
     let outcome: SolutionOutcome;
     try {
-      outcome = await solve({ writer: sub, task, options, team, sandbox, deps: env, callOptions: { temperature: options.temperature, seed } });
+      outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed } });
     } catch (error) {
       outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
     }
-    sub.updateRun({ timings: { wallMs: performance.now() - started, modelMs: 0, sandboxMs: 0 } });
+    updateTimings(sub, chainMeter, base.wallMs, base.modelMs, base.sandboxMs);
     await finishSolution(sub, task, options, env, outcome);
     const score = readScore(dir);
     results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null });

@@ -244,6 +244,11 @@ describe("feedback iterations and chains", () => {
     const record = readRunRecord(result.dir);
     expect(record.chains.map((c) => c.run.seed).sort()).toEqual([5, 6, 7, 8]);
     expect(record.chains.every((c) => c.run.status === "succeeded")).toBe(true);
+    // Each chain meters its own time: its sandbox executions are part of its wall time.
+    for (const chain of record.chains) {
+      expect(chain.run.timings.sandboxMs).toBeGreaterThan(0);
+      expect(chain.run.timings.sandboxMs + chain.run.timings.modelMs).toBeLessThanOrEqual(chain.run.timings.wallMs + 1);
+    }
     expect(record.run.agreement).toMatchObject({ chains: 4, valid: 4, largestAgreeingGroup: 4 });
     expect(result.summary).toMatchObject({ valid: true, chains: 4, attemptsUsed: 8 });
     expect(existsSync(join(result.dir, "submission.csv"))).toBe(true);
