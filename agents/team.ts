@@ -23,7 +23,7 @@ import {
   StructuredOutputError,
 } from "./errors.js";
 import { type JsonSchema, parseStructured, schemaInstruction, toJsonSchema } from "./json-schema.js";
-import { type ProviderOptions, createProviderResolver } from "./providers/index.js";
+import { type ProviderOptions, createProviderResolver, loadEnv } from "./providers/index.js";
 import { parseModelSpec } from "./spec.js";
 import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets } from "./transcript.js";
 import { AGENT_ROLES } from "./types.js";
@@ -76,7 +76,9 @@ function where(role: AgentRole, step: string | undefined): string {
 export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
   const runId = options.runId ?? randomUUID();
   const retry: RetryPolicy = { rateLimitRetries: 3, backoffMs: 2000, maxBackoffMs: 30_000, ...options.retry };
-  const secrets = options.secrets ?? secretsFromEnv();
+  // Keys may come from .env as well as the environment: scrub both.
+  const secrets =
+    options.secrets ?? secretsFromEnv(loadEnv(options.providers?.envFile, options.providers?.env ?? process.env));
   // Check every spec now, so a typo fails before any model is loaded or called.
   for (const [role, spec] of Object.entries(options.models)) {
     if (spec === undefined) continue;

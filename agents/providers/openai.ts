@@ -1,5 +1,5 @@
 // openai: @langchain/openai against OpenAI or any OpenAI-compatible server (vLLM, Ollama, llama.cpp, LM Studio).
-import type { BaseMessage } from "@langchain/core/messages";
+import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { type Runnable, type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
 import type { ChatOpenAI } from "@langchain/openai";
 import type { CallParams, ResolvedChatModel } from "../chat-model.js";
@@ -47,6 +47,28 @@ export async function resolveOpenAi(spec: OpenAiSpec, env: Env, options: OpenAiO
     }
     return client;
   };
+  if (options.streaming) {
+    // Streaming goes through .stream(): LangChain's invoke() on a streaming client estimates token counts with
+    // tiktoken, which downloads its tables and stalls offline. The server's usage chunk gives the real counts.
+    return {
+      forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
+        const client = clientFor(params);
+        const callOptions: Partial<ChatOpenAI["ParsedCallOptions"]> = {
+          ...(params.seed !== undefined ? { seed: params.seed } : {}),
+          ...(jsonSchema
+            ? { response_format: { type: "json_schema", json_schema: { name: "answer", schema: jsonSchema } } }
+            : {}),
+        };
+        return RunnableLambda.from(async (messages: BaseMessage[], config?: RunnableConfig): Promise<BaseMessage> => {
+          let full: AIMessageChunk | undefined;
+          for await (const chunk of await client.stream(messages, { ...config, ...callOptions })) {
+            full = full ? full.concat(chunk) : chunk;
+          }
+          return full ?? new AIMessageChunk("");
+        });
+      },
+    };
+  }
   return {
     forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
       const client = clientFor(params);
