@@ -3,7 +3,7 @@
 // stopped mid-way with SIGINT and resumed without redoing finished runs. The reports' numbers are checked
 // against the run records.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -180,5 +180,46 @@ describe("bench end to end on the real sandbox", () => {
     const html = readFileSync(join(out, "report", "report.html"), "utf8");
     expect((html.match(/<svg/g) ?? []).length).toBe(3);
     expect(readFileSync(join(out, "report", "runs.csv"), "utf8").trim().split("\n")).toHaveLength(9);
+  }, 900_000);
+
+  it("a bench killed hard (SIGKILL) mid-run resumes: finished runs kept, the cut-off run moved aside and rerun", async () => {
+    const out = join(root, "killed");
+    const env = { ...process.env, LINGUACODUS_HOME: join(root, "home") };
+    const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    const first = cli(["bench", ...tasks.map((t) => t.dir), "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--out", out]);
+    const exited = new Promise<NodeJS.Signals | null>((r) => first.on("exit", (_code, signal) => r(signal)));
+    // kill while a run is in flight: one finished, the next started
+    for (;;) {
+      const e = events(out);
+      const finished = e.filter((x) => x.type === "run.finished").length;
+      if (finished >= 1 && e.filter((x) => x.type === "run.started").length > finished) break;
+      if (first.exitCode !== null) throw new Error("bench ended before it could be killed");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    first.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    const before = events(out);
+    const finishedBefore = before.filter((e) => e.type === "run.finished").map((e) => (e as { runId: string }).runId);
+    const cutOff = before.filter((e) => e.type === "run.started").map((e) => e.runId).filter((id) => !finishedBefore.includes(id));
+    expect(cutOff.length).toBeGreaterThanOrEqual(1);
+    // what the kill left: a record that never finished (or none yet)
+    for (const id of cutOff) {
+      const dir = join(out, "runs", id);
+      if (existsSync(join(dir, "run.json"))) expect(readRunJson(dir).status).toBe("running");
+    }
+    const leftRecords = cutOff.filter((id) => existsSync(join(out, "runs", id)));
+
+    const second = cli(["bench", "--resume", "--out", out]);
+    let err = "";
+    second.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    expect(await new Promise((r) => second.on("exit", r)), err).toBe(0);
+    const after = events(out);
+    for (const id of finishedBefore) expect(after.filter((e) => e.type === "run.started" && e.runId === id)).toHaveLength(1);
+    for (const id of cutOff) expect(after.filter((e) => e.type === "run.started" && e.runId === id)).toHaveLength(2);
+    for (const id of leftRecords) expect(readdirSync(join(out, "interrupted")).some((name) => name.startsWith(`${id}.unfinished.`))).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, "report", "report.json"), "utf8")) as Report;
+    expect(report.counts).toMatchObject({ planned: 8, succeeded: 8 });
+    const recordedRuns = collectRuns(recorded).runs;
+    for (const run of report.runs) expect(run.score).toBe(recordedRuns.find((r) => r.taskId === run.taskId && r.mode === run.mode && r.seed === run.seed)!.score);
   }, 900_000);
 });
