@@ -23,7 +23,7 @@ if ! engine_up; then
     if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
       $SUDO rm -f /var/run/docker.pid
     fi
-    if ! pgrep -x dockerd >/dev/null 2>&1; then
+    if ! { command -v pgrep >/dev/null 2>&1 && pgrep -x dockerd >/dev/null 2>&1; }; then
       log "starting dockerd (log: /var/log/dockerd.log)"
       $SUDO sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
     fi
