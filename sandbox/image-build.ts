@@ -119,6 +119,27 @@ export async function buildImageOffline(options: ImageBuildOptions): Promise<Ima
   }
   const cacheDir = resolve(options.cacheDir);
   await mkdir(cacheDir, { recursive: true });
+  // Two builds into one cache would share (and delete) one work folder: the second waits for the first.
+  const release = await acquireBuildLock(cacheDir, log);
+  try {
+    if (!options.force && (await imageExists(docker, tag))) {
+      return { tag, recipeHash: hash, skipped: true, rootfsFromCache: false, durationMs: Date.now() - started, imageSizeBytes: await imageSize(docker, tag) };
+    }
+    return await buildLocked(options, cacheDir, hash, tag, started, log);
+  } finally {
+    await release();
+  }
+}
+
+async function buildLocked(
+  options: ImageBuildOptions,
+  cacheDir: string,
+  hash: string,
+  tag: string,
+  started: number,
+  log: (line: string) => void,
+): Promise<ImageBuildResult> {
+  const { docker } = options;
   const tarball = join(cacheDir, `rootfs-${hash}.tar`);
   const manifestFile = join(cacheDir, `rootfs-${hash}.manifest.json`);
   if (options.fresh) await rm(tarball, { force: true });
@@ -226,6 +247,41 @@ async function importRootfs(docker: Docker, tarball: string, hash: string, manif
     });
   });
   await docker.getImage(`${IMAGE_REPOSITORY}:${hash}`).tag({ repo: IMAGE_REPOSITORY, tag: "latest" });
+}
+
+const LOCK_WAIT_MS = 20 * 60_000;
+
+/** Takes `<cacheDir>/build.lock` (holding our pid); waits while a live process holds it, clears a stale one. */
+export async function acquireBuildLock(cacheDir: string, log: (line: string) => void): Promise<() => Promise<void>> {
+  const lock = join(cacheDir, "build.lock");
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let announced = false;
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: "wx" });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+    if (!Number.isInteger(holder) || holder <= 0 || !processAlive(holder)) {
+      await rm(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another sandbox build (pid ${holder}) holds ${lock} for too long; stop it or delete the file`);
+    if (!announced) log(`waiting for the sandbox build in process ${holder} to finish`);
+    announced = true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Builds the image from the Dockerfile (needs a registry for the debian base image). */
