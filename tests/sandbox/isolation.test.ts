@@ -297,4 +297,31 @@ print(os.environ["LINGUACODUS_DATA_DIR"], os.environ["EXTRA"])
     expect(readFileSync(join(outputDir, "submission.csv"), "utf8")).toBe("id,y\n1,0.1\n2,0.9\n");
     expect(readFileSync(join(outputDir, "plots", "fig.png")).subarray(1, 4).toString()).toBe("PNG");
   });
+
+  it("caps the workspace size and the files collected, naming the ones left behind", async () => {
+    const small = await createDockerSandbox({ docker, reuse: false, limits: { workspaceBytes: 8 * 1024 ** 2, maxCollectBytes: 1000 } });
+    try {
+      const outputDir = mkdtempSync(join(tmpdir(), "lc-sandbox-cap-"));
+      const result = await small.run({
+        script: `
+open("a.txt", "w").write("a" * 500)
+open("b.txt", "w").write("b" * 800)
+try:
+    open("big.bin", "wb").write(b"x" * (16 << 20))
+    print("WROTE_BIG")
+except OSError as e:
+    print("WORKSPACE_FULL", e.errno)
+`,
+        timeoutSeconds: 60,
+        outputDir,
+      });
+      expect(result.outcome, result.stderr).toBe("ok");
+      expect(result.stdout).toContain("WORKSPACE_FULL 28"); // ENOSPC
+      expect(Object.keys(result.files)).toEqual(["a.txt"]);
+      expect(result.skippedFiles).toEqual(["b.txt", "big.bin"]);
+      expect(existsSync(join(outputDir, "b.txt"))).toBe(false);
+    } finally {
+      await small.close();
+    }
+  });
 });
