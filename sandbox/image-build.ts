@@ -207,10 +207,11 @@ async function makeRootfsTarball(args: {
     const manifestText = await runCommand("chroot", [rootfs, "python3", "/tmp/write_manifest.py", hash, JSON.stringify(WHITELIST_LIBRARIES)], { env });
     parseManifest(manifestText, "the manifest just written");
     await writeFile(join(rootfs, MANIFEST_PATH.slice(1)), manifestText);
-    await chroot("apt-get", "clean");
-    await chroot("sh", "-c", `rm -rf ${BUILD_ONLY_GLOBS.join(" ")}`);
+    // Unmount the package cache first, so that 'apt-get clean' empties the image's copy, not the cache.
     await runCommand("umount", [join(rootfs, "proc")]);
     await runCommand("umount", [join(rootfs, "var/cache/apt/archives")]);
+    await chroot("apt-get", "clean");
+    await chroot("sh", "-c", `rm -rf ${BUILD_ONLY_GLOBS.join(" ")}`);
     for (const path of [...SLIM_PATHS, "/tmp", "/root/.cache"]) {
       await rm(join(rootfs, path.slice(1)), { recursive: true, force: true });
       await mkdir(join(rootfs, path.slice(1)), { recursive: true });
