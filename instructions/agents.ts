@@ -6,7 +6,7 @@ import {
   type CriticVerdict,
   CriticVerdictSchema,
   type Instruction,
-  PlannerOutputSchema,
+  plannerOutputSchema,
   renderInstruction,
 } from "./schema.js";
 
@@ -27,7 +27,7 @@ export async function planInstructions(
 ): Promise<Instruction[]> {
   const output = await planner.generateStructured(
     plannerPrompt({ context: input.context, count: input.count, libraries: input.libraries }),
-    PlannerOutputSchema,
+    plannerOutputSchema(input.count),
     { ...options, step: "instructions" },
   );
   return output.instructions

@@ -12,6 +12,7 @@ export {
 export {
   InstructionSchema,
   PlannerOutputSchema,
+  plannerOutputSchema,
   CriticVerdictSchema,
   CriticFindingSchema,
   InstructionsRecordSchema,

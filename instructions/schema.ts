@@ -1,14 +1,15 @@
 // The structured values the instruction stage exchanges with models (validated with zod at the boundary).
 import { z } from "zod";
 
-const Bullets = z.array(z.string().min(1)).min(1);
+// Bounds keep a small model's grammar-constrained output from running on (JSON-schema limits become grammar limits).
+const Bullets = z.array(z.string().min(1).max(400)).min(1).max(8);
 
 /** One high-level solution instruction, in the four sections of the Linguacodus paper. */
 export const InstructionSchema = z.object({
   /** 1 = the planner's best. */
   rank: z.number().int().min(1),
   /** A short name for the approach, e.g. "Gradient boosting on one-hot features". */
-  title: z.string().min(1),
+  title: z.string().min(1).max(160),
   dataPreprocessing: Bullets,
   modelArchitecture: Bullets,
   modelTraining: Bullets,
@@ -18,8 +19,13 @@ export type Instruction = z.infer<typeof InstructionSchema>;
 
 /** What the planner returns: N ranked instructions. */
 export const PlannerOutputSchema = z.object({
-  instructions: z.array(InstructionSchema).min(1),
+  instructions: z.array(InstructionSchema).min(1).max(10),
 });
+
+/** The planner's schema for exactly `count` instructions at most. */
+export function plannerOutputSchema(count: number) {
+  return z.object({ instructions: z.array(InstructionSchema).min(1).max(count) });
+}
 export type PlannerOutput = z.infer<typeof PlannerOutputSchema>;
 
 export const FINDING_KINDS = [
@@ -36,22 +42,24 @@ export const FINDING_KINDS = [
 export const CriticFindingSchema = z.object({
   kind: z.enum(FINDING_KINDS),
   severity: z.enum(["low", "medium", "high"]),
-  detail: z.string().min(1),
+  detail: z.string().min(1).max(600),
 });
 export type CriticFinding = z.infer<typeof CriticFindingSchema>;
 
 /** The critic's verdict: logical errors and risks per candidate, the choice, and a refined instruction. */
 export const CriticVerdictSchema = z.object({
-  candidates: z.array(
-    z.object({
-      /** The rank of the candidate this entry reviews. */
-      rank: z.number().int().min(1),
-      findings: z.array(CriticFindingSchema),
-    }),
-  ),
+  candidates: z
+    .array(
+      z.object({
+        /** The rank of the candidate this entry reviews. */
+        rank: z.number().int().min(1),
+        findings: z.array(CriticFindingSchema).max(8),
+      }),
+    )
+    .max(10),
   /** Rank of the chosen candidate. */
   chosenRank: z.number().int().min(1),
-  rationale: z.string().min(1),
+  rationale: z.string().min(1).max(1200),
   refined: InstructionSchema,
 });
 export type CriticVerdict = z.infer<typeof CriticVerdictSchema>;
