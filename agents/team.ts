@@ -132,7 +132,6 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
     if (closed) throw new AgentError(`The agent team of run ${runId} is closed; no more model calls.`);
     const callId = `${runId}-${String(++callSeq).padStart(5, "0")}`;
     const startedAt = new Date();
-    const started = performance.now();
     const base: Omit<TranscriptLine, "response" | "tokens" | "latencyMs" | "error"> = {
       callId,
       runId,
@@ -147,8 +146,11 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
       promptHash: hashPrompt(messages),
       startedAt: startedAt.toISOString(),
     };
+    let started = performance.now();
     try {
       const model = await chatFor(role, spec);
+      // Latency is the model's answer time, not the one-off load of a local model.
+      started = performance.now();
       const answer = await model.forCall(params, jsonSchema).invoke(toLangChainMessages(messages));
       const text = messageText(answer);
       options.transcript.append({

@@ -2,6 +2,7 @@
 // One loaded model serves every role with the same spec; its context holds `parallel` sequences, and calls
 // queue for a free sequence (serialised with 1, batched by node-llama-cpp with more).
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage } from "@langchain/core/messages";
@@ -30,7 +31,7 @@ export interface GgufOptions {
   gpuLayers?: "auto" | "max" | number;
   /** GPU backend: "auto" (default: CUDA/Vulkan/Metal when present, else CPU) or false for CPU only. */
   gpu?: "auto" | false | "cuda" | "vulkan" | "metal";
-  /** CPU threads per evaluation (default: node-llama-cpp's choice). */
+  /** CPU threads per evaluation (default: the cores this process may use). 1 is fastest on a busy machine. */
   threads?: number;
   /** Parallel sequences in the shared context (default 1: calls run one after another). */
   parallel?: number;
@@ -156,7 +157,8 @@ export class LoadedGgufModel {
       .createContext({
         contextSize: options.contextSize ?? 4096,
         sequences: parallel,
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        // node-llama-cpp may count the host's cores rather than the ones this process may use (cgroups).
+        threads: options.threads ?? availableParallelism(),
         ...(loraPath ? { lora: { adapters: [{ filePath: loraPath }] } } : {}),
       })
       .catch(async (error: Error) => {
