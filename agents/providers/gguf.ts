@@ -35,6 +35,8 @@ export interface GgufOptions {
   threads?: number;
   /** Parallel sequences in the shared context (default 1: calls run one after another). */
   parallel?: number;
+  /** Token for gated or private Hugging Face repos (the provider resolver fills it from HF_TOKEN). */
+  huggingFaceToken?: string;
   /** Download progress for `hf:` models (default: a progress bar on stderr). */
   onDownloadProgress?: (progress: { uri: string; downloadedBytes: number; totalBytes: number }) => void;
 }
@@ -70,7 +72,8 @@ export async function resolveGgufFile(spec: GgufSpec, options: GgufOptions): Pro
   if (cached) return cached;
   // The downloader retries a dead network for a long time; a quick probe gives the offline case a clear error.
   const url = `https://huggingface.co/${owner}/${repo}/resolve/main/${file}`;
-  const probe = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(15_000) }).catch((error: Error) => error);
+  const headers: Record<string, string> = options.huggingFaceToken ? { authorization: `Bearer ${options.huggingFaceToken}` } : {};
+  const probe = await fetch(url, { method: "HEAD", headers, signal: AbortSignal.timeout(15_000) }).catch((error: Error) => error);
   if (probe instanceof Error || !probe.ok) {
     const reason =
       probe instanceof Error
@@ -85,6 +88,7 @@ export async function resolveGgufFile(spec: GgufSpec, options: GgufOptions): Pro
   try {
     return await resolveModelFile(uri, {
       directory: options.modelsDir,
+      ...(options.huggingFaceToken ? { tokens: { huggingFace: options.huggingFaceToken } } : {}),
       cli: false,
       onProgress: ({ downloadedSize, totalSize }) => report({ uri, downloadedBytes: downloadedSize, totalBytes: totalSize }),
     });

@@ -26,7 +26,8 @@ export interface ProviderResolver {
 
 export function createProviderResolver(options: ProviderOptions = {}): ProviderResolver {
   const env = loadEnv(options.envFile, options.env ?? process.env);
-  const gguf = new GgufRegistry(options.gguf ?? {});
+  const hfToken = env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;
+  const gguf = new GgufRegistry({ ...(hfToken ? { huggingFaceToken: hfToken } : {}), ...options.gguf });
   // One resolved model per spec (roles with the same spec share it); replay is per spec and role.
   const bySpec = new Map<string, Promise<ResolvedChatModel>>();
   const replays = new Map<string, ReplaySource>();
