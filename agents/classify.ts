@@ -24,13 +24,15 @@ export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof AgentError) return "other";
   const status = field(error, "status") ?? field(error, "statusCode");
   const text = describe(error);
-  if (status === 429 || /rate.?limit|too many requests|RESOURCE_EXHAUSTED|\b429\b/i.test(text)) return "rate-limit";
+  if (status === 429) return "rate-limit";
+  // Overflow before the textual rate-limit check: an overflow message may quote a number like 429.
   if (
     /context_length_exceeded|maximum context length|context (window|length|size)|too many tokens|exceeds? the (context|maximum)|prompt is too long|input is too long/i.test(
       text,
     )
   )
     return "context-overflow";
+  if (/rate.?limit|too many requests|RESOURCE_EXHAUSTED|\b429\b/i.test(text)) return "rate-limit";
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|fetch failed|Connection error|APIConnectionError/i.test(text))
     return "unreachable";
   return "other";

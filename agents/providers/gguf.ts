@@ -217,7 +217,7 @@ export class LoadedGgufModel {
             `but the context holds ${contextSize} (gguf contextSize option)`,
         );
       }
-      const grammar = request.jsonSchema ? await this.grammarFor(request.jsonSchema) : undefined;
+      const grammar = request.jsonSchema ? await this.grammarFor(request.jsonSchema).catch(grammarUnsupported) : undefined;
       const meter = chat.sequence.tokenMeter;
       const outputBefore = meter.usedOutputTokens;
       const response = await chat.generateResponse(history, {
@@ -237,6 +237,15 @@ export class LoadedGgufModel {
     await this.context.dispose();
     await this.model.dispose();
   }
+}
+
+/**
+ * node-llama-cpp's grammar covers a subset of JSON schema. For a schema outside it, generate unconstrained:
+ * the team still validates the answer with zod and retries once, so correctness does not depend on the grammar.
+ */
+function grammarUnsupported(error: Error): undefined {
+  process.emitWarning(`JSON schema not expressible as a llama.cpp grammar; generating without it (${error.message})`, "LinguacodusWarning");
+  return undefined;
 }
 
 function toChatHistory(messages: BaseMessage[]): ChatHistoryItem[] {
