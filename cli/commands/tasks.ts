@@ -160,6 +160,11 @@ async function referenceScoresInSandbox(
     return { skipped: (error as Error).message };
   }
   const reports: Record<string, unknown> = {};
+  // Ctrl-C: stop the sandbox's containers before leaving (prepared tasks are already complete on disk).
+  const onInterrupt = () => {
+    void sandbox.close().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onInterrupt);
   try {
     for (const task of tasks) {
       log(`${task.spec.id}: running the constant and model baselines in the sandbox`);
@@ -183,6 +188,7 @@ async function referenceScoresInSandbox(
       }
     }
   } finally {
+    process.removeListener("SIGINT", onInterrupt);
     await sandbox.close();
   }
   return reports;
