@@ -287,27 +287,38 @@ export class LlamaCppChatModel extends BaseChatModel<AgentChatCallOptions> {
   }
 }
 
+// One llama.cpp binding per process and GPU choice: loading it takes seconds, and it holds no model memory
+// itself (models and contexts are disposed by their registry).
+const llamas = new Map<string, Promise<Llama>>();
+function sharedLlama(gpu: NonNullable<GgufOptions["gpu"]>): Promise<Llama> {
+  const key = String(gpu);
+  let llama = llamas.get(key);
+  if (!llama) {
+    llama = loadNodeLlamaCpp().then(async ({ getLlama, LlamaLogLevel }) => {
+      // build "never": use the prebuilt binaries (GPU variants are tried first); never start a source build
+      // from inside a run.
+      const loaded = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error });
+      // A GPU backend can load without any device behind it (e.g. Vulkan on a headless box): use the CPU build.
+      if (gpu === "auto" && loaded.gpu !== false && (await loaded.getGpuDeviceNames()).length === 0) {
+        await loaded.dispose();
+        return getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+      }
+      return loaded;
+    });
+    llama.catch(() => llamas.delete(key));
+    llamas.set(key, llama);
+  }
+  return llama;
+}
+
 /** Loads models on demand and shares each (file, adapter) between the roles that name it. */
 export class GgufRegistry {
-  private llama: Promise<Llama> | undefined;
   private readonly loaded = new Map<string, Promise<{ loaded: LoadedGgufModel; resolved: ResolvedChatModel }>>();
 
   constructor(private readonly options: GgufOptions) {}
 
   private getLlama(): Promise<Llama> {
-    this.llama ??= loadNodeLlamaCpp().then(async ({ getLlama, LlamaLogLevel }) => {
-      // build "never": use the prebuilt binaries (GPU variants are tried first); never start a source build
-      // from inside a run.
-      const gpu = this.options.gpu ?? "auto";
-      const llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error });
-      // A GPU backend can load without any device behind it (e.g. Vulkan on a headless box): use the CPU build.
-      if (gpu === "auto" && llama.gpu !== false && (await llama.getGpuDeviceNames()).length === 0) {
-        await llama.dispose();
-        return getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
-      }
-      return llama;
-    });
-    return this.llama;
+    return sharedLlama(this.options.gpu ?? "auto");
   }
 
   async resolve(spec: GgufSpec): Promise<ResolvedChatModel> {
@@ -336,7 +347,5 @@ export class GgufRegistry {
       await settled?.loaded.dispose();
     }
     this.loaded.clear();
-    if (this.llama) await (await this.llama).dispose();
-    this.llama = undefined;
   }
 }
