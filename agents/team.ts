@@ -100,7 +100,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
     const spec = options.models[role] ?? options.models.default;
     if (!spec) {
       throw new ModelSpecError(
-        `No model configured for role "${role}": pass a spec for it or a default (e.g. --model or --${role}).`,
+        `No model configured for role "${role}": give it a spec, or a default for all roles (CLI: --model).`,
       );
     }
     return spec;

@@ -55,30 +55,28 @@ export function hashPrompt(messages: readonly ChatTurn[]): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
-// Secrets: API keys of the known providers and anything shaped like a bearer token or a key.
-const SECRET_PATTERNS: RegExp[] = [
+// Secrets: API keys of the known providers, and token-shaped values after "Authorization:" or "api_key=".
+// Only token-shaped values are replaced, so code such as `api_key = os.environ["KEY"]` stays intact
+// (transcripts must keep model answers exactly, for replay).
+const KEY_SHAPES: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{16,}/g, // OpenAI
   /\bAIza[0-9A-Za-z_-]{30,}/g, // Google
   /\bhf_[A-Za-z0-9]{20,}/g, // Hugging Face
-  /(Authorization\s*[:=]\s*)(Bearer\s+)?[^\s"',}]+/gi,
-  /(\b(?:api[_-]?key|x-goog-api-key|access[_-]?token)\s*["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
 ];
+const KEY_AFTER_LABEL =
+  /(\b(?:Authorization|api[_-]?key|x-goog-api-key|access[_-]?token)["']?\s*[:=]\s*["']?(?:Bearer\s+)?)([A-Za-z0-9_\-.~+/=]{12,})/gi;
 
 /**
- * Removes secrets from text: known key shapes, Authorization headers, `api_key=` pairs, and the exact values
- * of the secrets the process holds (so a key with an unusual shape is still caught).
+ * Removes secrets from text: known key shapes, token-shaped values after Authorization / api_key labels, and
+ * the exact values of the secrets the process holds (so a key with an unusual shape is still caught).
  */
 export function scrubSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
   for (const secret of knownSecrets) {
     if (secret.length >= 8) out = out.split(secret).join("[REDACTED]");
   }
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, prefix?: string, bearer?: string) =>
-      typeof prefix === "string" && match.startsWith(prefix) ? `${prefix}${bearer ?? ""}[REDACTED]` : "[REDACTED]",
-    );
-  }
-  return out;
+  for (const shape of KEY_SHAPES) out = out.replace(shape, "[REDACTED]");
+  return out.replace(KEY_AFTER_LABEL, (_match, label: string) => `${label}[REDACTED]`);
 }
 
 /** Appends each line with a single write + fsync, so a crash leaves every completed call on disk. */

@@ -14,6 +14,7 @@ import {
   createMemoryTranscriptSink,
   hashPrompt,
   readTranscript,
+  scrubSecrets,
 } from "../../agents/index.js";
 import { rateLimitError, scriptedModel } from "../support/scripted-model.js";
 
@@ -138,6 +139,11 @@ describe("createAgentTeam", () => {
     const text = JSON.stringify(sink.lines);
     expect(text).not.toMatch(/abcdef123456|my-odd-secret-value|sk-abcdefghij|AIzaSyA123/);
     expect(text).toContain("[REDACTED]");
+    // Code that merely names a key keeps its exact text (replay needs the answers unchanged).
+    const code = 'client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])';
+    expect(scrubSecrets(code)).toBe(code);
+    expect(scrubSecrets('headers = {"Authorization": "Bearer abcdefghijklmnop1234"}')).toBe('headers = {"Authorization": "Bearer [REDACTED]"}');
+    expect(scrubSecrets("api_key=abcdefghijklmnop1234")).toBe("api_key=[REDACTED]");
   });
 
   it("reads transcripts back and reports a broken line by file and line number", () => {
