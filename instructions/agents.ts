@@ -6,7 +6,7 @@ import {
   type CriticVerdict,
   CriticVerdictSchema,
   type Instruction,
-  plannerOutputSchema,
+  PlannerOutputSchema,
   renderInstruction,
 } from "./schema.js";
 
@@ -27,7 +27,8 @@ export async function planInstructions(
 ): Promise<Instruction[]> {
   const output = await planner.generateStructured(
     plannerPrompt({ context: input.context, count: input.count, libraries: input.libraries }),
-    plannerOutputSchema(input.count),
+    // Lenient on count (max 10): a model that writes more than asked still gives usable candidates, sliced below.
+    PlannerOutputSchema,
     { ...options, step: "instructions" },
   );
   return output.instructions

@@ -12,7 +12,6 @@ export {
 export {
   InstructionSchema,
   PlannerOutputSchema,
-  plannerOutputSchema,
   CriticVerdictSchema,
   CriticFindingSchema,
   InstructionsRecordSchema,

@@ -22,10 +22,6 @@ export const PlannerOutputSchema = z.object({
   instructions: z.array(InstructionSchema).min(1).max(10),
 });
 
-/** The planner's schema for exactly `count` instructions at most. */
-export function plannerOutputSchema(count: number) {
-  return z.object({ instructions: z.array(InstructionSchema).min(1).max(count) });
-}
 export type PlannerOutput = z.infer<typeof PlannerOutputSchema>;
 
 export const FINDING_KINDS = [
