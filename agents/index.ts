@@ -34,7 +34,8 @@ export {
   type ChatModelResolver,
   type ResolvedChatModel,
 } from "./chat-model.js";
-export { createAgentTeam, secretsFromEnv, type AgentTeamOptions, type RetryPolicy, type RoleModels } from "./team.js";
+export { secretsFromEnv } from "./providers/secrets.js";
+export { createAgentTeam, type AgentTeamOptions, type RetryPolicy, type RoleModels } from "./team.js";
 export {
   createProviderResolver,
   defaultModelSpec,

@@ -24,6 +24,7 @@ import {
 } from "./errors.js";
 import { type JsonSchema, parseStructured, schemaInstruction, toJsonSchema } from "./json-schema.js";
 import { type ProviderOptions, createProviderResolver, loadEnv } from "./providers/index.js";
+import { secretsFromEnv } from "./providers/secrets.js";
 import { parseModelSpec } from "./spec.js";
 import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets } from "./transcript.js";
 import { AGENT_ROLES } from "./types.js";
@@ -61,11 +62,6 @@ export interface AgentTeamOptions {
   onClose?: () => Promise<void>;
 }
 
-const SECRET_ENV_NAMES = ["OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"];
-
-export function secretsFromEnv(env: Record<string, string | undefined> = process.env): string[] {
-  return SECRET_ENV_NAMES.map((name) => env[name]).filter((v): v is string => typeof v === "string" && v.length > 0);
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -2,6 +2,7 @@
 import type { ChatModelResolver, ResolvedChatModel } from "../chat-model.js";
 import { fromChatModel } from "../chat-model.js";
 import { parseModelSpec } from "../spec.js";
+import { secretsFromEnv } from "./secrets.js";
 import type { AgentRole } from "../types.js";
 import { type Env, loadEnv } from "./env.js";
 import { resolveGemini } from "./gemini.js";
@@ -22,6 +23,8 @@ export interface ProviderResolver {
   resolve: ChatModelResolver;
   /** Frees loaded GGUF models. */
   close(): Promise<void>;
+  /** Secret values this resolver can see (environment and .env): pass to createAgentTeam's `secrets`. */
+  readonly secrets: readonly string[];
 }
 
 export function createProviderResolver(options: ProviderOptions = {}): ProviderResolver {
@@ -54,15 +57,17 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
 
   return {
     resolve(spec, role) {
-      const key = spec.startsWith("replay:") ? `${spec}\u0000${role}` : spec;
-      let pending = bySpec.get(key);
+      // A replay model keeps a cursor into the recording: every team (run) gets a fresh one.
+      if (spec.startsWith("replay:")) return resolveNew(spec, role);
+      let pending = bySpec.get(spec);
       if (!pending) {
         pending = resolveNew(spec, role);
-        bySpec.set(key, pending);
+        bySpec.set(spec, pending);
       }
       return pending;
     },
     close: () => gguf.close(),
+    secrets: secretsFromEnv(env),
   };
 }
 

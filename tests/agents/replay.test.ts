@@ -9,6 +9,7 @@ import {
   createAgentTeam,
   createJsonlTranscriptSink,
   createMemoryTranscriptSink,
+  createProviderResolver,
   readTranscript,
 } from "../../agents/index.js";
 import type { AgentTeam } from "../../agents/index.js";
@@ -75,6 +76,15 @@ describe("replay provider", () => {
       recordedOk.map((l) => [l.role, l.step, l.promptHash, l.response]),
     );
     expect(sink.lines.every((l) => l.model === `replay:${dir}`)).toBe(true);
+
+    // A benchmark shares one provider resolver between runs: each run replays from the start.
+    const resolver = createProviderResolver({ env: {} });
+    for (const runId of ["r1", "r2"]) {
+      const team = createAgentTeam({ models: { default: `replay:${dir}` }, runId, transcript: createMemoryTranscriptSink(), resolveChatModel: resolver.resolve });
+      expect(await miniRun(team)).toEqual(original);
+      await team.close();
+    }
+    await resolver.close();
   });
 
   it("refuses a changed prompt, showing where it differs", async () => {
