@@ -65,6 +65,12 @@ export interface AgentTeamOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+function withInstruction(messages: readonly ChatTurn[], instruction: string): ChatTurn[] {
+  const last = messages.at(-1);
+  if (last?.role === "user") return [...messages.slice(0, -1), { role: "user", content: `${last.content}\n\n${instruction}` }];
+  return [...messages, { role: "user", content: instruction }];
+}
+
 function where(role: AgentRole, step: string | undefined): string {
   return step ? `role "${role}", step "${step}"` : `role "${role}"`;
 }
@@ -239,8 +245,9 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
         const jsonSchema = toJsonSchema(schema);
         const params = paramsOf(callOptions);
         const step = callOptions?.step;
-        // The schema goes into the prompt for every provider, so the same prompt replays anywhere.
-        const prompt: ChatTurn[] = [...messages, { role: "user", content: schemaInstruction(jsonSchema) }];
+        // The schema goes into the prompt for every provider, so the same prompt replays anywhere. It joins the
+        // last user message rather than following it: Gemini rejects two user turns in a row.
+        const prompt = withInstruction(messages, schemaInstruction(jsonSchema));
         const first = await call(role, spec, prompt, params, step, 1, jsonSchema);
         const firstParse = parseStructured(first.text, schema);
         if (firstParse.ok) return firstParse.value;

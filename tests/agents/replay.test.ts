@@ -101,7 +101,7 @@ describe("replay provider", () => {
     const failure = miniRun(replaying, "Predict car prices.");
     await expect(failure).rejects.toBeInstanceOf(ReplayMismatchError);
     await expect(failure).rejects.toThrow(
-      /prompt of role "planner" call #1 \(step "rank"\) does not match recorded call .*message 1 \(user\) differs at character 14: recorded "Plan: Predict house prices\.", now "Plan: Predict car/,
+      /prompt of role "planner" call #1 \(step "rank"\) does not match recorded call .*message 1 \(user\) differs at character 14: recorded "Plan: Predict house prices\.\\n\\nAnswer with.*now "Plan: Predict car prices\.\\n\\nAnswer with/,
     );
   });
 

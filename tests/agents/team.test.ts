@@ -71,6 +71,9 @@ describe("createAgentTeam", () => {
     expect(result.instructions.map((i) => i.text)).toEqual(["a", "b"]);
     // The schema travels both in the prompt and as the call's jsonSchema option.
     expect(chat.calls[0]?.lastUser).toContain('"instructions"');
+    // The schema joins the caller's user message: roles keep alternating (Gemini insists).
+    expect(chat.calls[0]?.messages.map((m) => m.role)).toEqual(["user"]);
+    expect(chat.calls[1]?.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(chat.calls[0]?.options.jsonSchema).toMatchObject({ type: "object", required: ["instructions"] });
     // The retry shows the model its bad answer and the validation error.
     expect(chat.calls[1]?.messages.at(-2)).toEqual({ role: "assistant", content: '{"instructions":[{"rank":1,"text":"a"}]}' });
