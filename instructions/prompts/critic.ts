@@ -33,7 +33,7 @@ ${input.candidates}
 ## Your job
 For each candidate (by rank) list its findings: kind (leak | wrong-metric | missing-step | library-unavailable | data-mismatch | submission-format | overfitting-risk | other), severity (low | medium | high) and detail. An empty list means you found nothing.
 Choose the best candidate (chosenRank), say why (rationale), and return the refined instruction (refined: rank 1, title, dataPreprocessing, modelArchitecture, modelTraining, submission).
-Answer with JSON only: {"candidates": [{"rank": 1, "findings": [{"kind": "...", "severity": "...", "detail": "..."}]}], "chosenRank": 1, "rationale": "...", "refined": {...}}`,
+Answer with JSON only: an object with "candidates" (one entry per candidate: its rank and its findings, each finding with kind, severity and detail), "chosenRank", "rationale" and "refined" (the refined instruction with rank, title, dataPreprocessing, modelArchitecture, modelTraining, submission — each section an array of concrete steps written out in full).`,
     },
   ];
 }

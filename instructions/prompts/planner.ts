@@ -29,7 +29,7 @@ Input files are under /data (read-only); the script must write submission.csv in
 Write ${input.count} different solution instruction${input.count === 1 ? "" : "s"} for this task, ranked by how well you expect each to score on the metric (rank 1 = best).
 Each instruction has: rank, a short title, and the bullet lists dataPreprocessing, modelArchitecture, modelTraining, submission.
 Hold out a validation split (or use cross-validation) and compute the task's metric on it.
-Answer with JSON only: {"instructions": [ {"rank": 1, "title": "...", "dataPreprocessing": ["..."], "modelArchitecture": ["..."], "modelTraining": ["..."], "submission": ["..."]}, ... ]}`,
+Answer with JSON only: an object whose "instructions" array holds one object per instruction, with the fields rank (1 = best), title (a short name of the approach), and dataPreprocessing, modelArchitecture, modelTraining, submission (each an array of concrete steps written out in full sentences about this task's columns, model and metric).`,
     },
   ];
 }
