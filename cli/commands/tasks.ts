@@ -8,6 +8,7 @@ interface PrepareFlags {
   force?: boolean;
   lite?: boolean;
   baselines: boolean;
+  recomputeBaselines?: boolean;
   baselineTimeout: string;
   json?: boolean;
 }
@@ -53,6 +54,7 @@ export function registerTasks(program: Command): void {
     .option("--lite", "only the quick subset used by benchmarks")
     .option("--force", "rebuild even when a task is up to date")
     .option("--no-baselines", "skip the reference baselines (constant and scikit-learn model run in the sandbox)")
+    .option("--recompute-baselines", "run the baselines again even where task.json has reference scores")
     .option("--baseline-timeout <seconds>", "time limit of each baseline run", "1800")
     .option("--json", "print JSON")
     .action(async (ids: string[], options: PrepareFlags) => {
@@ -71,7 +73,7 @@ export function registerTasks(program: Command): void {
         const pending = [];
         for (const r of results) {
           const task = await ds.loadTask(r.dir);
-          if (!task.spec.reference_scores) pending.push(task);
+          if (!task.spec.reference_scores || options.recomputeBaselines) pending.push(task);
         }
         if (pending.length > 0) Object.assign(baselineReports, await referenceScoresInSandbox(pending, Number(options.baselineTimeout), log));
       }
