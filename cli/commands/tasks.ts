@@ -183,7 +183,11 @@ async function referenceScoresInSandbox(
           work,
         );
         reports[task.spec.id] = report;
-        if (report.scores) log(`${task.spec.id}: constant ${report.scores.constant}, model ${report.scores.model} (${report.scores.model_name})`);
+        if (report.scores) {
+          const { constant, model, model_name } = report.scores;
+          const beats = task.spec.lower_is_better ? model < constant : model > constant;
+          log(`${task.spec.id}: constant ${constant}, model ${model} (${model_name})${beats ? "" : " — warning: the model does not beat the constant"}`);
+        }
         else log(`${task.spec.id}: reference scores not recorded: ${[report.constant, report.model].flatMap((r) => r.errors).join("; ")}`);
       } finally {
         await rm(work, { recursive: true, force: true });
