@@ -1,6 +1,7 @@
 // Statistics for bench reports: mean and standard error over repeats, normalised scores, and the paired
 // comparison of two modes (win/tie/loss, bootstrap interval, sign test, Wilcoxon signed-rank test).
 // P-values follow scipy.stats (binomtest; wilcoxon with zero_method="wilcox", correction=False).
+import { seededRandom } from "../datasets/index.js";
 
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -50,18 +51,6 @@ export function normalisedScore(score: number, reference: ReferenceScores): numb
   if (!Number.isFinite(score) || span === 0 || !Number.isFinite(span)) return undefined;
   const value = (score - reference.constant) / span;
   return value === 0 ? 0 : value; // no -0 in reports
-}
-
-/** Deterministic PRNG (mulberry32): a seeded bootstrap gives the same interval every time. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Linear-interpolated quantile of sorted values (numpy's default method). */

@@ -11,6 +11,7 @@ export * as metrics from "./metrics.js";
 export { parseCsv, readCsv, readCsvHeader, writeCsv, formatCsv } from "./csv.js";
 export type { CsvTable } from "./csv.js";
 export { resolveTask } from "./resolve.js";
+export { seededRandom, shuffledIndices } from "./suite/random.js";
 export { BUILTIN_TASKS, LITE_TASK_IDS, findBuiltinTask, prepareBuiltinTask, prepareBuiltinTasks, checksumMismatches, writeReferenceScores, SourceUnavailableError } from "./suite/index.js";
 export type { BuiltinTaskDefinition, PrepareResult, PrepareOptions, PrepareStatus } from "./suite/index.js";
 export { importMleBench, metricForGrader, readMleBenchConfig } from "./mlebench.js";

@@ -6,7 +6,7 @@ import { RunRecordWriter, attemptName } from "../../execution/index.js";
 import { expandMatrix, type ModelColumn, type RunKey, type TaskRef } from "../matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, manifestEntry, type BenchManifest } from "../manifest.js";
 import type { ModeName } from "../modes.js";
-import { seededRandom } from "../stats.js";
+import { seededRandom } from "../../datasets/index.js";
 
 export interface GeneratedTask {
   id: string;

@@ -7,6 +7,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { seededRandom } from "../../datasets/index.js";
 import { SANDBOX_IMAGE_TAG } from "../../sandbox/index.js";
 
 const exec = promisify(execFile);
@@ -18,16 +19,6 @@ const flag = (name: string) => {
 const ROWS = Number(flag("--rows") ?? 1_000_000);
 const IMAGE = flag("--image") ?? process.env.LINGUACODUS_BENCH_IMAGE ?? SANDBOX_IMAGE_TAG;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   metric: "roc_auc" | "rmse" | "log_loss";
@@ -40,7 +31,7 @@ const CASES: Case[] = [
 ];
 
 async function writeCase(root: string, c: Case): Promise<{ dir: string; submission: string }> {
-  const random = rng(7);
+  const random = seededRandom(7);
   const dir = join(root, c.metric);
   await mkdir(join(dir, "public"), { recursive: true });
   await mkdir(join(dir, "private"), { recursive: true });

@@ -1,4 +1,5 @@
-// Seeded randomness for deterministic splits: the same seed gives the same split on every machine.
+// Seeded randomness for deterministic splits, bootstraps and test data: the same seed gives the same
+// numbers on every machine. The one PRNG of the project; other folders import it from datasets/index.ts.
 
 /** mulberry32: a small 32-bit generator with good statistical quality for shuffling. */
 export function seededRandom(seed: number): () => number {

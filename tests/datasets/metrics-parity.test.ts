@@ -3,21 +3,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as m from "../../datasets/metrics.js";
 import { gradeTables } from "../../datasets/grade.js";
+import { seededRandom } from "../../datasets/index.js";
 import type { TaskSpec } from "../../datasets/task.js";
 import type { MetricName } from "../../datasets/metric-registry.js";
 import { referenceAvailable, runPythonReference } from "../support/python-reference.js";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261121);
+const rand = seededRandom(20261121);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const randint = (k: number) => Math.floor(rand() * k);
 const arr = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));

@@ -3,6 +3,7 @@
 // node-llama-cpp loads and runs them on CPU in well under a second. Output is noise; grammars still apply.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { seededRandom } from "../../datasets/index.js";
 
 const enum ValueType {
   UINT32 = 4,
@@ -134,16 +135,9 @@ export function encodeGguf(meta: Record<string, MetaValue>, tensors: Tensor[]): 
   return w.toBuffer();
 }
 
-/** Deterministic PRNG (mulberry32) → approximately normal values (sum of uniforms). */
+/** Seeded PRNG → approximately normal values (sum of uniforms). */
 function randomTensor(seed: number, size: number, scale: number): Float32Array {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) out[i] = (next() + next() + next() - 1.5) * 2 * scale;
   return out;
