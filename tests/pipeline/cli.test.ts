@@ -1,37 +1,20 @@
 // `linguacodus run` through the built CLI: bad input gives one clear line and a non-zero exit; a full run
 // (replayed model, real Docker sandbox, real grader) prints its summary and leaves the run folder.
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Task } from "../../datasets/index.js";
 import { runTask, type RunSummary } from "../../execution/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
+import { buildCli, linguacodus } from "../support/cli.js";
 import { builtinTask, dockerSandbox, imageLibraries, linguacodusScript, scriptedDeps, tempDir } from "./support.js";
-
-const exec = promisify(execFile);
-const root = resolve(import.meta.dirname, "..", "..");
-const cli = join(root, "dist", "cli", "main.js");
-
-async function linguacodus(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec("node", [cli, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 ** 2 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 let task: Task;
 let sandbox: Sandbox;
 let home: string;
 
 beforeAll(async () => {
-  // The CLI runs from dist/; compile it (other folders' type errors don't stop tsc from emitting).
-  await exec("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root }).catch(() => undefined);
-  if (!existsSync(cli)) throw new Error("dist/cli/main.js was not built");
+  await buildCli();
   task = await builtinTask();
   sandbox = await dockerSandbox();
   home = tempDir("lc-home-");

@@ -1,33 +1,16 @@
 // `linguacodus sandbox …` through the built CLI, on the real engine.
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildCli, linguacodus } from "../support/cli.js";
 import { ensureSandboxImage } from "./engine-helpers.js";
-
-const exec = promisify(execFile);
-const root = resolve(import.meta.dirname, "..", "..");
-const cli = join(root, "dist", "cli", "main.js");
-
-async function linguacodus(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec("node", [cli, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 ** 2 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 let work: string;
 
 beforeAll(async () => {
   await ensureSandboxImage();
-  // The CLI runs from dist/; compile it (other folders' type errors don't stop tsc from emitting).
-  await exec("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root }).catch(() => undefined);
-  if (!existsSync(cli)) throw new Error("dist/cli/main.js was not built");
+  await buildCli();
   work = mkdtempSync(join(tmpdir(), "lc-sandbox-cli-"));
   mkdirSync(join(work, "task", "public"), { recursive: true });
   writeFileSync(join(work, "task", "public", "train.csv"), "id,y\n1,42\n");
