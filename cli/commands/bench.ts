@@ -3,6 +3,7 @@
 // the report.
 import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
+import { openWiring, sandboxKind } from "../wiring.js";
 
 interface BenchFlags {
   modes: string;
@@ -36,7 +37,7 @@ const list = (value: string | undefined) => (value ?? "").split(",").map((s) => 
 
 async function benchAction(targets: string[], flags: BenchFlags): Promise<void> {
   if (!flags.out) throw new UserFacingError("give the bench folder with --out <dir> (it receives bench.json, runs/ and report/)");
-  if (flags.sandbox !== "docker" && flags.sandbox !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${flags.sandbox}')`);
+  const sandbox = sandboxKind(flags.sandbox);
   const parallel = wholeNumber("--parallel", flags.parallel, 1);
   const sandboxes = flags.sandboxes === undefined ? parallel : wholeNumber("--sandboxes", flags.sandboxes, 1);
   const apiConcurrency = wholeNumber("--api-concurrency", flags.apiConcurrency, 1);
@@ -116,19 +117,13 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   if (problems.length) throw new UserFacingError(`cannot start the bench: ${problems.join("; ")}`);
 
   // 2. Sandbox and providers, shared by every run.
-  const [{ createWiring }, { runBench }, limits, { pipelineCellRunner }, execution] = await Promise.all([
-    import("../../execution/wiring.js"),
+  const [{ runBench }, limits, { pipelineCellRunner }, execution] = await Promise.all([
     import("../../benchmarks/runner.js"),
     import("../../benchmarks/limits.js"),
     import("../../benchmarks/cell.js"),
     import("../../execution/index.js"),
   ]);
-  let wiring;
-  try {
-    wiring = await createWiring({ sandbox: flags.sandbox, envFile: ".env", modelsDir: home.models, warn: (m) => process.stderr.write(`${m}\n`) });
-  } catch (error) {
-    throw new UserFacingError(`sandbox unavailable: ${(error as Error).message}`);
-  }
+  const wiring = await openWiring({ sandbox, modelsDir: home.models });
   const { withBenchPool } = await import("../../benchmarks/sandbox-pool.js");
   const pooled = await withBenchPool(wiring, { parallel: sandboxes, tasks: request.tasks.length });
   const closeAll = async () => {

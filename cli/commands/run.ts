@@ -2,6 +2,7 @@
 // progress per stage on stderr, a short summary (or the run summary as JSON) at the end.
 import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
+import { openWiring, sandboxKind } from "../wiring.js";
 
 interface RunFlags {
   mode: string;
@@ -91,7 +92,7 @@ class ProgressLine {
 async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<void> {
   if (!taskArg && !flags.resume) throw new UserFacingError("name a task (a built-in id or a task folder), or continue a run with --resume <run-dir>");
   if (flags.mode !== "linguacodus" && flags.mode !== "direct") throw new UserFacingError(`--mode must be 'linguacodus' or 'direct' (got '${flags.mode}')`);
-  if (flags.sandbox !== "docker" && flags.sandbox !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${flags.sandbox}')`);
+  const sandbox = sandboxKind(flags.sandbox);
 
   const { defaultPaths } = await import("../paths.js");
   const paths = defaultPaths();
@@ -160,13 +161,7 @@ async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<
     }
   }
 
-  const { createWiring } = await import("../../execution/wiring.js");
-  let wiring;
-  try {
-    wiring = await createWiring({ sandbox: flags.sandbox, envFile: ".env", modelsDir: paths.models, warn: (m) => process.stderr.write(`${m}\n`) });
-  } catch (error) {
-    throw new UserFacingError(`sandbox unavailable: ${(error as Error).message}`);
-  }
+  const wiring = await openWiring({ sandbox, modelsDir: paths.models });
 
   const progress = new ProgressLine(flags.json === true);
   const onProgress = (event: import("../../execution/index.js").RunProgress) => {
