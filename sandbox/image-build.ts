@@ -104,16 +104,25 @@ async function removeBuildDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+/** Both builds skip when the image of this recipe exists already (unless forced). */
+async function existingImage(
+  options: Pick<ImageBuildOptions, "docker" | "force">,
+  tag: string,
+  hash: string,
+  started: number,
+): Promise<ImageBuildResult | undefined> {
+  if (options.force || !(await imageExists(options.docker, tag))) return undefined;
+  return { tag, recipeHash: hash, skipped: true, rootfsFromCache: false, durationMs: Date.now() - started, imageSizeBytes: await imageSize(options.docker, tag) };
+}
+
 /** Builds the image offline (no container registry needed). Idempotent; see {@link ImageBuildOptions}. */
 export async function buildImageOffline(options: ImageBuildOptions): Promise<ImageBuildResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const hash = recipeHash();
   const tag = `${IMAGE_REPOSITORY}:${hash}`;
-  const { docker } = options;
-  if (!options.force && (await imageExists(docker, tag))) {
-    return { tag, recipeHash: hash, skipped: true, rootfsFromCache: false, durationMs: Date.now() - started, imageSizeBytes: await imageSize(docker, tag) };
-  }
+  const existing = await existingImage(options, tag, hash, started);
+  if (existing) return existing;
   if (process.getuid?.() !== 0) {
     throw new Error("the offline sandbox build runs debootstrap and chroot, which need root: run it as root (sudo), or build from sandbox/Dockerfile where a registry is reachable");
   }
@@ -122,9 +131,8 @@ export async function buildImageOffline(options: ImageBuildOptions): Promise<Ima
   // Two builds into one cache would share (and delete) one work folder: the second waits for the first.
   const release = await acquireBuildLock(cacheDir, log);
   try {
-    if (!options.force && (await imageExists(docker, tag))) {
-      return { tag, recipeHash: hash, skipped: true, rootfsFromCache: false, durationMs: Date.now() - started, imageSizeBytes: await imageSize(docker, tag) };
-    }
+    const builtMeanwhile = await existingImage(options, tag, hash, started);
+    if (builtMeanwhile) return builtMeanwhile;
     return await buildLocked(options, cacheDir, hash, tag, started, log);
   } finally {
     await release();
@@ -292,9 +300,8 @@ export async function buildImageFromDockerfile(options: Omit<ImageBuildOptions, 
   const hash = recipeHash();
   const tag = `${IMAGE_REPOSITORY}:${hash}`;
   const { docker } = options;
-  if (!options.force && (await imageExists(docker, tag))) {
-    return { tag, recipeHash: hash, skipped: true, rootfsFromCache: false, durationMs: Date.now() - started, imageSizeBytes: await imageSize(docker, tag) };
-  }
+  const existing = await existingImage(options, tag, hash, started);
+  if (existing) return existing;
   const context = await mkdtemp(join(tmpdir(), "linguacodus-sandbox-build-"));
   try {
     await writeFile(join(context, "Dockerfile"), renderDockerfile());
