@@ -46,6 +46,12 @@ function meanTask(frame: Frame, targets: string[], seed = SEED): TaskFiles {
   return assembleFiles(split, "id", targets, meanSample(split.train, targets));
 }
 
+/** Prepares a random-split classification task whose sample predicts the training majority class. */
+function majorityTask(frame: Frame, target: string): TaskFiles {
+  const split = randomSplit(frame, SEED, TEST_FRACTION);
+  return assembleFiles(split, "id", [target], { [target]: majorityOf(column(split.train, target)) });
+}
+
 export const BUILTIN_TASKS: readonly BuiltinTaskDefinition[] = [
   {
     id: "diamonds-price",
@@ -332,8 +338,7 @@ export const BUILTIN_TASKS: readonly BuiltinTaskDefinition[] = [
     },
     async build() {
       const { frame, info } = await loadRDataset("mlbench", "LetterRecognition");
-      const split = randomSplit(frame, SEED, TEST_FRACTION);
-      return { files: assembleFiles(split, "id", ["lettr"], { lettr: majorityOf(column(split.train, "lettr")) }), source: info, splitNote: randomNote };
+      return { files: majorityTask(frame, "lettr"), source: info, splitNote: randomNote };
     },
   },
   {
@@ -383,8 +388,7 @@ export const BUILTIN_TASKS: readonly BuiltinTaskDefinition[] = [
     async build() {
       const { frame, info } = await loadRDataset("mlmRev", "Chem97");
       const f = mapColumn(drop(frame, ["student"]), "score", (v) => String(Number(v)));
-      const split = randomSplit(f, SEED, TEST_FRACTION);
-      return { files: assembleFiles(split, "id", ["score"], { score: majorityOf(column(split.train, "score")) }), source: info, splitNote: randomNote };
+      return { files: majorityTask(f, "score"), source: info, splitNote: randomNote };
     },
   },
   {
@@ -408,8 +412,7 @@ export const BUILTIN_TASKS: readonly BuiltinTaskDefinition[] = [
     },
     async build() {
       const { frame, info } = await loadVegaCsv("seattle-weather.csv");
-      const split = randomSplit(frame, SEED, TEST_FRACTION);
-      return { files: assembleFiles(split, "id", ["weather"], { weather: majorityOf(column(split.train, "weather")) }), source: info, splitNote: randomNote };
+      return { files: majorityTask(frame, "weather"), source: info, splitNote: randomNote };
     },
   },
   {
