@@ -25,10 +25,13 @@ export interface Wiring extends RunDependencies {
   close(): Promise<void>;
 }
 
-/** A team factory over a chat-model resolver: each run gets its own transcript file. */
-export function teamFactory(resolveChatModel: ChatModelResolver): RunDependencies["createTeam"] {
+/**
+ * A team factory over a chat-model resolver: each run gets its own transcript file. `secrets` are the key values
+ * the resolver loaded (environment and .env), scrubbed from transcripts.
+ */
+export function teamFactory(resolveChatModel: ChatModelResolver, secrets?: readonly string[]): RunDependencies["createTeam"] {
   return ({ runId, transcriptsPath, models }: { runId: string; transcriptsPath: string; models: RoleModels }): AgentTeam =>
-    createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel });
+    createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel, ...(secrets ? { secrets } : {}) });
 }
 
 /** Opens the sandbox and the model providers. Throws with the fix when the sandbox is not usable. */
@@ -56,7 +59,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     ...(options.modelsDir ? { gguf: { modelsDir: options.modelsDir } } : {}),
   });
   return {
-    createTeam: teamFactory(resolver.resolve),
+    createTeam: teamFactory(resolver.resolve, resolver.secrets),
     sandbox,
     grade,
     libraries,
