@@ -6,6 +6,7 @@ import { createAgentTeam, type RoleModels } from "../agents/team.js";
 import { createJsonlTranscriptSink } from "../agents/transcript.js";
 import type { AgentTeam } from "../agents/types.js";
 import { grade } from "../datasets/index.js";
+import type { PoolOptions } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { RunDependencies } from "./run.js";
 
@@ -19,6 +20,8 @@ export interface WiringOptions {
   envFile?: string;
   /** Folder of downloaded GGUF models (for `gguf:hf:` specs). */
   modelsDir?: string;
+  /** Warm containers the Docker sandbox keeps (default: one per task folder, four in all). */
+  pool?: Partial<PoolOptions>;
 }
 
 export interface Wiring extends RunDependencies {
@@ -42,7 +45,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   let sandboxVersion: string | undefined;
   if (options.sandbox === "docker") {
     const docker = sandboxModule.dockerClient();
-    sandbox = await sandboxModule.createDockerSandbox({ docker });
+    sandbox = await sandboxModule.createDockerSandbox({ docker, ...(options.pool ? { pool: options.pool } : {}) });
     const manifest = await sandboxModule.readImageManifest(docker, sandboxModule.SANDBOX_IMAGE_TAG);
     libraries = sandboxModule.whitelistLines(manifest);
     sandboxVersion = `${sandboxModule.SANDBOX_IMAGE_TAG} (python ${manifest.python})`;

@@ -17,7 +17,7 @@ import { parseModes } from "../matrix.js";
 import { runBench } from "../runner.js";
 import { ModelCallLimiter, Semaphore } from "../limits.js";
 import { pipelineCellRunner } from "../cell.js";
-import { withBenchPool } from "../sandbox-pool.js";
+import { benchPoolOptions } from "../sandbox-pool.js";
 
 const { values } = parseArgs({
   options: {
@@ -75,20 +75,20 @@ async function measureParallel(from: string): Promise<void> {
   const seconds: Record<number, number> = {};
   for (const parallel of [1, 2]) {
     // A fresh wiring per measurement: replayed models keep their place in the recording per process.
-    const wiring = await createWiring({ sandbox: "docker" });
-    const pooled = await withBenchPool(wiring, { parallel, tasks: manifest.tasks.length });
+    const pool = benchPoolOptions({ parallel, tasks: manifest.tasks.length });
+    const wiring = await createWiring({ sandbox: "docker", ...(pool ? { pool } : {}) });
     try {
       // Warm P containers per task first, so neither measurement pays cold starts (steady-state throughput).
       // (The syntax checks use containers without a task folder: warm those too.)
       const folders: (string | undefined)[] = [...manifest.tasks.map((t) => join(t.dir, "public")), undefined];
       await Promise.all(
         folders.flatMap((publicDir) =>
-          Array.from({ length: parallel }, () => pooled.deps.sandbox.run({ script: "print('warm')", ...(publicDir ? { publicDir } : {}), timeoutSeconds: 120 })),
+          Array.from({ length: parallel }, () => wiring.sandbox.run({ script: "print('warm')", ...(publicDir ? { publicDir } : {}), timeoutSeconds: 120 })),
         ),
       );
       const dir = mkdtempSync(join(tmpdir(), `lc-perf-p${parallel}-`));
       const runCell = pipelineCellRunner({
-        deps: pooled.deps,
+        deps: wiring,
         limiter: new ModelCallLimiter({ apiConcurrency: 4, replayConcurrency: parallel }),
         sandboxSlots: new Semaphore(parallel),
       });
@@ -111,7 +111,6 @@ async function measureParallel(from: string): Promise<void> {
       }
       if (!values.keep) rmSync(dir, { recursive: true, force: true });
     } finally {
-      await pooled.close();
       await wiring.close();
     }
   }

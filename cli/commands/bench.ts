@@ -123,15 +123,12 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     import("../../benchmarks/cell.js"),
     import("../../execution/index.js"),
   ]);
-  const wiring = await openWiring({ sandbox, modelsDir: home.models });
-  const { withBenchPool } = await import("../../benchmarks/sandbox-pool.js");
-  const pooled = await withBenchPool(wiring, { parallel: sandboxes, tasks: request.tasks.length });
-  const closeAll = async () => {
-    await pooled.close();
-    await wiring.close();
-  };
+  const { benchPoolOptions } = await import("../../benchmarks/sandbox-pool.js");
+  const pool = benchPoolOptions({ parallel: sandboxes, tasks: request.tasks.length });
+  const wiring = await openWiring({ sandbox, modelsDir: home.models, ...(pool ? { pool } : {}) });
+  const closeAll = () => wiring.close();
   const limiter = new limits.ModelCallLimiter({ apiConcurrency, replayConcurrency: Math.max(parallel, 1) });
-  const runCell = pipelineCellRunner({ deps: pooled.deps, limiter, sandboxSlots: new limits.Semaphore(sandboxes), timeoutSeconds });
+  const runCell = pipelineCellRunner({ deps: wiring, limiter, sandboxSlots: new limits.Semaphore(sandboxes), timeoutSeconds });
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");
