@@ -30,6 +30,8 @@ export interface LoopEnvironment {
   fixAttempts: number;
   timeoutSeconds: number;
   callOptions: CallOptions;
+  /** Stops the loop before its next fix or attempt. */
+  signal?: AbortSignal;
 }
 
 export interface AttemptOutput {
@@ -208,6 +210,7 @@ export async function executeAndFix(
 
   let fixIndex = outputs.length;
   while (fixIndex <= env.fixAttempts) {
+    env.signal?.throwIfAborted();
     if (lastError !== undefined) {
       // A failure before this attempt: the merger fixes the script it produced.
       try {
@@ -245,6 +248,7 @@ export async function executeAndFix(
       }
     }
 
+    env.signal?.throwIfAborted();
     const attempt = attemptName(nextIndex);
     const scriptPath = env.writer.writeAttemptScript(attempt, current);
     const { verdict, sandbox, durationMs } = await runOnce(env, attempt, current);

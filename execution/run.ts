@@ -71,6 +71,11 @@ export interface RunEnvironment extends RunDependencies {
   /** Exact folder of the run (otherwise outDir/<new run id>). */
   runDir?: string;
   onProgress?: (event: RunProgress) => void;
+  /**
+   * Stops a run in flight: checked before every stage, fix and execution attempt (a model call or script already
+   * running finishes first). The run is recorded as failed with the signal's reason, and --resume continues it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -101,11 +106,13 @@ async function stage<T>(
   name: string,
   load: () => T | undefined,
   work: () => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   if (done.has(name)) {
     const loaded = load();
     if (loaded !== undefined) return loaded;
   }
+  signal?.throwIfAborted();
   writer.event({ type: "stage.started", stage: name });
   const started = performance.now();
   try {
@@ -157,6 +164,7 @@ interface SolutionEnvironment {
   sandbox: Sandbox;
   deps: RunDependencies;
   callOptions: CallOptions;
+  signal?: AbortSignal;
 }
 
 interface SolutionOutcome {
@@ -173,8 +181,9 @@ function better(a: number, b: number, lowerIsBetter: boolean): boolean {
 async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
   const { writer, task, options, team, deps, callOptions } = env;
   const done = finishedStages(readEvents(writer.dir));
+  const step = <T>(name: string, load: () => T | undefined, work: () => Promise<T>) => stage(writer, done, name, load, work, env.signal);
   const context = buildTaskContext(taskInfo(task), { tokenBudget: options.contextTokens, noSchema: options.noSchema });
-  await stage(writer, done, "context", () => true, async () => {
+  await step("context", () => true, async () => {
     writeFileSync(writer.path("context.md"), `${context.text}\n`);
     return true;
   });
@@ -192,14 +201,14 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
   };
 
   if (options.mode === "linguacodus") {
-    const candidates = await stage(writer, done, "planner", () => loadInstructions()?.candidates, async () => {
+    const candidates = await step("planner", () => loadInstructions()?.candidates, async () => {
       const planned = await planInstructions(team.model("planner"), { ...input, count: options.instructions }, callOptions);
       writer.writeInstructions({ candidates: planned, critic: null, chosen: planned[0]!, source: "top-ranked" } satisfies InstructionsRecord);
       return planned;
     });
     let record: InstructionsRecord = loadInstructions() ?? { candidates, critic: null, chosen: candidates[0]!, source: "top-ranked" };
     if (!options.noCritic) {
-      record = await stage(writer, done, "critic", () => {
+      record = await step("critic", () => {
         const loaded = loadInstructions();
         return loaded?.critic ? loaded : undefined;
       }, async () => {
@@ -213,7 +222,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     const instructionText = renderInstruction(instruction);
 
     if (options.unstaged) {
-      script = await stage(writer, done, "coder:script", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
+      script = await step("coder:script", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
         const generated = await writeDirectScript(team.model("coder"), { ...input, instruction: instructionText }, callOptions);
         writer.writeBlock("script", generated.code);
         return generated.code;
@@ -221,7 +230,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
       blocks = [{ stage: "script", code: script }];
     } else {
       for (const codeStage of CODE_STAGES) {
-        const code = await stage(writer, done, `coder:${codeStage}`, () => readTextIfExists(writer.path(RUN_FILES.blocks, `${codeStage}.py`)), async () => {
+        const code = await step(`coder:${codeStage}`, () => readTextIfExists(writer.path(RUN_FILES.blocks, `${codeStage}.py`)), async () => {
           const generated = await writeStageBlock(
             team.model("coder"),
             codeStage,
@@ -233,7 +242,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
         });
         blocks.push({ stage: codeStage, code });
       }
-      script = await stage(writer, done, "merger", () => readTextIfExists(writer.path(RUN_FILES.code, "merged.py")), async () => {
+      script = await step("merger", () => readTextIfExists(writer.path(RUN_FILES.code, "merged.py")), async () => {
         let merged: string;
         try {
           merged = (await mergeBlocks(team.model("merger"), blocks, input, callOptions)).code;
@@ -248,7 +257,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
       });
     }
   } else {
-    script = await stage(writer, done, "direct", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
+    script = await step("direct", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
       const generated = await writeDirectScript(team.model("direct"), input, callOptions);
       writer.writeBlock("script", generated.code);
       return generated.code;
@@ -267,9 +276,11 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     fixAttempts: options.fixAttempts,
     timeoutSeconds: options.timeoutSeconds,
     callOptions,
+    ...(env.signal ? { signal: env.signal } : {}),
   };
 
   // The execute-and-fix loop is not a skippable stage: it resumes attempt by attempt from exec/.
+  env.signal?.throwIfAborted();
   writer.event({ type: "stage.started", stage: "execute" });
   const started = performance.now();
   const first = await executeAndFix(loopEnv, script, { feedbackRound: 0, kind: "initial" });
@@ -286,6 +297,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
 
   let best = first.final;
   for (let round = 1; round <= options.feedbackIterations; round++) {
+    env.signal?.throwIfAborted();
     const stageName = `feedback:${round}`;
     writer.event({ type: "stage.started", stage: stageName });
     const roundStart = performance.now();
@@ -393,6 +405,7 @@ async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, e
   try {
     const rawTeam = await stage(writer, new Set(), "models", () => undefined, async () =>
       env.createTeam({ runId: writer.runJson.runId, transcriptsPath: writer.transcriptsPath, models }),
+      env.signal,
     );
     team = meteredTeam(rawTeam, meter, (report) => {
       progress({ type: "model.call", ...report });
@@ -405,7 +418,7 @@ async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, e
       const callOptions: CallOptions = { temperature: options.temperature, seed: options.seed };
       let outcome: SolutionOutcome;
       try {
-        outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions });
+        outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions, ...(env.signal ? { signal: env.signal } : {}) });
       } catch (error) {
         outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
         updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
@@ -470,7 +483,7 @@ async function runChains(
     const base = sub.runJson.timings;
     let outcome: SolutionOutcome;
     try {
-      outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed } });
+      outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed }, ...(env.signal ? { signal: env.signal } : {}) });
     } catch (error) {
       outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
     }

@@ -285,3 +285,24 @@ describe("ablations and bad model output", () => {
     expect(readFileSync(join(runDir, "transcripts.jsonl"), "utf8")).toContain("I am sorry");
   });
 });
+
+describe("stopping a run", () => {
+  it("an aborted signal stops the run before the next stage; the record says failed and keeps what was done", async () => {
+    const controller = new AbortController();
+    const deps = scriptedDeps(sandbox, (call) => {
+      // Ctrl-C arrives while the critic is answering: the critic's answer is kept, no coder starts.
+      if (promptKind(call.promptText) === "critic") controller.abort(new Error("interrupted by the user"));
+      return linguacodusScript(call);
+    });
+    const outDir = tempDir("lc-abort-");
+    await expect(
+      runTask(task, { models: { default: "openai:scripted" } }, { ...deps, outDir, signal: controller.signal }),
+    ).rejects.toThrow(/interrupted by the user/);
+    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual(["planner", "critic"]);
+    const runDir = join(outDir, readdirSync(outDir)[0]!);
+    expect(readRunRecord(runDir).run.status).toBe("failed");
+    const started = readEvents(runDir).filter((e) => e.type === "stage.started").map((e) => (e as { stage: string }).stage);
+    expect(started).toEqual(["models", "context", "planner", "critic"]);
+  });
+
+});
