@@ -127,22 +127,15 @@ const indent = (code: string) =>
     .map((l) => (l.trim() === "" ? "" : `    ${l}`))
     .join("\n");
 
+/** The model block's functions at module level, two blank lines apart (as a merger writes them). */
+const moduleFunctions = BLOCKS.model.replace("import statistics\n", "").replaceAll("\n\ndef ", "\n\n\ndef ");
+
 /** What the merger returns: the blocks in one main(), stage markers kept. */
 export const MERGED_BUGGY = `import csv
 import statistics
 
 
-def build_model(rows):
-    by_age = {}
-    for r in rows:
-        by_age.setdefault(r["age"], []).append(float(r["strength"]))
-    overall = statistics.median(float(r["strength"]) for r in rows)
-    return {age: statistics.median(v) for age, v in by_age.items()}, overall
-
-
-def predict(model, row):
-    table, overall = model
-    return table.get(row["age"], overall)
+${moduleFunctions}
 
 
 def main():
