@@ -40,6 +40,8 @@ export const RunOptionsSchema = z.object({
   iterations: z.number().int().min(1).max(32).default(1),
   temperature: z.number().min(0).max(2).optional(),
   seed: z.number().int().optional(),
+  /** Cap on the tokens of every model answer, so a small local model cannot ramble until its context is full. */
+  maxTokens: z.number().int().positive().optional(),
   /** Wall-clock limit of one execution of the script. */
   timeoutSeconds: z.number().int().min(1).max(86_400).default(900),
   /** Also write code/solution.ipynb. */

@@ -415,7 +415,7 @@ async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, e
     const chainCount = options.parallel * options.iterations;
 
     if (chainCount === 1) {
-      const callOptions: CallOptions = { temperature: options.temperature, seed: options.seed };
+      const callOptions: CallOptions = { temperature: options.temperature, seed: options.seed, maxTokens: options.maxTokens };
       let outcome: SolutionOutcome;
       try {
         outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions, ...(env.signal ? { signal: env.signal } : {}) });
@@ -483,7 +483,7 @@ async function runChains(
     const base = sub.runJson.timings;
     let outcome: SolutionOutcome;
     try {
-      outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed }, ...(env.signal ? { signal: env.signal } : {}) });
+      outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed, maxTokens: options.maxTokens }, ...(env.signal ? { signal: env.signal } : {}) });
     } catch (error) {
       outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
     }

@@ -26,6 +26,7 @@ interface RunFlags {
   notebook?: boolean;
   sandbox: string;
   timeout: string;
+  maxTokens?: string;
   contextTokens: string;
   json?: boolean;
 }
@@ -134,6 +135,7 @@ async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<
     iterations: integer("--iterations", flags.iterations, 1),
     temperature: flags.temperature === undefined ? undefined : number("--temperature", flags.temperature),
     seed: flags.seed === undefined ? undefined : integer("--seed", flags.seed, 0),
+    maxTokens: flags.maxTokens === undefined ? undefined : integer("--max-tokens", flags.maxTokens, 1),
     timeoutSeconds: integer("--timeout", flags.timeout, 1),
     notebook: flags.notebook ?? false,
   };
@@ -240,6 +242,7 @@ export function registerRun(program: Command): void {
     .option("--instructions <n>", "ranked instructions the planner writes", "3")
     .option("--temperature <t>", "sampling temperature of every model call")
     .option("--seed <s>", "seed of every model call")
+    .option("--max-tokens <n>", "cap on the tokens of every model answer (keeps a small local model from rambling)")
     .option("--out <dir>", "folder that receives the run folder", "runs")
     .option("--no-schema", "leave the schema summary and data sample out of the task context")
     .option("--unstaged", "one coder writes the whole script from the instruction (ablation)")

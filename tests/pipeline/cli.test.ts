@@ -30,6 +30,7 @@ describe("linguacodus run: bad input", () => {
     ["a bad model spec", ["run", "concrete-strength", "--model", "llama:7b"], /bad model spec for --model: .*unknown provider prefix/],
     ["no task at all", ["run"], /name a task .*or continue a run with --resume/],
     ["a bad number", ["run", "concrete-strength", "--fix-attempts", "many"], /--fix-attempts must be an integer ≥ 0 \(got 'many'\)/],
+    ["a zero answer cap", ["run", "concrete-strength", "--max-tokens", "0"], /--max-tokens must be an integer ≥ 1 \(got '0'\)/],
     ["a bad mode", ["run", "concrete-strength", "--mode", "magic"], /--mode must be 'linguacodus' or 'direct'/],
     ["a run folder that is not one", ["run", "--resume", "/nonexistent/run"], /is not a run folder/],
   ];

@@ -286,7 +286,7 @@ describe("ablations and bad model output", () => {
   });
 });
 
-describe("stopping a run", () => {
+describe("stopping a run and capping answers", () => {
   it("an aborted signal stops the run before the next stage; the record says failed and keeps what was done", async () => {
     const controller = new AbortController();
     const deps = scriptedDeps(sandbox, (call) => {
@@ -305,4 +305,18 @@ describe("stopping a run", () => {
     expect(started).toEqual(["models", "context", "planner", "critic"]);
   });
 
+  it("maxTokens reaches every model call and its transcript params", async () => {
+    const deps = scriptedDeps(sandbox, (call) =>
+      promptKind(call.promptText) === "direct" ? `${F}python\n${MERGED_FIXED}\n${F}` : linguacodusScript(call),
+    );
+    const result = await runTask(
+      task,
+      { models: { default: "openai:scripted" }, unstaged: true, instructions: 1, noCritic: true, fixAttempts: 0, maxTokens: 321 },
+      { ...deps, outDir: tempDir("lc-maxtokens-") },
+    );
+    expect(deps.model.calls.map((c) => c.options.maxTokens)).toEqual([321, 321]);
+    const lines = readFileSync(join(result.dir, "transcripts.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { params: { maxTokens?: number } });
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.every((l) => l.params.maxTokens === 321)).toBe(true);
+  });
 });
