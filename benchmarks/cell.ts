@@ -18,6 +18,11 @@ export interface PipelineCellOptions {
   sandboxSlots: Semaphore;
   /** Time limit of one script execution, in seconds. */
   timeoutSeconds?: number;
+  /**
+   * Stops the running runs at their next stage or attempt (the bench's second Ctrl-C). Separate from the runner's
+   * own stop, which only ends the starting of new runs and lets running ones finish.
+   */
+  signal?: AbortSignal;
   onProgress?: (key: RunKey, event: RunProgress) => void;
 }
 
@@ -113,6 +118,8 @@ export function pipelineCellRunner(options: PipelineCellOptions): CellRunner {
       createTeam,
       outDir: join(runDir, ".."),
       runDir,
+      // Cut short, the run is recorded as interrupted by the runner and rerun by --resume.
+      ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: (event: RunProgress) => options.onProgress?.(key, event) } : {}),
     });
   };

@@ -127,8 +127,16 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const pool = benchPoolOptions({ parallel: sandboxes, tasks: request.tasks.length });
   const wiring = await openWiring({ sandbox, modelsDir: home.models, ...(pool ? { pool } : {}) });
   const closeAll = () => wiring.close();
+  // The second Ctrl-C stops the running runs (see below).
+  const stopRuns = new AbortController();
   const limiter = new limits.ModelCallLimiter({ apiConcurrency, replayConcurrency: Math.max(parallel, 1) });
-  const runCell = pipelineCellRunner({ deps: wiring, limiter, sandboxSlots: new limits.Semaphore(sandboxes), timeoutSeconds });
+  const runCell = pipelineCellRunner({
+    deps: wiring,
+    limiter,
+    sandboxSlots: new limits.Semaphore(sandboxes),
+    timeoutSeconds,
+    signal: stopRuns.signal,
+  });
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");
@@ -139,14 +147,20 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const bar = bars?.create(keys.length, 0, { done: 0, failed: 0, running: 0, remaining: keys.length });
   const log = (line: string) => (bars ? bars.log(`${line}\n`) : process.stderr.write(`${line}\n`));
 
-  // 4. Ctrl-C: first stops starting runs and waits for the running ones; a second leaves them for --resume.
+  // 4. Ctrl-C: first stops starting runs and waits for the running ones; a second stops those at their next
+  // stage or attempt (recorded as interrupted); a third leaves them as they are. --resume reruns what was cut short.
   const stop = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts += 1;
     if (interrupts === 1) {
-      log("stopping: no new runs; waiting for the running ones to finish (Ctrl-C again to leave them for --resume)");
+      log("stopping: no new runs; waiting for the running ones to finish (Ctrl-C again to stop them too)");
       stop.abort(new Error("interrupted by Ctrl-C"));
+      return;
+    }
+    if (interrupts === 2) {
+      log("stopping the running runs at their next stage or attempt; --resume reruns them (Ctrl-C again to leave them now)");
+      stopRuns.abort(new Error("interrupted by Ctrl-C"));
       return;
     }
     bars?.stop();
