@@ -18,6 +18,8 @@ export interface PipelineCellOptions {
   sandboxSlots: Semaphore;
   /** Time limit of one script execution, in seconds. */
   timeoutSeconds?: number;
+  /** Cap on the tokens of every model answer. */
+  maxTokens?: number;
   /**
    * Stops the running runs at their next stage or attempt (the bench's second Ctrl-C). Separate from the runner's
    * own stop, which only ends the starting of new runs and lets running ones finish.
@@ -89,7 +91,7 @@ export function cellModels(key: RunKey, resolveSpec: (spec: string) => string = 
 }
 
 /** The runTask options of a cell. */
-export function cellOptions(key: RunKey, models: RoleModelSpecs, timeoutSeconds?: number): RunOptionsInput {
+export function cellOptions(key: RunKey, models: RoleModelSpecs, timeoutSeconds?: number, maxTokens?: number): RunOptionsInput {
   return {
     mode: key.flags.mode,
     models,
@@ -102,6 +104,7 @@ export function cellOptions(key: RunKey, models: RoleModelSpecs, timeoutSeconds?
     seed: key.seed,
     ...(key.temperature === null ? {} : { temperature: key.temperature }),
     ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    ...(maxTokens === undefined ? {} : { maxTokens }),
   };
 }
 
@@ -112,7 +115,7 @@ export function pipelineCellRunner(options: PipelineCellOptions): CellRunner {
   return async (key, runDir) => {
     const task = await loadTask(key.task.dir);
     const models = cellModels(key, (spec) => replay.resolve(spec, key));
-    await runTask(task, cellOptions(key, models, options.timeoutSeconds), {
+    await runTask(task, cellOptions(key, models, options.timeoutSeconds, options.maxTokens), {
       ...options.deps,
       sandbox,
       createTeam,

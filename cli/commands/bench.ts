@@ -19,6 +19,7 @@ interface BenchFlags {
   sandboxes?: string;
   apiConcurrency: string;
   timeout: string;
+  maxTokens?: string;
   out?: string;
   resume?: boolean;
   sandbox: string;
@@ -42,6 +43,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const sandboxes = flags.sandboxes === undefined ? parallel : wholeNumber("--sandboxes", flags.sandboxes, 1);
   const apiConcurrency = wholeNumber("--api-concurrency", flags.apiConcurrency, 1);
   const timeoutSeconds = wholeNumber("--timeout", flags.timeout, 1);
+  const maxTokens = flags.maxTokens === undefined ? undefined : wholeNumber("--max-tokens", flags.maxTokens, 1);
 
   const [{ resolve }, paths, matrix, manifestModule, tasksModule, preflight, agents] = await Promise.all([
     import("node:path"),
@@ -135,6 +137,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     limiter,
     sandboxSlots: new limits.Semaphore(sandboxes),
     timeoutSeconds,
+    ...(maxTokens === undefined ? {} : { maxTokens }),
     signal: stopRuns.signal,
   });
 
@@ -183,7 +186,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
         temperatures: request.temperatures,
         repeats: request.repeats,
         baseSeed: request.baseSeed,
-        options: { parallel, sandboxes, apiConcurrency, timeoutSeconds, sandbox: flags.sandbox },
+        options: { parallel, sandboxes, apiConcurrency, timeoutSeconds, sandbox: flags.sandbox, ...(maxTokens === undefined ? {} : { maxTokens }) },
       },
       parallel,
       resume: flags.resume === true,
@@ -238,6 +241,7 @@ export function registerBench(program: Command): void {
     .option("--sandboxes <n>", "sandbox executions at once (default: --parallel)")
     .option("--api-concurrency <n>", "concurrent calls per API model (GGUF models are always serialised)", "4")
     .option("--timeout <s>", "time limit of one script execution, in seconds", "900")
+    .option("--max-tokens <n>", "cap on the tokens of every model answer (keeps a small local model from rambling)")
     .option("--out <dir>", "bench folder: bench.json, runs/, bench.log, report/")
     .option("--resume", "continue the bench in --out: finished runs are kept, unfinished ones rerun")
     .option("--sandbox <kind>", "docker, or local (NO isolation)", "docker")

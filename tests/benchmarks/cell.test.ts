@@ -28,6 +28,7 @@ describe("cell options", () => {
       feedbackIterations: parsed.feedbackIterations,
     }).toEqual(key.flags);
     expect([parsed.seed, parsed.temperature, parsed.timeoutSeconds]).toEqual([7, 0.3, 120]);
+    expect(RunOptionsSchema.parse(cellOptions(key, cellModels(key), 120, 256)).maxTokens).toBe(256);
   });
   it("per-role models: a coder override also covers the merger and the direct coder", () => {
     const models = cellModels(keys[0]!);

@@ -41,6 +41,7 @@ describe("linguacodus bench: bad input is rejected before anything starts", () =
     [["bench", "lite", "--models", "gpt-4o"], /Invalid model spec "gpt-4o": no provider prefix/],
     [["bench", "lite", "--models", "gguf:/nowhere/model.gguf"], /model spec 'gguf:\/nowhere\/model.gguf': file \/nowhere\/model.gguf does not exist/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--repeats", "0"], /--repeats must be a whole number ≥ 1 \(got '0'\)/],
+    [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--max-tokens", "0"], /--max-tokens must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--temperatures", "0,hot"], /--temperatures: 'hot' is not a number/],
     [["bench", "no-such-suite", "--models", "openai:x@http://localhost:1/v1"], /unknown suite or task 'no-such-suite': give all or lite/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--prices", "/nowhere/prices.json"], /--prices: price table \/nowhere\/prices.json does not exist \(expected \{"<model spec>"/],
