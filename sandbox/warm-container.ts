@@ -44,7 +44,9 @@ export function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOpt
     AttachStdout: true,
     AttachStderr: true,
     OpenStdin: true,
-    StdinOnce: false,
+    // The owner's single attach is the server's only stdin: when the owning process dies the stream closes,
+    // the server reads EOF and exits, so a crashed run cannot leave containers running.
+    StdinOnce: true,
     Tty: false,
     NetworkDisabled: true,
     Labels: { [SANDBOX_CONTAINER_LABEL]: "1", [SANDBOX_OWNER_LABEL]: spec.owner },
