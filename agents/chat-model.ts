@@ -92,3 +92,20 @@ export function messageTokens(message: BaseMessage): { input: number; output: nu
   if (!usage) return null;
   return { input: usage.input_tokens, output: usage.output_tokens };
 }
+
+/**
+ * API clients fix temperature and max tokens at construction: one client per distinct pair, made on first use.
+ * Shared by the API providers so each builds only its own client.
+ */
+export function clientPerCallParams<T>(make: (params: CallParams) => T): (params: CallParams) => T {
+  const clients = new Map<string, T>();
+  return (params) => {
+    const key = JSON.stringify([params.temperature, params.maxTokens]);
+    let client = clients.get(key);
+    if (client === undefined) {
+      client = make(params);
+      clients.set(key, client);
+    }
+    return client;
+  };
+}

@@ -2,7 +2,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
 import type { ChatGoogleGenerativeAI } from "@langchain/google-genai";
-import type { CallParams, ResolvedChatModel } from "../chat-model.js";
+import { type CallParams, clientPerCallParams, type ResolvedChatModel } from "../chat-model.js";
 import { MissingApiKeyError } from "../errors.js";
 import type { JsonSchema } from "../json-schema.js";
 import type { GeminiSpec } from "../spec.js";
@@ -16,22 +16,16 @@ export async function resolveGemini(spec: GeminiSpec, env: Env): Promise<Resolve
     );
   }
   const { ChatGoogleGenerativeAI } = await import("@langchain/google-genai");
-  const clients = new Map<string, ChatGoogleGenerativeAI>();
-  const clientFor = (params: CallParams): ChatGoogleGenerativeAI => {
-    const cacheKey = JSON.stringify([params.temperature, params.maxTokens]);
-    let client = clients.get(cacheKey);
-    if (!client) {
-      client = new ChatGoogleGenerativeAI({
+  const clientFor = clientPerCallParams(
+    (params): ChatGoogleGenerativeAI =>
+      new ChatGoogleGenerativeAI({
         model: spec.model,
         apiKey: key,
         ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
         ...(params.maxTokens !== undefined ? { maxOutputTokens: params.maxTokens } : {}),
         maxRetries: 0,
-      });
-      clients.set(cacheKey, client);
-    }
-    return client;
-  };
+      }),
+  );
   return {
     forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
       const client = clientFor(params);

@@ -2,7 +2,7 @@
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { type Runnable, type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
 import type { ChatOpenAI } from "@langchain/openai";
-import type { CallParams, ResolvedChatModel } from "../chat-model.js";
+import { type CallParams, clientPerCallParams, type ResolvedChatModel } from "../chat-model.js";
 import { MissingApiKeyError } from "../errors.js";
 import type { JsonSchema } from "../json-schema.js";
 import type { OpenAiSpec } from "../spec.js";
@@ -27,12 +27,9 @@ export async function resolveOpenAi(spec: OpenAiSpec, env: Env, options: OpenAiO
     );
   }
   const { ChatOpenAI } = await import("@langchain/openai");
-  const clients = new Map<string, ChatOpenAI>();
-  const clientFor = (params: CallParams): ChatOpenAI => {
-    const cacheKey = JSON.stringify([params.temperature, params.maxTokens]);
-    let client = clients.get(cacheKey);
-    if (!client) {
-      client = new ChatOpenAI({
+  const clientFor = clientPerCallParams(
+    (params): ChatOpenAI =>
+      new ChatOpenAI({
         model: spec.model,
         apiKey: key ?? PLACEHOLDER_KEY_FOR_LOCAL_SERVER,
         ...(spec.baseURL ? { configuration: { baseURL: spec.baseURL } } : {}),
@@ -42,11 +39,8 @@ export async function resolveOpenAi(spec: OpenAiSpec, env: Env, options: OpenAiO
         timeout: options.timeoutMs ?? 600_000,
         // The team owns retries (bounded, recorded in the transcript).
         maxRetries: 0,
-      });
-      clients.set(cacheKey, client);
-    }
-    return client;
-  };
+      }),
+  );
   if (options.streaming) {
     // Streaming goes through .stream(): LangChain's invoke() on a streaming client estimates token counts with
     // tiktoken, which downloads its tables and stalls offline. The server's usage chunk gives the real counts.
