@@ -6,25 +6,25 @@
 #   2. build the sandbox image offline (debootstrap; no registry needed) unless it exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/lib.sh
 
-log() { printf '[docker] %s\n' "$*" >&2; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 engine_up() { docker info >/dev/null 2>&1; }
 
-if ! engine_up; then
-  if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
-    log "installing docker.io"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq docker.io >/dev/null
-  fi
+docker_engine() {
   if ! engine_up; then
+    if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
+      echo "installing docker.io"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q docker.io
+    fi
     # A pid file left by a dockerd that is gone would stop the new one from starting.
     if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
       $SUDO rm -f /var/run/docker.pid
     fi
     if ! { command -v pgrep >/dev/null 2>&1 && pgrep -x dockerd >/dev/null 2>&1; }; then
-      log "starting dockerd (log: /var/log/dockerd.log)"
+      echo "starting dockerd (log: /var/log/dockerd.log)"
       $SUDO sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
     fi
     for _ in $(seq 1 90); do
@@ -32,17 +32,26 @@ if ! engine_up; then
       sleep 1
     done
     if ! engine_up; then
-      log "dockerd did not answer within 90 s; last lines of /var/log/dockerd.log:"
-      tail -n 20 /var/log/dockerd.log >&2 || true
-      exit 1
+      echo "dockerd did not answer within 90 s; last lines of /var/log/dockerd.log:"
+      tail -n 20 /var/log/dockerd.log || true
+      return 1
     fi
   fi
-fi
-log "engine: $(docker info --format '{{.ServerVersion}} ({{.Driver}}, cgroup v{{.CgroupVersion}})' 2>/dev/null || echo up)"
+  step_note "$(docker info --format '{{.ServerVersion}} ({{.Driver}}, cgroup v{{.CgroupVersion}})' 2>/dev/null || echo up)"
+}
 
-# The CLI decides whether anything needs building (the tag is the recipe's hash; the rootfs is cached).
-if [ ! -f dist/cli/main.js ] || [ ! -f dist/sandbox/index.js ]; then
-  log "compiling the CLI"
-  npx tsc -p tsconfig.json || [ -f dist/cli/main.js ]
-fi
-node dist/cli/main.js sandbox build --offline
+sandbox_image() {
+  # The CLI decides whether anything needs building (the tag is the recipe's hash; the rootfs is cached).
+  if [ ! -f dist/cli/main.js ] || [ ! -f dist/sandbox/index.js ]; then
+    echo "compiling the CLI"
+    npx tsc -p tsconfig.json || [ -f dist/cli/main.js ]
+  fi
+  local out
+  out="$(mktemp)"
+  node dist/cli/main.js sandbox build --offline 2>&1 | tee "$out"
+  step_note "$(grep -v '^\s*$' "$out" | tail -n 1 | cut -d';' -f1 | cut -c1-80)"
+  rm -f "$out"
+}
+
+step "docker engine" docker_engine
+step "sandbox image" sandbox_image
