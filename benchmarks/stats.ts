@@ -1,7 +1,7 @@
 // Statistics for bench reports: mean and standard error over repeats, normalised scores, and the paired
 // comparison of two modes (win/tie/loss, bootstrap interval, sign test, Wilcoxon signed-rank test).
 // P-values follow scipy.stats (binomtest; wilcoxon with zero_method="wilcox", correction=False).
-import { seededRandom } from "../datasets/index.js";
+import { normalisedScore, seededRandom, type ReferenceScores as TaskReferenceScores } from "../datasets/index.js";
 
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -36,22 +36,10 @@ export function meanWithError(values: readonly number[]): MeanWithError {
 }
 
 /** Reference points a task gives for normalising: 0 = constant predictor, 1 = reference model. */
-export interface ReferenceScores {
-  constant: number;
-  model: number;
-}
+export type ReferenceScores = Pick<TaskReferenceScores, "constant" | "model">;
 
-/**
- * Score on a 0 (constant baseline) … 1 (reference model) scale; the same formula serves lower- and
- * higher-is-better metrics, since both references move in the metric's own direction.
- * Undefined when the references coincide.
- */
-export function normalisedScore(score: number, reference: ReferenceScores): number | undefined {
-  const span = reference.model - reference.constant;
-  if (!Number.isFinite(score) || span === 0 || !Number.isFinite(span)) return undefined;
-  const value = (score - reference.constant) / span;
-  return value === 0 ? 0 : value; // no -0 in reports
-}
+// One definition of the normalised score, in datasets/ (it belongs with the reference scores).
+export { normalisedScore };
 
 /** Linear-interpolated quantile of sorted values (numpy's default method). */
 export function quantileSorted(sorted: readonly number[], q: number): number {

@@ -228,10 +228,14 @@ export async function computeReferenceScores(
   return { scores, constant, model };
 }
 
-/** Where a score sits between the constant (0) and the reference model (1). */
-export function normalisedScore(score: number, reference: ReferenceScores): number | null {
+/**
+ * Where a score sits between the constant baseline (0) and the reference model (1); the same formula serves
+ * lower- and higher-is-better metrics, since both references move in the metric's own direction. Undefined
+ * when the references coincide or a value is not finite.
+ */
+export function normalisedScore(score: number, reference: Pick<ReferenceScores, "constant" | "model">): number | undefined {
   const span = reference.model - reference.constant;
-  if (span === 0) return null;
-  // "+ 0" turns -0 (constant score, negative span of a lower-is-better metric) into 0
-  return (score - reference.constant) / span + 0;
+  if (!Number.isFinite(score) || span === 0 || !Number.isFinite(span)) return undefined;
+  const value = (score - reference.constant) / span;
+  return value === 0 ? 0 : value; // no -0 in reports
 }

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { readCsv, type CsvTable } from "./csv.js";
-import { gradeTables, readLeaderboardScores } from "./grade.js";
+import { gradeTables } from "./grade.js";
+import { readLeaderboardScores } from "./leaderboard.js";
 import { checkMetricParams, METRICS } from "./metric-registry.js";
 import { describeSpecIssues, exists, TASK_FILES, TaskSpecSchema, type TaskSpec } from "./task.js";
 

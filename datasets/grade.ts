@@ -3,19 +3,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { CsvFormatError, parseCsv, readCsv, type CsvTable } from "./csv.js";
 import { indexCsv, parseNumberColumn, sameBytes } from "./fast-csv.js";
-import { computeMetric, METRICS, type AlignedColumns, type CellKind, type MetricInfo } from "./metric-registry.js";
+import { readLeaderboardScores, rankScore, type LeaderboardPlacement, type Medal } from "./leaderboard.js";
+import { computeMetric, METRICS, predictionRange, type AlignedColumns, type MetricInfo } from "./metric-registry.js";
 import { TaskFormatError, type Task, type TaskSpec } from "./task.js";
-
-export type Medal = "gold" | "silver" | "bronze" | "none";
-
-export interface LeaderboardPlacement {
-  /** Share of the leaderboard (0–100) that the score beats strictly. */
-  percentile: number;
-  medal: Medal;
-  above_median: boolean;
-  thresholds: { gold: number; silver: number; bronze: number; median: number };
-  leaderboard_size: number;
-}
 
 export interface GradeResult {
   valid: boolean;
@@ -129,7 +119,7 @@ function fastNumericScore(spec: TaskSpec, answerBytes: Buffer, submissionBytes: 
   for (let r = 0; r < a.rowCount; r++) {
     if (!sameBytes(a.buf, aStarts[r]!, aEnds[r]!, s.buf, sStarts[r]!, sEnds[r]!)) return null;
   }
-  const range = rangeCheck(metric.cell, metric).test;
+  const range = predictionRange(metric)?.test ?? null;
   const aligned: AlignedColumns = { answers: [], predictions: [] };
   for (const t of spec.target_columns) {
     const ac = a.header.indexOf(t);
@@ -324,12 +314,6 @@ function reportCellProblems(column: string, pr: CellProblems, rangeText: string,
   }
 }
 
-function rangeCheck(kind: CellKind, metric: MetricInfo): { test: ((v: number) => boolean) | null; text: string } {
-  if (kind === "probability") return { test: (v) => v >= 0 && v <= 1, text: "outside [0, 1] (probabilities expected)" };
-  if (metric.name === "rmsle") return { test: (v) => v > -1, text: "at or below -1 (RMSLE takes log(1 + x))" };
-  return { test: null, text: "" };
-}
-
 function convertColumns(
   metric: MetricInfo,
   answers: CsvTable,
@@ -394,76 +378,16 @@ function convertColumns(
     return aligned;
   }
 
-  const range = rangeCheck(metric.cell, metric);
+  const range = predictionRange(metric);
   for (const t of targets) {
     const parsedAnswers = parseNumbers(answerCol(t), null, null);
     if (parsedAnswers.problems.missing + parsedAnswers.problems.bad > 0) {
       throw new TaskFormatError(`answers.csv column '${t}' holds missing or non-numeric values (run 'linguacodus tasks check')`);
     }
-    const parsed = parseNumbers(subCol(t), order, range.test);
-    reportCellProblems(t, parsed.problems, range.text, errors);
+    const parsed = parseNumbers(subCol(t), order, range?.test ?? null);
+    reportCellProblems(t, parsed.problems, range?.text ?? "", errors);
     aligned.answers.push(parsedAnswers.values);
     aligned.predictions.push(parsed.values);
   }
   return errors.length > 0 ? null : aligned;
-}
-
-// ---------- leaderboard ----------
-
-/** Scores in a leaderboard.csv (its `score` column; rows without a finite score are skipped). */
-export async function readLeaderboardScores(path: string): Promise<number[]> {
-  const table = await readCsv(path);
-  const col = table.header.indexOf("score");
-  if (col < 0) throw new TaskFormatError(`${path} has no 'score' column; a leaderboard needs one score per team`);
-  const scores: number[] = [];
-  for (const cell of table.columns[col]!) {
-    const v = cell.trim() === "" ? Number.NaN : Number(cell);
-    if (Number.isFinite(v)) scores.push(v);
-  }
-  return scores;
-}
-
-/**
- * Places a score on a leaderboard the way MLE-bench's rank_score does (kaggle.com/progression):
- * medal thresholds are the scores at positions that depend on the number of teams.
- */
-export function rankScore(score: number, leaderboard: readonly number[], lowerIsBetter: boolean): LeaderboardPlacement | null {
-  const teams = leaderboard.length;
-  if (teams === 0) return null;
-  const sorted = [...leaderboard].sort((a, b) => (lowerIsBetter ? a - b : b - a));
-  const at = (position: number) => sorted[Math.min(Math.max(position, 1), teams) - 1]!;
-  let gold: number;
-  let silver: number;
-  let bronze: number;
-  if (teams < 100) {
-    gold = at(Math.max(1, Math.floor(teams * 0.1)));
-    silver = at(Math.max(1, Math.floor(teams * 0.2)));
-    bronze = at(Math.max(1, Math.floor(teams * 0.4)));
-  } else if (teams < 250) {
-    gold = at(10);
-    silver = at(Math.max(1, Math.floor(teams * 0.2)));
-    bronze = at(Math.max(1, Math.floor(teams * 0.4)));
-  } else if (teams < 1000) {
-    gold = at(10 + Math.floor(teams * 0.002));
-    silver = at(50);
-    bronze = at(100);
-  } else {
-    gold = at(10 + Math.floor(teams * 0.002));
-    silver = at(Math.max(1, Math.floor(teams * 0.05)));
-    bronze = at(Math.max(1, Math.floor(teams * 0.1)));
-  }
-  const ascending = [...leaderboard].sort((a, b) => a - b);
-  const mid = Math.floor(teams / 2);
-  const median = teams % 2 === 1 ? ascending[mid]! : (ascending[mid - 1]! + ascending[mid]!) / 2;
-  const atLeast = (threshold: number) => (lowerIsBetter ? score <= threshold : score >= threshold);
-  const medal: Medal = atLeast(gold) ? "gold" : atLeast(silver) ? "silver" : atLeast(bronze) ? "bronze" : "none";
-  let beaten = 0;
-  for (const s of leaderboard) if (lowerIsBetter ? score < s : score > s) beaten++;
-  return {
-    percentile: (100 * beaten) / teams,
-    medal,
-    above_median: lowerIsBetter ? score < median : score > median,
-    thresholds: { gold, silver, bronze, median },
-    leaderboard_size: teams,
-  };
 }

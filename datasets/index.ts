@@ -3,10 +3,12 @@ export { loadTask, parseTaskSpec, TaskSpecSchema, TaskFormatError, TASK_FILES, D
 export type { Task, TaskSpec, TaskSpecInput, ReferenceScores } from "./task.js";
 export { checkTaskFolder, sha256File } from "./check.js";
 export type { TaskCheckReport, TaskProblem } from "./check.js";
-export { grade, gradeTables, rankScore, readLeaderboardScores, readAnswers } from "./grade.js";
-export type { GradeResult, Medal, LeaderboardPlacement } from "./grade.js";
-export { METRICS, METRIC_NAMES, computeMetric } from "./metric-registry.js";
-export type { MetricName, MetricInfo, CellKind } from "./metric-registry.js";
+export { grade, gradeTables, readAnswers } from "./grade.js";
+export type { GradeResult } from "./grade.js";
+export { rankScore, readLeaderboardScores } from "./leaderboard.js";
+export type { Medal, LeaderboardPlacement } from "./leaderboard.js";
+export { METRICS, METRIC_NAMES, METRIC_DEFINITIONS, computeMetric, checkMetricParams, metricForAlias, isMetricName, predictionRange } from "./metric-registry.js";
+export type { MetricName, MetricInfo, MetricDefinition, MetricAlias, MetricParams, CellKind, AlignedColumns, PredictionRange } from "./metric-registry.js";
 export * as metrics from "./metrics.js";
 export { parseCsv, readCsv, readCsvHeader, writeCsv, formatCsv } from "./csv.js";
 export type { CsvTable } from "./csv.js";

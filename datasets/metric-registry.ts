@@ -1,174 +1,12 @@
-// The metrics a task can name in task.json: direction, what a submission cell must hold, the formula shown
-// in descriptions, and how aligned answer/submission columns are turned into a score.
+// The metrics a task can name in task.json. Each metric is one record: its name and the other names it goes
+// by, direction, what a submission cell must hold, its params schema, the formula shown in descriptions, and
+// how aligned answer/submission columns become a score. Everything else (the name list, params checks, range
+// checks, alias lookup) is derived from the list below.
 import { z } from "zod";
 import * as m from "./metrics.js";
 
-export const METRIC_NAMES = [
-  "rmse",
-  "mse",
-  "mae",
-  "rmsle",
-  "r2",
-  "mape",
-  "roc_auc",
-  "log_loss",
-  "accuracy",
-  "balanced_accuracy",
-  "f1",
-  "mcc",
-  "qwk",
-  "mcrmse",
-  "map_at_k",
-  "mean_column_auc",
-  "mean_cosine_similarity",
-  "pearson",
-  "spearman",
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
-
 /** What a submission cell must hold for a metric. */
 export type CellKind = "number" | "score" | "probability" | "label" | "ordinal" | "ranking";
-
-export interface MetricInfo {
-  name: MetricName;
-  title: string;
-  lowerIsBetter: boolean;
-  cell: CellKind;
-  /** How many target columns the metric reads. */
-  columns: "one" | "many" | "one-or-many";
-  /** Plain-text formula for description.md. */
-  formula: string;
-}
-
-const info = (
-  name: MetricName,
-  title: string,
-  lowerIsBetter: boolean,
-  cell: CellKind,
-  columns: MetricInfo["columns"],
-  formula: string,
-): MetricInfo => ({ name, title, lowerIsBetter, cell, columns, formula });
-
-export const METRICS: Readonly<Record<MetricName, MetricInfo>> = {
-  rmse: info("rmse", "Root mean squared error", true, "number", "one", "RMSE = sqrt( (1/n) * Σ_i (y_i − ŷ_i)² )"),
-  mse: info("mse", "Mean squared error", true, "number", "one", "MSE = (1/n) * Σ_i (y_i − ŷ_i)²"),
-  mae: info("mae", "Mean absolute error", true, "number", "one", "MAE = (1/n) * Σ_i |y_i − ŷ_i|"),
-  rmsle: info(
-    "rmsle",
-    "Root mean squared logarithmic error",
-    true,
-    "number",
-    "one",
-    "RMSLE = sqrt( (1/n) * Σ_i (log(1 + y_i) − log(1 + ŷ_i))² ); predictions must be greater than −1",
-  ),
-  r2: info("r2", "Coefficient of determination (R²)", false, "number", "one", "R² = 1 − Σ_i (y_i − ŷ_i)² / Σ_i (y_i − ȳ)²"),
-  mape: info(
-    "mape",
-    "Mean absolute percentage error",
-    true,
-    "number",
-    "one",
-    "MAPE = (1/n) * Σ_i |y_i − ŷ_i| / max(|y_i|, ε)  (a fraction, not a percentage)",
-  ),
-  roc_auc: info(
-    "roc_auc",
-    "Area under the ROC curve",
-    false,
-    "score",
-    "one-or-many",
-    "AUC = P(score of a random positive > score of a random negative), ties counting one half; with one column per class, the mean of the one-vs-rest AUCs",
-  ),
-  log_loss: info(
-    "log_loss",
-    "Logarithmic loss",
-    true,
-    "probability",
-    "one-or-many",
-    "logloss = −(1/n) * Σ_i Σ_c y_ic * log(p_ic), where each p is clipped to [1e−15, 1 − 1e−15] and each row is divided by its sum; with one column, p is the probability of class 1",
-  ),
-  accuracy: info("accuracy", "Accuracy", false, "label", "one", "accuracy = (number of rows with ŷ_i = y_i) / n"),
-  balanced_accuracy: info(
-    "balanced_accuracy",
-    "Balanced accuracy",
-    false,
-    "label",
-    "one",
-    "balanced accuracy = mean over classes c of (rows of class c predicted as c) / (rows of class c)",
-  ),
-  f1: info(
-    "f1",
-    "F1 score",
-    false,
-    "label",
-    "one",
-    "F1_c = 2·TP_c / (2·TP_c + FP_c + FN_c); averaged as the task's `average` parameter says (binary, micro, macro or weighted by support)",
-  ),
-  mcc: info(
-    "mcc",
-    "Matthews correlation coefficient",
-    false,
-    "label",
-    "one",
-    "MCC = (c·s − Σ_k p_k·t_k) / sqrt((s² − Σ_k p_k²)·(s² − Σ_k t_k²)), c = correct rows, s = rows, p_k/t_k = predicted/true count of class k",
-  ),
-  qwk: info(
-    "qwk",
-    "Quadratic weighted kappa",
-    false,
-    "ordinal",
-    "one",
-    "κ = 1 − Σ_ij w_ij·O_ij / Σ_ij w_ij·E_ij, w_ij = (i − j)², O = confusion matrix of ratings, E = outer product of its margins / n",
-  ),
-  mcrmse: info(
-    "mcrmse",
-    "Mean column-wise root mean squared error",
-    true,
-    "number",
-    "many",
-    "MCRMSE = (1/m) * Σ_j sqrt( (1/n) * Σ_i (y_ij − ŷ_ij)² ) over the m target columns",
-  ),
-  map_at_k: info(
-    "map_at_k",
-    "Mean average precision at k",
-    false,
-    "ranking",
-    "one",
-    "MAP@k = (1/n) * Σ_i (1/min(|actual_i|, k)) * Σ_{j≤k} P_i(j)·rel_i(j); predictions are space-separated, best first",
-  ),
-  mean_column_auc: info(
-    "mean_column_auc",
-    "Mean column-wise ROC-AUC",
-    false,
-    "score",
-    "many",
-    "score = (1/m) * Σ_j AUC_j, the ROC-AUC of each of the m target columns",
-  ),
-  mean_cosine_similarity: info(
-    "mean_cosine_similarity",
-    "Mean cosine similarity",
-    false,
-    "number",
-    "many",
-    "score = (1/n) * Σ_i (y_i · ŷ_i) / (‖y_i‖·‖ŷ_i‖), rows as vectors over the target columns",
-  ),
-  pearson: info("pearson", "Pearson correlation", false, "number", "one", "r = Σ(y − ȳ)(ŷ − ŷ̄) / sqrt(Σ(y − ȳ)² · Σ(ŷ − ŷ̄)²)"),
-  spearman: info("spearman", "Spearman rank correlation", false, "number", "one", "ρ = Pearson's r of the average ranks of y and ŷ"),
-};
-
-export const F1ParamsSchema = z.object({
-  average: z.enum(["binary", "micro", "macro", "weighted"]).default("binary"),
-  pos_label: z.string().default("1"),
-});
-export const MapAtKParamsSchema = z.object({ k: z.number().int().positive().default(5) });
-export const LogLossParamsSchema = z.object({ eps: z.number().positive().max(0.5).default(m.KAGGLE_LOG_LOSS_EPS) });
-
-/** Checks a metric's params; returns messages naming the bad field. */
-export function checkMetricParams(name: MetricName, params: Record<string, unknown>): string[] {
-  const schema = name === "f1" ? F1ParamsSchema : name === "map_at_k" ? MapAtKParamsSchema : name === "log_loss" ? LogLossParamsSchema : null;
-  if (!schema) return [];
-  const r = schema.safeParse(params);
-  return r.success ? [] : r.error.issues.map((i) => `metric.params.${i.path.join(".")}: ${i.message}`);
-}
 
 /** Answer and submission columns after alignment by id and conversion of cells (see grade.ts). */
 export interface AlignedColumns {
@@ -184,60 +22,68 @@ export interface AlignedColumns {
   predictionLists?: string[][];
 }
 
-/** Computes the metric on aligned, validated columns. */
-export function computeMetric(name: MetricName, params: Record<string, unknown>, a: AlignedColumns): number {
-  const y = a.answers;
-  const p = a.predictions;
-  switch (name) {
-    case "rmse":
-      return m.rmse(y[0]!, p[0]!);
-    case "mse":
-      return m.mse(y[0]!, p[0]!);
-    case "mae":
-      return m.mae(y[0]!, p[0]!);
-    case "rmsle":
-      return m.rmsle(y[0]!, p[0]!);
-    case "r2":
-      return m.r2(y[0]!, p[0]!);
-    case "mape":
-      return m.mape(y[0]!, p[0]!);
-    case "pearson":
-      return m.pearson(y[0]!, p[0]!);
-    case "spearman":
-      return m.spearman(y[0]!, p[0]!);
-    case "mcrmse":
-      return m.mcrmse(y, p);
-    case "mean_cosine_similarity":
-      return m.meanCosineSimilarity(y, p);
-    case "roc_auc":
-    case "mean_column_auc":
-      return y.length === 1 ? m.rocAuc(y[0]!, p[0]!) : m.meanColumnRocAuc(y, p);
-    case "log_loss": {
-      const { eps } = LogLossParamsSchema.parse(params);
-      if (y.length === 1) return m.logLossBinary(y[0]!, p[0]!, eps);
-      return m.logLossMulticlass(oneHotToClass(y), p, eps);
-    }
-    case "accuracy":
-      return m.accuracy(codes(a).y, codes(a).p);
-    case "balanced_accuracy":
-      return m.balancedAccuracy(codes(a).y, codes(a).p, codes(a).k);
-    case "mcc":
-      return m.mcc(codes(a).y, codes(a).p, codes(a).k);
-    case "qwk":
-      return m.quadraticWeightedKappa(codes(a).y, codes(a).p, codes(a).k);
-    case "f1": {
-      const { average, pos_label } = F1ParamsSchema.parse(params);
-      const c = codes(a);
-      const positive = c.labels.indexOf(pos_label);
-      // a positive label that never occurs scores 0, as sklearn does
-      return m.f1(c.y, c.p, c.k, average, positive < 0 ? c.k : positive);
-    }
-    case "map_at_k": {
-      const { k } = MapAtKParamsSchema.parse(params);
-      return m.meanAveragePrecisionAtK(a.answerLists ?? [], a.predictionLists ?? [], k);
-    }
-  }
+/** Metric params as task.json holds them (`metric.params`). */
+export type MetricParams = Readonly<Record<string, unknown>>;
+
+/** Another name a metric goes by (MLE-bench grader names, Kaggle spellings), optionally fixing params. */
+export type MetricAlias = string | { readonly alias: string; readonly params: Readonly<Record<string, string | number>> };
+
+/** A range every prediction must lie in, beyond what the cell kind implies. */
+export interface PredictionRange {
+  test(value: number): boolean;
+  /** Completes "Column 'y' has 3 value(s) …". */
+  text: string;
 }
+
+export interface MetricDefinition<N extends string = string> {
+  readonly name: N;
+  readonly title: string;
+  readonly lowerIsBetter: boolean;
+  readonly cell: CellKind;
+  /** How many target columns the metric reads. */
+  readonly columns: "one" | "many" | "one-or-many";
+  /** Plain-text formula for description.md. */
+  readonly formula: string;
+  readonly aliases: readonly MetricAlias[];
+  /** Schema of `metric.params` (defaults filled in); an object schema accepting anything when there are none. */
+  readonly params: z.ZodType<Record<string, unknown>>;
+  readonly predictionRange?: PredictionRange;
+  /** Score of aligned, validated columns; `params` is validated and defaulted by the schema first. */
+  compute(aligned: AlignedColumns, params: MetricParams): number;
+}
+
+const NO_PARAMS = z.object({}).loose();
+
+/** Builds one metric record; `compute` receives its params parsed by `params` (typed by the schema). */
+function defineMetric<N extends string, S extends z.ZodType<Record<string, unknown>> = typeof NO_PARAMS>(spec: {
+  name: N;
+  title: string;
+  lowerIsBetter: boolean;
+  cell: CellKind;
+  columns: MetricDefinition["columns"];
+  formula: string;
+  aliases?: readonly MetricAlias[];
+  params?: S;
+  predictionRange?: PredictionRange;
+  compute: (aligned: AlignedColumns, params: z.output<S>) => number;
+}): MetricDefinition<N> {
+  const schema = (spec.params ?? NO_PARAMS) as S;
+  const { compute, params: _params, aliases, ...rest } = spec;
+  return {
+    ...rest,
+    aliases: aliases ?? [],
+    params: schema,
+    compute: (aligned, params) => compute(aligned, schema.parse(params) as z.output<S>),
+  };
+}
+
+const first = (cols: readonly Float64Array[]): Float64Array => {
+  const c = cols[0];
+  if (!c) throw new Error("metric called without a target column");
+  return c;
+};
+/** A one-column metric over numbers. */
+const oneColumn = (f: (y: Float64Array, p: Float64Array) => number) => (a: AlignedColumns) => f(first(a.answers), first(a.predictions));
 
 function codes(a: AlignedColumns): { y: Int32Array; p: Int32Array; k: number; labels: string[] } {
   if (!a.answerCodes || !a.predictionCodes || !a.labels) throw new Error("label metric called without label codes");
@@ -254,4 +100,287 @@ export function oneHotToClass(columns: readonly Float64Array[]): Int32Array {
     out[i] = best;
   }
   return out;
+}
+
+export const F1ParamsSchema = z.object({
+  average: z.enum(["binary", "micro", "macro", "weighted"]).default("binary"),
+  pos_label: z.string().default("1"),
+});
+export const MapAtKParamsSchema = z.object({ k: z.number().int().positive().default(5) });
+export const LogLossParamsSchema = z.object({ eps: z.number().positive().max(0.5).default(m.KAGGLE_LOG_LOSS_EPS) });
+
+const rocAucOneOrMany = (a: AlignedColumns) => (a.answers.length === 1 ? m.rocAuc(first(a.answers), first(a.predictions)) : m.meanColumnRocAuc(a.answers, a.predictions));
+
+/** Every metric, in the order `tasks list` and error messages name them. */
+export const METRIC_DEFINITIONS = [
+  defineMetric({
+    name: "rmse",
+    title: "Root mean squared error",
+    lowerIsBetter: true,
+    cell: "number",
+    columns: "one",
+    formula: "RMSE = sqrt( (1/n) * Σ_i (y_i − ŷ_i)² )",
+    aliases: ["rootmeansquarederror"],
+    compute: oneColumn(m.rmse),
+  }),
+  defineMetric({
+    name: "mse",
+    title: "Mean squared error",
+    lowerIsBetter: true,
+    cell: "number",
+    columns: "one",
+    formula: "MSE = (1/n) * Σ_i (y_i − ŷ_i)²",
+    aliases: ["meansquarederror"],
+    compute: oneColumn(m.mse),
+  }),
+  defineMetric({
+    name: "mae",
+    title: "Mean absolute error",
+    lowerIsBetter: true,
+    cell: "number",
+    columns: "one",
+    formula: "MAE = (1/n) * Σ_i |y_i − ŷ_i|",
+    aliases: ["meanabsoluteerror"],
+    compute: oneColumn(m.mae),
+  }),
+  defineMetric({
+    name: "rmsle",
+    title: "Root mean squared logarithmic error",
+    lowerIsBetter: true,
+    cell: "number",
+    columns: "one",
+    formula: "RMSLE = sqrt( (1/n) * Σ_i (log(1 + y_i) − log(1 + ŷ_i))² ); predictions must be greater than −1",
+    aliases: ["rootmeansquaredlogerror"],
+    predictionRange: { test: (v) => v > -1, text: "at or below -1 (RMSLE takes log(1 + x))" },
+    compute: oneColumn(m.rmsle),
+  }),
+  defineMetric({
+    name: "r2",
+    title: "Coefficient of determination (R²)",
+    lowerIsBetter: false,
+    cell: "number",
+    columns: "one",
+    formula: "R² = 1 − Σ_i (y_i − ŷ_i)² / Σ_i (y_i − ȳ)²",
+    aliases: ["r2score"],
+    compute: oneColumn(m.r2),
+  }),
+  defineMetric({
+    name: "mape",
+    title: "Mean absolute percentage error",
+    lowerIsBetter: true,
+    cell: "number",
+    columns: "one",
+    formula: "MAPE = (1/n) * Σ_i |y_i − ŷ_i| / max(|y_i|, ε)  (a fraction, not a percentage)",
+    compute: oneColumn(m.mape),
+  }),
+  defineMetric({
+    name: "roc_auc",
+    title: "Area under the ROC curve",
+    lowerIsBetter: false,
+    cell: "score",
+    columns: "one-or-many",
+    formula:
+      "AUC = P(score of a random positive > score of a random negative), ties counting one half; with one column per class, the mean of the one-vs-rest AUCs",
+    aliases: ["aucroc", "rocauc", "auc"],
+    compute: rocAucOneOrMany,
+  }),
+  defineMetric({
+    name: "log_loss",
+    title: "Logarithmic loss",
+    lowerIsBetter: true,
+    cell: "probability",
+    columns: "one-or-many",
+    formula:
+      "logloss = −(1/n) * Σ_i Σ_c y_ic * log(p_ic), where each p is clipped to [1e−15, 1 − 1e−15] and each row is divided by its sum; with one column, p is the probability of class 1",
+    aliases: ["logloss", "multiclassloss", "multiclasslogloss", "binarylogloss", "crossentropy"],
+    params: LogLossParamsSchema,
+    compute: (a, { eps }) =>
+      a.answers.length === 1 ? m.logLossBinary(first(a.answers), first(a.predictions), eps) : m.logLossMulticlass(oneHotToClass(a.answers), a.predictions, eps),
+  }),
+  defineMetric({
+    name: "accuracy",
+    title: "Accuracy",
+    lowerIsBetter: false,
+    cell: "label",
+    columns: "one",
+    formula: "accuracy = (number of rows with ŷ_i = y_i) / n",
+    compute: (a) => m.accuracy(codes(a).y, codes(a).p),
+  }),
+  defineMetric({
+    name: "balanced_accuracy",
+    title: "Balanced accuracy",
+    lowerIsBetter: false,
+    cell: "label",
+    columns: "one",
+    formula: "balanced accuracy = mean over classes c of (rows of class c predicted as c) / (rows of class c)",
+    compute: (a) => {
+      const c = codes(a);
+      return m.balancedAccuracy(c.y, c.p, c.k);
+    },
+  }),
+  defineMetric({
+    name: "f1",
+    title: "F1 score",
+    lowerIsBetter: false,
+    cell: "label",
+    columns: "one",
+    formula: "F1_c = 2·TP_c / (2·TP_c + FP_c + FN_c); averaged as the task's `average` parameter says (binary, micro, macro or weighted by support)",
+    aliases: [
+      { alias: "f1", params: { average: "binary" } },
+      { alias: "f1score", params: { average: "binary" } },
+      { alias: "macrof1", params: { average: "macro" } },
+      { alias: "f1macro", params: { average: "macro" } },
+      { alias: "microf1", params: { average: "micro" } },
+      { alias: "f1micro", params: { average: "micro" } },
+      { alias: "weightedf1", params: { average: "weighted" } },
+    ],
+    params: F1ParamsSchema,
+    compute: (a, { average, pos_label }) => {
+      const c = codes(a);
+      const positive = c.labels.indexOf(pos_label);
+      // a positive label that never occurs scores 0, as sklearn does
+      return m.f1(c.y, c.p, c.k, average, positive < 0 ? c.k : positive);
+    },
+  }),
+  defineMetric({
+    name: "mcc",
+    title: "Matthews correlation coefficient",
+    lowerIsBetter: false,
+    cell: "label",
+    columns: "one",
+    formula: "MCC = (c·s − Σ_k p_k·t_k) / sqrt((s² − Σ_k p_k²)·(s² − Σ_k t_k²)), c = correct rows, s = rows, p_k/t_k = predicted/true count of class k",
+    aliases: ["matthewscorrelationcoefficient"],
+    compute: (a) => {
+      const c = codes(a);
+      return m.mcc(c.y, c.p, c.k);
+    },
+  }),
+  defineMetric({
+    name: "qwk",
+    title: "Quadratic weighted kappa",
+    lowerIsBetter: false,
+    cell: "ordinal",
+    columns: "one",
+    formula: "κ = 1 − Σ_ij w_ij·O_ij / Σ_ij w_ij·E_ij, w_ij = (i − j)², O = confusion matrix of ratings, E = outer product of its margins / n",
+    aliases: ["quadraticweightedkappa", "kappa"],
+    compute: (a) => {
+      const c = codes(a);
+      return m.quadraticWeightedKappa(c.y, c.p, c.k);
+    },
+  }),
+  defineMetric({
+    name: "mcrmse",
+    title: "Mean column-wise root mean squared error",
+    lowerIsBetter: true,
+    cell: "number",
+    columns: "many",
+    formula: "MCRMSE = (1/m) * Σ_j sqrt( (1/n) * Σ_i (y_ij − ŷ_ij)² ) over the m target columns",
+    aliases: ["meancolumnwiserootmeansquarederror"],
+    compute: (a) => m.mcrmse(a.answers, a.predictions),
+  }),
+  defineMetric({
+    name: "map_at_k",
+    title: "Mean average precision at k",
+    lowerIsBetter: false,
+    cell: "ranking",
+    columns: "one",
+    formula: "MAP@k = (1/n) * Σ_i (1/min(|actual_i|, k)) * Σ_{j≤k} P_i(j)·rel_i(j); predictions are space-separated, best first",
+    params: MapAtKParamsSchema,
+    compute: (a, { k }) => m.meanAveragePrecisionAtK(a.answerLists ?? [], a.predictionLists ?? [], k),
+  }),
+  defineMetric({
+    name: "mean_column_auc",
+    title: "Mean column-wise ROC-AUC",
+    lowerIsBetter: false,
+    cell: "score",
+    columns: "many",
+    formula: "score = (1/m) * Σ_j AUC_j, the ROC-AUC of each of the m target columns",
+    aliases: ["meancolumnwiserocauc", "meancolumnwiseauc", "columnwiseauc"],
+    compute: rocAucOneOrMany,
+  }),
+  defineMetric({
+    name: "mean_cosine_similarity",
+    title: "Mean cosine similarity",
+    lowerIsBetter: false,
+    cell: "number",
+    columns: "many",
+    formula: "score = (1/n) * Σ_i (y_i · ŷ_i) / (‖y_i‖·‖ŷ_i‖), rows as vectors over the target columns",
+    aliases: ["meancosinesimilarity"],
+    compute: (a) => m.meanCosineSimilarity(a.answers, a.predictions),
+  }),
+  defineMetric({
+    name: "pearson",
+    title: "Pearson correlation",
+    lowerIsBetter: false,
+    cell: "number",
+    columns: "one",
+    formula: "r = Σ(y − ȳ)(ŷ − ŷ̄) / sqrt(Σ(y − ȳ)² · Σ(ŷ − ŷ̄)²)",
+    aliases: ["pearsoncorrelation"],
+    compute: oneColumn(m.pearson),
+  }),
+  defineMetric({
+    name: "spearman",
+    title: "Spearman rank correlation",
+    lowerIsBetter: false,
+    cell: "number",
+    columns: "one",
+    formula: "ρ = Pearson's r of the average ranks of y and ŷ",
+    aliases: ["spearmancorrelation"],
+    compute: oneColumn(m.spearman),
+  }),
+] as const;
+
+export type MetricName = (typeof METRIC_DEFINITIONS)[number]["name"];
+export type MetricInfo = MetricDefinition<MetricName>;
+
+export const METRIC_NAMES = METRIC_DEFINITIONS.map((d) => d.name) as unknown as readonly [MetricName, ...MetricName[]];
+
+export const METRICS: Readonly<Record<MetricName, MetricInfo>> = Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.name, d])) as Record<
+  MetricName,
+  MetricInfo
+>;
+
+export function isMetricName(name: string): name is MetricName {
+  return Object.hasOwn(METRICS, name);
+}
+
+/** Checks a metric's params; returns messages naming the bad field. */
+export function checkMetricParams(name: MetricName, params: Record<string, unknown>): string[] {
+  const r = METRICS[name].params.safeParse(params);
+  return r.success ? [] : r.error.issues.map((i) => `metric.params.${i.path.join(".")}: ${i.message}`);
+}
+
+/** Computes the metric on aligned, validated columns. */
+export function computeMetric(name: MetricName, params: MetricParams, aligned: AlignedColumns): number {
+  return METRICS[name].compute(aligned, params);
+}
+
+/** The range a prediction cell must lie in: the cell kind's (probabilities) or the metric's own; null when any finite number does. */
+export function predictionRange(metric: MetricInfo): PredictionRange | null {
+  if (metric.cell === "probability") return { test: (v) => v >= 0 && v <= 1, text: "outside [0, 1] (probabilities expected)" };
+  return metric.predictionRange ?? null;
+}
+
+/** Lower case, letters, digits and '@' only: "AUC-ROC" and "auc_roc" are one name. */
+const aliasKey = (name: string) => name.toLowerCase().replace(/[^a-z0-9@]/g, "");
+
+const ALIAS_INDEX: ReadonlyMap<string, { metric: MetricName; params: Record<string, string | number> }> = new Map(
+  METRIC_DEFINITIONS.flatMap((d) => [
+    [aliasKey(d.name), { metric: d.name as MetricName, params: {} }] as const,
+    ...d.aliases.map((a) => (typeof a === "string" ? ([aliasKey(a), { metric: d.name as MetricName, params: {} }] as const) : ([aliasKey(a.alias), { metric: d.name as MetricName, params: { ...a.params } }] as const))),
+  ]),
+);
+
+/**
+ * The metric another name stands for ("auc-roc", "Quadratic Weighted Kappa", "map@5", "macro-f1", or one of
+ * ours), with the params the name implies; null when no metric goes by that name.
+ */
+export function metricForAlias(name: string): { metric: MetricName; params: Record<string, string | number> } | null {
+  if (isMetricName(name)) return { metric: name, params: {} };
+  const key = aliasKey(name);
+  // "map@12", "map12", "mapat12": MAP at k, k from the name
+  const mapAt = /^map(?:@|at)?(\d+)$/.exec(key);
+  if (mapAt) return { metric: "map_at_k", params: { k: Number(mapAt[1]) } };
+  const hit = ALIAS_INDEX.get(key) ?? ALIAS_INDEX.get(key.replace("@", ""));
+  return hit ? { metric: hit.metric, params: { ...hit.params } } : null;
 }

@@ -4,64 +4,12 @@ import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/pro
 import { basename, join, resolve } from "node:path";
 import { checkTaskFolder, sha256File, type TaskProblem } from "./check.js";
 import { formatCsv, readCsv, readCsvHeader } from "./csv.js";
-import { METRICS, METRIC_NAMES, type MetricName } from "./metric-registry.js";
+import { metricForAlias, METRICS, METRIC_NAMES, type MetricName } from "./metric-registry.js";
 import { DATA_TYPES, exists, TASK_FILES, TaskFormatError, type TaskSpec } from "./task.js";
 
-/** MLE-bench grader names (normalised: lower case, letters and digits only) → our metric. */
-const GRADER_ALIASES: Readonly<Record<string, { metric: MetricName; params?: Record<string, string | number> }>> = {
-  accuracy: { metric: "accuracy" },
-  aucroc: { metric: "roc_auc" },
-  rocauc: { metric: "roc_auc" },
-  auc: { metric: "roc_auc" },
-  rmse: { metric: "rmse" },
-  rootmeansquarederror: { metric: "rmse" },
-  rmsle: { metric: "rmsle" },
-  rootmeansquaredlogerror: { metric: "rmsle" },
-  mse: { metric: "mse" },
-  meansquarederror: { metric: "mse" },
-  mae: { metric: "mae" },
-  meanabsoluteerror: { metric: "mae" },
-  r2: { metric: "r2" },
-  r2score: { metric: "r2" },
-  mape: { metric: "mape" },
-  logloss: { metric: "log_loss" },
-  multiclassloss: { metric: "log_loss" },
-  multiclasslogloss: { metric: "log_loss" },
-  binarylogloss: { metric: "log_loss" },
-  crossentropy: { metric: "log_loss" },
-  balancedaccuracy: { metric: "balanced_accuracy" },
-  f1: { metric: "f1", params: { average: "binary" } },
-  f1score: { metric: "f1", params: { average: "binary" } },
-  macrof1: { metric: "f1", params: { average: "macro" } },
-  f1macro: { metric: "f1", params: { average: "macro" } },
-  microf1: { metric: "f1", params: { average: "micro" } },
-  f1micro: { metric: "f1", params: { average: "micro" } },
-  weightedf1: { metric: "f1", params: { average: "weighted" } },
-  mcc: { metric: "mcc" },
-  matthewscorrelationcoefficient: { metric: "mcc" },
-  qwk: { metric: "qwk" },
-  quadraticweightedkappa: { metric: "qwk" },
-  kappa: { metric: "qwk" },
-  mcrmse: { metric: "mcrmse" },
-  meancolumnwiserootmeansquarederror: { metric: "mcrmse" },
-  meancolumnwiserocauc: { metric: "mean_column_auc" },
-  meancolumnwiseauc: { metric: "mean_column_auc" },
-  columnwiseauc: { metric: "mean_column_auc" },
-  meancosinesimilarity: { metric: "mean_cosine_similarity" },
-  pearson: { metric: "pearson" },
-  pearsoncorrelation: { metric: "pearson" },
-  spearman: { metric: "spearman" },
-  spearmancorrelation: { metric: "spearman" },
-};
-
-/** Our metric for an MLE-bench grader name ("auc-roc", "map@5", "quadratic-weighted-kappa", …) or one of ours. */
+/** Our metric for an MLE-bench grader name ("auc-roc", "map@5", "quadratic-weighted-kappa", …) or one of ours (the registry's aliases). */
 export function metricForGrader(name: string): { metric: MetricName; params: Record<string, string | number> } | null {
-  if ((METRIC_NAMES as readonly string[]).includes(name)) return { metric: name as MetricName, params: {} };
-  const key = name.toLowerCase().replace(/[^a-z0-9@]/g, "");
-  const mapAt = /^map(?:@|at)?(\d+)$/.exec(key);
-  if (mapAt) return { metric: "map_at_k", params: { k: Number(mapAt[1]) } };
-  const alias = GRADER_ALIASES[key.replace("@", "")];
-  return alias ? { metric: alias.metric, params: alias.params ?? {} } : null;
+  return metricForAlias(name);
 }
 
 /** The few fields of MLE-bench's config.yaml we need, read line by line (flat keys, no YAML library). */
