@@ -23,8 +23,12 @@ import {
   BUILD_ONLY_GLOBS,
   WHITELIST_LIBRARIES,
   WRITE_MANIFEST_PY,
+  FORK_SERVER_IMAGE_PATH,
+  FORK_SERVER_PY,
+  baseImageTag,
   recipeHash,
   renderDockerfile,
+  rootfsHash,
 } from "./image-recipe.js";
 import { runCommand } from "./process.js";
 
@@ -148,18 +152,57 @@ async function buildLocked(
   log: (line: string) => void,
 ): Promise<ImageBuildResult> {
   const { docker } = options;
-  const tarball = join(cacheDir, `rootfs-${hash}.tar`);
-  const manifestFile = join(cacheDir, `rootfs-${hash}.manifest.json`);
-  if (options.fresh) await rm(tarball, { force: true });
-  let rootfsFromCache = existsSync(tarball) && existsSync(manifestFile);
-  if (!rootfsFromCache) {
-    await makeRootfsTarball({ cacheDir, hash, tarball, manifestFile, mirror: options.mirror ?? (await detectDebianMirror()), log });
+  const base = rootfsHash();
+  const baseTag = baseImageTag();
+  let rootfsFromCache = true;
+  // The base image (the rootfs) changes only with the package lists; the fork server is a thin layer on it.
+  if (options.force || options.fresh || !(await imageExists(docker, baseTag))) {
+    const tarball = join(cacheDir, `rootfs-${base}.tar`);
+    const manifestFile = join(cacheDir, `rootfs-${base}.manifest.json`);
+    if (options.fresh) await rm(tarball, { force: true });
+    rootfsFromCache = existsSync(tarball) && existsSync(manifestFile);
+    if (!rootfsFromCache) {
+      await makeRootfsTarball({ cacheDir, hash: base, tarball, manifestFile, mirror: options.mirror ?? (await detectDebianMirror()), log });
+    } else {
+      log(`using cached rootfs ${tarball}`);
+    }
+    const manifest = parseManifest(await readFile(manifestFile, "utf8"), manifestFile);
+    await importRootfs(docker, tarball, base, manifest, log);
   } else {
-    log(`using cached rootfs ${tarball}`);
+    log(`using base image ${baseTag}`);
   }
-  const manifest = parseManifest(await readFile(manifestFile, "utf8"), manifestFile);
-  await importRootfs(docker, tarball, hash, manifest, log);
+  await addForkServerLayer(docker, baseTag, tag, hash, log);
   return { tag, recipeHash: hash, skipped: false, rootfsFromCache, durationMs: Date.now() - started, imageSizeBytes: await imageSize(docker, tag) };
+}
+
+/** Puts the fork server on the base image (the classic builder takes a local FROM image without a registry). */
+async function addForkServerLayer(docker: Docker, baseTag: string, tag: string, hash: string, log: (line: string) => void): Promise<void> {
+  log(`add ${FORK_SERVER_IMAGE_PATH} → ${tag}`);
+  const context = await mkdtemp(join(tmpdir(), "linguacodus-sandbox-layer-"));
+  try {
+    await writeFile(join(context, "Dockerfile"), `FROM ${baseTag}\nCOPY fork_server.py ${FORK_SERVER_IMAGE_PATH}\nLABEL ${RECIPE_LABEL}=${hash}\n`);
+    await writeFile(join(context, "fork_server.py"), FORK_SERVER_PY);
+    await followBuild(docker, await docker.buildImage({ context, src: ["Dockerfile", "fork_server.py"] }, { t: tag, pull: false } as object), log);
+    await docker.getImage(tag).tag({ repo: IMAGE_REPOSITORY, tag: "latest" });
+  } finally {
+    await rm(context, { recursive: true, force: true });
+  }
+}
+
+function followBuild(docker: Docker, stream: NodeJS.ReadableStream, log: (line: string) => void): Promise<void> {
+  return new Promise<void>((resolvePromise, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, output: Array<{ error?: string }>) => {
+        const failed = output?.find((o) => o.error);
+        if (error || failed) reject(error ?? new Error(`docker build failed: ${failed?.error}`));
+        else resolvePromise();
+      },
+      (event: { stream?: string }) => {
+        if (event.stream?.trim()) log(event.stream.trim());
+      },
+    );
+  });
 }
 
 async function makeRootfsTarball(args: {
@@ -247,7 +290,7 @@ async function importRootfs(docker: Docker, tarball: string, hash: string, manif
     "WORKDIR /workspace",
     'CMD ["python3"]',
   ];
-  const stream = await docker.importImage(createReadStream(tarball), { repo: IMAGE_REPOSITORY, tag: hash, changes } as object);
+  const stream = await docker.importImage(createReadStream(tarball), { repo: IMAGE_REPOSITORY, tag: `base-${hash}`, changes } as object);
   await new Promise<void>((resolvePromise, reject) => {
     docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
       const failed = output?.find((o) => o.error);
@@ -255,7 +298,6 @@ async function importRootfs(docker: Docker, tarball: string, hash: string, manif
       else resolvePromise();
     });
   });
-  await docker.getImage(`${IMAGE_REPOSITORY}:${hash}`).tag({ repo: IMAGE_REPOSITORY, tag: "latest" });
 }
 
 const LOCK_WAIT_MS = 20 * 60_000;
@@ -306,20 +348,8 @@ export async function buildImageFromDockerfile(options: Omit<ImageBuildOptions, 
   try {
     await writeFile(join(context, "Dockerfile"), renderDockerfile());
     await writeFile(join(context, "write_manifest.py"), WRITE_MANIFEST_PY);
-    const stream = await docker.buildImage({ context, src: ["Dockerfile", "write_manifest.py"] }, { t: tag });
-    await new Promise<void>((resolvePromise, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null, output: Array<{ error?: string }>) => {
-          const failed = output?.find((o) => o.error);
-          if (error || failed) reject(error ?? new Error(`docker build failed: ${failed?.error}`));
-          else resolvePromise();
-        },
-        (event: { stream?: string }) => {
-          if (event.stream?.trim()) log(event.stream.trim());
-        },
-      );
-    });
+    await writeFile(join(context, "fork_server.py"), FORK_SERVER_PY);
+    await followBuild(docker, await docker.buildImage({ context, src: ["Dockerfile", "write_manifest.py", "fork_server.py"] }, { t: tag }), log);
     await docker.getImage(tag).tag({ repo: IMAGE_REPOSITORY, tag: "latest" });
   } finally {
     await rm(context, { recursive: true, force: true });
@@ -334,6 +364,6 @@ async function imageSize(docker: Docker, tag: string): Promise<number> {
 
 /** Size of the cached rootfs tarball, if any (for `sandbox check`). */
 export async function cachedRootfsSize(cacheDir: string): Promise<number | undefined> {
-  const file = join(resolve(cacheDir), `rootfs-${recipeHash()}.tar`);
+  const file = join(resolve(cacheDir), `rootfs-${rootfsHash()}.tar`);
   return existsSync(file) ? (await stat(file)).size : undefined;
 }

@@ -1,6 +1,7 @@
 // What goes into the executor image. One recipe feeds both builds (Dockerfile where a registry is
 // reachable, debootstrap offline) so that both produce the same tag and the same library list.
 import { createHash } from "node:crypto";
+import { sandboxAsset } from "./assets.js";
 
 /** Debian release the image is made from. */
 export const DEBIAN_SUITE = "bookworm";
@@ -61,40 +62,14 @@ export const IMAGE_ENV: Readonly<Record<string, string>> = {
 };
 
 /**
- * Runs inside the finished image (as root, at build time) and prints the manifest: Python version,
+ * Runs inside the finished rootfs (as root, at build time) and prints the manifest: Python version,
  * the whitelist with versions, every installed Python distribution and every Debian package.
  */
-export const WRITE_MANIFEST_PY = `
-import importlib.metadata as md, json, platform, subprocess, sys
-recipe, whitelist = sys.argv[1], json.loads(sys.argv[2])
-dists = {}
-for d in md.distributions():
-    name = d.metadata["Name"]
-    if name:
-        dists[name.lower()] = d.version
-libs = []
-for item in whitelist:
-    version = dists.get(item["distribution"].lower())
-    if version is None:
-        sys.exit("manifest: whitelisted library %s is not installed" % item["distribution"])
-    __import__(item["importName"])
-    libs.append({"distribution": item["distribution"], "importName": item["importName"], "version": version})
-debs = {}
-out = subprocess.run(["dpkg-query", "-W", "-f", "\${Package}\\t\${Version}\\n"], capture_output=True, text=True, check=True).stdout
-for line in out.splitlines():
-    name, _, version = line.partition("\\t")
-    debs[name] = version
-os_release = dict(l.split("=", 1) for l in open("/etc/os-release").read().splitlines() if "=" in l)
-print(json.dumps({
-    "schema": 1,
-    "recipeHash": recipe,
-    "python": platform.python_version(),
-    "os": os_release.get("PRETTY_NAME", "").strip('"'),
-    "libraries": libs,
-    "pythonDistributions": dict(sorted(dists.items())),
-    "debianPackages": debs,
-}, indent=1))
-`;
+export const WRITE_MANIFEST_PY = sandboxAsset("write_manifest.py");
+
+/** The fork server (sandbox/fork_server.py), shipped in the image's top layer; the containers run it. */
+export const FORK_SERVER_PY = sandboxAsset("fork_server.py");
+export const FORK_SERVER_IMAGE_PATH = "/opt/linguacodus/fork_server.py";
 
 /** Folders emptied after installing: docs, man pages, apt lists. */
 export const SLIM_PATHS = [
@@ -120,11 +95,17 @@ export const BUILD_ONLY_GLOBS = [
   "/usr/bin/x86_64-linux-gnu-*",
 ];
 
-/** Bumped when the build steps change in a way the lists above don't show. */
+/** Bumped when the rootfs build steps change in a way the lists above don't show. */
 const BUILD_STEPS_VERSION = 1;
 
-/** Content hash of the recipe: the image tag, and the key of the cached rootfs. */
-export function recipeHash(): string {
+/** Bumped when the top layer (fork server, labels) changes in a way its inputs don't show. */
+const LAYER_VERSION = 1;
+
+/**
+ * Content hash of what the Debian rootfs is made from: the key of the cached rootfs tarball and of the
+ * base image. The fork server is not part of it, so changing the server rebuilds only the thin top layer.
+ */
+export function rootfsHash(): string {
   const recipe = {
     BUILD_STEPS_VERSION,
     DEBIAN_SUITE,
@@ -140,12 +121,24 @@ export function recipeHash(): string {
   return createHash("sha256").update(JSON.stringify(recipe)).digest("hex").slice(0, 12);
 }
 
+/** Content hash of the whole recipe (rootfs and the fork server): the image tag. */
+export function recipeHash(forkServer: string = FORK_SERVER_PY): string {
+  const recipe = { LAYER_VERSION, rootfs: rootfsHash(), FORK_SERVER_IMAGE_PATH, FORK_SERVER_PY: forkServer };
+  return createHash("sha256").update(JSON.stringify(recipe)).digest("hex").slice(0, 12);
+}
+
+/** The base image (the imported rootfs) the offline build puts the fork server on. */
+export function baseImageTag(): string {
+  return `${IMAGE_REPOSITORY}:base-${rootfsHash()}`;
+}
+
 /** The tag both builds produce, e.g. `linguacodus-sandbox:3f2a…`. */
 export const SANDBOX_IMAGE_TAG = `${IMAGE_REPOSITORY}:${recipeHash()}`;
 
 /** The Dockerfile for hosts that reach a registry; `sandbox/Dockerfile` is this text (a test keeps them equal). */
 export function renderDockerfile(): string {
   const hash = recipeHash();
+  const base = rootfsHash();
   const env = Object.entries(IMAGE_ENV)
     .map(([k, v]) => `${k}=${v}`)
     .join(" \\\n    ");
@@ -164,9 +157,10 @@ RUN useradd --uid ${SANDBOX_UID} --user-group --no-create-home --home-dir /tmp $
  && mkdir -p /workspace /data /opt/linguacodus \\
  && chown ${SANDBOX_UID}:${SANDBOX_UID} /workspace
 COPY write_manifest.py /opt/linguacodus/write_manifest.py
-RUN python3 /opt/linguacodus/write_manifest.py ${hash} '${whitelist}' > ${MANIFEST_PATH} \\
+RUN python3 /opt/linguacodus/write_manifest.py ${base} '${whitelist}' > ${MANIFEST_PATH} \\
  && rm /opt/linguacodus/write_manifest.py
 ENV ${env}
+COPY fork_server.py ${FORK_SERVER_IMAGE_PATH}
 LABEL ${RECIPE_LABEL}=${hash}
 USER ${SANDBOX_UID}:${SANDBOX_UID}
 WORKDIR /workspace

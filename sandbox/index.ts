@@ -1,14 +1,19 @@
 // sandbox/: runs generated Python. The Docker backend (isolated, pooled, pre-warmed) is the real one;
 // the local runner exists only behind an explicit flag. Also builds and describes the executor image.
 export * from "./types.js";
-export { SANDBOX_SCRIPT_PATH, PRELOAD_MODULES } from "./fork-server.js";
+export { SANDBOX_SCRIPT_PATH, PRELOAD_MODULES, forkServerCommand } from "./fork-server.js";
+export { checkSandbox, ISOLATION_PROBE, type SandboxCheck, type SandboxCheckOptions } from "./check.js";
+export { sandboxAsset, sandboxAssetPath } from "./assets.js";
 export { DEFAULT_DOCKER_SOCKET, NoDockerEngineError, dockerClient, engineAddress, imageExists, requireEngine } from "./engine.js";
 export {
   IMAGE_REPOSITORY,
   MANIFEST_PATH,
   SANDBOX_IMAGE_TAG,
   WHITELIST_LIBRARIES,
+  FORK_SERVER_IMAGE_PATH,
+  baseImageTag,
   recipeHash,
+  rootfsHash,
   renderDockerfile,
 } from "./image-recipe.js";
 export { ImageManifestSchema, parseManifest, readImageManifest, whitelistLines, type ImageManifest } from "./image-manifest.js";

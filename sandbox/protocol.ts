@@ -1,4 +1,4 @@
-// Messages from the fork server (sandbox/fork-server.ts) to the host, one JSON object per line.
+// Messages from the fork server (sandbox/fork_server.py) to the host, one JSON object per line.
 import { z } from "zod";
 
 const CapturedStream = z.object({

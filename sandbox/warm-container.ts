@@ -3,7 +3,7 @@
 import { PassThrough, type Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import type Docker from "dockerode";
-import { FORK_SERVER_PY, PRELOAD_MODULES } from "./fork-server.js";
+import { forkServerCommand } from "./fork-server.js";
 import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMessage } from "./protocol.js";
 import { SANDBOX_DATA_DIR, SANDBOX_WORK_DIR, type SandboxLimits } from "./types.js";
 
@@ -36,7 +36,7 @@ export function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOpt
   const uid = "1000";
   return {
     Image: spec.image,
-    Cmd: ["python3", "-u", "-c", FORK_SERVER_PY, JSON.stringify(spec.preload ?? PRELOAD_MODULES)],
+    Cmd: forkServerCommand(spec.preload),
     User: `${uid}:${uid}`,
     WorkingDir: SANDBOX_WORK_DIR,
     Env: [`LINGUACODUS_DATA_DIR=${SANDBOX_DATA_DIR}`, `LINGUACODUS_WORK_DIR=${SANDBOX_WORK_DIR}`],

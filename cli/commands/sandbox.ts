@@ -69,7 +69,8 @@ export function registerSandbox(program: Command): void {
     .option("--image <tag>", "image to check (default: the current recipe's tag)")
     .option("--json", "print the checks as JSON")
     .action(async (flags: { image?: string; json?: boolean }) => {
-      const checks = await runChecks(flags.image);
+      const sb = await import("../../sandbox/index.js");
+      const checks = await sb.checkSandbox(flags.image ? { image: flags.image } : {});
       if (flags.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
       else {
         for (const check of checks) {
@@ -158,76 +159,3 @@ function taskPublicDir(task: string): string {
   }
   throw new UserFacingError(`--task ${task}: no public/ folder in ${candidates.join(" or ")}; pass a task folder (see 'linguacodus tasks list')`);
 }
-
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
-
-async function runChecks(imageFlag: string | undefined): Promise<Check[]> {
-  const sb = await import("../../sandbox/index.js");
-  const checks: Check[] = [];
-  const docker = sb.dockerClient();
-  const where = sb.engineAddress();
-  try {
-    await sb.requireEngine(docker);
-    const version = await docker.version();
-    checks.push({ name: "Docker engine", ok: true, detail: `reachable at ${where} (Docker ${version.Version})` });
-  } catch {
-    checks.push({
-      name: "Docker engine",
-      ok: false,
-      detail: `no Docker engine at ${where}`,
-      fix: "install docker.io and start dockerd, or set DOCKER_HOST",
-    });
-    return checks;
-  }
-  const image = imageFlag ?? sb.SANDBOX_IMAGE_TAG;
-  if (!(await sb.imageExists(docker, image))) {
-    checks.push({
-      name: "sandbox image",
-      ok: false,
-      detail: `${image} is missing`,
-      fix: "run 'linguacodus sandbox build --offline' (or 'linguacodus sandbox build' where a registry is reachable)",
-    });
-    return checks;
-  }
-  try {
-    const manifest = await sb.readImageManifest(docker, image);
-    checks.push({ name: "sandbox image", ok: true, detail: `${image}: Python ${manifest.python}; ${sb.whitelistLines(manifest).join(", ")}` });
-  } catch (error) {
-    checks.push({ name: "sandbox image", ok: false, detail: firstLine(error), fix: "rebuild with 'linguacodus sandbox build --offline --force'" });
-    return checks;
-  }
-  const sandbox = await sb.createDockerSandbox({ docker, image, reuse: false });
-  try {
-    const result = await sandbox.run({ script: ISOLATION_PROBE, timeoutSeconds: 60 });
-    const ok = result.outcome === "ok" && result.stdout.includes("ISOLATED");
-    checks.push({
-      name: "isolated run",
-      ok,
-      detail: ok ? `a probe script ran without network, as a non-root user, with a read-only root (${result.durationMs} ms)` : `${result.outcome}: ${(result.stdout + result.stderr).trim().slice(-400)}`,
-      ...(ok ? {} : { fix: "see the probe's output above; check that the engine supports NetworkMode none, tmpfs mounts and read-only roots" }),
-    });
-  } finally {
-    await sandbox.close();
-  }
-  return checks;
-}
-
-/** Proves, from inside, the properties `sandbox check` promises. */
-const ISOLATION_PROBE = `
-import os, socket
-problems = []
-if os.getuid() == 0: problems.append("runs as root")
-try:
-    socket.create_connection(("1.1.1.1", 53), timeout=3); problems.append("network reachable")
-except OSError: pass
-try:
-    open("/etc/probe", "w"); problems.append("root filesystem writable")
-except OSError: pass
-open("probe.txt", "w").write("workspace writable")
-print("ISOLATED" if not problems else "NOT ISOLATED: " + ", ".join(problems))
-`;

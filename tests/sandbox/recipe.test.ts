@@ -1,10 +1,17 @@
 // The image recipe and the container settings, read without an engine.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_SANDBOX_LIMITS,
+  FORK_SERVER_IMAGE_PATH,
   SANDBOX_IMAGE_TAG,
+  baseImageTag,
+  rootfsHash,
+  sandboxAsset,
+  sandboxAssetPath,
   containerOptions,
   parseManifest,
   recipeHash,
@@ -21,6 +28,26 @@ describe("image recipe", () => {
   it("tags the image by the recipe hash", () => {
     expect(SANDBOX_IMAGE_TAG).toBe(`linguacodus-sandbox:${recipeHash()}`);
     expect(recipeHash()).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it("hashes the fork server into the image tag, not into the cached rootfs", () => {
+    const FORK_SERVER_PY = sandboxAsset("fork_server.py");
+    const edited = `${FORK_SERVER_PY}\n# edited\n`;
+    expect(recipeHash(edited)).not.toBe(recipeHash());
+    expect(rootfsHash()).toMatch(/^[0-9a-f]{12}$/);
+    expect(baseImageTag()).toBe(`linguacodus-sandbox:base-${rootfsHash()}`);
+    expect(renderDockerfile()).toContain(`COPY fork_server.py ${FORK_SERVER_IMAGE_PATH}`);
+    expect(containerOptions({ image: "img", owner: "o", publicDir: undefined, limits: DEFAULT_SANDBOX_LIMITS, gpus: false }).Cmd?.slice(0, 3)).toEqual([
+      "python3",
+      "-u",
+      FORK_SERVER_IMAGE_PATH,
+    ]);
+  });
+
+  it("ships the fork server as a Python file that compiles", () => {
+    expect(sandboxAsset("fork_server.py")).toBe(readFileSync(join(import.meta.dirname, "..", "..", "sandbox", "fork_server.py"), "utf8"));
+    const compiled = spawnSync("python3", ["-m", "py_compile", sandboxAssetPath("fork_server.py")], { encoding: "utf8", env: { ...process.env, PYTHONPYCACHEPREFIX: mkdtempSync(join(tmpdir(), "lc-pyc-")) } });
+    expect(compiled.status, compiled.stderr).toBe(0);
   });
 
   it("rejects a malformed manifest with the source and the fix", () => {
