@@ -3,9 +3,13 @@ export * from "./types.js";
 export * from "./errors.js";
 export {
   VALID_SPEC_FORMS,
+  MODEL_PROVIDERS,
   ModelSpecSchema,
   parseModelSpec,
   formatModelSpec,
+  specProvider,
+  replayPathOf,
+  type ModelProvider,
   type ModelSpec,
   type GgufSpec,
   type OpenAiSpec,
@@ -35,7 +39,7 @@ export {
   type ResolvedChatModel,
 } from "./chat-model.js";
 export { secretsFromEnv } from "./providers/secrets.js";
-export { createAgentTeam, type AgentTeamOptions, type RetryPolicy, type RoleModels } from "./team.js";
+export { createAgentTeam, type AgentTeamOptions, type RetryPolicy } from "./team.js";
 export {
   createProviderResolver,
   defaultModelSpec,

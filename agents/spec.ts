@@ -10,6 +10,10 @@ export const VALID_SPEC_FORMS = [
   "replay:<run-dir or transcripts.jsonl>",
 ] as const;
 
+/** The provider prefixes, in the order of VALID_SPEC_FORMS. */
+export const MODEL_PROVIDERS = ["gguf", "openai", "gemini", "replay"] as const;
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} is empty`);
 
 export const GgufSpecSchema = z.object({
@@ -71,11 +75,31 @@ function splitOpenAi(rest: string): Record<string, unknown> {
   return { provider: "openai", model: rest.slice(0, at), baseURL: rest.slice(at + 1) };
 }
 
+function splitPrefix(spec: string): { colon: number; prefix: string; rest: string } {
+  const colon = spec.indexOf(":");
+  return { colon, prefix: colon === -1 ? "" : spec.slice(0, colon), rest: spec.slice(colon + 1) };
+}
+
+/** The provider a spec names by its prefix, without checking the rest; undefined when there is no known prefix. */
+export function specProvider(spec: string): ModelProvider | undefined {
+  const { prefix } = splitPrefix(spec);
+  return (MODEL_PROVIDERS as readonly string[]).includes(prefix) ? (prefix as ModelProvider) : undefined;
+}
+
+/** The recording a valid `replay:` spec points at; undefined for any other (or an invalid) spec. */
+export function replayPathOf(spec: string): string | undefined {
+  if (specProvider(spec) !== "replay") return undefined;
+  try {
+    const parsed = parseModelSpec(spec);
+    return parsed.provider === "replay" ? parsed.path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses a model spec string; throws ModelSpecError naming the valid forms. */
 export function parseModelSpec(spec: string): ModelSpec {
-  const colon = spec.indexOf(":");
-  const prefix = colon === -1 ? "" : spec.slice(0, colon);
-  const rest = spec.slice(colon + 1);
+  const { colon, prefix, rest } = splitPrefix(spec);
   let raw: Record<string, unknown>;
   switch (prefix) {
     case "gguf":

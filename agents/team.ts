@@ -27,11 +27,11 @@ import { type ProviderOptions, createProviderResolver, loadEnv } from "./provide
 import { secretsFromEnv } from "./providers/secrets.js";
 import { parseModelSpec } from "./spec.js";
 import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets } from "./transcript.js";
-import { AGENT_ROLES } from "./types.js";
-import type { AgentModel, AgentRole, AgentTeam, CallOptions, ChatTurn } from "./types.js";
+import { AGENT_ROLES, roleModelSpec } from "./types.js";
+import type { AgentModel, AgentRole, AgentTeam, CallOptions, ChatTurn, RoleModels } from "./types.js";
 
-/** Which model each role uses. `default` covers roles not named. */
-export type RoleModels = Partial<Record<AgentRole | "default", string>>;
+/** Which model each role uses (defined with the roles in types.ts). */
+export type { RoleModels } from "./types.js";
 
 export interface RetryPolicy {
   /** Retries after a rate-limit answer (bounded). Default 3. */
@@ -99,7 +99,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
   const agents = new Map<AgentRole, AgentModel>();
 
   function specFor(role: AgentRole): string {
-    const spec = options.models[role] ?? options.models.default;
+    const spec = roleModelSpec(options.models, role);
     if (!spec) {
       throw new ModelSpecError(
         `No model configured for role "${role}": give it a spec, or a default for all roles (CLI: --model).`,

@@ -5,6 +5,21 @@ import type { z } from "zod";
 export const AGENT_ROLES = ["planner", "critic", "coder", "merger", "direct", "reviewer"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
+/** Model spec per role; `default` covers the roles not named (and not covered by a fallback). */
+export type RoleModels = Partial<Record<AgentRole | "default", string>>;
+
+/**
+ * A role not named uses this other role's model before the default: the coder also serves the merger/fixer and
+ * the direct coder, so `--coder X` switches every code-writing call to X.
+ */
+export const ROLE_FALLBACKS: Readonly<Partial<Record<AgentRole, AgentRole>>> = Object.freeze({ merger: "coder", direct: "coder" });
+
+/** The spec a role uses: its own, its fallback role's, or the default. */
+export function roleModelSpec(models: RoleModels, role: AgentRole): string | undefined {
+  const fallback = ROLE_FALLBACKS[role];
+  return models[role] ?? (fallback === undefined ? undefined : models[fallback]) ?? models.default;
+}
+
 export interface ChatTurn {
   role: "system" | "user" | "assistant";
   content: string;

@@ -4,11 +4,12 @@
 // seed and temperature, so a whole bench can be re-run exactly from its recordings.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { AGENT_ROLES, type AgentRole } from "../agents/index.js";
+import { AGENT_ROLES, replayPathOf } from "../agents/index.js";
 import { loadTask } from "../datasets/index.js";
 import { runTask, type RunDependencies, type RunOptionsInput, type RunProgress, type RoleModelSpecs } from "../execution/index.js";
-import { BenchInputError, type RunKey } from "./matrix.js";
+import { BenchInputError, specsOf, type RunKey } from "./matrix.js";
 import { BENCH_FILES, readManifest, type BenchManifest } from "./manifest.js";
+import type { BenchRunOptions } from "./modes.js";
 import type { CellRunner } from "./runner.js";
 import { limitedSandbox, type ModelCallLimiter, type Semaphore } from "./limits.js";
 
@@ -16,10 +17,8 @@ export interface PipelineCellOptions {
   deps: RunDependencies;
   limiter: ModelCallLimiter;
   sandboxSlots: Semaphore;
-  /** Time limit of one script execution, in seconds. */
-  timeoutSeconds?: number;
-  /** Cap on the tokens of every model answer. */
-  maxTokens?: number;
+  /** Run options every run of the bench shares (time limit of an execution, cap on answer tokens). */
+  runOptions?: BenchRunOptions;
   /**
    * Stops the running runs at their next stage or attempt (the bench's second Ctrl-C). Separate from the runner's
    * own stop, which only ends the starting of new runs and lets running ones finish.
@@ -34,13 +33,19 @@ export class ReplayBenchResolver {
 
   /** The bench manifest at `path`, when it is a bench folder. */
   private manifestAt(path: string): BenchManifest | undefined {
-    if (!this.manifests.has(path)) this.manifests.set(path, existsSync(join(path, BENCH_FILES.manifest)) ? readManifest(path) : undefined);
+    if (!this.manifests.has(path)) this.manifests.set(path, readManifest(path));
     return this.manifests.get(path);
   }
 
+  /** Whether `spec` replays a recorded bench (cell by cell) rather than one run. */
+  isBenchReplay(spec: string): boolean {
+    const path = replayPathOf(spec);
+    return path !== undefined && this.manifestAt(path) !== undefined;
+  }
+
   resolve(spec: string, key: RunKey): string {
-    if (!spec.startsWith("replay:")) return spec;
-    const path = spec.slice("replay:".length);
+    const path = replayPathOf(spec);
+    if (path === undefined) return spec;
     const manifest = this.manifestAt(path);
     if (!manifest) return spec;
     const matches = manifest.runs.filter(
@@ -55,18 +60,17 @@ export class ReplayBenchResolver {
   check(keys: readonly RunKey[]): string[] {
     const problems: string[] = [];
     // A single recorded run answers one run's calls, in order: it cannot serve several cells.
-    const plainReplays = new Set(
-      keys.flatMap((k) => [k.model.all, ...Object.values(k.model.overrides)]).filter((s) => s.startsWith("replay:") && !this.manifestAt(s.slice("replay:".length))),
-    );
+    const plainReplays = new Set(keys.flatMap((k) => specsOf(k.model)).filter((s) => replayPathOf(s) !== undefined && !this.isBenchReplay(s)));
     if (keys.length > 1)
       for (const spec of plainReplays)
         problems.push(`'${spec}' replays one recorded run, but the bench has ${keys.length} cells: give replay:<bench-dir> to replay a recorded bench cell by cell`);
     for (const key of keys)
-      for (const spec of [key.model.all, ...Object.values(key.model.overrides)]) {
+      for (const spec of specsOf(key.model)) {
         try {
           const resolved = this.resolve(spec, key);
-          if (resolved !== spec && !existsSync(join(resolved.slice("replay:".length), "transcripts.jsonl")))
-            problems.push(`${resolved.slice("replay:".length)} has no transcripts.jsonl to replay`);
+          const recording = replayPathOf(resolved);
+          if (resolved !== spec && recording !== undefined && !existsSync(join(recording, "transcripts.jsonl")))
+            problems.push(`${recording} has no transcripts.jsonl to replay`);
         } catch (error) {
           problems.push((error as Error).message);
         }
@@ -75,36 +79,24 @@ export class ReplayBenchResolver {
   }
 }
 
-/** Model spec per role for a cell; a coder override also covers the merger and direct coder, as in `run`. */
+/** Model spec per role for a cell: the column's `all` as the default and its overrides (fallbacks are agents'). */
 export function cellModels(key: RunKey, resolveSpec: (spec: string) => string = (s) => s): RoleModelSpecs {
   const models: RoleModelSpecs = { default: resolveSpec(key.model.all) };
-  const overrides: Partial<Record<AgentRole, string>> = { ...key.model.overrides };
-  if (overrides.coder) {
-    overrides.merger ??= overrides.coder;
-    overrides.direct ??= overrides.coder;
-  }
   for (const role of AGENT_ROLES) {
-    const spec = overrides[role];
+    const spec = key.model.overrides[role];
     if (spec) models[role] = resolveSpec(spec);
   }
   return models;
 }
 
-/** The runTask options of a cell. */
-export function cellOptions(key: RunKey, models: RoleModelSpecs, timeoutSeconds?: number, maxTokens?: number): RunOptionsInput {
+/** The runTask options of a cell: the bench's shared options, the mode's, then the cell's seed and temperature. */
+export function cellOptions(key: RunKey, models: RoleModelSpecs, shared: BenchRunOptions = {}): RunOptionsInput {
   return {
-    mode: key.flags.mode,
+    ...shared,
+    ...key.flags,
     models,
-    instructions: key.flags.instructions,
-    noCritic: key.flags.noCritic,
-    unstaged: key.flags.unstaged,
-    fixAttempts: key.flags.fixAttempts,
-    noSchema: key.flags.noSchema,
-    feedbackIterations: key.flags.feedbackIterations,
     seed: key.seed,
     ...(key.temperature === null ? {} : { temperature: key.temperature }),
-    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
-    ...(maxTokens === undefined ? {} : { maxTokens }),
   };
 }
 
@@ -115,7 +107,7 @@ export function pipelineCellRunner(options: PipelineCellOptions): CellRunner {
   return async (key, runDir) => {
     const task = await loadTask(key.task.dir);
     const models = cellModels(key, (spec) => replay.resolve(spec, key));
-    await runTask(task, cellOptions(key, models, options.timeoutSeconds, options.maxTokens), {
+    await runTask(task, cellOptions(key, models, options.runOptions), {
       ...options.deps,
       sandbox,
       createTeam,

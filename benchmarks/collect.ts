@@ -8,7 +8,8 @@ import { readRunRecord, summarizeRun, type AttemptResult, type RunRecord } from 
 import { parseTaskSpec } from "../datasets/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
-import { DEFAULT_RUN_FLAGS, MODE_NAMES, flagsOf, type ModeName, type RunFlags } from "./modes.js";
+import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
+import { readJsonFile } from "../core/index.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
 
 export type RunState = "succeeded" | "failed" | "running" | "missing" | "unreadable";
@@ -70,7 +71,8 @@ export interface ReportRun {
   chains: ChainTrace[];
 }
 
-export interface TaskInfo {
+/** What the report needs of a run's task (task.json): type, metric, direction, reference scores. */
+export interface ReportTaskInfo {
   dataType: string;
   metric: string;
   lowerIsBetter: boolean;
@@ -84,19 +86,7 @@ export type PriceTable = z.infer<typeof PriceTableSchema>;
 /** Reads a price table file; the error names the file, the field and the expected form. */
 export function readPriceTable(path: string): PriceTable {
   const form = '{"<model spec>": {"input": <price per 1M prompt tokens>, "output": <price per 1M completion tokens>}}';
-  if (!existsSync(path)) throw new Error(`price table ${path} does not exist (expected ${form})`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new Error(`price table ${path} is not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = PriceTableSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`price table ${path}: field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"} (expected ${form})`);
-  }
-  return parsed.data;
+  return readJsonFile(path, PriceTableSchema, { hint: `expected ${form}`, toError: (message) => new Error(`price table ${message}`) });
 }
 
 export interface Collection {
@@ -108,7 +98,7 @@ export interface Collection {
   warnings: string[];
 }
 
-function readTaskInfo(taskDir: string, warnings: string[]): TaskInfo | undefined {
+function readTaskInfo(taskDir: string, warnings: string[]): ReportTaskInfo | undefined {
   const path = join(taskDir, "task.json");
   if (!existsSync(path)) {
     warnings.push(`${path} is missing: data type, metric and normalised scores are unknown for its runs`);
@@ -130,12 +120,12 @@ function readTaskInfo(taskDir: string, warnings: string[]): TaskInfo | undefined
 
 /** The mode whose flags match a run's config (so plain `linguacodus run` folders get the right name). */
 export function modeOfConfig(config: Record<string, unknown>, pipeline: "linguacodus" | "direct"): string {
-  const flags: RunFlags = { ...DEFAULT_RUN_FLAGS, mode: pipeline };
-  for (const key of Object.keys(DEFAULT_RUN_FLAGS) as (keyof RunFlags)[]) {
+  const flags: ModeFlags = { ...DEFAULT_MODE_FLAGS, mode: pipeline };
+  for (const key of Object.keys(DEFAULT_MODE_FLAGS) as (keyof ModeFlags)[]) {
     const value = config[key];
-    if (key !== "mode" && typeof value === typeof DEFAULT_RUN_FLAGS[key]) (flags as unknown as Record<string, unknown>)[key] = value;
+    if (key !== "mode" && typeof value === typeof DEFAULT_MODE_FLAGS[key]) (flags as unknown as Record<string, unknown>)[key] = value;
   }
-  const same = (a: RunFlags, b: RunFlags) => (Object.keys(a) as (keyof RunFlags)[]).every((k) => a[k] === b[k]);
+  const same = (a: ModeFlags, b: ModeFlags) => (Object.keys(a) as (keyof ModeFlags)[]).every((k) => a[k] === b[k]);
   const match = MODE_NAMES.find((name: ModeName) => same(flagsOf(name), flags));
   if (match) return match;
   return pipeline === "direct" ? "direct" : "linguacodus (custom flags)";
@@ -179,7 +169,7 @@ function costOf(tokens: ReportRun["tokensByRole"], models: Record<string, string
   return cost;
 }
 
-function emptyRun(entry: BenchRunEntry, dir: string, info: TaskInfo | undefined, state: RunState, failure: string | null): ReportRun {
+function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | undefined, state: RunState, failure: string | null): ReportRun {
   return {
     runId: entry.id,
     dir,
@@ -217,7 +207,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: TaskInfo | undefined,
 function readOneRun(
   dir: string,
   entry: BenchRunEntry | undefined,
-  taskInfo: (taskDir: string) => TaskInfo | undefined,
+  taskInfo: (taskDir: string) => ReportTaskInfo | undefined,
   prices: PriceTable | undefined,
 ): ReportRun {
   const record = readRunRecord(dir);
@@ -284,7 +274,7 @@ export function collectRuns(target: string, options: { prices?: PriceTable } = {
   const root = resolve(target);
   if (!existsSync(root)) throw new Error(`${root} does not exist: give a run folder, a runs folder or a bench folder`);
   const warnings: string[] = [];
-  const infoCache = new Map<string, TaskInfo | undefined>();
+  const infoCache = new Map<string, ReportTaskInfo | undefined>();
   const taskInfo = (taskDir: string) => {
     if (!infoCache.has(taskDir)) infoCache.set(taskDir, readTaskInfo(taskDir, warnings));
     return infoCache.get(taskDir);

@@ -1,6 +1,20 @@
 // Public face of benchmarks/: experiment matrices (modes and ablations, model columns, repeats, temperature
 // sweeps), the bench runner, statistics, charts and reports over run records.
-export { MODE_TABLE, MODE_NAMES, ABLATION_NAMES, DEFAULT_RUN_FLAGS, flagsOf, isModeName, describeMode, type ModeName, type RunFlags } from "./modes.js";
+export {
+  MODE_TABLE,
+  MODE_NAMES,
+  ABLATION_NAMES,
+  DEFAULT_MODE_FLAGS,
+  ModeFlagsSchema,
+  BenchRunOptionsSchema,
+  flagsOf,
+  identifyingFlags,
+  isModeName,
+  describeMode,
+  type ModeName,
+  type ModeFlags,
+  type BenchRunOptions,
+} from "./modes.js";
 export {
   BenchInputError,
   expandMatrix,
@@ -23,7 +37,7 @@ export { Semaphore, ModelCallLimiter, limitedSandbox, type ModelLimits } from ".
 export { runBench, isRunFinished, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
 export { pipelineCellRunner, ReplayBenchResolver, cellModels, cellOptions, type PipelineCellOptions } from "./cell.js";
 export * as stats from "./stats.js";
-export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type PriceTable, type RunState } from "./collect.js";
+export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type ReportTaskInfo, type PriceTable, type RunState } from "./collect.js";
 export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, type Table, type Cell } from "./report.js";
 export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat } from "./render.js";
 export { modeBarsSpec, temperatureCurveSpec, consistencySpec, renderSvg } from "./charts.js";

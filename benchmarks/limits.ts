@@ -1,7 +1,7 @@
 // Concurrency bounds of a bench: runs go P at once, but sandbox executions and model calls are bounded
 // separately — a local GGUF model is one process-wide instance, so its calls are serialised, while API
 // models may run concurrently up to a limit. The wrappers keep the Sandbox and AgentTeam interfaces.
-import type { AgentModel, AgentRole, AgentTeam, CallOptions, ChatTurn } from "../agents/index.js";
+import { specProvider, type AgentModel, type AgentRole, type AgentTeam, type CallOptions, type ChatTurn } from "../agents/index.js";
 import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "../sandbox/index.js";
 import type { z } from "zod";
 
@@ -62,8 +62,9 @@ export class ModelCallLimiter {
 
   /** GGUF models are serialised: one in-process model instance answers one call at a time. */
   limitOf(spec: string): number {
-    if (spec.startsWith("gguf:")) return 1;
-    if (spec.startsWith("replay:")) return this.limits.replayConcurrency;
+    const provider = specProvider(spec);
+    if (provider === "gguf") return 1;
+    if (provider === "replay") return this.limits.replayConcurrency;
     return this.limits.apiConcurrency;
   }
 

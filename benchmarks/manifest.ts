@@ -1,10 +1,11 @@
 // bench.json: what a bench set out to run, written before the first run starts, so reports know each run's
 // mode (including ablations), model column, temperature and repeat, and `--resume` knows what is left.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { readJsonFile } from "../core/index.js";
 import { readJsonLines } from "../execution/index.js";
-import { MODE_NAMES, type ModeName } from "./modes.js";
+import { MODE_NAMES, ModeFlagsSchema, type ModeName } from "./modes.js";
 import type { ModelColumn, RunKey } from "./matrix.js";
 
 export const BENCH_FILES = {
@@ -25,22 +26,13 @@ const ModelColumnSchema = z.object({
   overrides: z.record(z.string(), z.string()),
 });
 
-const RunFlagsSchema = z.object({
-  mode: z.enum(["linguacodus", "direct"]),
-  fixAttempts: z.number().int().nonnegative(),
-  instructions: z.number().int().positive(),
-  noCritic: z.boolean(),
-  noSchema: z.boolean(),
-  unstaged: z.boolean(),
-  feedbackIterations: z.number().int().nonnegative(),
-});
-
 export const BenchRunEntrySchema = z.object({
   id: z.string().min(1),
   taskId: z.string().min(1),
   taskDir: z.string().min(1),
   mode: z.enum(MODE_NAMES as [ModeName, ...ModeName[]]),
-  flags: RunFlagsSchema,
+  /** The mode's run options; a field added since the manifest was written takes its default. */
+  flags: ModeFlagsSchema,
   model: z.string().min(1),
   temperature: z.number().nullable(),
   seed: z.number().int(),
@@ -103,19 +95,7 @@ export function modelColumnsOf(manifest: BenchManifest): ModelColumn[] {
 /** Reads `<dir>/bench.json` when there is one; a bad manifest is an error naming the field. */
 export function readManifest(dir: string): BenchManifest | undefined {
   const path = join(dir, BENCH_FILES.manifest);
-  if (!existsSync(path)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new Error(`${path} is not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = BenchManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${path}: field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"}`);
-  }
-  return parsed.data;
+  return existsSync(path) ? readJsonFile(path, BenchManifestSchema) : undefined;
 }
 
 /** Prefix of the reason of a run.finished event for a run the bench stopped: such runs are unfinished. */

@@ -1,8 +1,8 @@
 // Expands a bench request (tasks × modes × models × temperatures × repeats) into run keys with stable
 // ids, so a resumed bench finds the runs it already has. Everything is validated before any run starts.
 import { createHash } from "node:crypto";
-import { AGENT_ROLES, parseModelSpec, type AgentRole } from "../agents/index.js";
-import { ABLATION_NAMES, MODE_NAMES, flagsOf, isModeName, type ModeName, type RunFlags } from "./modes.js";
+import { AGENT_ROLES, parseModelSpec, roleModelSpec, specProvider, type AgentRole } from "../agents/index.js";
+import { ABLATION_NAMES, MODE_NAMES, flagsOf, identifyingFlags, isModeName, type ModeFlags, type ModeName } from "./modes.js";
 
 /** Bad bench input: the message names the value and how to fix it. */
 export class BenchInputError extends Error {
@@ -29,7 +29,8 @@ export interface RunKey {
   id: string;
   task: TaskRef;
   mode: ModeName;
-  flags: RunFlags;
+  /** The mode's run options (a part of execution's run options). */
+  flags: ModeFlags;
   model: ModelColumn;
   /** null = the model's default temperature. */
   temperature: number | null;
@@ -49,8 +50,6 @@ export interface MatrixRequest {
   baseSeed: number;
 }
 
-const SPEC_PREFIXES = ["gguf:", "openai:", "gemini:", "replay:"] as const;
-
 /** Checks the form of a model spec (agents' parser); whether it loads is checked by preflight. */
 export function checkSpecSyntax(spec: string): string | undefined {
   try {
@@ -68,7 +67,7 @@ export function checkSpecSyntax(spec: string): string | undefined {
 export function parseModelColumn(text: string): ModelColumn {
   const trimmed = text.trim();
   if (!trimmed) throw new BenchInputError("empty model column in --models");
-  const looksKeyed = /^(label|all|[a-z]+)=/.test(trimmed) && !SPEC_PREFIXES.some((p) => trimmed.startsWith(p));
+  const looksKeyed = /^(label|all|[a-z]+)=/.test(trimmed) && specProvider(trimmed) === undefined;
   if (!looksKeyed) {
     const problem = checkSpecSyntax(trimmed);
     if (problem) throw new BenchInputError(`--models: ${problem}`);
@@ -105,8 +104,9 @@ export function withOverrides(column: ModelColumn, overrides: Partial<Record<Age
   return { ...column, overrides: { ...column.overrides, ...overrides } };
 }
 
+/** The spec a role of a column uses: its override, its fallback role's (agents' ROLE_FALLBACKS), or `all`. */
 export function specForRole(column: ModelColumn, role: AgentRole): string {
-  return column.overrides[role] ?? column.all;
+  return roleModelSpec({ ...column.overrides, default: column.all }, role) ?? column.all;
 }
 
 /** Model specs used by a column, one per distinct spec (for load checks). */
@@ -115,11 +115,22 @@ export function specsOf(column: ModelColumn): string[] {
 }
 
 export function labelOfSpec(spec: string): string {
-  // A path or URL makes a poor label: keep the provider and the last path segment.
-  const [provider, ...rest] = spec.split(":");
-  const body = rest.join(":").split("@")[0] ?? "";
-  const last = body.split(/[\\/]/).filter(Boolean).pop() ?? body;
-  return `${provider}:${last.replace(/\.gguf$/, "")}`;
+  // A path or URL makes a poor label: keep the provider and the last path segment of what names the model
+  // (a LoRA adapter names a GGUF column, so two adapters of one base model get two labels).
+  let parsed;
+  try {
+    parsed = parseModelSpec(spec);
+  } catch {
+    return spec; // a recorded spec this version cannot parse is shown as written
+  }
+  const name =
+    parsed.provider === "gguf"
+      ? (parsed.lora ?? (parsed.source.kind === "file" ? parsed.source.path : parsed.source.file))
+      : parsed.provider === "replay"
+        ? parsed.path
+        : parsed.model;
+  const last = name.split(/[\\/]/).filter(Boolean).pop() ?? name;
+  return `${parsed.provider}:${last.replace(/\.gguf$/, "")}`;
 }
 
 /** Parses mode names; `--ablation all` and ablation names add modes to the base list. */
@@ -164,7 +175,7 @@ export function runIdOf(key: Omit<RunKey, "id">): string {
   const canonical = JSON.stringify({
     task: key.task.id,
     mode: key.mode,
-    flags: key.flags,
+    flags: identifyingFlags(key.flags),
     model: { all: key.model.all, overrides: Object.fromEntries(Object.entries(key.model.overrides).sort()) },
     temperature: key.temperature,
     seed: key.seed,

@@ -1,32 +1,32 @@
 // The experiment modes of a bench: the two pipelines and the named ablations of the Linguacodus one.
-// An ablation is a named set of run flags over the defaults; adding one is one line in MODE_TABLE.
+// A mode is a partial set of run options (execution/options.ts, the one definition of a run's flags) over their
+// defaults; adding one is one line in MODE_TABLE. The options every run of a bench shares (--timeout,
+// --max-tokens) are another part of the same schema.
+import type { z } from "zod";
+import { RunOptionsSchema } from "../execution/index.js";
 
-/** The run flags a mode sets; names follow execution's runTask options. */
-export interface RunFlags {
-  mode: "linguacodus" | "direct";
-  /** Fix attempts after the first execution (the paper uses 3). */
-  fixAttempts: number;
-  /** Ranked instruction candidates the planner writes. */
-  instructions: number;
-  noCritic: boolean;
-  noSchema: boolean;
-  unstaged: boolean;
-  feedbackIterations: number;
-}
-
-export const DEFAULT_RUN_FLAGS: Readonly<RunFlags> = Object.freeze({
-  mode: "linguacodus",
-  fixAttempts: 3,
-  instructions: 3,
-  noCritic: false,
-  noSchema: false,
-  unstaged: false,
-  feedbackIterations: 0,
+/** The run options a mode may set: the pipeline and its ablation switches. */
+export const ModeFlagsSchema = RunOptionsSchema.pick({
+  mode: true,
+  fixAttempts: true,
+  instructions: true,
+  noCritic: true,
+  noSchema: true,
+  unstaged: true,
+  feedbackIterations: true,
 });
+export type ModeFlags = z.infer<typeof ModeFlagsSchema>;
+
+/** The defaults of the run options schema, as the full pipeline runs them. */
+export const DEFAULT_MODE_FLAGS: Readonly<ModeFlags> = Object.freeze(ModeFlagsSchema.parse({}));
+
+/** The run options a bench sets for every run, from its own flags (not part of a run's identity). */
+export const BenchRunOptionsSchema = RunOptionsSchema.pick({ timeoutSeconds: true, maxTokens: true }).partial();
+export type BenchRunOptions = z.infer<typeof BenchRunOptionsSchema>;
 
 interface ModeDefinition {
   description: string;
-  flags: Partial<RunFlags>;
+  flags: Partial<ModeFlags>;
   /** Ablations are compared against `linguacodus` in the ablation table. */
   ablation: boolean;
 }
@@ -50,10 +50,25 @@ export function isModeName(name: string): name is ModeName {
   return Object.hasOwn(MODE_TABLE, name);
 }
 
-export function flagsOf(mode: ModeName): RunFlags {
-  return { ...DEFAULT_RUN_FLAGS, ...(MODE_TABLE[mode].flags as Partial<RunFlags>) };
+/** A mode's run options, its own over the schema's defaults. */
+export function flagsOf(mode: ModeName): ModeFlags {
+  return ModeFlagsSchema.parse(MODE_TABLE[mode].flags);
 }
 
 export function describeMode(mode: ModeName): string {
   return MODE_TABLE[mode].description;
+}
+
+/**
+ * The mode flags that identify a run (its id hashes them): the fields of bench schema v1 always, in their v1
+ * order, and a field added since only when a mode sets it off its default, so the ids of earlier benches (and
+ * their `--resume`) stay as they were.
+ */
+const V1_FLAG_KEYS = ["mode", "fixAttempts", "instructions", "noCritic", "noSchema", "unstaged", "feedbackIterations"] as const;
+export function identifyingFlags(flags: ModeFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of V1_FLAG_KEYS) out[key] = flags[key];
+  const later = (Object.keys(flags) as (keyof ModeFlags)[]).filter((k) => !(V1_FLAG_KEYS as readonly string[]).includes(k)).sort();
+  for (const key of later) if (flags[key] !== DEFAULT_MODE_FLAGS[key]) out[key] = flags[key];
+  return out;
 }

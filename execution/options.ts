@@ -1,19 +1,16 @@
-// The options of one run, as a zod schema: the CLI parses flags into it, benchmarks build ablations from it,
-// and run.json keeps the parsed value ("config as run").
+// The options of one run, as a zod schema: the one definition of a run's flags. The CLI parses flags into it,
+// benchmarks build their modes, ablations and bench-wide options as parts of it (benchmarks/modes.ts), and
+// run.json keeps the parsed value ("config as run").
 import { z } from "zod";
+import { AGENT_ROLES, roleModelSpec, type AgentRole } from "../agents/index.js";
+import { describeZodIssue } from "../core/index.js";
 import { RunModeSchema } from "./record.js";
 
 const ModelSpec = z.string().min(1);
+const roleShape = Object.fromEntries(AGENT_ROLES.map((role) => [role, ModelSpec.optional()])) as Record<AgentRole, z.ZodOptional<z.ZodString>>;
 
-export const RoleModelsSchema = z.object({
-  default: ModelSpec.optional(),
-  planner: ModelSpec.optional(),
-  critic: ModelSpec.optional(),
-  coder: ModelSpec.optional(),
-  merger: ModelSpec.optional(),
-  direct: ModelSpec.optional(),
-  reviewer: ModelSpec.optional(),
-});
+/** Model spec per role; `default` covers the roles not named (after agents' ROLE_FALLBACKS). */
+export const RoleModelsSchema = z.object({ default: ModelSpec.optional(), ...roleShape });
 export type RoleModelSpecs = z.infer<typeof RoleModelsSchema>;
 
 export const RunOptionsSchema = z.object({
@@ -34,8 +31,8 @@ export const RunOptionsSchema = z.object({
   contextTokens: z.number().int().min(200).max(100_000).default(3000),
   /** Reviewer reflection rounds after a successful run. */
   feedbackIterations: z.number().int().min(0).max(20).default(0),
-  /** Independent chains (Sand-Bob's n_parallel). */
-  parallel: z.number().int().min(1).max(32).default(1),
+  /** Independent chains (Sand-Bob's n_parallel); `run --chains`. */
+  chains: z.number().int().min(1).max(32).default(1),
   /** Runs per chain (Sand-Bob's n_iterative). */
   iterations: z.number().int().min(1).max(32).default(1),
   temperature: z.number().min(0).max(2).optional(),
@@ -50,21 +47,25 @@ export const RunOptionsSchema = z.object({
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
 
+/** Run records written before `parallel` was renamed `chains` keep the old key; resume reads them as written. */
+function withLegacyKeys(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const { parallel, ...rest } = input as Record<string, unknown>;
+  return parallel !== undefined && rest.chains === undefined ? { ...rest, chains: parallel } : input;
+}
+
 /** Parses options, naming the field and the fix on bad input. */
 export function parseRunOptions(input: unknown): RunOptions {
-  const parsed = RunOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Run option '${issue?.path.join(".") ?? "?"}': ${issue?.message ?? "invalid"}`);
-  }
+  const parsed = RunOptionsSchema.safeParse(withLegacyKeys(input));
+  if (!parsed.success) throw new Error(`run options: ${describeZodIssue(parsed.error)}`);
   return parsed.data;
 }
 
-/** The spec each role uses, for run.json (roles not named fall back to `default`). */
+/** The spec each role uses, for run.json (roles not named fall back as agents' roleModelSpec says). */
 export function resolveRoleSpecs(models: RoleModelSpecs): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const role of ["planner", "critic", "coder", "merger", "direct", "reviewer"] as const) {
-    const spec = models[role] ?? models.default;
+  for (const role of AGENT_ROLES) {
+    const spec = roleModelSpec(models, role);
     if (spec) out[role] = spec;
   }
   return out;

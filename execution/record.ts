@@ -10,7 +10,7 @@
 //     code/blocks/<stage>.py, code/attempt-<n>.py, code/final.py, code/solution.ipynb
 //     exec/<n>/           result.json (AttemptResult), stdout.txt, stderr.txt
 //     submission.csv, score.json
-//     chains/<chain-id>/  one full run record per chain when --parallel/--iterations ask for several
+//     chains/<chain-id>/  one full run record per chain when --chains/--iterations ask for several
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";

@@ -412,7 +412,7 @@ async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, e
       updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
     });
     const sandbox = meteredSandbox(env.sandbox, meter);
-    const chainCount = options.parallel * options.iterations;
+    const chainCount = options.chains * options.iterations;
 
     if (chainCount === 1) {
       const callOptions: CallOptions = { temperature: options.temperature, seed: options.seed, maxTokens: options.maxTokens };
@@ -454,7 +454,7 @@ async function runChains(
   progress: (event: RunProgress) => void,
 ): Promise<void> {
   const ids: string[] = [];
-  for (let p = 0; p < options.parallel; p++) for (let i = 0; i < options.iterations; i++) ids.push(`c${p}-i${i}`);
+  for (let p = 0; p < options.chains; p++) for (let i = 0; i < options.iterations; i++) ids.push(`c${p}-i${i}`);
   writer.updateRun({ chains: ids.map((id) => ({ id, dir: join(RUN_FILES.chains, id) })) });
 
   const results = new Map<string, { valid: boolean; score: number | null }>();
@@ -495,7 +495,7 @@ async function runChains(
 
   // Parallel chains, sequential iterations inside each chain.
   await Promise.all(
-    Array.from({ length: options.parallel }, async (_, p) => {
+    Array.from({ length: options.chains }, async (_, p) => {
       for (let i = 0; i < options.iterations; i++) await runOne(`c${p}-i${i}`, p * options.iterations + i);
     }),
   );

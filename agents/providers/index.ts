@@ -1,7 +1,7 @@
 // The production chat-model resolver: spec string → provider (gguf, openai, gemini, replay).
 import type { ChatModelResolver, ResolvedChatModel } from "../chat-model.js";
 import { fromChatModel } from "../chat-model.js";
-import { parseModelSpec } from "../spec.js";
+import { parseModelSpec, specProvider } from "../spec.js";
 import { secretsFromEnv } from "./secrets.js";
 import type { AgentRole } from "../types.js";
 import { type Env, loadEnv } from "./env.js";
@@ -58,7 +58,7 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
   return {
     resolve(spec, role) {
       // A replay model keeps a cursor into the recording: every team (run) gets a fresh one.
-      if (spec.startsWith("replay:")) return resolveNew(spec, role);
+      if (specProvider(spec) === "replay") return resolveNew(spec, role);
       let pending = bySpec.get(spec);
       if (!pending) {
         pending = resolveNew(spec, role);

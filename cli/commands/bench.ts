@@ -65,7 +65,9 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     }
   }
   const home = paths.defaultPaths();
-  const isReplayBench = (spec: string) => spec.startsWith("replay:") && manifestModule.readManifest(spec.slice("replay:".length)) !== undefined;
+  const { ReplayBenchResolver } = await import("../../benchmarks/cell.js");
+  const replay = new ReplayBenchResolver();
+  const isReplayBench = (spec: string) => replay.isBenchReplay(spec);
   const userError = (error: unknown): never => {
     if (error instanceof matrix.BenchInputError) throw new UserFacingError(error.message);
     throw error;
@@ -112,8 +114,6 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   } catch (error) {
     return userError(error);
   }
-  const { ReplayBenchResolver } = await import("../../benchmarks/cell.js");
-  const replay = new ReplayBenchResolver();
   const specs = request.models.flatMap(matrix.specsOf).filter((s) => !isReplayBench(s));
   const problems = [...preflight.preflightSpecs(specs, process.env), ...replay.check(keys)];
   if (problems.length) throw new UserFacingError(`cannot start the bench: ${problems.join("; ")}`);
@@ -136,8 +136,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     deps: wiring,
     limiter,
     sandboxSlots: new limits.Semaphore(sandboxes),
-    timeoutSeconds,
-    ...(maxTokens === undefined ? {} : { maxTokens }),
+    runOptions: { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }) },
     signal: stopRuns.signal,
   });
 

@@ -1,10 +1,12 @@
 // `linguacodus run <task>`: a thin layer over execution/runTask — flags → RunOptions, real models and sandbox,
 // progress per stage on stderr, a short summary (or the run summary as JSON) at the end.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { describeZodIssue } from "../../core/index.js";
 import { UserFacingError } from "../failure.js";
 import { openWiring, sandboxKind } from "../wiring.js";
 
-interface RunFlags {
+/** The `run` command's flags as commander gives them (strings until parsed into RunOptions). */
+interface RunCommandFlags {
   mode: string;
   model?: string;
   planner?: string;
@@ -20,7 +22,9 @@ interface RunFlags {
   schema: boolean;
   unstaged?: boolean;
   feedbackIterations: string;
-  parallel: string;
+  chains?: string;
+  /** Deprecated alias of --chains (bench's --parallel means runs at once). */
+  parallel?: string;
   iterations: string;
   resume?: string;
   notebook?: boolean;
@@ -43,8 +47,17 @@ function number(flag: string, value: string): number {
   return n;
 }
 
+/** `--chains`, or the deprecated `--parallel` with a warning; both given must agree. */
+function chainsFlag(flags: RunCommandFlags): number {
+  if (flags.parallel === undefined) return integer("--chains", flags.chains ?? "1", 1);
+  process.stderr.write("linguacodus: warning: run --parallel is deprecated, use --chains (bench --parallel means runs at once)\n");
+  if (flags.chains !== undefined && flags.chains !== flags.parallel)
+    throw new UserFacingError(`--chains ${flags.chains} and the deprecated --parallel ${flags.parallel} disagree: give --chains only`);
+  return integer("--parallel", flags.parallel, 1);
+}
+
 /** Commander gives `--critic <spec>` and `--no-critic` one key: a string is a spec, false means skip. */
-function criticSpec(flags: RunFlags): string | undefined {
+function criticSpec(flags: RunCommandFlags): string | undefined {
   return typeof flags.critic === "string" ? flags.critic : undefined;
 }
 
@@ -90,7 +103,7 @@ class ProgressLine {
   }
 }
 
-async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<void> {
+async function runAction(taskArg: string | undefined, flags: RunCommandFlags): Promise<void> {
   if (!taskArg && !flags.resume) throw new UserFacingError("name a task (a built-in id or a task folder), or continue a run with --resume <run-dir>");
   if (flags.mode !== "linguacodus" && flags.mode !== "direct") throw new UserFacingError(`--mode must be 'linguacodus' or 'direct' (got '${flags.mode}')`);
   const sandbox = sandboxKind(flags.sandbox);
@@ -108,8 +121,7 @@ async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<
     planner: flags.planner,
     critic: criticSpec(flags),
     coder: flags.coder,
-    merger: flags.merger ?? flags.coder,
-    direct: flags.coder,
+    merger: flags.merger,
     reviewer: flags.reviewer,
   };
   for (const [role, spec] of Object.entries(models)) {
@@ -131,7 +143,7 @@ async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<
     noSchema: flags.schema === false,
     contextTokens: integer("--context-tokens", flags.contextTokens, 200),
     feedbackIterations: integer("--feedback-iterations", flags.feedbackIterations, 0),
-    parallel: integer("--parallel", flags.parallel, 1),
+    chains: chainsFlag(flags),
     iterations: integer("--iterations", flags.iterations, 1),
     temperature: flags.temperature === undefined ? undefined : number("--temperature", flags.temperature),
     seed: flags.seed === undefined ? undefined : integer("--seed", flags.seed, 0),
@@ -140,10 +152,7 @@ async function runAction(taskArg: string | undefined, flags: RunFlags): Promise<
     notebook: flags.notebook ?? false,
   };
   const parsedOptions = execution.RunOptionsSchema.safeParse(options);
-  if (!parsedOptions.success) {
-    const issue = parsedOptions.error.issues[0];
-    throw new UserFacingError(`option ${issue?.path.join(".")}: ${issue?.message}`);
-  }
+  if (!parsedOptions.success) throw new UserFacingError(`run options: ${describeZodIssue(parsedOptions.error)}`);
 
   // The task (or the run to resume) first: a typo should not wait for Docker.
   let task;
@@ -248,7 +257,8 @@ export function registerRun(program: Command): void {
     .option("--unstaged", "one coder writes the whole script from the instruction (ablation)")
     .option("--context-tokens <n>", "token budget of the task context", "3000")
     .option("--feedback-iterations <k>", "reviewer reflection rounds after a successful run", "0")
-    .option("--parallel <p>", "independent chains", "1")
+    .option("--chains <c>", "independent chains (default 1)")
+    .addOption(new Option("--parallel <p>", "deprecated: use --chains").hideHelp())
     .option("--iterations <i>", "runs per chain", "1")
     .option("--resume <run-dir>", "continue an interrupted run without repeating finished stages")
     .option("--notebook", "also write code/solution.ipynb")

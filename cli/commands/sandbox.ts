@@ -16,7 +16,7 @@ interface BuildFlags {
   json?: boolean;
 }
 
-interface RunFlags {
+interface SandboxRunFlags {
   task?: string;
   timeout: string;
   json?: boolean;
@@ -95,7 +95,7 @@ export function registerSandbox(program: Command): void {
     .option("--image <tag>", "image to run in (default: the current recipe's tag)")
     .option("--gpus", "pass NVIDIA GPUs through (needs the NVIDIA container runtime)")
     .option("--json", "print the result as JSON")
-    .action(async (scriptArg: string, flags: RunFlags) => {
+    .action(async (scriptArg: string, flags: SandboxRunFlags) => {
       const scriptPath = resolve(scriptArg);
       if (!existsSync(scriptPath)) throw new UserFacingError(`script ${scriptPath} does not exist`);
       const timeout = Number(flags.timeout);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
+  AGENT_ROLES,
   ContextOverflowError,
   ModelSpecError,
   RateLimitError,
@@ -22,6 +23,25 @@ const Ranked = z.object({ instructions: z.array(z.object({ rank: z.number().int(
 const fast = { rateLimitRetries: 2, backoffMs: 5, maxBackoffMs: 20 };
 
 describe("createAgentTeam", () => {
+  it("a role not named uses its fallback role's model (the coder serves the merger and direct coder), then the default", async () => {
+    const chat = scriptedModel(() => "ok");
+    const team = createAgentTeam({
+      models: { default: "openai:a@http://127.0.0.1:9/v1", coder: "openai:b@http://127.0.0.1:9/v1", reviewer: "openai:c@http://127.0.0.1:9/v1" },
+      runId: "run-roles",
+      transcript: createMemoryTranscriptSink(),
+      resolveChatModel: () => chat,
+    });
+    const specs = Object.fromEntries(AGENT_ROLES.map((role) => [role, team.model(role).spec]));
+    await team.close();
+    expect(specs).toEqual({
+      planner: "openai:a@http://127.0.0.1:9/v1",
+      critic: "openai:a@http://127.0.0.1:9/v1",
+      coder: "openai:b@http://127.0.0.1:9/v1",
+      merger: "openai:b@http://127.0.0.1:9/v1",
+      direct: "openai:b@http://127.0.0.1:9/v1",
+      reviewer: "openai:c@http://127.0.0.1:9/v1",
+    });
+  });
   it("writes one validated transcripts.jsonl line per call with run id, role, step, params, tokens", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lc-team-"));
     const file = join(dir, "transcripts.jsonl");

@@ -1,10 +1,11 @@
-// Each mode's flags reach execution's run options under the names runTask reads (a misspelt key would be
-// dropped silently by the options schema, running the full pipeline instead of the ablation).
+// A cell's run options: the mode's flags are a part of execution's run options schema by construction
+// (benchmarks/modes.ts picks them from it), so what is checked here is what the cell adds: the seed, the
+// temperature, the bench's shared options, and each role's model after agents' fallbacks.
 import { describe, expect, it } from "vitest";
-import { RunOptionsSchema } from "../../execution/index.js";
+import { RunOptionsSchema, resolveRoleSpecs } from "../../execution/index.js";
 import { cellModels, cellOptions } from "../../benchmarks/cell.js";
 import { expandMatrix, parseModelColumn } from "../../benchmarks/matrix.js";
-import { MODE_NAMES } from "../../benchmarks/modes.js";
+import { MODE_NAMES, flagsOf } from "../../benchmarks/modes.js";
 
 describe("cell options", () => {
   const keys = expandMatrix({
@@ -15,29 +16,23 @@ describe("cell options", () => {
     repeats: 1,
     baseSeed: 7,
   });
-  it.each(MODE_NAMES)("%s: flags, seed and temperature survive the run options schema", (mode) => {
+  it.each(MODE_NAMES)("%s: the mode's options, seed, temperature and the bench's options reach runTask", (mode) => {
     const key = keys.find((k) => k.mode === mode)!;
-    const parsed = RunOptionsSchema.parse(cellOptions(key, cellModels(key), 120));
-    expect({
-      mode: parsed.mode,
-      fixAttempts: parsed.fixAttempts,
-      instructions: parsed.instructions,
-      noCritic: parsed.noCritic,
-      noSchema: parsed.noSchema,
-      unstaged: parsed.unstaged,
-      feedbackIterations: parsed.feedbackIterations,
-    }).toEqual(key.flags);
+    const parsed = RunOptionsSchema.parse(cellOptions(key, cellModels(key), { timeoutSeconds: 120 }));
+    expect(RunOptionsSchema.parse({ ...parsed, ...flagsOf(mode) })).toEqual(parsed);
     expect([parsed.seed, parsed.temperature, parsed.timeoutSeconds]).toEqual([7, 0.3, 120]);
-    expect(RunOptionsSchema.parse(cellOptions(key, cellModels(key), 120, 256)).maxTokens).toBe(256);
+    expect(RunOptionsSchema.parse(cellOptions(key, cellModels(key), { timeoutSeconds: 120, maxTokens: 256 })).maxTokens).toBe(256);
   });
   it("per-role models: a coder override also covers the merger and the direct coder", () => {
     const models = cellModels(keys[0]!);
-    expect(models).toEqual({
-      default: "openai:gpt-4o-mini",
+    expect(models).toEqual({ default: "openai:gpt-4o-mini", planner: "gemini:gemini-2.0-flash", coder: "gguf:/m/coder.gguf" });
+    expect(resolveRoleSpecs(models)).toEqual({
       planner: "gemini:gemini-2.0-flash",
+      critic: "openai:gpt-4o-mini",
       coder: "gguf:/m/coder.gguf",
       merger: "gguf:/m/coder.gguf",
       direct: "gguf:/m/coder.gguf",
+      reviewer: "openai:gpt-4o-mini",
     });
   });
 });

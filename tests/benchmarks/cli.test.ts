@@ -94,3 +94,18 @@ describe("linguacodus report", () => {
     expect(runs.every((r) => r.costEstimate !== null && r.costEstimate > 0)).toBe(true);
   });
 });
+
+describe("linguacodus run: --chains, and --parallel as its deprecated alias", () => {
+  it("--parallel still sets the chains, with a warning; both given must agree", () => {
+    const alias = cli(["run", join(root, "no-such-task"), "--parallel", "2", "--model", "openai:x@http://localhost:1/v1"]);
+    expect(alias.code).toBe(2);
+    expect(alias.stderr).toMatch(/warning: run --parallel is deprecated, use --chains/);
+    expect(alias.stderr).toMatch(/no-such-task/);
+    const clash = cli(["run", join(root, "no-such-task"), "--parallel", "2", "--chains", "3", "--model", "openai:x@http://localhost:1/v1"]);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/--chains 3 and the deprecated --parallel 2 disagree: give --chains only/);
+    const bad = cli(["run", join(root, "no-such-task"), "--chains", "0", "--model", "openai:x@http://localhost:1/v1"]);
+    expect(bad.stderr).toMatch(/--chains must be an integer ≥ 1 \(got '0'\)/);
+    expect(bad.stderr).not.toMatch(/deprecated/);
+  });
+});

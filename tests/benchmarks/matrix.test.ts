@@ -8,7 +8,8 @@ import {
   specForRole,
   withOverrides,
 } from "../../benchmarks/matrix.js";
-import { ABLATION_NAMES, DEFAULT_RUN_FLAGS, MODE_TABLE, flagsOf } from "../../benchmarks/modes.js";
+import { ABLATION_NAMES, DEFAULT_MODE_FLAGS, MODE_NAMES, MODE_TABLE, flagsOf } from "../../benchmarks/modes.js";
+import { RunOptionsSchema } from "../../execution/index.js";
 
 const tasks = [
   { id: "iris", dir: "/t/iris" },
@@ -18,9 +19,9 @@ const model = parseModelColumn("replay:/runs/a");
 
 describe("modes", () => {
   it("ablations are single-flag changes over the full pipeline", () => {
-    expect(flagsOf("linguacodus")).toEqual(DEFAULT_RUN_FLAGS);
+    expect(flagsOf("linguacodus")).toEqual(DEFAULT_MODE_FLAGS);
     expect(flagsOf("direct").mode).toBe("direct");
-    expect(flagsOf("no-fix")).toEqual({ ...DEFAULT_RUN_FLAGS, fixAttempts: 0 });
+    expect(flagsOf("no-fix")).toEqual({ ...DEFAULT_MODE_FLAGS, fixAttempts: 0 });
     expect(flagsOf("single-instruction").instructions).toBe(1);
     expect(flagsOf("no-critic").noCritic).toBe(true);
     expect(flagsOf("unstaged").unstaged).toBe(true);
@@ -28,6 +29,22 @@ describe("modes", () => {
     expect(flagsOf("feedback").feedbackIterations).toBeGreaterThan(0);
     expect(ABLATION_NAMES).toEqual(["no-critic", "single-instruction", "unstaged", "no-fix", "no-schema", "feedback"]);
     for (const name of ABLATION_NAMES) expect(MODE_TABLE[name].description.length).toBeGreaterThan(5);
+  });
+  it("a mode's flags are the run options' defaults under its own, and the ids of earlier benches stay as they were", () => {
+    const defaults = RunOptionsSchema.parse({});
+    for (const [key, value] of Object.entries(DEFAULT_MODE_FLAGS)) expect(defaults[key as keyof typeof defaults]).toEqual(value);
+    // Ids computed by the version before mode flags were derived from the run options (resume finds them).
+    const keys = expandMatrix({ tasks: [{ id: "iris", dir: "/t/iris" }], modes: MODE_NAMES, models: [parseModelColumn("label=m;all=openai:gpt-4o-mini;coder=gguf:/m/coder.gguf")], temperatures: [0.3], repeats: 1, baseSeed: 7 });
+    expect(keys.map((k) => k.id)).toEqual([
+      "iris__linguacodus__m__t0.3__s7__f447a61c",
+      "iris__direct__m__t0.3__s7__9b61c58d",
+      "iris__no-critic__m__t0.3__s7__77799b96",
+      "iris__single-instruction__m__t0.3__s7__e682efbd",
+      "iris__unstaged__m__t0.3__s7__a6592641",
+      "iris__no-fix__m__t0.3__s7__ae9301fd",
+      "iris__no-schema__m__t0.3__s7__82b88f9f",
+      "iris__feedback__m__t0.3__s7__025565ab",
+    ]);
   });
   it("parses modes and ablations, rejecting unknown names with the list of known ones", () => {
     expect(parseModes(["linguacodus", "direct"], ["no-fix"])).toEqual(["linguacodus", "direct", "no-fix"]);

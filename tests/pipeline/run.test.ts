@@ -238,9 +238,9 @@ describe("feedback iterations and chains", () => {
     expect(JSON.parse(readFileSync(join(result.dir, "score.json"), "utf8"))).toMatchObject({ valid: true, attempt: "003" });
   });
 
-  it("--parallel 2 --iterations 2 runs four chains and reports their agreement", async () => {
+  it("--chains 2 --iterations 2 runs four chains and reports their agreement", async () => {
     const deps = scriptedDeps(sandbox, linguacodusScript);
-    const result = await runTask(task, { models: { default: "openai:scripted" }, noCritic: true, parallel: 2, iterations: 2, seed: 5 }, { ...deps, outDir: tempDir("lc-chains-") });
+    const result = await runTask(task, { models: { default: "openai:scripted" }, noCritic: true, chains: 2, iterations: 2, seed: 5 }, { ...deps, outDir: tempDir("lc-chains-") });
     const record = readRunRecord(result.dir);
     expect(record.chains.map((c) => c.run.seed).sort()).toEqual([5, 6, 7, 8]);
     expect(record.chains.every((c) => c.run.status === "succeeded")).toBe(true);
