@@ -6,7 +6,7 @@ import { secretsFromEnv } from "./secrets.js";
 import type { AgentRole } from "../types.js";
 import { type Env, loadEnv } from "./env.js";
 import { resolveGemini } from "./gemini.js";
-import { type GgufOptions, GgufRegistry } from "./gguf.js";
+import { type GgufOptions, GgufRegistry } from "./gguf/index.js";
 import { type OpenAiOptions, resolveOpenAi } from "./openai.js";
 import { ReplaySource } from "./replay.js";
 
@@ -71,7 +71,7 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
   };
 }
 
-export { type GgufOptions, LlamaCppChatModel, LoadedGgufModel, loadNodeLlamaCpp, resolveGgufFile } from "./gguf.js";
+export { type GgufOptions, LlamaCppChatModel, LoadedGgufModel, loadNodeLlamaCpp, resolveGgufFile } from "./gguf/index.js";
 export { type OpenAiOptions } from "./openai.js";
 export { ReplayChatModel, ReplaySource } from "./replay.js";
 export { loadEnv, type Env } from "./env.js";

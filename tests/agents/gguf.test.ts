@@ -93,7 +93,17 @@ describe("gguf provider (tiny llama on CPU)", () => {
     const long = "data ".repeat(800);
     const failure = t.model("planner").generate([{ role: "user", content: long }], { step: "rank-instructions", maxTokens: 8 });
     await expect(failure).rejects.toBeInstanceOf(ContextOverflowError);
-    await expect(failure).rejects.toThrow(/role "planner", step "rank-instructions".*context holds 512/s);
+    await expect(failure).rejects.toThrow(/role "planner", step "rank-instructions".*context holds 2048 tokens at most/s);
+  });
+
+  it("grows the context to fit a prompt longer than its start size (up to the trained context)", async () => {
+    const { team: t, sink } = team({ default: `gguf:${modelPath}` });
+    await t.model("planner").generate([{ role: "user", content: "data ".repeat(120) }], { maxTokens: 8, temperature: 0 });
+    const line = sink.lines.at(-1)!;
+    expect(line.error).toBeNull();
+    // The context started at 512 tokens (providers above): this prompt did not fit it.
+    expect(line.tokens!.input).toBeGreaterThan(512);
+    expect(line.tokens!.input + 8).toBeLessThanOrEqual(2048);
   });
 
   it("reports missing model and adapter files clearly", async () => {
