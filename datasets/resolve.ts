@@ -1,7 +1,7 @@
 // Turns a task argument (a built-in id or a folder path) into a loaded task, preparing built-ins on demand.
 import { join, resolve } from "node:path";
 import { exists, loadTask, TASK_FILES, TaskFormatError, type Task } from "./task.js";
-import { BUILTIN_TASKS, findBuiltinTask } from "./suite/definitions.js";
+import { BUILTIN_TASKS, findBuiltinTask } from "./suite/registry.js";
 import { prepareBuiltinTask, type PrepareOptions } from "./suite/prepare.js";
 
 /**

@@ -3,7 +3,7 @@ import { METRICS } from "../metric-registry.js";
 import type { Frame } from "./frame.js";
 import { rowCount } from "./frame.js";
 import type { SourceInfo } from "./sources.js";
-import type { BuiltinTaskDefinition } from "./definitions.js";
+import type { BuiltinTaskDefinition } from "./definition.js";
 
 export interface DescriptionInput {
   def: BuiltinTaskDefinition;

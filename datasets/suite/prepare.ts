@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { checkTaskFolder, sha256File } from "../check.js";
 import { METRICS } from "../metric-registry.js";
 import { exists, parseTaskSpec, TASK_FILES, TaskFormatError, type TaskSpec } from "../task.js";
-import { BUILTIN_TASKS, findBuiltinTask, type BuiltinTaskDefinition } from "./definitions.js";
+import type { BuiltinTaskDefinition } from "./definition.js";
+import { BUILTIN_TASKS, findBuiltinTask } from "./registry.js";
 import { describeTask } from "./describe.js";
 import { writeFrame } from "./frame.js";
 
