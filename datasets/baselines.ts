@@ -1,7 +1,8 @@
 // Reference scores: two Python baselines per task (a constant / majority predictor and a standard
 // scikit-learn model), run by whatever executes Python (passed in; the CLI uses the sandbox), graded by
 // the real grader, and written into task.json so scores can be normalised (0 = constant, 1 = model).
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { grade, type GradeResult } from "./grade.js";
 import { METRICS } from "./metric-registry.js";
@@ -226,6 +227,61 @@ export async function computeReferenceScores(
     await writeReferenceScores(task.dir, scores);
   }
   return { scores, constant, model };
+}
+
+/**
+ * The narrow view of a script sandbox the baselines need (the Docker sandbox satisfies it): run a script with
+ * the public files mounted, collect what it wrote.
+ */
+export interface ScriptSandbox {
+  run(request: { script: string; publicDir: string; outputDir: string; timeoutSeconds: number }): Promise<{
+    outcome: string;
+    stdout: string;
+    error?: { type: string; message: string };
+    files: Record<string, string>;
+  }>;
+}
+
+/** A {@link RunPython} that runs each baseline in `sandbox` with a time limit. */
+export function runPythonInSandbox(sandbox: ScriptSandbox, timeoutSeconds: number): RunPython {
+  return async ({ script, publicDir, outputDir }) => {
+    const result = await sandbox.run({ script, publicDir, outputDir, timeoutSeconds });
+    const submissionPath = result.files["submission.csv"] ?? null;
+    const failure = result.outcome === "ok" ? undefined : `${result.outcome}${result.error ? `: ${result.error.type}: ${result.error.message}` : ""}`;
+    return { submissionPath, stdout: result.stdout, ...(failure ? { failure } : {}) };
+  };
+}
+
+/** One line about a task's reference scores: both scores, or why they were not recorded. */
+export function describeReferenceScores(task: Task, report: ReferenceScoreReport): string {
+  if (!report.scores) return `${task.spec.id}: reference scores not recorded: ${[report.constant, report.model].flatMap((r) => r.errors).join("; ")}`;
+  const { constant, model, model_name } = report.scores;
+  const beats = METRICS[task.spec.metric.name].lowerIsBetter ? model < constant : model > constant;
+  return `${task.spec.id}: constant ${constant}, model ${model} (${model_name})${beats ? "" : " — warning: the model does not beat the constant"}`;
+}
+
+/**
+ * Computes and records the reference scores of each task in turn (each in a scratch folder removed
+ * afterwards), logging one line per task; returns the reports by task id.
+ */
+export async function recordReferenceScores(
+  tasks: readonly Task[],
+  runPython: RunPython,
+  options: { log?: (line: string) => void; dataDir?: string } = {},
+): Promise<Record<string, ReferenceScoreReport>> {
+  const reports: Record<string, ReferenceScoreReport> = {};
+  for (const task of tasks) {
+    options.log?.(`${task.spec.id}: running the constant and model baselines`);
+    const work = await mkdtemp(join(tmpdir(), `lc-baselines-${task.spec.id}-`));
+    try {
+      const report = await computeReferenceScores(task, runPython, work, options.dataDir);
+      reports[task.spec.id] = report;
+      options.log?.(describeReferenceScores(task, report));
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  return reports;
 }
 
 /**

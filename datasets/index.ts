@@ -18,5 +18,5 @@ export { BUILTIN_TASKS, LITE_TASK_IDS, findBuiltinTask, prepareBuiltinTask, prep
 export type { BuiltinTaskDefinition, PrepareResult, PrepareOptions, PrepareStatus } from "./suite/index.js";
 export { importMleBench, metricForGrader, readMleBenchConfig } from "./mlebench.js";
 export type { ImportOptions, ImportResult } from "./mlebench.js";
-export { baselineScripts, computeReferenceScores, normalisedScore, BASELINE_DATA_DIR } from "./baselines.js";
-export type { RunPython, BaselineKind, BaselineScript, ReferenceScoreReport } from "./baselines.js";
+export { baselineScripts, computeReferenceScores, recordReferenceScores, describeReferenceScores, runPythonInSandbox, normalisedScore, BASELINE_DATA_DIR } from "./baselines.js";
+export type { RunPython, BaselineKind, BaselineScript, ReferenceScoreReport, ScriptSandbox } from "./baselines.js";

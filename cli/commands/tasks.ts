@@ -141,19 +141,17 @@ export function registerTasks(program: Command): void {
 }
 
 /**
- * Runs the two baselines of each task in the Docker sandbox and records their graded scores in task.json.
- * Without a usable sandbox the tasks stay prepared and the reason is printed (rerun prepare after
- * 'linguacodus sandbox build').
+ * Runs the two baselines of each task in the Docker sandbox and records their graded scores in task.json
+ * (the library's recordReferenceScores). Without a usable sandbox the tasks stay prepared and the reason is
+ * printed (rerun prepare after 'linguacodus sandbox build').
  */
 async function referenceScoresInSandbox(
   tasks: import("../../datasets/index.js").Task[],
   timeoutSeconds: number,
   log: (line: string) => void,
 ): Promise<Record<string, unknown>> {
-  const { computeReferenceScores } = await import("../../datasets/index.js");
+  const { recordReferenceScores, runPythonInSandbox } = await import("../../datasets/index.js");
   const { createDockerSandbox, dockerClient } = await import("../../sandbox/index.js");
-  const { mkdtemp, rm } = await import("node:fs/promises");
-  const { tmpdir } = await import("node:os");
   let sandbox;
   try {
     sandbox = await createDockerSandbox({ docker: dockerClient(), reuse: false, limits: { memoryBytes: 8 * 1024 ** 3 } });
@@ -161,41 +159,15 @@ async function referenceScoresInSandbox(
     log(`reference scores skipped: ${(error as Error).message}; then run 'linguacodus tasks prepare' again (or pass --no-baselines)`);
     return { skipped: (error as Error).message };
   }
-  const reports: Record<string, unknown> = {};
   // Ctrl-C: stop the sandbox's containers before leaving (prepared tasks are already complete on disk).
   const onInterrupt = () => {
     void sandbox.close().finally(() => process.exit(130));
   };
   process.once("SIGINT", onInterrupt);
   try {
-    for (const task of tasks) {
-      log(`${task.spec.id}: running the constant and model baselines in the sandbox`);
-      const work = await mkdtemp(join(tmpdir(), `lc-baselines-${task.spec.id}-`));
-      try {
-        const report = await computeReferenceScores(
-          task,
-          async ({ script, publicDir, outputDir }) => {
-            const result = await sandbox.run({ script, publicDir, outputDir, timeoutSeconds });
-            const submissionPath = result.files["submission.csv"] ?? null;
-            const failure = result.outcome === "ok" ? undefined : `${result.outcome}${result.error ? `: ${result.error.type}: ${result.error.message}` : ""}`;
-            return { submissionPath, stdout: result.stdout, ...(failure ? { failure } : {}) };
-          },
-          work,
-        );
-        reports[task.spec.id] = report;
-        if (report.scores) {
-          const { constant, model, model_name } = report.scores;
-          const beats = task.spec.lower_is_better ? model < constant : model > constant;
-          log(`${task.spec.id}: constant ${constant}, model ${model} (${model_name})${beats ? "" : " — warning: the model does not beat the constant"}`);
-        }
-        else log(`${task.spec.id}: reference scores not recorded: ${[report.constant, report.model].flatMap((r) => r.errors).join("; ")}`);
-      } finally {
-        await rm(work, { recursive: true, force: true });
-      }
-    }
+    return await recordReferenceScores(tasks, runPythonInSandbox(sandbox, timeoutSeconds), { log });
   } finally {
     process.removeListener("SIGINT", onInterrupt);
     await sandbox.close();
   }
-  return reports;
 }

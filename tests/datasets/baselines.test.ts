@@ -4,7 +4,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeReferenceScores, grade, loadTask, normalisedScore, prepareBuiltinTasks, type RunPython } from "../../datasets/index.js";
+import { computeReferenceScores, grade, loadTask, normalisedScore, prepareBuiltinTasks, recordReferenceScores, runPythonInSandbox, type RunPython } from "../../datasets/index.js";
 import { createDockerSandbox, dockerClient, type Sandbox } from "../../sandbox/index.js";
 import { tempDir } from "./fixtures.js";
 
@@ -48,11 +48,15 @@ describe("reference scores", () => {
     expect(normalisedScore(scores.constant, scores)).toBe(0);
   }, 900_000);
 
-  it("uses a linear trend + month model when the only feature is the date (co2)", async () => {
+  it("uses a linear trend + month model when the only feature is the date (co2), through the library path the CLI uses", async () => {
     const task = await loadTask(join(tasksDir, "co2-forecast"));
-    const report = await computeReferenceScores(task, runInSandbox, await mkdtemp(join(tmpdir(), "lc-bw-")));
+    const lines: string[] = [];
+    const reports = await recordReferenceScores([task], runPythonInSandbox(sandbox, 600), { log: (l) => lines.push(l) });
+    const report = reports["co2-forecast"]!;
     expect(report.scores?.model_name).toMatch(/LinearRegression/);
     expect(report.scores!.model).toBeLessThan(report.scores!.constant);
+    expect(lines.at(-1)).toBe(`co2-forecast: constant ${report.scores!.constant}, model ${report.scores!.model} (${report.scores!.model_name})`);
+    expect((await loadTask(task.dir)).spec.reference_scores).toEqual(report.scores);
   }, 900_000);
 
   it("records nothing and says why when a baseline writes no submission", async () => {
