@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { BaseMessage } from "@langchain/core/messages";
 import {
   type CallParams,
   type ChatModelResolver,
@@ -71,6 +72,64 @@ function withInstruction(messages: readonly ChatTurn[], instruction: string): Ch
   return [...messages, { role: "user", content: instruction }];
 }
 
+/** One answer of a provider, as the team reads it. */
+interface Answer {
+  text: string;
+  /** The provider stopped at the token cap (finish reason "length" / MAX_TOKENS). */
+  truncated: boolean;
+  outputTokens: number | undefined;
+}
+
+/** Finish reasons meaning "stopped at the token cap": OpenAI and gguf ("length"), Gemini ("MAX_TOKENS"). */
+export function isTruncated(message: BaseMessage): boolean {
+  const meta = message.response_metadata as Record<string, unknown> | undefined;
+  const reason = meta?.finish_reason ?? meta?.finishReason ?? meta?.stop_reason;
+  return typeof reason === "string" && /^(length|max_tokens|MAX_TOKENS)$/.test(reason);
+}
+
+/** Why a structured answer failed: a cut answer is named as such (its JSON error is only the symptom). */
+function structuredError(answer: Answer, parseError: string, params: CallParams): string {
+  if (!answer.truncated) return parseError;
+  const tokens = answer.outputTokens ?? params.maxTokens;
+  return `truncated at ${tokens ?? "the cap of"} tokens (the answer reached the token cap before the JSON value was complete)`;
+}
+
+/** Longest answer shown back to the model in a retry; a longer or cut one would only crowd the context. */
+const RETRY_ECHO_CHARS = 1500;
+
+/**
+ * The schema retry. A short invalid answer is shown back with the error (the model sees its mistake); a long or
+ * truncated one is not: the error alone joins the last user message, so the prompt keeps its prefix (a local
+ * model reuses it from cache) and cannot outgrow the context.
+ */
+export function retryPrompt(prompt: ChatTurn[], answer: string, error: string): ChatTurn[] {
+  const again = "Answer again with only the corrected JSON value.";
+  if (answer.length <= RETRY_ECHO_CHARS && !error.startsWith("truncated at")) {
+    return [...prompt, { role: "assistant", content: answer }, { role: "user", content: `That answer does not validate: ${error}\n${again}` }];
+  }
+  const advice = error.startsWith("truncated at") ? " Keep every string short so the whole JSON value fits." : "";
+  return withInstruction(prompt, `A previous answer to this did not validate: ${error}.${advice} ${again}`);
+}
+
+/** Counts streamed tokens of one call and reports them, throttled, with the speed since the first token. */
+function tokenCounter(role: AgentRole, step: string | undefined, report: NonNullable<CallOptions["onTokens"]>) {
+  const started = performance.now();
+  let first = 0;
+  let count = 0;
+  let lastReport = 0;
+  return {
+    handleLLMNewToken() {
+      const now = performance.now();
+      if (count === 0) first = now;
+      count++;
+      if (now - lastReport < 250) return;
+      lastReport = now;
+      const seconds = (now - first) / 1000;
+      report({ role, ...(step !== undefined ? { step } : {}), outputTokens: count, elapsedMs: now - started, tokensPerSecond: count > 1 && seconds > 0 ? (count - 1) / seconds : 0 });
+    },
+  };
+}
+
 function where(role: AgentRole, step: string | undefined): string {
   return step ? `role "${role}", step "${step}"` : `role "${role}"`;
 }
@@ -130,7 +189,8 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
     step: string | undefined,
     attempt: number,
     jsonSchema: JsonSchema | undefined,
-  ): Promise<string> {
+    onTokens: CallOptions["onTokens"],
+  ): Promise<Answer> {
     if (closed) throw new AgentError(`The agent team of run ${runId} is closed; no more model calls.`);
     const callId = `${runId}-${String(++callSeq).padStart(5, "0")}`;
     const startedAt = new Date();
@@ -153,7 +213,9 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
       const model = await chatFor(role, spec);
       // Latency is the model's answer time, not the one-off load of a local model.
       started = performance.now();
-      const answer = await model.forCall(params, jsonSchema).invoke(toLangChainMessages(messages));
+      const answer = await model
+        .forCall(params, jsonSchema)
+        .invoke(toLangChainMessages(messages), onTokens ? { callbacks: [tokenCounter(role, step, onTokens)] } : {});
       const text = messageText(answer);
       options.transcript.append({
         ...base,
@@ -162,7 +224,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
         latencyMs: performance.now() - started,
         error: null,
       });
-      return text;
+      return { text, truncated: isTruncated(answer), outputTokens: messageTokens(answer)?.output };
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
       options.transcript.append({
@@ -185,11 +247,12 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
     step: string | undefined,
     firstAttempt: number,
     jsonSchema: JsonSchema | undefined,
-  ): Promise<{ text: string; attempts: number }> {
+    onTokens?: CallOptions["onTokens"],
+  ): Promise<Answer & { attempts: number }> {
     for (let retryIndex = 0; ; retryIndex++) {
       try {
-        const text = await callOnce(role, spec, messages, params, step, firstAttempt + retryIndex, jsonSchema);
-        return { text, attempts: retryIndex + 1 };
+        const answer = await callOnce(role, spec, messages, params, step, firstAttempt + retryIndex, jsonSchema, onTokens);
+        return { ...answer, attempts: retryIndex + 1 };
       } catch (error) {
         const kind = classifyFailure(error);
         if (kind === "rate-limit" && retryIndex < retry.rateLimitRetries) {
@@ -238,7 +301,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
       role,
       spec,
       async generate(messages, callOptions) {
-        const { text } = await call(role, spec, messages, paramsOf(callOptions), callOptions?.step, 1, undefined);
+        const { text } = await call(role, spec, messages, paramsOf(callOptions), callOptions?.step, 1, undefined, callOptions?.onTokens);
         return text;
       },
       async generateStructured<T>(messages: ChatTurn[], schema: z.ZodType<T>, callOptions?: CallOptions): Promise<T> {
@@ -248,26 +311,18 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
         // The schema goes into the prompt for every provider, so the same prompt replays anywhere. It joins the
         // last user message rather than following it: Gemini rejects two user turns in a row.
         const prompt = withInstruction(messages, schemaInstruction(jsonSchema));
-        const first = await call(role, spec, prompt, params, step, 1, jsonSchema);
+        const onTokens = callOptions?.onTokens;
+        const first = await call(role, spec, prompt, params, step, 1, jsonSchema, onTokens);
         const firstParse = parseStructured(first.text, schema);
         if (firstParse.ok) return firstParse.value;
-        // One retry that shows the model its mistake.
-        const retryPrompt: ChatTurn[] = [
-          ...prompt,
-          { role: "assistant", content: first.text },
-          {
-            role: "user",
-            content:
-              `That answer does not validate: ${firstParse.error}\n` +
-              "Answer again with only the corrected JSON value.",
-          },
-        ];
-        const second = await call(role, spec, retryPrompt, params, step, 1 + first.attempts, jsonSchema);
+        const firstError = structuredError(first, firstParse.error, params);
+        // One retry that tells the model its mistake (see retryPrompt: a long answer is not echoed back).
+        const second = await call(role, spec, retryPrompt(prompt, first.text, firstError), params, step, 1 + first.attempts, jsonSchema, onTokens);
         const secondParse = parseStructured(second.text, schema);
         if (secondParse.ok) return secondParse.value;
         const shown = second.text.length > 300 ? `${second.text.slice(0, 300)}…` : second.text;
         throw new StructuredOutputError(
-          `Structured output failed validation twice (${where(role, step)}, model ${spec}): ${secondParse.error}\n` +
+          `Structured output failed validation twice (${where(role, step)}, model ${spec}): ${structuredError(second, secondParse.error, params)}\n` +
             `Last response: ${JSON.stringify(shown)}`,
         );
       },

@@ -31,6 +31,22 @@ export interface CallOptions {
   maxTokens?: number;
   /** Names the step inside a role (e.g. "preprocessing-block", "fix-2"): recorded in the transcript. */
   step?: string;
+  /**
+   * Live progress of a long call: tokens generated so far (providers that stream tokens: gguf). Not recorded;
+   * called at most every few hundred milliseconds.
+   */
+  onTokens?: (progress: TokenProgress) => void;
+}
+
+export interface TokenProgress {
+  role: AgentRole;
+  step?: string;
+  /** Tokens generated so far in this call. */
+  outputTokens: number;
+  /** Since the call started (prompt evaluation included). */
+  elapsedMs: number;
+  /** Generation speed since the first token (0 until there are two). */
+  tokensPerSecond: number;
 }
 
 /** One model bound to one role. */

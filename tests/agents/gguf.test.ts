@@ -59,6 +59,36 @@ describe("gguf provider (tiny llama on CPU)", () => {
     expect(JSON.parse(sink.lines[0]!.response!)).toEqual(verdict);
   });
 
+  it("names a structured answer cut by the token cap as truncated, and retries without echoing it", async () => {
+    const { team: t, sink } = team({ default: `gguf:${modelPath}` });
+    const Long = z.object({ notes: z.array(z.string().min(1).max(200)).min(3).max(5) });
+    const failure = t.model("planner").generateStructured([{ role: "user", content: "Write notes." }], Long, { maxTokens: 6, temperature: 0, step: "notes" });
+    await expect(failure).rejects.toThrow(/failed validation twice \(role "planner", step "notes".*truncated at 6 tokens/s);
+    expect(sink.lines).toHaveLength(2);
+    const [first, retry] = sink.lines;
+    // The retry carries the reason in the last user message, not the cut answer as an assistant turn.
+    expect(retry!.messages.map((m) => m.role)).toEqual(first!.messages.map((m) => m.role));
+    expect(retry!.messages.at(-1)!.content).toContain("truncated at 6 tokens");
+    expect(retry!.messages.at(-1)!.content.startsWith(first!.messages.at(-1)!.content)).toBe(true);
+  });
+
+  it("reports live progress of a call: tokens so far and tokens/s", async () => {
+    const { team: t } = team({ default: `gguf:${modelPath}` });
+    const seen: Array<{ outputTokens: number; tokensPerSecond: number; step?: string }> = [];
+    // A slow consumer is not needed: the throttle lets the first token through, then one report per 250 ms.
+    await t.model("coder").generate([{ role: "user", content: "Write code." }], {
+      maxTokens: 400,
+      temperature: 0.9,
+      seed: 1,
+      step: "model-block",
+      onTokens: (progress) => seen.push(progress),
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0]!.step).toBe("model-block");
+    expect(seen.every((p, i) => i === 0 || p.outputTokens > seen[i - 1]!.outputTokens)).toBe(true);
+    if (seen.length > 1) expect(seen.at(-1)!.tokensPerSecond).toBeGreaterThan(0);
+  });
+
   it("applies a LoRA adapter at load (greedy output changes)", async () => {
     const prompt = [{ role: "user" as const, content: "Describe the data." }];
     const plain = team({ default: `gguf:${modelPath}` }).team;
