@@ -20,6 +20,8 @@ export { toJsonSchema, parseStructured, schemaInstruction, type JsonSchema } fro
 export {
   TranscriptLineSchema,
   ChatTurnSchema,
+  ServedBySchema,
+  type ServedBy,
   createJsonlTranscriptSink,
   createMemoryTranscriptSink,
   readTranscript,
@@ -56,4 +58,7 @@ export {
   type GgufOptions,
   type OpenAiOptions,
   type Env,
+  readModelPoolFile,
+  servedByOf,
+  type ModelPools,
 } from "./providers/index.js";

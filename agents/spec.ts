@@ -5,7 +5,7 @@ import { ModelSpecError } from "./errors.js";
 export const VALID_SPEC_FORMS = [
   "gguf:<path.gguf>[+lora:<adapter.gguf>]",
   "gguf:hf:<owner>/<repo>/<file.gguf>[+lora:<adapter.gguf>]",
-  "openai:<model>  or  openai:<model>@<baseURL>",
+  "openai:<model>  or  openai:<model>@<baseURL>  or  openai:<model>@<url1>|<url2>|… (a pool of replicas)",
   "gemini:<model>",
   "replay:<run-dir or transcripts.jsonl>",
 ] as const;
@@ -33,6 +33,11 @@ export const OpenAiSpecSchema = z.object({
   provider: z.literal("openai"),
   model: nonEmpty("model name"),
   baseURL: z.url({ protocol: /^https?$/, error: "baseURL must be an http(s) URL" }).optional(),
+  /**
+   * A pool: one logical model served by several replicas (baseURL is the first). Each call goes to the replica
+   * with the fewest calls in flight.
+   */
+  replicas: z.array(z.url({ protocol: /^https?$/, error: "every replica must be an http(s) URL" })).min(2).optional(),
 });
 export const GeminiSpecSchema = z.object({ provider: z.literal("gemini"), model: nonEmpty("model name") });
 export const ReplaySpecSchema = z.object({ provider: z.literal("replay"), path: nonEmpty("replay path") });
@@ -72,7 +77,9 @@ function splitOpenAi(rest: string): Record<string, unknown> {
   // Model names never contain "@http", so the first "@" before a scheme separates the base URL.
   const at = rest.search(/@https?:\/\//);
   if (at === -1) return { provider: "openai", model: rest };
-  return { provider: "openai", model: rest.slice(0, at), baseURL: rest.slice(at + 1) };
+  const urls = rest.slice(at + 1).split("|").map((u) => u.trim());
+  if (urls.length === 1) return { provider: "openai", model: rest.slice(0, at), baseURL: urls[0] };
+  return { provider: "openai", model: rest.slice(0, at), baseURL: urls[0], replicas: urls };
 }
 
 function splitPrefix(spec: string): { colon: number; prefix: string; rest: string } {
@@ -134,7 +141,7 @@ export function formatModelSpec(spec: ModelSpec): string {
       return `gguf:${model}${spec.lora ? `+lora:${spec.lora}` : ""}`;
     }
     case "openai":
-      return `openai:${spec.model}${spec.baseURL ? `@${spec.baseURL}` : ""}`;
+      return `openai:${spec.model}${spec.replicas ? `@${spec.replicas.join("|")}` : spec.baseURL ? `@${spec.baseURL}` : ""}`;
     case "gemini":
       return `gemini:${spec.model}`;
     case "replay":

@@ -27,6 +27,7 @@ import { type JsonSchema, parseStructured, schemaInstruction, toJsonSchema } fro
 import { type ProviderOptions, createProviderResolver, loadEnv } from "./providers/index.js";
 import { secretsFromEnv } from "./providers/secrets.js";
 import { parseModelSpec } from "./spec.js";
+import { servedByOf } from "./providers/openai-pool.js";
 import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets } from "./transcript.js";
 import { AGENT_ROLES, roleModelSpec } from "./types.js";
 import type { AgentModel, AgentRole, AgentTeam, CallOptions, ChatTurn, RoleModels } from "./types.js";
@@ -217,12 +218,14 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
         .forCall(params, jsonSchema)
         .invoke(toLangChainMessages(messages), onTokens ? { callbacks: [tokenCounter(role, step, onTokens)] } : {});
       const text = messageText(answer);
+      const servedBy = servedByOf(answer);
       options.transcript.append({
         ...base,
         response: scrub(text),
         tokens: messageTokens(answer),
         latencyMs: performance.now() - started,
         error: null,
+        ...(servedBy ? { servedBy } : {}),
       });
       return { text, truncated: isTruncated(answer), outputTokens: messageTokens(answer)?.output };
     } catch (error) {

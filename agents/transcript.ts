@@ -12,6 +12,15 @@ export const ChatTurnSchema = z.object({
   content: z.string(),
 });
 
+/** Which replica of a model pool answered a call (openai:<model>@<url1>|<url2>, --model-pool). */
+export const ServedBySchema = z.object({
+  /** Base URL of the replica that answered. */
+  replica: z.string(),
+  /** Replicas tried first that refused the connection, in order; the call was retried on the next. */
+  skipped: z.array(z.object({ replica: z.string(), error: z.string() })).optional(),
+});
+export type ServedBy = z.infer<typeof ServedBySchema>;
+
 export const TranscriptLineSchema = z.object({
   /** Unique per call (run id + sequence number). */
   callId: z.string().min(1),
@@ -41,6 +50,8 @@ export const TranscriptLineSchema = z.object({
   startedAt: z.iso.datetime(),
   latencyMs: z.number().nonnegative(),
   error: z.object({ name: z.string(), message: z.string() }).nullable(),
+  /** Set when a model pool served the call: the replica that answered. `model` stays the logical model. */
+  servedBy: ServedBySchema.optional(),
 });
 export type TranscriptLine = z.infer<typeof TranscriptLineSchema>;
 

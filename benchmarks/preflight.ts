@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { parseModelSpec } from "../agents/index.js";
 
 /** Problems that would make a spec fail to load, one line each naming the spec and the fix. */
-export function preflightSpec(spec: string, env: Record<string, string | undefined>): string[] {
+export function preflightSpec(spec: string, env: Record<string, string | undefined>, pooledModels: ReadonlySet<string> = new Set()): string[] {
   let parsed;
   try {
     parsed = parseModelSpec(spec);
@@ -23,7 +23,8 @@ export function preflightSpec(spec: string, env: Record<string, string | undefin
       break;
     case "openai":
       // A custom base URL (vLLM, Ollama, llama.cpp server) usually needs no key.
-      if (!parsed.baseURL && !env.OPENAI_API_KEY) problems.push(`model spec '${spec}': set OPENAI_API_KEY in the environment or .env`);
+      // So does a model served by a pool (--model-pool).
+      if (!parsed.baseURL && !pooledModels.has(parsed.model) && !env.OPENAI_API_KEY) problems.push(`model spec '${spec}': set OPENAI_API_KEY in the environment or .env`);
       break;
     case "gemini":
       if (!env.GEMINI_API_KEY && !env.GOOGLE_API_KEY) problems.push(`model spec '${spec}': set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment or .env`);
@@ -32,6 +33,6 @@ export function preflightSpec(spec: string, env: Record<string, string | undefin
   return problems;
 }
 
-export function preflightSpecs(specs: Iterable<string>, env: Record<string, string | undefined>): string[] {
-  return [...new Set(specs)].flatMap((spec) => preflightSpec(spec, env));
+export function preflightSpecs(specs: Iterable<string>, env: Record<string, string | undefined>, pooledModels: ReadonlySet<string> = new Set()): string[] {
+  return [...new Set(specs)].flatMap((spec) => preflightSpec(spec, env, pooledModels));
 }

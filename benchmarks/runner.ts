@@ -1,7 +1,8 @@
 // Runs the cells of a bench matrix, P at a time, each into an ordinary run record under <bench>/runs/<id>.
 // The manifest is written first; a run that crashes, times out or meets a model error is recorded as failed
 // with its reason and the bench goes on; a stop (Ctrl-C) aborts the runs in flight, which `--resume`
-// reruns, while finished runs are never redone.
+// reruns, while finished runs are never redone. The bookkeeping helpers are exported for the other executors
+// (benchmarks/executors/), so every executor records runs the same way.
 import { appendFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
@@ -51,12 +52,12 @@ export interface BenchOutcome {
 
 const nowIso = () => new Date().toISOString();
 
-function appendEvent(dir: string, event: BenchEvent): void {
+export function appendEvent(dir: string, event: BenchEvent): void {
   appendFileSync(join(dir, BENCH_FILES.events), `${JSON.stringify(BenchEventSchema.parse(event))}\n`);
 }
 
 
-function runState(runDir: string): RunJson["status"] | "absent" | "unreadable" {
+export function runState(runDir: string): RunJson["status"] | "absent" | "unreadable" {
   if (!existsSync(join(runDir, "run.json"))) return "absent";
   try {
     return readRunJson(runDir).status;
@@ -72,7 +73,7 @@ export function isRunFinished(benchDir: string, id: string, interrupted: Set<str
 }
 
 /** Records a failed run whose own record is missing or was left running (crash, timeout, model error). */
-function recordFailure(runDir: string, key: RunKey, reason: string, version: string): RunJson {
+export function recordFailure(runDir: string, key: RunKey, reason: string, version: string): RunJson {
   const state = runState(runDir);
   if (state === "running") return RunRecordWriter.open(runDir).finish("failed", { valid: false, reason, stage: "bench" });
   if (state === "unreadable") moveAside(runDir, "unreadable");
@@ -92,14 +93,14 @@ function recordFailure(runDir: string, key: RunKey, reason: string, version: str
 }
 
 /** Keeps an unfinished attempt's folder (nothing is deleted) and frees the run's folder for a rerun. */
-function moveAside(runDir: string, why: string): void {
+export function moveAside(runDir: string, why: string): void {
   const parent = join(runDir, "..", "..", "interrupted");
   mkdirSync(parent, { recursive: true });
   const name = `${runDir.split(/[\\/]/).pop() ?? "run"}.${why}.${Date.now()}`;
   renameSync(runDir, join(parent, name));
 }
 
-function checkManifest(existing: BenchManifest, keys: RunKey[], dir: string): void {
+export function checkManifest(existing: BenchManifest, keys: RunKey[], dir: string): void {
   const want = keys.map((k) => k.id).sort();
   const have = existing.runs.map((r) => r.id).sort();
   if (want.length !== have.length || want.some((id, i) => id !== have[i]))
@@ -109,7 +110,7 @@ function checkManifest(existing: BenchManifest, keys: RunKey[], dir: string): vo
     );
 }
 
-function describe(key: RunKey): string {
+export function describe(key: RunKey): string {
   const temp = key.temperature === null ? "" : ` · T=${key.temperature}`;
   return `${key.task.id} · ${key.mode} · ${key.model.label}${temp} · seed ${key.seed}`;
 }
@@ -251,7 +252,7 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   return outcome;
 }
 
-function scoreOf(runDir: string): { valid: boolean; score: number | null } {
+export function scoreOf(runDir: string): { valid: boolean; score: number | null } {
   try {
     const score = readScore(runDir);
     return { valid: score?.valid ?? false, score: score?.valid ? score.score : null };

@@ -2,6 +2,7 @@
 // library whitelist, the grader — built from a few choices. The CLI and the benchmarks use this; tests pass
 // their own RunDependencies (scripted models) instead.
 import type { ChatModelResolver } from "../agents/chat-model.js";
+import type { OpenAiOptions } from "../agents/providers/openai.js";
 import { createAgentTeam, type RoleModels } from "../agents/team.js";
 import { createJsonlTranscriptSink } from "../agents/transcript.js";
 import type { AgentTeam } from "../agents/types.js";
@@ -22,6 +23,8 @@ export interface WiringOptions {
   modelsDir?: string;
   /** Warm containers the Docker sandbox keeps (default: one per task folder, four in all). */
   pool?: Partial<PoolOptions>;
+  /** OpenAI-protocol options, e.g. model pools from --model-pool. */
+  openai?: OpenAiOptions;
 }
 
 export interface Wiring extends RunDependencies {
@@ -60,6 +63,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   const resolver = createProviderResolver({
     envFile: options.envFile,
     ...(options.modelsDir ? { gguf: { modelsDir: options.modelsDir } } : {}),
+    ...(options.openai ? { openai: options.openai } : {}),
   });
   return {
     createTeam: teamFactory(resolver.resolve, resolver.secrets),

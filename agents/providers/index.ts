@@ -73,6 +73,7 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
 
 export { type GgufOptions, LlamaCppChatModel, LoadedGgufModel, loadNodeLlamaCpp, resolveGgufFile } from "./gguf/index.js";
 export { type OpenAiOptions } from "./openai.js";
+export { ModelPoolFileSchema, readModelPoolFile, replicaPool, pickReplica, servedByOf, isReplicaUnavailable, type ModelPools } from "./openai-pool.js";
 export { ReplayChatModel, ReplaySource } from "./replay.js";
 export { loadEnv, type Env } from "./env.js";
 export { DEFAULT_MODEL_FILE, DEFAULT_MODEL_SCRIPT, defaultModelSpec } from "./default-model.js";

@@ -7,18 +7,35 @@ import { MissingApiKeyError } from "../errors.js";
 import type { JsonSchema } from "../json-schema.js";
 import type { OpenAiSpec } from "../spec.js";
 import { type Env, firstKey } from "./env.js";
+import { type ModelPools, replicaPool } from "./openai-pool.js";
 
 export interface OpenAiOptions {
   /** Stream tokens from the server (the answer is still returned whole). Default false. */
   streaming?: boolean;
   /** Request timeout in ms. Default 10 minutes (local servers can be slow). */
   timeoutMs?: number;
+  /** Model pools (`--model-pool`): `openai:<model>` with no URL is served by these replicas. */
+  pools?: ModelPools;
+  /** How long a pool replica that refused a connection is skipped. Default 30 s. */
+  poolSkipMs?: number;
 }
 
 // Local servers ignore the key, but the client insists on one.
 const PLACEHOLDER_KEY_FOR_LOCAL_SERVER = "no-key-needed";
 
 export async function resolveOpenAi(spec: OpenAiSpec, env: Env, options: OpenAiOptions): Promise<ResolvedChatModel> {
+  const replicas = spec.replicas ?? (spec.baseURL ? undefined : options.pools?.[spec.model]);
+  if (replicas && replicas.length > 1) {
+    const served = await Promise.all(
+      replicas.map(async (url) => ({ url, model: await resolveOpenAiServer({ provider: "openai", model: spec.model, baseURL: url }, env, options) })),
+    );
+    return replicaPool(served, options.poolSkipMs === undefined ? {} : { skipMs: options.poolSkipMs });
+  }
+  const single = replicas?.[0];
+  return resolveOpenAiServer(single ? { provider: "openai", model: spec.model, baseURL: single } : spec, env, options);
+}
+
+async function resolveOpenAiServer(spec: OpenAiSpec, env: Env, options: OpenAiOptions): Promise<ResolvedChatModel> {
   const key = firstKey(env, ["OPENAI_API_KEY"]);
   if (!key && !spec.baseURL) {
     throw new MissingApiKeyError(

@@ -1,0 +1,140 @@
+// The Slurm client commands the executor uses (sbatch, squeue, sacct, scontrol, scancel), behind one narrow
+// interface; tests and the perf script use the real ones against a real cluster.
+import { execFile } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
+
+const exec = promisify(execFile);
+
+/** What Slurm says about one array task (`<jobId>_<index>`). */
+export interface SlurmTaskState {
+  /** PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED, NODE_FAIL, OUT_OF_MEMORY, … */
+  state: string;
+  /** Slurm's reason (pending reason, or who cancelled), "" when none. */
+  reason: string;
+  /** `exit:signal`, e.g. "0:0", "1:0", "0:15". */
+  exitCode: string;
+  node: string;
+}
+
+export interface SlurmCommands {
+  /** Submits a job script; returns the job id. Throws SlurmCommandError with Slurm's message. */
+  sbatch(scriptPath: string, cwd: string): Promise<string>;
+  /** States of the array tasks of these jobs, keyed `<jobId>_<index>` (pending ranges are left out). */
+  states(jobIds: readonly string[]): Promise<Map<string, SlurmTaskState>>;
+  /** scancel; `pendingOnly` cancels only the tasks that have not started. */
+  cancel(jobIds: readonly string[], options?: { pendingOnly?: boolean }): Promise<void>;
+}
+
+/** A Slurm command failed: the message is Slurm's own. */
+export class SlurmCommandError extends Error {
+  override name = "SlurmCommandError";
+}
+
+/** States after which an array task will not run again (unless requeued, which shows as PENDING). */
+export const TERMINAL_STATES = new Set([
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+  "TIMEOUT",
+  "PREEMPTED",
+  "NODE_FAIL",
+  "OUT_OF_MEMORY",
+  "BOOT_FAIL",
+  "DEADLINE",
+  "REVOKED",
+  "SPECIAL_EXIT",
+]);
+
+/** The folder on PATH that holds `command`, or undefined. */
+export function findOnPath(command: string, path: string | undefined): string | undefined {
+  for (const dir of (path ?? "").split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return join(dir, command);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Parses `sbatch --parsable` output: `<jobId>[;<cluster>]`. */
+export function parseSbatchOutput(stdout: string): string {
+  const id = stdout.trim().split("\n").pop()?.split(";")[0]?.trim() ?? "";
+  if (!/^\d+$/.test(id)) throw new SlurmCommandError(`sbatch printed no job id (got '${stdout.trim()}')`);
+  return id;
+}
+
+/** Parses `<id>|<state>|<reason>|<exit>|<node>` lines (squeue and sacct, -P/-o formats below). */
+export function parseStateLines(stdout: string): Map<string, SlurmTaskState> {
+  const out = new Map<string, SlurmTaskState>();
+  for (const line of stdout.split("\n")) {
+    const [id, state, reason, exitCode, node] = line.split("|").map((s) => s.trim());
+    // Array tasks are `<job>_<index>`; a pending range `<job>_[2-5]` and job steps `<job>_1.batch` are skipped.
+    if (!id || !/^\d+_\d+$/.test(id) || !state) continue;
+    out.set(id, { state: state.split(/\s+/)[0] ?? state, reason: reason === "None" ? "" : (reason ?? ""), exitCode: exitCode ?? "", node: node ?? "" });
+  }
+  return out;
+}
+
+/** Parses `scontrol show job -o` (one job per line): the fallback when accounting (sacct) is not configured. */
+export function parseScontrolJobs(stdout: string): Map<string, SlurmTaskState> {
+  const out = new Map<string, SlurmTaskState>();
+  for (const line of stdout.split("\n")) {
+    const field = (name: string) => new RegExp(`(?:^|\\s)${name}=(\\S*)`).exec(line)?.[1] ?? "";
+    const job = field("ArrayJobId");
+    const task = field("ArrayTaskId");
+    if (!job || !/^\d+$/.test(task)) continue;
+    const reason = field("Reason");
+    out.set(`${job}_${task}`, { state: field("JobState"), reason: reason === "None" ? "" : reason, exitCode: field("ExitCode"), node: field("NodeList") });
+  }
+  return out;
+}
+
+function firstLines(error: unknown): string {
+  const e = error as { stderr?: string; message?: string };
+  const text = (e.stderr?.trim() || e.message || String(error)).split("\n").filter(Boolean);
+  return text.slice(0, 3).join(" ");
+}
+
+/** The real Slurm client commands, run with `env` (PATH and SLURM_CONF decide which cluster). */
+export function realSlurmCommands(env: NodeJS.ProcessEnv = process.env): SlurmCommands {
+  const run = async (command: string, args: string[], cwd?: string): Promise<string> => {
+    try {
+      const { stdout } = await exec(command, args, { env, maxBuffer: 16 * 1024 ** 2, ...(cwd ? { cwd } : {}) });
+      return stdout;
+    } catch (error) {
+      throw new SlurmCommandError(firstLines(error));
+    }
+  };
+  return {
+    async sbatch(scriptPath, cwd) {
+      return parseSbatchOutput(await run("sbatch", ["--parsable", scriptPath], cwd));
+    },
+    async states(jobIds) {
+      if (jobIds.length === 0) return new Map();
+      const ids = jobIds.join(",");
+      let states: Map<string, SlurmTaskState>;
+      try {
+        states = parseStateLines(await run("sacct", ["-n", "-P", "-X", "-j", ids, "-o", "JobID,State,Reason,ExitCode,NodeList"]));
+      } catch {
+        // No accounting storage: the controller still knows recent jobs (MinJobAge).
+        states = new Map();
+        for (const id of jobIds) {
+          const text = await run("scontrol", ["show", "job", "-o", id]).catch(() => "");
+          for (const [k, v] of parseScontrolJobs(text)) states.set(k, v);
+        }
+      }
+      // squeue is the controller's live view: fresher than accounting for tasks that are still queued or running.
+      const live = parseStateLines(await run("squeue", ["-h", "-r", "-j", ids, "-o", "%i|%T|%r|-|%N"]).catch(() => ""));
+      for (const [k, v] of live) states.set(k, { ...v, exitCode: states.get(k)?.exitCode ?? "" });
+      return states;
+    },
+    async cancel(jobIds, options = {}) {
+      if (jobIds.length === 0) return;
+      await run("scancel", [...(options.pendingOnly ? ["--state=PENDING"] : []), ...jobIds]);
+    },
+  };
+}
