@@ -9,6 +9,7 @@ import { registerSandbox } from "./commands/sandbox.js";
 import { registerRun } from "./commands/run.js";
 import { registerBench } from "./commands/bench.js";
 import { registerReport } from "./commands/report.js";
+import { registerView } from "./commands/view.js";
 import { reportFailure } from "./failure.js";
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerBench(program);
   registerReport(program);
+  registerView(program);
   return program;
 }
 

@@ -17,3 +17,19 @@ export {
   type RunResult,
 } from "./run.js";
 export type { ModelCallReport } from "./instrument.js";
+export {
+  browseRunJson,
+  browseScore,
+  browseInstructions,
+  browseEvents,
+  browseAttempts,
+  readRunText,
+  listRunFolder,
+  isInside,
+  TranscriptIndex,
+  type Browsed,
+  type RunText,
+  type TranscriptEntry,
+  type TranscriptFilter,
+  type TranscriptItem,
+} from "./browse.js";

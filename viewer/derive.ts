@@ -1,0 +1,156 @@
+// Pure functions that turn what a run record holds into what the pages show: the stage timeline, the attempt tree,
+// which stage and attempt each model call served, and the instructions side by side. No I/O here.
+import type { AttemptResult, RunEvent, TranscriptEntry } from "../execution/index.js";
+import { INSTRUCTION_SECTIONS, renderInstruction, type Instruction, type InstructionsRecord } from "../instructions/index.js";
+import type { CandidateView, FindingView, InstructionsView, StageRow } from "./api.js";
+
+const time = (iso: string | undefined) => (iso === undefined ? Number.NaN : Date.parse(iso));
+
+/** Stage windows from stage.started / stage.finished events, with the calls made inside each window. */
+export function stageTimeline(events: readonly RunEvent[], calls: readonly TranscriptEntry[]): StageRow[] {
+  const first = events[0] ? time(events[0].ts) : 0;
+  const rows: (StageRow & { from: number; to: number })[] = [];
+  const open = new Map<string, number>();
+  for (const event of events) {
+    if (event.type === "stage.started") {
+      open.set(event.stage, rows.length);
+      const at = time(event.ts);
+      rows.push({ stage: event.stage, startMs: at - first, durationMs: null, ok: null, calls: 0, inputTokens: 0, outputTokens: 0, models: [], from: at, to: Number.POSITIVE_INFINITY });
+    } else if (event.type === "stage.finished") {
+      const i = open.get(event.stage);
+      const row = i === undefined ? undefined : rows[i];
+      if (row && i !== undefined) {
+        row.durationMs = event.durationMs;
+        row.ok = event.ok;
+        row.to = time(event.ts);
+        if (event.detail) row.detail = event.detail;
+        open.delete(event.stage);
+      }
+    }
+  }
+  // A stage still open when a later one starts was cut off (a crash before resume): it ends where the next begins.
+  rows.forEach((row, i) => {
+    if (row.to === Number.POSITIVE_INFINITY && rows[i + 1]) row.to = rows[i + 1]!.from;
+  });
+  for (const call of calls) {
+    const row = stageAt(rows, time(call.startedAt));
+    if (!row) continue;
+    row.calls += 1;
+    row.inputTokens += call.inputTokens;
+    row.outputTokens += call.outputTokens;
+    if (call.model && !row.models.includes(call.model)) row.models.push(call.model);
+  }
+  return rows.map(({ from: _from, to: _to, ...row }) => row);
+}
+
+function stageAt<T extends { from: number; to: number }>(rows: readonly T[], at: number): T | undefined {
+  if (Number.isNaN(at)) return undefined;
+  // The latest stage whose window holds the moment (a call is made inside the stage that asked for it).
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    if (row.from <= at && at <= row.to) return row;
+  }
+  return undefined;
+}
+
+/** The stage whose window holds a call's start; the step name says it when the events do not. */
+export function stageOfCall(events: readonly RunEvent[], call: Pick<TranscriptEntry, "startedAt" | "step">): string | null {
+  const windows: { stage: string; from: number; to: number }[] = [];
+  for (const event of events) {
+    if (event.type === "stage.started") windows.push({ stage: event.stage, from: time(event.ts), to: Number.POSITIVE_INFINITY });
+    else if (event.type === "stage.finished") {
+      const w = [...windows].reverse().find((x) => x.stage === event.stage && x.to === Number.POSITIVE_INFINITY);
+      if (w) w.to = time(event.ts);
+    }
+  }
+  const hit = stageAt(windows, time(call.startedAt));
+  if (hit) return hit.stage;
+  return stageOfStep(call.step);
+}
+
+/** The stage a step name belongs to (the agents' step names, see codegen/ and instructions/). */
+export function stageOfStep(step: string | undefined): string | null {
+  if (!step) return null;
+  if (step === "instructions") return "planner";
+  if (step === "critique") return "critic";
+  if (step === "merge") return "merger";
+  if (step === "direct-script") return "direct";
+  if (step === "unstaged-script") return "coder:script";
+  if (step.endsWith("-block")) return `coder:${step.slice(0, -"-block".length)}`;
+  if (/^fix-\d+$/.test(step)) return "execute";
+  const review = /^review-(\d+)$/.exec(step);
+  if (review) return `feedback:${review[1]}`;
+  return null;
+}
+
+/**
+ * The attempt whose script a call wrote: the merger's (or direct coder's) script is the first attempt; fix-k writes
+ * the next attempt with fix index k; review-r the first attempt of feedback round r.
+ */
+export function attemptOfCall(attempts: readonly AttemptResult[], events: readonly RunEvent[], call: Pick<TranscriptEntry, "startedAt" | "step">): string | null {
+  const step = call.step ?? "";
+  if (step === "merge" || step === "direct-script" || step === "unstaged-script") return attempts.find((a) => a.index === 0)?.attempt ?? null;
+  const fix = /^fix-(\d+)$/.exec(step);
+  if (fix) {
+    const k = Number(fix[1]);
+    const finished = new Map<string, number>();
+    for (const e of events) if (e.type === "attempt.finished") finished.set(e.attempt, time(e.ts));
+    const at = time(call.startedAt);
+    const candidates = attempts.filter((a) => a.fixIndex === k);
+    const after = candidates.find((a) => (finished.get(a.attempt) ?? Number.POSITIVE_INFINITY) >= at);
+    return (after ?? candidates[0])?.attempt ?? null;
+  }
+  const review = /^review-(\d+)$/.exec(step);
+  if (review) return attempts.find((a) => a.feedbackRound === Number(review[1]) && a.fixIndex === 0)?.attempt ?? null;
+  return null;
+}
+
+/**
+ * Parent of each attempt in the attempt tree: a fix grows from the attempt it fixed (the previous one of its
+ * round); the first attempt of feedback round r grows from the valid attempt that round r-1 ended with.
+ */
+export function attemptParents(attempts: readonly AttemptResult[]): Map<string, string | null> {
+  const parents = new Map<string, string | null>();
+  const sorted = [...attempts].sort((a, b) => a.index - b.index);
+  sorted.forEach((a, i) => {
+    const earlier = sorted.slice(0, i);
+    let parent: AttemptResult | undefined;
+    if (a.fixIndex > 0) parent = [...earlier].reverse().find((p) => p.feedbackRound === a.feedbackRound);
+    else if (a.feedbackRound > 0) {
+      const valid = (p: AttemptResult) => p.outcome === "ok" && p.submission.valid;
+      parent = [...earlier].reverse().find((p) => p.feedbackRound === a.feedbackRound - 1 && valid(p)) ?? [...earlier].reverse().find(valid);
+    }
+    parents.set(a.attempt, parent?.attempt ?? null);
+  });
+  return parents;
+}
+
+function candidateView(instruction: Instruction, findings: FindingView[], chosen: boolean): CandidateView {
+  return {
+    rank: instruction.rank,
+    title: instruction.title,
+    sections: INSTRUCTION_SECTIONS.map((s) => ({ title: s.title, bullets: [...instruction[s.key]] })),
+    text: renderInstruction(instruction),
+    findings,
+    chosen,
+  };
+}
+
+/** The candidates side by side with the critic's findings on each, the chosen one and the refined one. */
+export function instructionsView(record: InstructionsRecord): InstructionsView {
+  const chosenRank = record.critic?.chosenRank ?? record.candidates.slice().sort((a, b) => a.rank - b.rank)[0]?.rank ?? null;
+  const findingsOf = (rank: number): FindingView[] => record.critic?.candidates.find((c) => c.rank === rank)?.findings.map((f) => ({ ...f })) ?? [];
+  const candidates = record.candidates
+    .slice()
+    .sort((a, b) => a.rank - b.rank)
+    .map((c) => candidateView(c, findingsOf(c.rank), c.rank === chosenRank));
+  const chosen = record.candidates.find((c) => c.rank === chosenRank) ?? record.chosen;
+  return {
+    source: record.source,
+    candidates,
+    chosenRank,
+    rationale: record.critic?.rationale ?? null,
+    chosenText: renderInstruction(chosen),
+    refined: candidateView(record.chosen, [], true),
+  };
+}

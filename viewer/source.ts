@@ -1,0 +1,415 @@
+// The viewer's read-only view of one opened folder (a run, a folder of runs, or a bench): the bench index, the
+// report's charts, one run's page data and its calls page by page. Run records are read through execution/ and
+// bench data through benchmarks/; every path a request names is confined to the opened folder.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import { buildReport, collectRuns, relativeLink, renderSvg, type Collection, type ReportRun } from "../benchmarks/index.js";
+import { CODE_STAGES } from "../codegen/index.js";
+import {
+  RUN_FILES,
+  TranscriptIndex,
+  browseAttempts,
+  browseEvents,
+  browseInstructions,
+  browseRunJson,
+  browseScore,
+  isInside,
+  listRunFolder,
+  readRunText,
+  type TranscriptEntry,
+  type TranscriptItem,
+} from "../execution/index.js";
+import type {
+  AttemptView,
+  CallView,
+  CallsPayload,
+  CallsQuery,
+  CallsSummary,
+  ChartsPayload,
+  IndexPayload,
+  IndexRun,
+  RunPayload,
+  SourceKind,
+  SubmissionView,
+  TextView,
+} from "./api.js";
+import { attemptOfCall, attemptParents, instructionsView, stageOfCall, stageTimeline } from "./derive.js";
+
+/** A request named a path outside the opened folder (HTTP 403). */
+export class OutsideFolderError extends Error {
+  constructor(path: string) {
+    super(`${path} is outside the opened folder`);
+    this.name = "OutsideFolderError";
+  }
+}
+
+/** A request named a run folder that does not exist (HTTP 404). */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+const BENCH_MANIFEST = "bench.json";
+const OUTPUT_LIMIT = 256 * 1024;
+const SUBMISSION_ROWS = 20;
+
+const posix = (path: string) => path.split(sep).join("/");
+
+function stamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return "-";
+  }
+}
+
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort();
+  } catch {
+    return [];
+  }
+}
+
+function textView(dir: string, rel: string, limit = OUTPUT_LIMIT): TextView | null {
+  const read = readRunText(dir, rel, limit);
+  return read ? { text: read.text, bytes: read.bytes, truncated: read.truncated } : null;
+}
+
+function submissionHead(dir: string): SubmissionView | null {
+  const read = readRunText(dir, RUN_FILES.submission, 64 * 1024);
+  if (!read) return null;
+  const lines = read.text.split("\n");
+  // A cut file ends in a partial line: drop it rather than show half a row.
+  if (read.truncated || !read.text.endsWith("\n")) lines.pop();
+  const head = lines.filter((l) => l.trim() !== "").slice(0, SUBMISSION_ROWS + 1);
+  let rows: string[][];
+  try {
+    rows = parseCsv(head.join("\n"), { relax_column_count: true }) as string[][];
+  } catch {
+    rows = head.map((l) => [l]);
+  }
+  const [header = [], ...body] = rows;
+  return { header, rows: body, bytes: read.bytes, more: lines.filter((l) => l.trim() !== "").length > SUBMISSION_ROWS + 1 || read.truncated };
+}
+
+function emptyCalls(): CallsSummary {
+  return { total: 0, roles: {}, steps: {}, partialTail: false };
+}
+
+function summarizeCalls(index: TranscriptIndex): CallsSummary {
+  const roles: Record<string, number> = {};
+  const steps: Record<string, number> = {};
+  for (const e of index.entries) {
+    roles[e.role] = (roles[e.role] ?? 0) + 1;
+    if (e.step) steps[e.step] = (steps[e.step] ?? 0) + 1;
+  }
+  return { total: index.entries.length, roles, steps, partialTail: index.partialTail };
+}
+
+export class ViewerSource {
+  readonly root: string;
+  readonly kind: SourceKind;
+  private collection: { signature: string; value: Collection } | undefined;
+  private charts: { signature: string; value: Promise<ChartsPayload> } | undefined;
+  private readonly transcripts = new Map<string, TranscriptIndex>();
+
+  constructor(folder: string) {
+    this.root = resolve(folder);
+    if (!existsSync(this.root) || !statSync(this.root).isDirectory()) {
+      throw new NotFoundError(`${this.root} is not a folder: give a run folder, a folder of runs or a bench folder`);
+    }
+    this.kind = existsSync(join(this.root, BENCH_MANIFEST)) ? "bench" : existsSync(join(this.root, RUN_FILES.run)) ? "run" : "runs";
+  }
+
+  /** The absolute folder of a run path; refuses anything outside the opened folder (after symlinks). */
+  runDir(path: string): string {
+    const parts = path.split(/[\\/]+/);
+    if (isAbsolute(path) || parts.includes("..")) throw new OutsideFolderError(path);
+    const dir = resolve(this.root, path);
+    if (!existsSync(dir)) throw new NotFoundError(`${path} does not exist in the opened folder`);
+    if (!isInside(this.root, dir)) throw new OutsideFolderError(path);
+    if (!statSync(dir).isDirectory()) throw new NotFoundError(`${path} is not a run folder`);
+    return dir;
+  }
+
+  /** A file inside the opened folder, as text (for "open raw" links). */
+  file(path: string): TextView {
+    const parts = path.split(/[\\/]+/);
+    if (isAbsolute(path) || parts.includes("..")) throw new OutsideFolderError(path);
+    const full = resolve(this.root, path);
+    if (!existsSync(full)) throw new NotFoundError(`${path} does not exist in the opened folder`);
+    if (!isInside(this.root, full)) throw new OutsideFolderError(path);
+    const read = readRunText(this.root, path, 8 * 1024 * 1024);
+    if (!read) throw new NotFoundError(`${path} is not a file`);
+    return read;
+  }
+
+  private relPath(dir: string): string {
+    return posix(relative(this.root, dir)) || ".";
+  }
+
+  private runFolders(): string[] {
+    if (this.kind === "run") return [this.root];
+    const direct = subfolders(this.root).map((n) => join(this.root, n));
+    const underRuns = subfolders(join(this.root, "runs")).map((n) => join(this.root, "runs", n));
+    return [...direct, ...underRuns].filter((d) => existsSync(join(d, RUN_FILES.run)));
+  }
+
+  /** Changes whenever the bench (or any run in it) changes: the page refreshes when it does. */
+  indexSignature(): string {
+    const parts = [stamp(join(this.root, BENCH_MANIFEST))];
+    for (const dir of this.runFolders()) {
+      parts.push(dir, stamp(join(dir, RUN_FILES.run)), stamp(join(dir, RUN_FILES.events)), stamp(join(dir, RUN_FILES.score)));
+    }
+    return parts.join("|");
+  }
+
+  /** Changes whenever a file of the run changes. */
+  runSignature(path: string): string {
+    const dir = this.runDir(path);
+    const parts: string[] = [];
+    for (const rel of [RUN_FILES.run, RUN_FILES.events, RUN_FILES.transcripts, RUN_FILES.instructions, RUN_FILES.score, RUN_FILES.submission, "context.md"]) {
+      parts.push(stamp(join(dir, rel)));
+    }
+    for (const name of listRunFolder(dir, RUN_FILES.code)) parts.push(name, stamp(join(dir, RUN_FILES.code, name)));
+    for (const name of listRunFolder(dir, RUN_FILES.blocks)) parts.push(name, stamp(join(dir, RUN_FILES.blocks, name)));
+    for (const name of subfolders(join(dir, RUN_FILES.exec))) parts.push(name, stamp(join(dir, RUN_FILES.exec, name, "result.json")));
+    return parts.join("|");
+  }
+
+  private readCollection(): Collection {
+    const signature = this.indexSignature();
+    if (this.collection?.signature !== signature) {
+      let value: Collection;
+      try {
+        value = collectRuns(this.root);
+      } catch (error) {
+        value = { root: this.root, runs: [], warnings: [(error as Error).message] };
+      }
+      this.collection = { signature, value };
+    }
+    return this.collection.value;
+  }
+
+  index(): IndexPayload {
+    const collection = this.readCollection();
+    const runs: IndexRun[] = collection.runs.map((r: ReportRun) => ({
+      path: this.relPath(r.dir),
+      runId: r.runId,
+      taskId: r.taskId,
+      mode: r.mode,
+      model: r.model,
+      temperature: r.temperature,
+      seed: r.seed,
+      state: r.state,
+      failure: r.failure,
+      valid: r.valid,
+      score: r.score,
+      normalised: r.normalised,
+      medal: r.medal,
+      percentile: r.percentile,
+      metric: r.metric,
+      lowerIsBetter: r.lowerIsBetter,
+      attemptsUsed: r.attemptsUsed,
+      fixesUsed: r.fixesUsed,
+      errorClasses: r.errorClasses,
+      wallMs: r.wallMs,
+      totalTokens: r.totalTokens,
+    }));
+    return {
+      kind: this.kind,
+      title: basename(this.root),
+      ...(collection.manifest ? { command: collection.manifest.command, createdAt: collection.manifest.createdAt } : {}),
+      runs,
+      warnings: collection.warnings,
+    };
+  }
+
+  /** The report's charts (its Vega-Lite specs rendered to SVG), built once per state of the bench. */
+  chartsPayload(): Promise<ChartsPayload> {
+    const collection = this.readCollection();
+    const signature = this.collection?.signature ?? "";
+    if (this.charts?.signature !== signature) {
+      const value = (async (): Promise<ChartsPayload> => {
+        if (collection.runs.length === 0) return { charts: [] };
+        try {
+          const report = buildReport(collection, { linkOf: (d) => relativeLink(this.root, d) });
+          const charts = [];
+          for (const chart of report.charts) charts.push({ id: chart.id, title: chart.title, svg: await renderSvg(chart.spec) });
+          return { charts };
+        } catch (error) {
+          return { charts: [], problem: `the report's charts could not be built: ${(error as Error).message}` };
+        }
+      })();
+      this.charts = { signature, value };
+    }
+    return this.charts.value;
+  }
+
+  private transcriptIndex(dir: string): TranscriptIndex {
+    let index = this.transcripts.get(dir);
+    if (!index) {
+      index = new TranscriptIndex(join(dir, RUN_FILES.transcripts));
+      this.transcripts.set(dir, index);
+    }
+    return index;
+  }
+
+  async run(path: string): Promise<RunPayload> {
+    const dir = this.runDir(path);
+    const problems: string[] = [];
+    const runJson = browseRunJson(dir);
+    if (runJson.problem) problems.push(runJson.problem);
+    const { events, problems: eventProblems } = browseEvents(dir);
+    problems.push(...eventProblems);
+    const { attempts, problems: attemptProblems } = browseAttempts(dir);
+    problems.push(...attemptProblems);
+    const score = browseScore(dir);
+    // A missing score is normal while the run goes on; say so only when the run claims to be finished.
+    if (score.problem && (runJson.value?.status !== "running" || !score.problem.includes("missing"))) problems.push(score.problem);
+    const instructions = browseInstructions(dir);
+    const mode = runJson.value?.mode;
+    if (instructions.problem && (mode !== "direct" || !instructions.problem.includes("missing"))) problems.push(instructions.problem);
+
+    const transcripts = this.transcriptIndex(dir);
+    let calls = emptyCalls();
+    try {
+      await transcripts.refresh();
+      calls = summarizeCalls(transcripts);
+      if (calls.partialTail) problems.push(`${RUN_FILES.transcripts} ends in a partial line (a call being written, or cut by a crash)`);
+    } catch (error) {
+      problems.push(`${RUN_FILES.transcripts} could not be read: ${(error as Error).message}`);
+    }
+    if (!existsSync(join(dir, RUN_FILES.transcripts))) problems.push(`${RUN_FILES.transcripts} is missing: no model call was recorded`);
+
+    const parents = attemptParents(attempts);
+    const attemptViews: AttemptView[] = attempts.map((a) => ({
+      attempt: a.attempt,
+      index: a.index,
+      kind: a.kind,
+      fixIndex: a.fixIndex,
+      feedbackRound: a.feedbackRound,
+      outcome: a.outcome,
+      errorClass: a.errorClass ?? null,
+      errorMessage: a.errorMessage ?? null,
+      tracebackTail: a.tracebackTail ?? null,
+      errorLine: a.errorLine ?? null,
+      durationMs: a.durationMs,
+      valid: a.outcome === "ok" && a.submission.valid,
+      score: a.submission.score ?? null,
+      submissionErrors: a.submission.errors,
+      parent: parents.get(a.attempt) ?? null,
+      scriptPath: posix(a.script),
+      script: readRunText(dir, a.script)?.text ?? null,
+      stdout: textView(dir, join(RUN_FILES.exec, a.attempt, "stdout.txt")),
+      stderr: textView(dir, join(RUN_FILES.exec, a.attempt, "stderr.txt")),
+      stdoutTruncated: a.stdoutTruncated,
+      stderrTruncated: a.stderrTruncated,
+    }));
+
+    const blockNames = listRunFolder(dir, RUN_FILES.blocks).filter((n) => n.endsWith(".py"));
+    const order = (name: string) => {
+      const i = (CODE_STAGES as readonly string[]).indexOf(name.replace(/\.py$/, ""));
+      return i === -1 ? CODE_STAGES.length : i;
+    };
+    const blocks = blockNames
+      .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+      .map((name) => ({ name: name.replace(/\.py$/, ""), code: readRunText(dir, join(RUN_FILES.blocks, name))?.text ?? "" }));
+    const known = new Set(["merged.py", "final.py", "solution.ipynb"]);
+    const codeFiles = listRunFolder(dir, RUN_FILES.code)
+      .filter((name) => !known.has(name) && !/^attempt-.*\.py$/.test(name) && !name.endsWith(".tmp"))
+      .map((name) => ({ name, text: readRunText(dir, join(RUN_FILES.code, name))?.text ?? "" }));
+
+    const chains = (runJson.value?.chains ?? []).map((c) => ({ path: this.relPath(join(dir, c.dir)), runId: c.id }));
+    return {
+      path,
+      runId: runJson.value?.runId ?? basename(dir),
+      run: runJson.value ?? null,
+      problems,
+      events,
+      timeline: stageTimeline(events, transcripts.entries),
+      context: readRunText(dir, "context.md")?.text ?? null,
+      instructions: instructions.value ? instructionsView(instructions.value) : null,
+      blocks,
+      merged: readRunText(dir, join(RUN_FILES.code, "merged.py"))?.text ?? null,
+      final: readRunText(dir, RUN_FILES.finalScript)?.text ?? null,
+      codeFiles,
+      attempts: attemptViews,
+      score: score.value ?? null,
+      submission: submissionHead(dir),
+      chains,
+      calls,
+    };
+  }
+
+  private callView(item: TranscriptItem, context: { events: RunPayload["events"]; attempts: ReturnType<typeof browseAttempts>["attempts"] }): CallView {
+    const e: TranscriptEntry = item.entry;
+    const line = item.line;
+    let structured: unknown = null;
+    if (line?.kind === "structured" && line.response !== null) {
+      try {
+        structured = JSON.parse(line.response);
+      } catch {
+        structured = null;
+      }
+    }
+    return {
+      index: e.index,
+      role: line?.role ?? e.role,
+      step: line?.step ?? e.step ?? null,
+      model: line?.model ?? e.model ?? null,
+      kind: line?.kind ?? null,
+      retry: line?.attempt ?? null,
+      params: line ? { ...line.params } : null,
+      messages: line?.messages.map((m) => ({ role: m.role, content: m.content })) ?? [],
+      response: line?.response ?? null,
+      structured,
+      inputTokens: e.inputTokens,
+      outputTokens: e.outputTokens,
+      latencyMs: e.latencyMs,
+      startedAt: e.startedAt ?? null,
+      error: line?.error ?? null,
+      stage: stageOfCall(context.events, e),
+      servedAttempt: attemptOfCall(context.attempts, context.events, e),
+      raw: item.raw ?? null,
+      problem: item.problem ?? null,
+    };
+  }
+
+  /** One page of a run's calls, filtered by role, step and text; only the page's lines are read in full. */
+  async calls(query: CallsQuery): Promise<CallsPayload> {
+    const dir = this.runDir(query.path);
+    const index = this.transcriptIndex(dir);
+    await index.refresh();
+    const matched = await index.filter({ role: query.role || undefined, step: query.step || undefined, text: query.q || undefined });
+    const page = matched.slice(query.offset, query.offset + query.limit);
+    const items = await index.read(page);
+    const context = { events: browseEvents(dir).events, attempts: browseAttempts(dir).attempts };
+    return {
+      ...summarizeCalls(index),
+      path: query.path,
+      matched: matched.length,
+      offset: query.offset,
+      limit: query.limit,
+      items: items.map((item) => this.callView(item, context)),
+    };
+  }
+
+  /** Every run folder the index or a chain names (for the export). */
+  allRunPaths(): string[] {
+    const paths = new Set<string>();
+    const visit = (dir: string) => {
+      const rel = this.relPath(dir);
+      if (paths.has(rel) || !existsSync(join(dir, RUN_FILES.run))) return;
+      paths.add(rel);
+      for (const c of browseRunJson(dir).value?.chains ?? []) visit(join(dir, c.dir));
+    };
+    for (const run of this.readCollection().runs) if (existsSync(run.dir)) visit(run.dir);
+    return [...paths];
+  }
+}
