@@ -36,4 +36,5 @@ node_modules() {
 step "system packages" apt_packages "${r_packages[@]}" debootstrap python3
 step "node modules" node_modules
 step "build" npm run --silent build
+step "chromium (viewer tests)" bash .ci/chromium.sh
 bash .ci/docker.sh
