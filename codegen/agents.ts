@@ -23,6 +23,30 @@ export class NoCodeError extends Error {
   }
 }
 
+/** True when the script holds a Python statement (not only blank lines and comments). */
+export function hasCode(script: string): boolean {
+  return script.split("\n").some((line) => {
+    const trimmed = line.trim();
+    return trimmed !== "" && !trimmed.startsWith("#");
+  });
+}
+
+/**
+ * What stands in for a block or script whose model wrote no code: a comment with the reason, so the record shows
+ * it and the fix loop (which runs no script without code) hands the reason to the fixer.
+ */
+export function noCodePlaceholder(what: string, reason: string): string {
+  return `# ${what}: no code — ${reason.replace(/\s*\n\s*/g, " ")}\n`;
+}
+
+/** The reasons written by noCodePlaceholder in a script, one per line. */
+export function noCodeReasons(script: string): string[] {
+  return script
+    .split("\n")
+    .map((line) => /^#\s*(.+?: no code — .*)$/.exec(line.trim())?.[1])
+    .filter((reason): reason is string => reason !== undefined);
+}
+
 export interface CodegenInput {
   /** The rendered task context. */
   context: string;

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentModel, CallOptions } from "../agents/types.js";
-import { NoCodeError, checkSyntax, fixScript } from "../codegen/index.js";
+import { NoCodeError, checkSyntax, fixScript, hasCode, noCodeReasons } from "../codegen/index.js";
 import { VALIDATION_SCORE_MARKER } from "../codegen/index.js";
 import type { GradeResult, Task } from "../datasets/index.js";
 import type { Sandbox, SandboxRunResult } from "../sandbox/types.js";
@@ -208,6 +208,31 @@ export async function executeAndFix(
     current = last.script;
   }
 
+  /** Records an attempt that had no code to run (a model answered without any): a failed attempt, not the end. */
+  const recordNoCode = (kind: AttemptResult["kind"], reason: string): AttemptResult => {
+    const attempt = attemptName(nextIndex);
+    const result: AttemptResult = {
+      attempt,
+      index: nextIndex++,
+      kind,
+      fixIndex,
+      feedbackRound: round.feedbackRound,
+      script: env.writer.writeAttemptScript(attempt, current),
+      outcome: "no-code",
+      exitCode: null,
+      durationMs: 0,
+      errorClass: PIPELINE_ERROR_CLASSES.noCode,
+      errorMessage: reason,
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      submission: { present: false, valid: false, errors: [] },
+    };
+    env.writer.writeAttemptResult(result, "", "");
+    env.writer.event({ type: "attempt.finished", attempt, kind: result.kind, outcome: "no-code", errorClass: result.errorClass, durationMs: 0, valid: false });
+    outputs.push({ result, script: current, stdout: "" });
+    return result;
+  };
+
   let fixIndex = outputs.length;
   while (fixIndex <= env.fixAttempts) {
     env.signal?.throwIfAborted();
@@ -222,26 +247,7 @@ export async function executeAndFix(
         current = fixed.code;
       } catch (error) {
         if (!(error instanceof NoCodeError)) throw error;
-        const attempt = attemptName(nextIndex);
-        const result: AttemptResult = {
-          attempt,
-          index: nextIndex++,
-          kind: round.kind === "initial" ? "fix" : "feedback",
-          fixIndex,
-          feedbackRound: round.feedbackRound,
-          script: env.writer.writeAttemptScript(attempt, current),
-          outcome: "no-code",
-          exitCode: null,
-          durationMs: 0,
-          errorClass: PIPELINE_ERROR_CLASSES.noCode,
-          errorMessage: error.message,
-          stdoutTruncated: false,
-          stderrTruncated: false,
-          submission: { present: false, valid: false, errors: [] },
-        };
-        env.writer.writeAttemptResult(result, "", "");
-        env.writer.event({ type: "attempt.finished", attempt, kind: result.kind, outcome: "no-code", errorClass: result.errorClass, durationMs: 0, valid: false });
-        outputs.push({ result, script: current, stdout: "" });
+        const result = recordNoCode(round.kind === "initial" ? "fix" : "feedback", error.message);
         lastError = `${describeFailure(result, "")}\n\nThe error to fix is still:\n${lastError}`;
         fixIndex++;
         continue;
@@ -249,10 +255,18 @@ export async function executeAndFix(
     }
 
     env.signal?.throwIfAborted();
+    const kind = round.kind === "feedback" && fixIndex === 0 ? "feedback" : fixIndex === 0 ? "initial" : "fix";
+    if (!hasCode(current)) {
+      // Nothing to run (the coders wrote no code): the reasons they left go to the fixer as this attempt's error.
+      const reasons = noCodeReasons(current);
+      const result = recordNoCode(kind, reasons.length ? reasons.join("; ") : "the script holds no Python statement");
+      lastError = `${describeFailure(result, "")}${reasons.length ? `\n\nWhy:\n${reasons.map((r) => `- ${r}`).join("\n")}` : ""}`;
+      fixIndex++;
+      continue;
+    }
     const attempt = attemptName(nextIndex);
     const scriptPath = env.writer.writeAttemptScript(attempt, current);
     const { verdict, sandbox, durationMs } = await runOnce(env, attempt, current);
-    const kind = round.kind === "feedback" && fixIndex === 0 ? "feedback" : fixIndex === 0 ? "initial" : "fix";
     const result: AttemptResult = {
       attempt,
       index: nextIndex++,

@@ -12,7 +12,10 @@ import {
   NoCodeError,
   type StageBlock,
   assembleDraft,
+  hasCode,
   mergeBlocks,
+  noCodePlaceholder,
+  noCodeReasons,
   reviewScript,
   toNotebook,
   writeDirectScript,
@@ -107,6 +110,8 @@ async function stage<T>(
   load: () => T | undefined,
   work: () => Promise<T>,
   signal?: AbortSignal,
+  /** A failure the run goes on after (e.g. a coder that wrote no code): recorded as the stage's detail, ok false. */
+  softFailure?: (value: T) => string | undefined,
 ): Promise<T> {
   if (done.has(name)) {
     const loaded = load();
@@ -117,7 +122,8 @@ async function stage<T>(
   const started = performance.now();
   try {
     const value = await work();
-    writer.event({ type: "stage.finished", stage: name, ok: true, durationMs: performance.now() - started });
+    const failed = softFailure?.(value);
+    writer.event({ type: "stage.finished", stage: name, ok: failed === undefined, durationMs: performance.now() - started, ...(failed ? { detail: failed } : {}) });
     return value;
   } catch (error) {
     writer.event({ type: "stage.finished", stage: name, ok: false, durationMs: performance.now() - started, detail: (error as Error).message });
@@ -181,7 +187,18 @@ function better(a: number, b: number, lowerIsBetter: boolean): boolean {
 async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
   const { writer, task, options, team, deps, callOptions } = env;
   const done = finishedStages(readEvents(writer.dir));
-  const step = <T>(name: string, load: () => T | undefined, work: () => Promise<T>) => stage(writer, done, name, load, work, env.signal);
+  const step = <T>(name: string, load: () => T | undefined, work: () => Promise<T>, softFailure?: (value: T) => string | undefined) =>
+    stage(writer, done, name, load, work, env.signal, softFailure);
+  // A code stage whose model wrote no code leaves a placeholder with the reason; the fix loop takes it from there.
+  const codeOrPlaceholder = async (what: string, write: () => Promise<{ code: string }>): Promise<string> => {
+    try {
+      return (await write()).code;
+    } catch (error) {
+      if (!(error instanceof NoCodeError)) throw error;
+      return noCodePlaceholder(what, error.message);
+    }
+  };
+  const noCodeDetail = (code: string) => (hasCode(code) ? undefined : noCodeReasons(code)[0] ?? "no code");
   const context = buildTaskContext(taskInfo(task), { tokenBudget: options.contextTokens, noSchema: options.noSchema });
   await step("context", () => true, async () => {
     writeFileSync(writer.path("context.md"), `${context.text}\n`);
@@ -223,23 +240,25 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
 
     if (options.unstaged) {
       script = await step("coder:script", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
-        const generated = await writeDirectScript(team.model("coder"), { ...input, instruction: instructionText }, callOptions);
-        writer.writeBlock("script", generated.code);
-        return generated.code;
-      });
+        const code = await codeOrPlaceholder("script", () => writeDirectScript(team.model("coder"), { ...input, instruction: instructionText }, callOptions));
+        writer.writeBlock("script", code);
+        return code;
+      }, noCodeDetail);
       blocks = [{ stage: "script", code: script }];
     } else {
       for (const codeStage of CODE_STAGES) {
         const code = await step(`coder:${codeStage}`, () => readTextIfExists(writer.path(RUN_FILES.blocks, `${codeStage}.py`)), async () => {
-          const generated = await writeStageBlock(
-            team.model("coder"),
-            codeStage,
-            { ...input, instruction: instructionText, previous: blocks as Array<{ stage: CodeStage; code: string }> },
-            callOptions,
+          const code = await codeOrPlaceholder(`${codeStage} block`, () =>
+            writeStageBlock(
+              team.model("coder"),
+              codeStage,
+              { ...input, instruction: instructionText, previous: blocks as Array<{ stage: CodeStage; code: string }> },
+              callOptions,
+            ),
           );
-          writer.writeBlock(codeStage, generated.code);
-          return generated.code;
-        });
+          writer.writeBlock(codeStage, code);
+          return code;
+        }, noCodeDetail);
         blocks.push({ stage: codeStage, code });
       }
       script = await step("merger", () => readTextIfExists(writer.path(RUN_FILES.code, "merged.py")), async () => {
@@ -258,10 +277,10 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     }
   } else {
     script = await step("direct", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
-      const generated = await writeDirectScript(team.model("direct"), input, callOptions);
-      writer.writeBlock("script", generated.code);
-      return generated.code;
-    });
+      const code = await codeOrPlaceholder("script", () => writeDirectScript(team.model("direct"), input, callOptions));
+      writer.writeBlock("script", code);
+      return code;
+    }, noCodeDetail);
     blocks = [{ stage: "script", code: script }];
   }
 

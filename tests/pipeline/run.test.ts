@@ -273,15 +273,32 @@ describe("ablations and bad model output", () => {
     expect(result.summary).toMatchObject({ valid: true, firstAttemptSuccess: true, attemptsUsed: 1 });
   });
 
-  it("a model that returns no code fails the run with a message naming the fix; the record keeps the stage", async () => {
+  it("a model that returns no code makes failed attempts (reason fed to the fixer), and the run ends graded invalid", async () => {
     const deps = scriptedDeps(sandbox, () => "I am sorry, I cannot help with writing this program.");
     const outDir = tempDir("lc-nocode-");
-    await expect(runTask(task, { mode: "direct", models: { default: "openai:scripted" } }, { ...deps, outDir })).rejects.toThrow(
-      /direct: The direct model \(openai:scripted\) returned no code for direct-script.*Try a larger or code-tuned model/,
-    );
-    const runDir = join(outDir, readdirSync(outDir)[0]!);
+    const result = await runTask(task, { mode: "direct", models: { default: "openai:scripted" }, fixAttempts: 2 }, { ...deps, outDir });
+    const runDir = result.dir;
     const record = readRunRecord(runDir);
-    expect(record.run).toMatchObject({ status: "failed", failure: { stage: "direct" } });
+    expect(record.run).toMatchObject({ status: "failed", failure: { stage: "execute" } });
+    // The direct stage is recorded as failed with the reason; the run went on to execute and grade.
+    const stages = readEvents(runDir).filter((e) => e.type === "stage.finished");
+    expect(stages.map((e) => [e.stage, e.ok])).toEqual([
+      ["models", true],
+      ["context", true],
+      ["direct", false],
+      ["execute", false],
+    ]);
+    expect(stages[2]).toMatchObject({ detail: expect.stringMatching(/returned no code for direct-script.*Try a larger or code-tuned model/) });
+    // Initial attempt + 2 fixes, each a no-code attempt; the fixer read why.
+    const attempts = readAttempts(runDir);
+    expect(attempts.map((a) => [a.kind, a.outcome])).toEqual([
+      ["initial", "no-code"],
+      ["fix", "no-code"],
+      ["fix", "no-code"],
+    ]);
+    expect(attempts[0]!.errorMessage).toMatch(/returned no code for direct-script/);
+    expect(deps.model.calls[1]!.promptText).toMatch(/held no Python code.*returned no code for direct-script/s);
+    expect(result.summary).toMatchObject({ valid: false, attemptsUsed: 3 });
     expect(readFileSync(join(runDir, "transcripts.jsonl"), "utf8")).toContain("I am sorry");
   });
 });
