@@ -17,8 +17,14 @@ export interface CallParams {
  * Call options understood by the chat models this project defines (GGUF, scripted test models):
  * per-call parameters, and a JSON schema the answer must follow.
  */
-export interface AgentChatCallOptions extends BaseChatModelCallOptions, CallParams {
+export interface AgentChatCallOptions extends BaseChatModelCallOptions, CallParams, Partial<CallContext> {
   jsonSchema?: JsonSchema;
+}
+
+/** Who is calling: the role and the step inside it (not generation parameters; never part of a client's identity). */
+export interface CallContext {
+  role: AgentRole;
+  step?: string;
 }
 
 /** A provider's chat model, ready to answer calls. */
@@ -27,7 +33,7 @@ export interface ResolvedChatModel {
    * A runnable that answers one call with these parameters. With `jsonSchema`, the answer is constrained to it
    * where the provider can (GGUF grammar, API structured output); the team validates it either way.
    */
-  forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage>;
+  forCall(params: CallParams, jsonSchema?: JsonSchema, context?: CallContext): Runnable<BaseMessage[], BaseMessage>;
   /** Frees what the model holds (a loaded GGUF). Called once by the team's close(). */
   close?(): Promise<void>;
 }
@@ -44,8 +50,8 @@ export type ChatModelResolver = (
 /** Wraps any LangChain chat model so per-call parameters travel as call options. */
 export function fromChatModel(chat: BaseChatModel): ResolvedChatModel {
   return {
-    forCall(params, jsonSchema) {
-      const options: Partial<AgentChatCallOptions> = { ...params };
+    forCall(params, jsonSchema, context) {
+      const options: Partial<AgentChatCallOptions> = { ...params, ...context };
       if (jsonSchema) options.jsonSchema = jsonSchema;
       return chat.withConfig(options as Partial<BaseChatModelCallOptions>);
     },

@@ -36,12 +36,13 @@ export {
   fromLangChainMessages,
   toLangChainMessages,
   type AgentChatCallOptions,
+  type CallContext,
   type CallParams,
   type ChatModelResolver,
   type ResolvedChatModel,
 } from "./chat-model.js";
 export { secretsFromEnv } from "./providers/secrets.js";
-export { createAgentTeam, type AgentTeamOptions, type RetryPolicy } from "./team.js";
+export { createAgentTeam, wrapTeamCalls, type AgentTeamOptions, type CallHook, type RetryPolicy } from "./team.js";
 export {
   createProviderResolver,
   defaultModelSpec,

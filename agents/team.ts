@@ -1,5 +1,6 @@
 // createAgentTeam: binds a model spec to each role, and is the single hook every model call passes through:
-// transcripts, rate-limit retries, context-overflow errors and validated structured output live here.
+// transcripts, the onCall hook (metering), rate-limit retries, context-overflow errors and validated structured
+// output live here. wrapTeamCalls is the one way to put something around every call of a team.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
@@ -62,6 +63,44 @@ export interface AgentTeamOptions {
   secrets?: readonly string[];
   /** Called when the team closes, after every resolved model is closed (e.g. the provider resolver's close). */
   onClose?: () => Promise<void>;
+  /**
+   * Called after every provider call, successful or not, with the line just appended to the transcript (secrets
+   * scrubbed): the one place metering (tokens per role and step, budgets) hooks in.
+   */
+  onCall?: CallHook;
+}
+
+/** Receives every completed model call of a team (its transcript line). */
+export type CallHook = (call: TranscriptLine) => void;
+
+/**
+ * Runs every generate/generateStructured call of `team` through `around` (timing, concurrency slots, budgets),
+ * keeping the AgentTeam interface; one wrapped model per role. `close` defaults to closing the inner team.
+ */
+export function wrapTeamCalls(
+  team: AgentTeam,
+  around: <T>(model: { role: AgentRole; spec: string }, options: CallOptions | undefined, call: () => Promise<T>) => Promise<T>,
+  close: () => Promise<void> = () => team.close(),
+): AgentTeam {
+  const wrapped = new Map<AgentRole, AgentModel>();
+  return {
+    model(role: AgentRole): AgentModel {
+      let model = wrapped.get(role);
+      if (!model) {
+        const inner = team.model(role);
+        const self = { role: inner.role, spec: inner.spec };
+        model = {
+          ...self,
+          generate: (messages: ChatTurn[], options?: CallOptions) => around(self, options, () => inner.generate(messages, options)),
+          generateStructured: <T>(messages: ChatTurn[], schema: z.ZodType<T>, options?: CallOptions) =>
+            around(self, options, () => inner.generateStructured(messages, schema, options)),
+        };
+        wrapped.set(role, model);
+      }
+      return model;
+    },
+    close,
+  };
 }
 
 
@@ -181,6 +220,12 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
 
   const scrub = (text: string) => scrubSecrets(text, secrets);
 
+  /** Every completed call: to the transcript first (durable), then to the hook. */
+  function record(line: TranscriptLine): void {
+    options.transcript.append(line);
+    options.onCall?.(line);
+  }
+
   /** One provider call: appended to the transcript whether it succeeds or fails. */
   async function callOnce(
     role: AgentRole,
@@ -215,11 +260,11 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
       // Latency is the model's answer time, not the one-off load of a local model.
       started = performance.now();
       const answer = await model
-        .forCall(params, jsonSchema)
+        .forCall(params, jsonSchema, { role, ...(step !== undefined ? { step } : {}) })
         .invoke(toLangChainMessages(messages), onTokens ? { callbacks: [tokenCounter(role, step, onTokens)] } : {});
       const text = messageText(answer);
       const servedBy = servedByOf(answer);
-      options.transcript.append({
+      record({
         ...base,
         response: scrub(text),
         tokens: messageTokens(answer),
@@ -230,13 +275,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
       return { text, truncated: isTruncated(answer), outputTokens: messageTokens(answer)?.output };
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
-      options.transcript.append({
-        ...base,
-        response: null,
-        tokens: null,
-        latencyMs: performance.now() - started,
-        error: { name, message: scrub(errorMessage(error)) },
-      });
+      record({ ...base, response: null, tokens: null, latencyMs: performance.now() - started, error: { name, message: scrub(errorMessage(error)) } });
       throw error;
     }
   }

@@ -1,9 +1,8 @@
 // Concurrency bounds of a bench: runs go P at once, but sandbox executions and model calls are bounded
 // separately — a local GGUF model is one process-wide instance, so its calls are serialised, while API
 // models may run concurrently up to a limit. The wrappers keep the Sandbox and AgentTeam interfaces.
-import { specProvider, type AgentModel, type AgentRole, type AgentTeam, type CallOptions, type ChatTurn } from "../agents/index.js";
+import { specProvider, type AgentTeam, wrapTeamCalls } from "../agents/index.js";
 import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "../sandbox/index.js";
-import type { z } from "zod";
 
 /** A counting semaphore with a FIFO queue. */
 export class Semaphore {
@@ -79,25 +78,6 @@ export class ModelCallLimiter {
 
   /** Wraps a team so every model call waits for its spec's slot. */
   wrapTeam(team: AgentTeam): AgentTeam {
-    const wrapped = new Map<AgentRole, AgentModel>();
-    return {
-      model: (role: AgentRole) => {
-        let model = wrapped.get(role);
-        if (!model) {
-          const inner = team.model(role);
-          const slots = this.semaphore(inner.spec);
-          model = {
-            role: inner.role,
-            spec: inner.spec,
-            generate: (messages: ChatTurn[], options?: CallOptions) => slots.use(() => inner.generate(messages, options)),
-            generateStructured: <T>(messages: ChatTurn[], schema: z.ZodType<T>, options?: CallOptions) =>
-              slots.use(() => inner.generateStructured(messages, schema, options)),
-          };
-          wrapped.set(role, model);
-        }
-        return model;
-      },
-      close: () => team.close(),
-    };
+    return wrapTeamCalls(team, (model, _options, call) => this.semaphore(model.spec).use(call));
   }
 }

@@ -1,6 +1,38 @@
 // Public face of execution/: runTask / resumeRun (the library API behind `linguacodus run`), run options,
 // the execute-and-fix loop, and the run record (schemas, writer, reader, summary).
-export * from "./record.js";
+// The run record: layout, schemas, writer, reader, summary (execution/record/).
+export {
+  RUN_RECORD_SCHEMA_VERSION,
+  RUN_FILES,
+  ATTEMPT_FILES,
+  attemptPath,
+  attemptName,
+  newRunId,
+} from "./record/index.js";
+export {
+  RunModeSchema,
+  RunStatusSchema,
+  AttemptOutcomeSchema,
+  PIPELINE_ERROR_CLASSES,
+  TimingsSchema,
+  RunJsonSchema,
+  RunEventSchema,
+  AttemptResultSchema,
+  ScoreJsonSchema,
+  type RunMode,
+  type RunStatus,
+  type AttemptOutcome,
+  type Timings,
+  type RunJson,
+  type RunEvent,
+  type RunEventInput,
+  type AttemptResult,
+  type ScoreJson,
+} from "./record/index.js";
+export { RunRecordError, writeJsonAtomic, writeTextAtomic, readJsonFile, readJsonLines } from "./record/index.js";
+export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "./record/index.js";
+export { readRunJson, readEvents, readAttempts, readScore, readRunRecord, type RunRecord } from "./record/index.js";
+export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./record/index.js";
 export { RunOptionsSchema, RoleModelsSchema, parseRunOptions, resolveRoleSpecs, type RunOptions, type RunOptionsInput, type RoleModelSpecs } from "./options.js";
 export { executeAndFix, describeFailure, parseValidationScore, type LoopEnvironment, type LoopResult, type AttemptOutput } from "./loop.js";
 export {
@@ -15,6 +47,7 @@ export {
   type RunEnvironment,
   type RunProgress,
   type RunResult,
+  type TeamRequest,
 } from "./run.js";
 export type { ModelCallReport } from "./instrument.js";
 export {

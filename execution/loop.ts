@@ -2,20 +2,20 @@
 // merger gets the error (exception, traceback tail, stderr tail, or the grader's reason) and the script, and the
 // fixed script runs — up to `fixAttempts` times. Every attempt is recorded as it ends.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { AgentModel, CallOptions } from "../agents/types.js";
 import { NoCodeError, checkSyntax, fixScript, hasCode, noCodeReasons } from "../codegen/index.js";
 import { VALIDATION_SCORE_MARKER } from "../codegen/index.js";
 import type { GradeResult, Task } from "../datasets/index.js";
 import type { Sandbox, SandboxRunResult } from "../sandbox/types.js";
 import {
+  ATTEMPT_FILES,
   type AttemptOutcome,
   type AttemptResult,
   PIPELINE_ERROR_CLASSES,
   type RunRecordWriter,
   attemptName,
   readAttempts,
-} from "./record.js";
+} from "./record/index.js";
 
 const TAIL_CHARS = 2000;
 
@@ -143,7 +143,7 @@ async function runOnce(env: LoopEnvironment, attempt: string, script: string): P
       durationMs: performance.now() - started,
     };
   }
-  const outputDir = join(env.writer.execDir(attempt), "workspace");
+  const outputDir = env.writer.workspaceDir(attempt);
   const result = await env.sandbox.run({ script, publicDir: env.task.publicDir, timeoutSeconds: env.timeoutSeconds, outputDir });
   const durationMs = performance.now() - started;
   if (result.outcome !== "ok") {
@@ -155,7 +155,7 @@ async function runOnce(env: LoopEnvironment, attempt: string, script: string): P
       durationMs,
     };
   }
-  const submissionPath = result.files["submission.csv"] ?? join(outputDir, "submission.csv");
+  const submissionPath = result.files["submission.csv"] ?? env.writer.attemptFile(attempt, ATTEMPT_FILES.submission);
   if (!existsSync(submissionPath)) {
     return {
       verdict: { outcome: "invalid-submission", message: "no submission.csv was written in the working directory" },
@@ -176,12 +176,11 @@ function readText(path: string): string {
 
 /** Rebuilds an attempt's output from the record (for --resume). */
 function loadAttempt(writer: RunRecordWriter, result: AttemptResult): AttemptOutput {
-  const dir = writer.path("exec", result.attempt);
-  const submissionPath = join(dir, "workspace", "submission.csv");
+  const submissionPath = writer.attemptFile(result.attempt, ATTEMPT_FILES.submission);
   return {
     result,
     script: readText(writer.path(result.script)),
-    stdout: readText(join(dir, "stdout.txt")),
+    stdout: readText(writer.attemptFile(result.attempt, ATTEMPT_FILES.stdout)),
     submissionPath: result.outcome === "ok" && existsSync(submissionPath) ? submissionPath : undefined,
   };
 }
@@ -204,7 +203,7 @@ export async function executeAndFix(
   const last = outputs[outputs.length - 1];
   if (last) {
     if (last.result.outcome === "ok") return { success: true, attempts: outputs, final: last };
-    lastError = describeFailure(last.result, readText(env.writer.path("exec", last.result.attempt, "stderr.txt")));
+    lastError = describeFailure(last.result, readText(env.writer.attemptFile(last.result.attempt, ATTEMPT_FILES.stderr)));
     current = last.script;
   }
 

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { AGENT_ROLES, roleModelSpec, type AgentRole } from "../agents/index.js";
 import { describeZodIssue } from "../core/index.js";
-import { RunModeSchema } from "./record.js";
+import { RunModeSchema } from "./record/index.js";
 
 const ModelSpec = z.string().min(1);
 const roleShape = Object.fromEntries(AGENT_ROLES.map((role) => [role, ModelSpec.optional()])) as Record<AgentRole, z.ZodOptional<z.ZodString>>;

@@ -2,10 +2,10 @@
 // Linguacodus mode: context → planner → critic → staged coders → merger → execute-and-fix → grade.
 // Direct mode: context → direct coder → the same execute-and-fix → grade. Stages already finished in the
 // record are read back instead of repeated (resume).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AgentTeam, CallOptions } from "../agents/types.js";
-import type { RoleModels } from "../agents/team.js";
+import type { CallHook, RoleModels } from "../agents/team.js";
 import {
   CODE_STAGES,
   type CodeStage,
@@ -50,19 +50,30 @@ import {
   readRunJson,
   readScore,
   summarizeRun,
-} from "./record.js";
+} from "./record/index.js";
 
 export const LINGUACODUS_VERSION = "0.1.0";
 
 /** What a run needs from the outside: models, the sandbox, the grader, the image's libraries. */
 export interface RunDependencies {
-  /** Creates the agent team of a run; calls must be appended to `transcriptsPath`. */
-  createTeam(input: { runId: string; transcriptsPath: string; models: RoleModels }): AgentTeam | Promise<AgentTeam>;
+  /**
+   * Creates the agent team of a run: calls must be appended to `transcriptsPath` and passed to `onCall` (give it to
+   * createAgentTeam's `onCall`), which meters tokens per role and step.
+   */
+  createTeam(input: TeamRequest): AgentTeam | Promise<AgentTeam>;
   sandbox: Sandbox;
   grade(task: Task, submissionPath: string): Promise<GradeResult>;
   /** Python libraries of the sandbox image (the coders' whitelist). */
   libraries: readonly string[];
   versions?: { sandbox?: string };
+}
+
+/** What a run asks its team factory for. */
+export interface TeamRequest {
+  runId: string;
+  transcriptsPath: string;
+  models: RoleModels;
+  onCall?: CallHook;
 }
 
 /** Progress as the run goes: the record's events, plus each model call with its duration and tokens. */
@@ -201,7 +212,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
   const noCodeDetail = (code: string) => (hasCode(code) ? undefined : noCodeReasons(code)[0] ?? "no code");
   const context = buildTaskContext(taskInfo(task), { tokenBudget: options.contextTokens, noSchema: options.noSchema });
   await step("context", () => true, async () => {
-    writeFileSync(writer.path("context.md"), `${context.text}\n`);
+    writer.writeTopFile(RUN_FILES.context, `${context.text}\n`);
     return true;
   });
   const libraries = deps.libraries;
@@ -406,24 +417,17 @@ export function chainAgreement(results: Array<{ id: string; valid: boolean; scor
   return { chains: results.length, valid: valid.length, largestAgreeingGroup: largest.length, bestChain: largest[0]?.id };
 }
 
-/** Runs (or resumes) the record in `writer` to its end. */
+/** Runs (or resumes) the record in `writer` (whose events already reach the caller) to its end. */
 async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, env: RunEnvironment, resumed: boolean): Promise<RunResult> {
   const base = writer.runJson.timings;
-  const meter = new Meter(writer.transcriptsPath);
+  const meter = new Meter();
   const models = { ...options.models } as RoleModels;
   let team: AgentTeam | undefined;
   const progress = (event: RunProgress) => env.onProgress?.(event);
-  // Events written by the writer reach the caller as they happen.
-  const writeEvent = writer.event.bind(writer);
-  writer.event = (input) => {
-    const event = writeEvent(input);
-    progress(event);
-    return event;
-  };
   writer.event({ type: "run.started", mode: options.mode, taskId: task.spec.id, resumed });
   try {
     const rawTeam = await stage(writer, new Set(), "models", () => undefined, async () =>
-      env.createTeam({ runId: writer.runJson.runId, transcriptsPath: writer.transcriptsPath, models }),
+      env.createTeam({ runId: writer.runJson.runId, transcriptsPath: writer.transcriptsPath, models, onCall: meter.recordCall }),
       env.signal,
     );
     team = meteredTeam(rawTeam, meter, (report) => {
@@ -486,15 +490,10 @@ async function runChains(
       return;
     }
     const seed = seedOf(options, index);
+    const hooks = { onEvent: progress };
     const sub = existing
-      ? RunRecordWriter.open(dir)
-      : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, timings: { wallMs: 0, modelMs: 0, sandboxMs: 0 }, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined });
-    const original = sub.event.bind(sub);
-    sub.event = (input) => {
-      const event = original(input);
-      progress(event);
-      return event;
-    };
+      ? RunRecordWriter.open(dir, hooks)
+      : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, timings: { wallMs: 0, modelMs: 0, sandboxMs: 0 }, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined }, hooks);
     // Each chain meters its own model and sandbox time (the run's meter sums them across concurrent chains).
     const chainMeter = new Meter();
     const chainTeam = meteredTeam(team, chainMeter, () => undefined);
@@ -551,7 +550,7 @@ export async function runTask(task: Task, optionsInput: RunOptionsInput, env: Ru
     models: resolveRoleSpecs(options.models),
     seed: options.seed,
     temperature: options.temperature,
-  });
+  }, { onEvent: (event) => env.onProgress?.(event) });
   return drive(writer, task, options, env, false);
 }
 
@@ -566,6 +565,6 @@ export async function resumeRun(runDir: string, env: Omit<RunEnvironment, "outDi
   }
   const options = parseRunOptions(run.config);
   const task = await loadTask(run.taskDir);
-  const writer = RunRecordWriter.open(runDir);
+  const writer = RunRecordWriter.open(runDir, { onEvent: (event) => env.onProgress?.(event) });
   return drive(writer, task, options, { ...env, outDir: runDir, runDir }, true);
 }

@@ -3,13 +3,13 @@
 // their own RunDependencies (scripted models) instead.
 import type { ChatModelResolver } from "../agents/chat-model.js";
 import type { OpenAiOptions } from "../agents/providers/openai.js";
-import { createAgentTeam, type RoleModels } from "../agents/team.js";
+import { createAgentTeam } from "../agents/team.js";
 import { createJsonlTranscriptSink } from "../agents/transcript.js";
 import type { AgentTeam } from "../agents/types.js";
 import { grade } from "../datasets/index.js";
 import type { PoolOptions } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
-import type { RunDependencies } from "./run.js";
+import type { RunDependencies, TeamRequest } from "./run.js";
 
 export type SandboxKind = "docker" | "local";
 
@@ -36,8 +36,15 @@ export interface Wiring extends RunDependencies {
  * the resolver loaded (environment and .env), scrubbed from transcripts.
  */
 export function teamFactory(resolveChatModel: ChatModelResolver, secrets?: readonly string[]): RunDependencies["createTeam"] {
-  return ({ runId, transcriptsPath, models }: { runId: string; transcriptsPath: string; models: RoleModels }): AgentTeam =>
-    createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel, ...(secrets ? { secrets } : {}) });
+  return ({ runId, transcriptsPath, models, onCall }: TeamRequest): AgentTeam =>
+    createAgentTeam({
+      models,
+      runId,
+      transcript: createJsonlTranscriptSink(transcriptsPath),
+      resolveChatModel,
+      ...(secrets ? { secrets } : {}),
+      ...(onCall ? { onCall } : {}),
+    });
 }
 
 /** Opens the sandbox and the model providers. Throws with the fix when the sandbox is not usable. */

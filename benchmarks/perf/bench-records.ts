@@ -86,7 +86,7 @@ export function writeGeneratedRun(runDir: string, key: RunKey, task: GeneratedTa
   });
   for (const role of key.flags.mode === "direct" ? ["direct"] : ["planner", "critic", "coder"]) {
     modelMs += 500;
-    appendFileSync(writer.transcriptsPath, `${JSON.stringify({ role, latencyMs: 500, tokens: { prompt: 100, completion: 50 } })}\n`);
+    appendFileSync(writer.transcriptsPath, `${JSON.stringify({ role, latencyMs: 500, tokens: { input: 100, output: 50 } })}\n`);
   }
   writer.writeScore({
     valid: final !== undefined,

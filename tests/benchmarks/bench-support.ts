@@ -8,7 +8,7 @@ import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { grade, loadTask, resolveTask } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
 import { ScriptedChatModel, type Script } from "../support/scripted-model.js";
-import { INSTRUCTIONS, VERDICT, promptKind } from "../pipeline/support.js";
+import { INSTRUCTIONS, VERDICT, callKind } from "../pipeline/support.js";
 
 const F = "```";
 const fence = (code: string) => `${F}python\n${code}\n${F}`;
@@ -48,16 +48,17 @@ sample.to_csv("submission.csv", index=False)
 `;
 
 /** linguacodus: planner, critic, 4 blocks, merger (buggy on seed 1), fix. direct: the constant script. */
-export const benchScript: Script = ({ promptText, options }) => {
+export const benchScript: Script = (call) => {
+  const { promptText, options } = call;
   const seed = options.seed ?? 0;
-  switch (promptKind(promptText)) {
+  switch (callKind(call)) {
     case "planner":
       return JSON.stringify(INSTRUCTIONS);
     case "critic":
       return JSON.stringify(VERDICT);
-    case "coder:data preprocessing":
-    case "coder:model architecture":
-    case "coder:model training":
+    case "coder:preprocessing":
+    case "coder:model":
+    case "coder:training":
     case "coder:submission":
       return fence("pass  # the merger writes the whole script in this scripted run");
     case "merge":
@@ -77,8 +78,8 @@ export function scriptedBenchDeps(real: RunDependencies): RunDependencies & { mo
   return {
     ...real,
     model,
-    createTeam: ({ runId, transcriptsPath, models }) =>
-      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model }),
+    createTeam: ({ runId, transcriptsPath, models, onCall }) =>
+      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model, ...(onCall ? { onCall } : {}) }),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   readRunRecord,
   summarizeRun,
   attemptName,
-} from "../../execution/record.js";
+} from "../../execution/record/index.js";
 
 function newWriter() {
   const dir = join(mkdtempSync(join(tmpdir(), "lc-record-")), "run");
@@ -44,8 +44,8 @@ describe("run record", () => {
       "",
     );
     writeFileSync(join(dir, "transcripts.jsonl"), [
-      JSON.stringify({ role: "planner", latencyMs: 3, tokens: { prompt: 10, completion: 5 } }),
-      JSON.stringify({ role: "coder", latencyMs: 4, tokens: { input: 7, output: 3, total: 10 } }),
+      JSON.stringify({ role: "planner", latencyMs: 3, tokens: { input: 10, output: 5 } }),
+      JSON.stringify({ role: "coder", latencyMs: 4, tokens: { input: 7, output: 3 } }),
       "",
     ].join("\n"));
     writer.writeScore({ valid: true, score: 0.5, metric: "rmse", lower_is_better: true, errors: [], attempt: "002" });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProviderResolver } from "../../agents/providers/index.js";
 import { grade, type Task } from "../../datasets/index.js";
-import { readAttempts, readEvents, readRunRecord, resumeRun, runTask, type RunProgress } from "../../execution/index.js";
+import { readAttempts, readEvents, readRunRecord, resumeRun, runTask, type RunProgress, type RunResult } from "../../execution/index.js";
 import { teamFactory } from "../../execution/wiring.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import {
@@ -15,7 +15,7 @@ import {
   builtinTask,
   dockerSandbox,
   linguacodusScript,
-  promptKind,
+  callKind,
   scriptedDeps,
   tempDir,
 } from "./support.js";
@@ -35,53 +35,62 @@ afterAll(async () => {
 });
 
 describe("linguacodus mode end to end", () => {
+  // One run (plans, critiques, writes blocks, merges, fails once, fixes, grades a valid submission), then one case
+  // per part of its record, so one failure does not hide the rest.
   let runDir: string;
+  let deps: ReturnType<typeof scriptedDeps>;
+  let result: RunResult;
+  const progress: RunProgress[] = [];
 
-  it("plans, critiques, writes blocks, merges, fails once, fixes, and grades a valid submission", async () => {
-    const deps = scriptedDeps(sandbox, linguacodusScript);
-    const progress: RunProgress[] = [];
-    const result = await runTask(
+  beforeAll(async () => {
+    deps = scriptedDeps(sandbox, linguacodusScript);
+    result = await runTask(
       task,
       { mode: "linguacodus", models: { default: "openai:scripted" }, seed: 11, temperature: 0.2, notebook: true },
       { ...deps, outDir: tempDir("lc-run-"), onProgress: (e) => progress.push(e) },
-    ).catch((error: unknown) => {
-      throw error;
-    });
+    );
     runDir = result.dir;
+  });
 
-    // The model calls, in order: planner, critic, four coders, merger, one fix.
-    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual([
+  it("makes the model calls in order: planner, critic, four coders, merger, one fix", () => {
+    expect(deps.model.calls.map(callKind)).toEqual([
       "planner",
       "critic",
-      "coder:data preprocessing",
-      "coder:model architecture",
-      "coder:model training",
+      "coder:preprocessing",
+      "coder:model",
+      "coder:training",
       "coder:submission",
       "merge",
       "fix",
     ]);
     // Each coder saw the blocks already written.
     expect(deps.model.calls[5]!.promptText).toContain("def build_model(rows):");
+  });
 
+  it("records the run's status, seed and models in run.json", () => {
     const record = readRunRecord(runDir);
     expect(record.run.status).toBe("succeeded");
     expect(record.run.seed).toBe(11);
     expect(record.run.models.planner).toBe("openai:scripted");
+  });
 
+  it("keeps the ranked candidates, the critic's findings, its choice and the refined instruction", () => {
     // instructions.json: ranked candidates (normalized to 1..3 in rank order), findings, choice, refined.
-    const instructions = record.instructions as { candidates: Array<{ rank: number; title: string }>; critic: { chosenRank: number; candidates: unknown[] }; chosen: { title: string }; source: string };
+    const instructions = readRunRecord(runDir).instructions as { candidates: Array<{ rank: number; title: string }>; critic: { chosenRank: number; candidates: unknown[] }; chosen: { title: string }; source: string };
     expect(instructions.candidates.map((c) => c.title)).toEqual(["Median strength per concrete age", "Global median", "Mean strength"]);
     expect(instructions.critic.chosenRank).toBe(1);
     expect(instructions.critic.candidates).toHaveLength(3);
     expect(instructions.chosen.title).toBe("Median strength per concrete age (refined)");
     expect(instructions.source).toBe("critic");
+  });
 
-    // code/: the four blocks and both attempts.
+  it("keeps the four blocks and both attempts' scripts under code/", () => {
     for (const stage of ["preprocessing", "model", "training", "submission"]) expect(existsSync(join(runDir, "code", "blocks", `${stage}.py`))).toBe(true);
     expect(readFileSync(join(runDir, "code", "attempt-001.py"), "utf8").trim()).toBe(MERGED_BUGGY.trim());
     expect(readFileSync(join(runDir, "code", "attempt-002.py"), "utf8").trim()).toBe(MERGED_FIXED.trim());
+  });
 
-    // exec/: the first attempt failed with the KeyError, its traceback went to the fixer; the second succeeded.
+  it("records the failed first attempt, feeds its traceback to the fixer, and records the fixed one", () => {
     const attempts = readAttempts(runDir);
     expect(attempts.map((a) => [a.kind, a.outcome, a.errorClass])).toEqual([
       ["initial", "error", "KeyError"],
@@ -90,8 +99,9 @@ describe("linguacodus mode end to end", () => {
     expect(readFileSync(join(runDir, "exec", "001", "stderr.txt"), "utf8")).toContain("KeyError");
     expect(deps.model.calls[7]!.promptText).toContain("KeyError");
     expect(readFileSync(join(runDir, "exec", "002", "stdout.txt"), "utf8")).toMatch(/VALIDATION_SCORE=\d/);
+  });
 
-    // submission.csv and score.json: the grader's verdict on the submission, as regrading it gives.
+  it("writes submission.csv and a score.json that regrading reproduces", async () => {
     const score = JSON.parse(readFileSync(join(runDir, "score.json"), "utf8")) as { valid: boolean; score: number; metric: string; attempt: string };
     const regraded = await grade(task, join(runDir, "submission.csv"));
     expect(score.valid).toBe(true);
@@ -100,23 +110,37 @@ describe("linguacodus mode end to end", () => {
     expect(score.score).toBe(regraded.score);
     // The per-age median beats the constant baseline the task ships.
     expect(score.score).toBeLessThan(task.spec.reference_scores?.constant ?? Infinity);
+  });
 
-    // The notebook: instruction sections as markdown, one code cell per stage block.
+  it("writes the notebook: instruction sections as markdown, one code cell per stage block", () => {
     const notebook = JSON.parse(readFileSync(join(runDir, "code", "solution.ipynb"), "utf8")) as { cells: Array<{ cell_type: string; source: string[] }> };
     expect(notebook.cells.filter((c) => c.cell_type === "code")).toHaveLength(3);
     expect(notebook.cells.some((c) => c.cell_type === "markdown" && c.source.join("").includes("## Model Training"))).toBe(true);
+  });
 
-    // transcripts, events and summary.
+  it("keeps one transcript line per call and events from run.started to run.finished", () => {
     const transcript = readFileSync(join(runDir, "transcripts.jsonl"), "utf8").trim().split("\n");
     expect(transcript).toHaveLength(8);
     const kinds = readEvents(runDir).map((e) => e.type);
     expect(kinds[0]).toBe("run.started");
     expect(kinds.at(-1)).toBe("run.finished");
+  });
+
+  it("summarizes attempts, fixes, error classes, tokens per role and sandbox time", () => {
     expect(result.summary).toMatchObject({ valid: true, firstAttemptSuccess: false, attemptsUsed: 2, fixesUsed: 1, errorClasses: ["KeyError"] });
     expect(result.summary.tokensByRole.planner?.calls).toBe(1);
     expect(result.summary.tokensByRole.coder?.calls).toBe(4);
     expect(result.summary.sandboxMs).toBeGreaterThan(0);
+  });
+
+  it("reports progress: every record event, and model calls with the tokens the team's onCall hook counted", () => {
     expect(progress.some((e) => e.type === "model.call" && e.tokens > 0)).toBe(true);
+    // The progress events are the record's events, in order (the writer's event hook, not a patched method).
+    const recorded = readEvents(runDir).map((e) => e.type);
+    expect(progress.filter((e) => e.type !== "model.call").map((e) => e.type)).toEqual(recorded);
+    // The tokens reported as calls complete add up to the transcript's.
+    const reported = progress.reduce((n, e) => n + (e.type === "model.call" ? e.tokens : 0), 0);
+    expect(reported).toBe(result.summary.totalTokens);
   });
 
   it("replay: of the finished run reproduces its code and score exactly", async () => {
@@ -141,7 +165,7 @@ describe("the fix loop", () => {
   it("stops at the fix limit and records every failed attempt", async () => {
     const deps = scriptedDeps(sandbox, (call) => {
       // The fixer never finds the bug.
-      if (promptKind(call.promptText) === "fix") return `${F}python\n${MERGED_BUGGY}\n${F}`;
+      if (callKind(call) === "fix") return `${F}python\n${MERGED_BUGGY}\n${F}`;
       return linguacodusScript(call);
     });
     const result = await runTask(task, { models: { default: "openai:scripted" }, fixAttempts: 2, noCritic: true }, { ...deps, outDir: tempDir("lc-limit-") });
@@ -151,8 +175,8 @@ describe("the fix loop", () => {
       ["fix", 1, "error", "KeyError"],
       ["fix", 2, "error", "KeyError"],
     ]);
-    expect(deps.model.calls.filter((c) => promptKind(c.promptText) === "fix")).toHaveLength(2);
-    expect(deps.model.calls.some((c) => promptKind(c.promptText) === "critic")).toBe(false);
+    expect(deps.model.calls.filter((c) => callKind(c) === "fix")).toHaveLength(2);
+    expect(deps.model.calls.some((c) => callKind(c) === "critic")).toBe(false);
     expect(result.run.status).toBe("failed");
     expect(result.run.failure?.message).toMatch(/no valid submission after 3 attempt/);
     expect(result.summary.valid).toBe(false);
@@ -164,8 +188,9 @@ describe("the fix loop", () => {
   it("direct mode uses the same loop; a syntax error fails an attempt without a full run; a missing submission is fed back", async () => {
     const broken = MERGED_FIXED.replace("def main():", "def main()"); // missing colon
     const noSubmission = MERGED_FIXED.replace('open("submission.csv", "w", newline="")', 'open("predictions.csv", "w", newline="")');
-    const deps = scriptedDeps(sandbox, ({ promptText }) => {
-      const kind = promptKind(promptText);
+    const deps = scriptedDeps(sandbox, (call) => {
+      const { promptText } = call;
+      const kind = callKind(call);
       if (kind === "direct") return `${F}python\n${broken}\n${F}`;
       if (kind === "fix" && promptText.includes("does not parse")) return `${F}python\n${noSubmission}\n${F}`;
       if (kind === "fix" && promptText.includes("no submission.csv")) return `${F}python\n${MERGED_FIXED}\n${F}`;
@@ -180,7 +205,7 @@ describe("the fix loop", () => {
     ]);
     expect(attempts[0]!.exitCode).toBeNull(); // never ran
     expect(attempts[0]!.errorLine).toBe(broken.split("\n").findIndex((l) => l.startsWith("def main()")) + 1);
-    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual(["direct", "fix", "fix"]);
+    expect(deps.model.calls.map((c) => callKind(c))).toEqual(["direct", "fix", "fix"]);
     expect(result.summary).toMatchObject({ mode: "direct", valid: true, attemptsUsed: 3 });
     expect(existsSync(join(result.dir, "instructions.json"))).toBe(false);
   });
@@ -190,7 +215,7 @@ describe("resume", () => {
   it("continues an interrupted run without repeating finished stages", async () => {
     // First session: the merger's provider goes away mid-run.
     const failing = scriptedDeps(sandbox, (call) => {
-      if (promptKind(call.promptText) === "merge") return { error: new Error("connection reset by peer") };
+      if (callKind(call) === "merge") return { error: new Error("connection reset by peer") };
       return linguacodusScript(call);
     });
     const outDir = tempDir("lc-resume-");
@@ -202,7 +227,7 @@ describe("resume", () => {
     // Second session: only the merger and what follows run again.
     const healthy = scriptedDeps(sandbox, linguacodusScript);
     const result = await resumeRun(runDir, healthy);
-    expect(healthy.model.calls.map((c) => promptKind(c.promptText))).toEqual(["merge", "fix"]);
+    expect(healthy.model.calls.map((c) => callKind(c))).toEqual(["merge", "fix"]);
     expect(result.run.status).toBe("succeeded");
     expect(result.summary.valid).toBe(true);
     const startedStages = readEvents(runDir).filter((e) => e.type === "stage.started").map((e) => (e as { stage: string }).stage);
@@ -216,13 +241,13 @@ describe("feedback iterations and chains", () => {
     // The reviewer's first proposal: per-(age, cement) median falls back to per-age — a different, still valid script.
     const improved = MERGED_FIXED.replace('print(f"VALIDATION_SCORE={mae:.4f}")', 'print(f"VALIDATION_SCORE={mae * 0.5:.4f}")');
     const deps = scriptedDeps(sandbox, (call) => {
-      if (promptKind(call.promptText) === "review") {
-        return call.promptText.includes("feedback round 1)") ? `Reflection: try harder.\n${F}python\n${improved}\n${F}` : "NO CHANGES";
+      if (callKind(call) === "review") {
+        return call.step === "review-1" ? `Reflection: try harder.\n${F}python\n${improved}\n${F}` : "NO CHANGES";
       }
       return linguacodusScript(call);
     });
     const result = await runTask(task, { models: { default: "openai:scripted" }, noCritic: true, feedbackIterations: 3 }, { ...deps, outDir: tempDir("lc-feedback-") });
-    expect(deps.model.calls.filter((c) => promptKind(c.promptText) === "review")).toHaveLength(2);
+    expect(deps.model.calls.filter((c) => callKind(c) === "review")).toHaveLength(2);
     const feedback = readEvents(result.dir).filter((e) => e.type === "feedback.finished") as Array<{ round: number; changed: boolean; improved: boolean }>;
     expect(feedback.map((f) => [f.round, f.changed, f.improved])).toEqual([
       [1, true, true],
@@ -258,8 +283,8 @@ describe("feedback iterations and chains", () => {
 describe("ablations and bad model output", () => {
   it("unstaged: one coder writes the whole script from the instruction, no stage blocks, no merger", async () => {
     const deps = scriptedDeps(sandbox, (call) => {
-      const kind = promptKind(call.promptText);
-      if (kind === "direct") {
+      const kind = callKind(call);
+      if (kind === "unstaged") {
         // The unstaged coder's prompt carries the chosen instruction.
         expect(call.promptText).toContain("## Instruction to follow");
         return `${F}python\n${MERGED_FIXED}\n${F}`;
@@ -267,7 +292,7 @@ describe("ablations and bad model output", () => {
       return linguacodusScript(call);
     });
     const result = await runTask(task, { models: { default: "openai:scripted" }, unstaged: true, instructions: 1, noCritic: true, fixAttempts: 0 }, { ...deps, outDir: tempDir("lc-unstaged-") });
-    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual(["planner", "direct"]);
+    expect(deps.model.calls.map((c) => callKind(c))).toEqual(["planner", "unstaged"]);
     expect(readdirSync(join(result.dir, "code", "blocks"))).toEqual(["script.py"]);
     expect((readRunRecord(result.dir).instructions as { candidates: unknown[] }).candidates).toHaveLength(1);
     expect(result.summary).toMatchObject({ valid: true, firstAttemptSuccess: true, attemptsUsed: 1 });
@@ -308,14 +333,14 @@ describe("stopping a run and capping answers", () => {
     const controller = new AbortController();
     const deps = scriptedDeps(sandbox, (call) => {
       // Ctrl-C arrives while the critic is answering: the critic's answer is kept, no coder starts.
-      if (promptKind(call.promptText) === "critic") controller.abort(new Error("interrupted by the user"));
+      if (callKind(call) === "critic") controller.abort(new Error("interrupted by the user"));
       return linguacodusScript(call);
     });
     const outDir = tempDir("lc-abort-");
     await expect(
       runTask(task, { models: { default: "openai:scripted" } }, { ...deps, outDir, signal: controller.signal }),
     ).rejects.toThrow(/interrupted by the user/);
-    expect(deps.model.calls.map((c) => promptKind(c.promptText))).toEqual(["planner", "critic"]);
+    expect(deps.model.calls.map((c) => callKind(c))).toEqual(["planner", "critic"]);
     const runDir = join(outDir, readdirSync(outDir)[0]!);
     expect(readRunRecord(runDir).run.status).toBe("failed");
     const started = readEvents(runDir).filter((e) => e.type === "stage.started").map((e) => (e as { stage: string }).stage);
@@ -324,7 +349,7 @@ describe("stopping a run and capping answers", () => {
 
   it("maxTokens reaches every model call and its transcript params", async () => {
     const deps = scriptedDeps(sandbox, (call) =>
-      promptKind(call.promptText) === "direct" ? `${F}python\n${MERGED_FIXED}\n${F}` : linguacodusScript(call),
+      callKind(call) === "unstaged" ? `${F}python\n${MERGED_FIXED}\n${F}` : linguacodusScript(call),
     );
     const result = await runTask(
       task,

@@ -10,7 +10,7 @@ import type { RunDependencies } from "../../execution/index.js";
 import { SANDBOX_IMAGE_TAG, createDockerSandbox, dockerClient, readImageManifest, whitelistLines } from "../../sandbox/index.js";
 import { ensureSandboxImage } from "../sandbox/engine-helpers.js";
 import type { Sandbox } from "../../sandbox/types.js";
-import { type Script, ScriptedChatModel } from "../support/scripted-model.js";
+import { type Script, type ScriptedCall, ScriptedChatModel } from "../support/scripted-model.js";
 
 export const TEST_LIBRARIES = ["numpy", "pandas", "scikit-learn (import sklearn)", "scipy"];
 
@@ -42,8 +42,8 @@ export function scriptedDeps(sandbox: Sandbox, script: Script): RunDependencies 
     sandbox,
     grade,
     libraries: TEST_LIBRARIES,
-    createTeam: ({ runId, transcriptsPath, models }) =>
-      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model }),
+    createTeam: ({ runId, transcriptsPath, models, onCall }) =>
+      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model, ...(onCall ? { onCall } : {}) }),
   };
 }
 
@@ -153,32 +153,47 @@ if __name__ == "__main__":
 
 export const MERGED_FIXED = MERGED_BUGGY.replaceAll('r["strength"]', 'r["compressive_strength"]');
 
-/** The model answers of a whole linguacodus-mode run whose merged script fails once and is then fixed. */
-export const linguacodusScript: Script = ({ promptText }) => {
-  if (promptText.includes("## Candidate instructions")) return JSON.stringify(VERDICT);
-  if (promptText.includes("solution instruction") && promptText.includes("ranked by how well")) return JSON.stringify(INSTRUCTIONS);
-  if (promptText.includes("## What went wrong when it ran")) {
-    return `The target column is called compressive_strength, not strength. Fixed script:\n\n${fence(MERGED_FIXED)}`;
-  }
-  if (promptText.includes("## Draft to integrate")) return `Here is the integrated script.\n\n${fence(MERGED_BUGGY)}\n\nIt has one entry point.`;
-  if (promptText.includes("the DATA PREPROCESSING block")) return fence(BLOCKS.preprocessing);
-  if (promptText.includes("the MODEL ARCHITECTURE block")) return `Sure:\n${fence(BLOCKS.model)}`;
-  if (promptText.includes("the MODEL TRAINING block")) return fence(BLOCKS.training);
-  if (promptText.includes("the SUBMISSION block")) return fence(BLOCKS.submission);
-  throw new Error(`unscripted prompt: ${promptText.slice(0, 200)}`);
-};
-
-/** Which stage a prompt belongs to (for assertions on the calls made). */
-export function promptKind(promptText: string): string {
-  if (promptText.includes("## Candidate instructions")) return "critic";
-  if (promptText.includes("ranked by how well")) return "planner";
-  if (promptText.includes("## What went wrong when it ran")) return "fix";
-  if (promptText.includes("## Draft to integrate")) return "merge";
-  if (promptText.includes("Current script (feedback round")) return "review";
-  if (promptText.includes("Write the complete Python script")) return "direct";
-  const stage = /Write the (\w+(?: \w+)?) block/.exec(promptText);
-  return stage ? `coder:${stage[1]!.toLowerCase()}` : "unknown";
+/**
+ * Which step of the pipeline a call belongs to, from the role and step the team passes with every call:
+ * planner, critic, coder:<stage>, unstaged (the one coder of --unstaged), merge, fix, direct, review.
+ */
+export function callKind(call: Pick<ScriptedCall, "role" | "step">): string {
+  const { role, step = "" } = call;
+  if (role === "planner" && step === "instructions") return "planner";
+  if (role === "critic" && step === "critique") return "critic";
+  if (role === "coder" && step.endsWith("-block")) return `coder:${step.slice(0, -"-block".length)}`;
+  if (role === "coder" && step === "unstaged-script") return "unstaged";
+  if (role === "merger" && step === "merge") return "merge";
+  if (role === "merger" && /^fix-\d+$/.test(step)) return "fix";
+  if (role === "direct" && step === "direct-script") return "direct";
+  if (role === "reviewer" && /^review-\d+$/.test(step)) return "review";
+  return `unknown (role ${role ?? "?"}, step ${step || "?"})`;
 }
+
+/** The model answers of a whole linguacodus-mode run whose merged script fails once and is then fixed. */
+export const linguacodusScript: Script = (call) => {
+  const kind = callKind(call);
+  switch (kind) {
+    case "planner":
+      return JSON.stringify(INSTRUCTIONS);
+    case "critic":
+      return JSON.stringify(VERDICT);
+    case "coder:preprocessing":
+      return fence(BLOCKS.preprocessing);
+    case "coder:model":
+      return `Sure:\n${fence(BLOCKS.model)}`;
+    case "coder:training":
+      return fence(BLOCKS.training);
+    case "coder:submission":
+      return fence(BLOCKS.submission);
+    case "merge":
+      return `Here is the integrated script.\n\n${fence(MERGED_BUGGY)}\n\nIt has one entry point.`;
+    case "fix":
+      return `The target column is called compressive_strength, not strength. Fixed script:\n\n${fence(MERGED_FIXED)}`;
+    default:
+      throw new Error(`unscripted call ${kind}: ${call.promptText.slice(0, 200)}`);
+  }
+};
 
 /** A realistic pandas + scikit-learn solution (gradient boosting), merged; the first version misnames the target. */
 export const SKLEARN_FIXED = `import pandas as pd
@@ -212,7 +227,8 @@ export const SKLEARN_BUGGY = SKLEARN_FIXED.replace('target = "compressive_streng
 
 /** linguacodusScript, but the merger and fixer answer with the scikit-learn solution. */
 export const sklearnScript: Script = (call) => {
-  if (call.promptText.includes("## What went wrong when it ran")) return fence(SKLEARN_FIXED);
-  if (call.promptText.includes("## Draft to integrate")) return fence(SKLEARN_BUGGY);
+  const kind = callKind(call);
+  if (kind === "fix") return fence(SKLEARN_FIXED);
+  if (kind === "merge") return fence(SKLEARN_BUGGY);
   return linguacodusScript(call);
 };

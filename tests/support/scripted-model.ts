@@ -17,6 +17,9 @@ export interface ScriptedCall {
   /** The whole prompt as one string, for `includes` checks. */
   promptText: string;
   options: Pick<AgentChatCallOptions, "temperature" | "seed" | "maxTokens" | "jsonSchema">;
+  /** The agent role and step of the call, as the team passes them (undefined outside a team). */
+  role?: AgentChatCallOptions["role"];
+  step?: string;
 }
 
 /**
@@ -54,6 +57,8 @@ export class ScriptedChatModel extends BaseChatModel<AgentChatCallOptions> {
         maxTokens: options.maxTokens,
         jsonSchema: options.jsonSchema,
       },
+      ...(options.role !== undefined ? { role: options.role } : {}),
+      ...(options.step !== undefined ? { step: options.step } : {}),
     };
     this.calls.push(call);
     const answer = await this.script(call);

@@ -1,0 +1,34 @@
+// Public face of execution/record/: the run record of DESIGN.md — its layout, file schemas, writer, reader and
+// summary. One folder per run, written as the run goes; see layout.ts for the tree.
+export {
+  RUN_RECORD_SCHEMA_VERSION,
+  RUN_FILES,
+  ATTEMPT_FILES,
+  attemptPath,
+  attemptName,
+  newRunId,
+} from "./layout.js";
+export {
+  RunModeSchema,
+  RunStatusSchema,
+  AttemptOutcomeSchema,
+  PIPELINE_ERROR_CLASSES,
+  TimingsSchema,
+  RunJsonSchema,
+  RunEventSchema,
+  AttemptResultSchema,
+  ScoreJsonSchema,
+  type RunMode,
+  type RunStatus,
+  type AttemptOutcome,
+  type Timings,
+  type RunJson,
+  type RunEvent,
+  type RunEventInput,
+  type AttemptResult,
+  type ScoreJson,
+} from "./schemas.js";
+export { RunRecordError, writeJsonAtomic, writeTextAtomic, readJsonFile, readJsonLines } from "./files.js";
+export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "./writer.js";
+export { readRunJson, readEvents, readAttempts, readScore, readRunRecord, type RunRecord } from "./reader.js";
+export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./summary.js";

@@ -1,0 +1,63 @@
+// Reading a run folder back: each file validated by its schema, chains and branches read recursively.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { RunRecordError, readJsonFile, readJsonLines } from "./files.js";
+import { ATTEMPT_FILES, RUN_FILES } from "./layout.js";
+import {
+  type AttemptResult,
+  AttemptResultSchema,
+  type RunEvent,
+  RunEventSchema,
+  type RunJson,
+  RunJsonSchema,
+  type ScoreJson,
+  ScoreJsonSchema,
+} from "./schemas.js";
+
+export function readRunJson(dir: string): RunJson {
+  const path = join(dir, RUN_FILES.run);
+  if (!existsSync(path)) throw new RunRecordError(`${dir} is not a run folder (no ${RUN_FILES.run})`);
+  return readJsonFile(path, RunJsonSchema);
+}
+
+export function readEvents(dir: string): RunEvent[] {
+  return readJsonLines(join(dir, RUN_FILES.events), RunEventSchema).items;
+}
+
+export function readAttempts(dir: string): AttemptResult[] {
+  const execDir = join(dir, RUN_FILES.exec);
+  if (!existsSync(execDir)) return [];
+  return readdirSync(execDir)
+    .filter((name) => existsSync(join(execDir, name, ATTEMPT_FILES.result)))
+    .map((name) => readJsonFile(join(execDir, name, ATTEMPT_FILES.result), AttemptResultSchema))
+    .sort((a, b) => a.index - b.index);
+}
+
+export function readScore(dir: string): ScoreJson | undefined {
+  const path = join(dir, RUN_FILES.score);
+  return existsSync(path) ? readJsonFile(path, ScoreJsonSchema) : undefined;
+}
+
+export interface RunRecord {
+  dir: string;
+  run: RunJson;
+  events: RunEvent[];
+  attempts: AttemptResult[];
+  score?: ScoreJson;
+  instructions?: unknown;
+  chains: RunRecord[];
+}
+
+export function readRunRecord(dir: string): RunRecord {
+  const run = readRunJson(dir);
+  const instructionsPath = join(dir, RUN_FILES.instructions);
+  return {
+    dir,
+    run,
+    events: readEvents(dir),
+    attempts: readAttempts(dir),
+    score: readScore(dir),
+    instructions: existsSync(instructionsPath) ? (JSON.parse(readFileSync(instructionsPath, "utf8")) as unknown) : undefined,
+    chains: (run.chains ?? []).map((chain) => readRunRecord(join(dir, chain.dir))),
+  };
+}

@@ -1,0 +1,148 @@
+// The numbers a report needs about one run, computed from its record only (run.json, exec/, score.json,
+// transcripts.jsonl read through the agents layer's one TranscriptLineSchema).
+import { join } from "node:path";
+import { z } from "zod";
+import { TranscriptLineSchema } from "../../agents/transcript.js";
+import { readJsonLines } from "./files.js";
+import { RUN_FILES } from "./layout.js";
+import { type RunRecord, readRunRecord } from "./reader.js";
+import { type AttemptResult, type RunEvent, RunJsonSchema, RunModeSchema, RunStatusSchema } from "./schemas.js";
+
+export interface RoleTokens {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  latencyMs: number;
+}
+
+/** What the summary reads of each transcript line: a view of the agents layer's schema, not a second definition. */
+const TranscriptUsageSchema = TranscriptLineSchema.pick({ role: true, tokens: true, latencyMs: true });
+
+/** Model calls, tokens and latency per role, from transcripts.jsonl. */
+export function tokensByRole(dir: string): Record<string, RoleTokens> {
+  const { items } = readJsonLines(join(dir, RUN_FILES.transcripts), TranscriptUsageSchema);
+  const byRole: Record<string, RoleTokens> = {};
+  for (const line of items) {
+    const entry = (byRole[line.role] ??= { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, latencyMs: 0 });
+    const prompt = line.tokens?.input ?? 0;
+    const completion = line.tokens?.output ?? 0;
+    entry.calls += 1;
+    entry.promptTokens += prompt;
+    entry.completionTokens += completion;
+    entry.totalTokens += prompt + completion;
+    entry.latencyMs += line.latencyMs;
+  }
+  return byRole;
+}
+
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  dir: z.string(),
+  taskId: z.string(),
+  mode: RunModeSchema,
+  status: RunStatusSchema,
+  models: z.record(z.string(), z.string()),
+  config: z.record(z.string(), z.unknown()),
+  seed: z.number().optional(),
+  temperature: z.number().optional(),
+  valid: z.boolean(),
+  score: z.number().nullable(),
+  metric: z.string().optional(),
+  lowerIsBetter: z.boolean().optional(),
+  percentile: z.number().nullable().optional(),
+  medal: z.string().nullable().optional(),
+  aboveMedian: z.boolean().nullable().optional(),
+  /** The first execution produced a valid submission, without any fix. */
+  firstAttemptSuccess: z.boolean(),
+  /** Executions (syntax-checked or run) in all. */
+  attemptsUsed: z.number().int(),
+  /** Fix attempts used (executions after a failed one). */
+  fixesUsed: z.number().int(),
+  /** Error class of each failed attempt, in order. */
+  errorClasses: z.array(z.string()),
+  wallMs: z.number(),
+  modelMs: z.number(),
+  sandboxMs: z.number(),
+  /** Time beyond model calls and sandbox runs: the orchestration's own cost. */
+  otherMs: z.number(),
+  tokensByRole: z.record(
+    z.string(),
+    z.object({ calls: z.number(), promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number(), latencyMs: z.number() }),
+  ),
+  totalTokens: z.number(),
+  failure: z.string().optional(),
+  chains: z.number().int(),
+  agreement: RunJsonSchema.shape.agreement,
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+function allAttempts(record: RunRecord): AttemptResult[] {
+  return [...record.attempts, ...record.chains.flatMap(allAttempts)];
+}
+
+function mergeTokens(target: Record<string, RoleTokens>, source: Record<string, RoleTokens>): void {
+  for (const [role, t] of Object.entries(source)) {
+    const entry = (target[role] ??= { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, latencyMs: 0 });
+    entry.calls += t.calls;
+    entry.promptTokens += t.promptTokens;
+    entry.completionTokens += t.completionTokens;
+    entry.totalTokens += t.totalTokens;
+    entry.latencyMs += t.latencyMs;
+  }
+}
+
+function allTokens(record: RunRecord): Record<string, RoleTokens> {
+  const tokens = tokensByRole(record.dir);
+  for (const chain of record.chains) mergeTokens(tokens, allTokens(chain));
+  return tokens;
+}
+
+/** The numbers a report needs about one run, computed from its record only. */
+export function summarizeRun(recordOrDir: RunRecord | string): RunSummary {
+  const record = typeof recordOrDir === "string" ? readRunRecord(recordOrDir) : recordOrDir;
+  const { run, score } = record;
+  const attempts = allAttempts(record);
+  // With several chains, the first attempt of each chain counts: the run succeeded first time if any did.
+  const firstAttempts = record.chains.length > 0 ? record.chains.map((c) => c.attempts[0]) : [record.attempts[0]];
+  const tokens = allTokens(record);
+  const { wallMs, modelMs, sandboxMs } = run.timings;
+  return RunSummarySchema.parse({
+    runId: run.runId,
+    dir: record.dir,
+    taskId: run.taskId,
+    mode: run.mode,
+    status: run.status,
+    models: run.models,
+    config: run.config,
+    seed: run.seed,
+    temperature: run.temperature,
+    valid: score?.valid ?? false,
+    score: score?.valid ? score.score : null,
+    metric: score?.metric,
+    lowerIsBetter: score?.lower_is_better,
+    percentile: score?.percentile,
+    medal: score?.medal,
+    aboveMedian: score?.above_median,
+    firstAttemptSuccess: firstAttempts.some((a) => a !== undefined && a.outcome === "ok" && a.submission.valid),
+    attemptsUsed: attempts.length,
+    fixesUsed: attempts.filter((a) => a.kind === "fix").length,
+    errorClasses: attempts.filter((a) => a.errorClass !== undefined).map((a) => a.errorClass as string),
+    wallMs,
+    modelMs,
+    sandboxMs,
+    otherMs: Math.max(0, wallMs - modelMs - sandboxMs),
+    tokensByRole: tokens,
+    totalTokens: Object.values(tokens).reduce((sum, t) => sum + t.totalTokens, 0),
+    failure: run.failure?.message,
+    chains: record.chains.length,
+    agreement: run.agreement,
+  });
+}
+
+/** Stages recorded as finished successfully (what `--resume` skips). */
+export function finishedStages(events: RunEvent[]): Set<string> {
+  const done = new Set<string>();
+  for (const event of events) if (event.type === "stage.finished" && event.ok) done.add(event.stage);
+  return done;
+}
