@@ -8,7 +8,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { TranscriptLineSchema, type TranscriptLine } from "../agents/index.js";
 import { InstructionsRecordSchema, type InstructionsRecord } from "../instructions/index.js";
-import { AttemptResultSchema, RUN_FILES, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record.js";
+import { AttemptResultSchema, RUN_FILES, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record/index.js";
 
 /** A piece of a run folder: its value when it could be read, and what is wrong when it could not. */
 export interface Browsed<T> {
