@@ -2,8 +2,11 @@
 // Every call through it is written to the run's transcript by the provider layer.
 import type { z } from "zod";
 
-export const AGENT_ROLES = ["planner", "critic", "coder", "merger", "direct", "reviewer"] as const;
+// "extractor" reads scored solutions into instructions for the fine-tuning corpus (finetune/).
+export const AGENT_ROLES = ["planner", "critic", "coder", "merger", "direct", "reviewer", "extractor"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
+/** The roles a run uses (the extractor serves only corpus building). */
+export const RUN_ROLES = AGENT_ROLES.filter((role) => role !== "extractor");
 
 /** Model spec per role; `default` covers the roles not named (and not covered by a fallback). */
 export type RoleModels = Partial<Record<AgentRole | "default", string>>;

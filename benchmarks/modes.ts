@@ -14,6 +14,7 @@ export const ModeFlagsSchema = RunOptionsSchema.pick({
   noSchema: true,
   unstaged: true,
   feedbackIterations: true,
+  plannerPrompt: true,
 });
 export type ModeFlags = z.infer<typeof ModeFlagsSchema>;
 
@@ -40,6 +41,11 @@ export const MODE_TABLE = {
   "no-fix": { ablation: true, flags: { fixAttempts: 0 }, description: "no fix attempts after the first execution" },
   "no-schema": { ablation: true, flags: { noSchema: true }, description: "task context without schema summary and sample" },
   feedback: { ablation: true, flags: { feedbackIterations: 2 }, description: "2 feedback iterations after a valid run" },
+  "paper-planner": {
+    ablation: true,
+    flags: { plannerPrompt: "paper" },
+    description: "the planner gets the paper's fine-tuning prompt, one free-text call per rank (for a fine-tuned planner)",
+  },
 } as const satisfies Record<string, ModeDefinition>;
 
 export type ModeName = keyof typeof MODE_TABLE;

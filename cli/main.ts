@@ -10,6 +10,7 @@ import { registerRun } from "./commands/run.js";
 import { registerBench } from "./commands/bench.js";
 import { registerReport } from "./commands/report.js";
 import { registerView } from "./commands/view.js";
+import { registerFinetune } from "./commands/finetune.js";
 import { reportFailure } from "./failure.js";
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerReport(program);
   registerView(program);
+  registerFinetune(program);
   return program;
 }
 

@@ -2,7 +2,8 @@
 // benchmarks build their modes, ablations and bench-wide options as parts of it (benchmarks/modes.ts), and
 // run.json keeps the parsed value ("config as run").
 import { z } from "zod";
-import { AGENT_ROLES, roleModelSpec, type AgentRole } from "../agents/index.js";
+import { AGENT_ROLES, RUN_ROLES, roleModelSpec, type AgentRole } from "../agents/index.js";
+import { PLANNER_PROMPT_MODES } from "../instructions/index.js";
 import { describeZodIssue } from "../core/index.js";
 import { RunModeSchema } from "./record/index.js";
 
@@ -17,6 +18,9 @@ export const RunOptionsSchema = z.object({
   mode: RunModeSchema.default("linguacodus"),
   /** Model spec per role; `default` covers the roles not named. */
   models: RoleModelsSchema.default({}),
+  /** How the planner is asked: "json" (N ranked instructions in one JSON answer) or "paper" (the fine-tuning
+   * prompt of the Linguacodus paper, one free-text answer per rank, parsed into the four sections). */
+  plannerPrompt: z.enum(PLANNER_PROMPT_MODES).default("json"),
   /** Ranked instructions the planner writes. */
   instructions: z.number().int().min(1).max(10).default(3),
   /** Skip the critic: the top-ranked instruction is used as is. */
@@ -64,7 +68,7 @@ export function parseRunOptions(input: unknown): RunOptions {
 /** The spec each role uses, for run.json (roles not named fall back as agents' roleModelSpec says). */
 export function resolveRoleSpecs(models: RoleModelSpecs): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const role of AGENT_ROLES) {
+  for (const role of RUN_ROLES) {
     const spec = roleModelSpec(models, role);
     if (spec) out[role] = spec;
   }

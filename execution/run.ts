@@ -31,6 +31,7 @@ import {
   buildTaskContext,
   critiqueInstructions,
   planInstructions,
+  planInstructionsPaper,
   renderInstruction,
 } from "../instructions/index.js";
 import type { Sandbox } from "../sandbox/types.js";
@@ -230,6 +231,19 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
 
   if (options.mode === "linguacodus") {
     const candidates = await step("planner", () => loadInstructions()?.candidates, async () => {
+      if (options.plannerPrompt === "paper") {
+        const info = taskInfo(task);
+        const plan = await planInstructionsPaper(team.model("planner"), { ...info, count: options.instructions }, callOptions);
+        writer.writeInstructions({
+          candidates: plan.instructions,
+          critic: null,
+          chosen: plan.instructions[0]!,
+          source: "top-ranked",
+          plannerPrompt: "paper",
+          parseFailures: plan.failures,
+        } satisfies InstructionsRecord);
+        return plan.instructions;
+      }
       const planned = await planInstructions(team.model("planner"), { ...input, count: options.instructions }, callOptions);
       writer.writeInstructions({ candidates: planned, critic: null, chosen: planned[0]!, source: "top-ranked" } satisfies InstructionsRecord);
       return planned;
@@ -241,7 +255,8 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
         return loaded?.critic ? loaded : undefined;
       }, async () => {
         const verdict = await critiqueInstructions(team.model("critic"), { ...input, candidates }, callOptions);
-        const next: InstructionsRecord = { candidates, critic: verdict, chosen: verdict.refined, source: "critic" };
+        // Keep what the planner stage recorded (prompt mode, parse failures).
+        const next: InstructionsRecord = { ...loadInstructions(), candidates, critic: verdict, chosen: verdict.refined, source: "critic" };
         writer.writeInstructions(next);
         return next;
       });

@@ -18,6 +18,8 @@ export {
   INSTRUCTION_SECTIONS,
   FINDING_KINDS,
   renderInstruction,
+  PLANNER_PROMPT_MODES,
+  type PlannerPromptMode,
   type Instruction,
   type PlannerOutput,
   type CriticVerdict,
@@ -25,3 +27,23 @@ export {
   type InstructionsRecord,
 } from "./schema.js";
 export { planInstructions, critiqueInstructions, renderCandidates, type InstructionInput } from "./agents.js";
+export {
+  paperPrompt,
+  paperPlannerMessages,
+  parsePaperInstruction,
+  paperSectionsPresent,
+  renderPaperCompletion,
+  placeWord,
+  PAPER_DESCRIPTION_CHARS,
+  type PaperPromptInput,
+  type PaperSections,
+  type PaperParse,
+} from "./prompts/paper.js";
+export {
+  planPerRank,
+  planInstructionsPaper,
+  type PerRankPlan,
+  type PerRankRequest,
+  type RankParseFailure,
+  type PaperPlanInput,
+} from "./per-rank.js";

@@ -67,8 +67,18 @@ export const InstructionsRecordSchema = z.object({
   /** The instruction the coders follow: the critic's refined one, or rank 1 with --no-critic. */
   chosen: InstructionSchema,
   source: z.enum(["critic", "top-ranked"]),
+  /** How the planner was asked (absent in records written before prompt modes existed: "json"). */
+  plannerPrompt: z.enum(["json", "paper"]).optional(),
+  /** Per-rank answers that did not parse into the four sections (paper mode): each was asked once more. */
+  parseFailures: z
+    .array(z.object({ rank: z.number().int(), attempt: z.number().int(), error: z.string(), response: z.string() }))
+    .optional(),
 });
 export type InstructionsRecord = z.infer<typeof InstructionsRecordSchema>;
+
+/** How the planner is asked: one JSON answer with N ranked instructions, or the paper's free-text prompt per rank. */
+export const PLANNER_PROMPT_MODES = ["json", "paper"] as const;
+export type PlannerPromptMode = (typeof PLANNER_PROMPT_MODES)[number];
 
 export const INSTRUCTION_SECTIONS = [
   { key: "dataPreprocessing", title: "Data Preprocessing" },

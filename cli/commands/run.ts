@@ -16,6 +16,7 @@ interface RunCommandFlags {
   reviewer?: string;
   fixAttempts: string;
   instructions: string;
+  plannerPrompt: string;
   temperature?: string;
   seed?: string;
   out: string;
@@ -54,6 +55,11 @@ function chainsFlag(flags: RunCommandFlags): number {
   if (flags.chains !== undefined && flags.chains !== flags.parallel)
     throw new UserFacingError(`--chains ${flags.chains} and the deprecated --parallel ${flags.parallel} disagree: give --chains only`);
   return integer("--parallel", flags.parallel, 1);
+}
+
+function plannerPromptMode(value: string): "json" | "paper" {
+  if (value !== "json" && value !== "paper") throw new UserFacingError(`--planner-prompt must be 'json' or 'paper' (got '${value}')`);
+  return value;
 }
 
 /** Commander gives `--critic <spec>` and `--no-critic` one key: a string is a spec, false means skip. */
@@ -137,6 +143,7 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     mode: flags.mode as "linguacodus" | "direct",
     models: Object.fromEntries(Object.entries(models).filter(([, v]) => v !== undefined)),
     instructions: integer("--instructions", flags.instructions, 1),
+    plannerPrompt: plannerPromptMode(flags.plannerPrompt),
     noCritic: flags.critic === false,
     unstaged: flags.unstaged ?? false,
     fixAttempts: integer("--fix-attempts", flags.fixAttempts, 0),
@@ -249,6 +256,7 @@ export function registerRun(program: Command): void {
     .option("--reviewer <spec>", "model of the reviewer (feedback iterations)")
     .option("--fix-attempts <n>", "fixes after a failed execution", "3")
     .option("--instructions <n>", "ranked instructions the planner writes", "3")
+    .option("--planner-prompt <mode>", "json (N ranked instructions as JSON) or paper (the fine-tuning prompt, one free-text call per rank)", "json")
     .option("--temperature <t>", "sampling temperature of every model call")
     .option("--seed <s>", "seed of every model call")
     .option("--max-tokens <n>", "cap on the tokens of every model answer (keeps a small local model from rambling)")

@@ -40,6 +40,7 @@ describe("createAgentTeam", () => {
       merger: "openai:b@http://127.0.0.1:9/v1",
       direct: "openai:b@http://127.0.0.1:9/v1",
       reviewer: "openai:c@http://127.0.0.1:9/v1",
+      extractor: "openai:a@http://127.0.0.1:9/v1",
     });
   });
   it("writes one validated transcripts.jsonl line per call with run id, role, step, params, tokens", async () => {

@@ -27,7 +27,8 @@ describe("modes", () => {
     expect(flagsOf("unstaged").unstaged).toBe(true);
     expect(flagsOf("no-schema").noSchema).toBe(true);
     expect(flagsOf("feedback").feedbackIterations).toBeGreaterThan(0);
-    expect(ABLATION_NAMES).toEqual(["no-critic", "single-instruction", "unstaged", "no-fix", "no-schema", "feedback"]);
+    expect(flagsOf("paper-planner").plannerPrompt).toBe("paper");
+    expect(ABLATION_NAMES).toEqual(["no-critic", "single-instruction", "unstaged", "no-fix", "no-schema", "feedback", "paper-planner"]);
     for (const name of ABLATION_NAMES) expect(MODE_TABLE[name].description.length).toBeGreaterThan(5);
   });
   it("a mode's flags are the run options' defaults under its own, and the ids of earlier benches stay as they were", () => {
@@ -44,6 +45,8 @@ describe("modes", () => {
       "iris__no-fix__m__t0.3__s7__ae9301fd",
       "iris__no-schema__m__t0.3__s7__82b88f9f",
       "iris__feedback__m__t0.3__s7__025565ab",
+      // Added later; its plannerPrompt is off the default, so only this id includes it.
+      "iris__paper-planner__m__t0.3__s7__aa07b159",
     ]);
   });
   it("parses modes and ablations, rejecting unknown names with the list of known ones", () => {

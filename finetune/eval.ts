@@ -1,0 +1,149 @@
+// `finetune eval`: the base planner and the fine-tuned one (base + adapter), both asked with the paper's prompt,
+// one call per rank, on tasks that are not in the corpus: parse rate into the four sections, section completeness,
+// mean answer length. Downstream (valid rate, normalised score) is a bench whose model columns vary the planner
+// alone: `downstreamBenchArgs` builds it.
+import { resolve } from "node:path";
+import type { AgentTeam } from "../agents/types.js";
+import type { Task } from "../datasets/index.js";
+import { paperPlannerMessages, paperSectionsPresent, parsePaperInstruction, planPerRank } from "../instructions/index.js";
+import { adapterSpec } from "./adapter.js";
+
+export class EvalInputError extends Error {
+  override name = "EvalInputError";
+}
+
+/** Refuses tasks whose id is a corpus competition (an eval on training data says nothing). */
+export function checkNoOverlap(taskIds: readonly string[], corpusCompetitions: readonly string[]): void {
+  const corpus = new Set(corpusCompetitions);
+  const overlap = taskIds.filter((id) => corpus.has(id));
+  if (overlap.length > 0) {
+    throw new EvalInputError(
+      `task${overlap.length === 1 ? "" : "s"} ${overlap.join(", ")} ${overlap.length === 1 ? "is" : "are"} in the adapter's corpus: ` +
+        "evaluate on tasks the planner was not trained on (drop them from --tasks, or rebuild the corpus without them).",
+    );
+  }
+}
+
+export interface PlannerAnswerStats {
+  task: string;
+  rank: number;
+  attempt: number;
+  parsed: boolean;
+  sections: number;
+  chars: number;
+}
+
+export interface PlannerEval {
+  planner: "base" | "adapter";
+  spec: string;
+  answers: PlannerAnswerStats[];
+  /** Ranks whose first answer parsed into the four sections. */
+  parseRate: number;
+  /** Ranks with an instruction after the one retry. */
+  parseRateWithRetry: number;
+  /** Mean share of the four sections present and non-empty, over all answers. */
+  sectionCompleteness: number;
+  meanChars: number;
+  seconds: number;
+}
+
+export interface EvalReport {
+  base: string;
+  adapter: string;
+  tasks: string[];
+  ranks: number;
+  results: PlannerEval[];
+}
+
+export interface EvalOptions {
+  base: string;
+  adapterGguf: string;
+  tasks: readonly Task[];
+  /** Corpus competitions (from the sidecar or the corpus card). */
+  corpusCompetitions: readonly string[];
+  ranks?: number;
+  maxTokens?: number;
+  seed?: number;
+  createTeam(spec: string): AgentTeam | Promise<AgentTeam>;
+  onAnswer?: (planner: "base" | "adapter", answer: PlannerAnswerStats) => void;
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+export async function evaluatePlanners(options: EvalOptions): Promise<EvalReport> {
+  checkNoOverlap(options.tasks.map((t) => t.spec.id), options.corpusCompetitions);
+  const ranks = options.ranks ?? 3;
+  const specs = { base: `gguf:${resolve(options.base)}`, adapter: adapterSpec(options.base, options.adapterGguf) } as const;
+  const results: PlannerEval[] = [];
+  for (const planner of ["base", "adapter"] as const) {
+    const team = await options.createTeam(specs[planner]);
+    const answers: PlannerAnswerStats[] = [];
+    const started = performance.now();
+    let withInstruction = 0;
+    try {
+      for (const task of options.tasks) {
+        const input = {
+          description: task.description,
+          dataType: task.spec.data_type,
+          metricName: task.spec.metric.name,
+          lowerIsBetter: task.spec.lower_is_better,
+        };
+        const attempts = new Map<number, number>();
+        const plan = await planPerRank(
+          team.model("planner"),
+          {
+            count: ranks,
+            prompt: (rank) => paperPlannerMessages({ ...input, rank }),
+            parse: (text, rank) => {
+              const parsed = parsePaperInstruction(text, rank);
+              const attempt = (attempts.get(rank) ?? 0) + 1;
+              attempts.set(rank, attempt);
+              const stats = { task: task.spec.id, rank, attempt, parsed: parsed.ok, sections: paperSectionsPresent(text), chars: text.length };
+              answers.push(stats);
+              options.onAnswer?.(planner, stats);
+              return parsed;
+            },
+          },
+          { temperature: 0, seed: options.seed ?? 0, ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}) },
+        ).catch(() => ({ instructions: [] }));
+        withInstruction += plan.instructions.length;
+      }
+    } finally {
+      await team.close();
+    }
+    const first = answers.filter((a) => a.attempt === 1);
+    const asked = options.tasks.length * ranks;
+    results.push({
+      planner,
+      spec: specs[planner],
+      answers,
+      parseRate: first.filter((a) => a.parsed).length / Math.max(asked, 1),
+      parseRateWithRetry: withInstruction / Math.max(asked, 1),
+      sectionCompleteness: mean(answers.map((a) => a.sections / 4)),
+      meanChars: mean(answers.map((a) => a.chars)),
+      seconds: (performance.now() - started) / 1000,
+    });
+  }
+  return { base: specs.base, adapter: specs.adapter, tasks: options.tasks.map((t) => t.spec.id), ranks, results };
+}
+
+/**
+ * The bench that measures downstream effect: the same coder for every column, the planner varied alone —
+ * fine-tuned (paper prompt) vs base (paper prompt) in mode paper-planner, and direct as the no-planner baseline.
+ */
+export function downstreamBenchArgs(input: { base: string; adapterGguf: string; coder: string; tasks: readonly string[]; out: string; repeats?: number }): string[] {
+  const column = (label: string, planner: string) => `label=${label};all=${input.coder};planner=${planner}`;
+  return [
+    "bench",
+    ...input.tasks,
+    "--modes",
+    "paper-planner,direct",
+    "--models",
+    column("finetuned-planner", adapterSpec(input.base, input.adapterGguf)),
+    column("base-planner", `gguf:${resolve(input.base)}`),
+    "--repeats",
+    String(input.repeats ?? 1),
+    "--out",
+    input.out,
+  ];
+}

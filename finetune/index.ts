@@ -1,0 +1,61 @@
+// Public face of finetune/: the fine-tuned planner of the Linguacodus paper — corpus building (sources, ranking,
+// extraction), the LoRA recipe (Python, in its own venv), export to a llama.cpp adapter GGUF, and evaluation.
+export {
+  SOURCE_KINDS,
+  SolutionSchema,
+  PairSchema,
+  CorpusCardSchema,
+  AdapterCardSchema,
+  type SourceKind,
+  type Solution,
+  type Pair,
+  type CorpusCard,
+  type AdapterCard,
+  type Dropped,
+  type RecipeEvent,
+} from "./schema.js";
+export {
+  readSource,
+  readCode4ml,
+  readRuns,
+  readPlainFolder,
+  readBuiltin,
+  findRunDirs,
+  metricDirection,
+  CorpusSourceError,
+  type SourceRead,
+} from "./sources.js";
+export { rankSolutions, splitByCompetition, solutionHash, type RankedSolution } from "./rank.js";
+export { extractorPrompt, ExtractedInstructionSchema, EXTRACTOR_TEMPLATE_VERSION } from "./prompts/extractor.js";
+export {
+  buildCorpus,
+  readCorpus,
+  CorpusError,
+  CORPUS_FILES,
+  type CorpusOptions,
+  type CorpusDependencies,
+  type CorpusProgress,
+  type CorpusResult,
+} from "./corpus.js";
+export { ensureVenv, runRecipe, recipeDir, RecipeError, type VenvOptions, type RunRecipeOptions, type RecipeRun } from "./python.js";
+export {
+  trainAdapter,
+  trainArgs,
+  readAdapterCard,
+  PAPER_HYPERPARAMETERS,
+  type Hyperparameters,
+  type TrainOptions,
+  type TrainResult,
+} from "./train.js";
+export { exportAdapter, checkAdapterLoads, type ExportOptions, type ExportResult, type LoadCheck } from "./export.js";
+export { adapterSpec, readSidecar, sidecarPath, AdapterSidecarSchema, type AdapterSidecar } from "./adapter.js";
+export {
+  evaluatePlanners,
+  checkNoOverlap,
+  downstreamBenchArgs,
+  EvalInputError,
+  type EvalOptions,
+  type EvalReport,
+  type PlannerEval,
+  type PlannerAnswerStats,
+} from "./eval.js";

@@ -1,0 +1,155 @@
+// The recipe's Python: a virtual environment created once under ~/.linguacodus/venvs/finetune (pip, quiet, with a
+// log file; reused while requirements.txt is unchanged) and the scripts run in it, their JSON-line events parsed.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type RecipeEvent, RecipeEventSchema } from "./schema.js";
+
+/** The .py files of the recipe: finetune/python in the source tree (dist/finetune/*.js looks two levels up). */
+export function recipeDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, "python"), join(here, "..", "..", "finetune", "python")]) {
+    if (existsSync(join(candidate, "train.py"))) return candidate;
+  }
+  throw new RecipeError(`the fine-tuning recipe (finetune/python/train.py) is not beside ${here}; reinstall linguacodus.`);
+}
+
+export class RecipeError extends Error {
+  override name = "RecipeError";
+}
+
+export interface VenvOptions {
+  /** Folder of the environment (default ~/.linguacodus/venvs/finetune, chosen by the CLI). */
+  dir: string;
+  /** Base interpreter that creates it (default python3, or $PYTHON). */
+  python?: string;
+  /** Progress lines ("creating …", "installing …"). */
+  log?: (line: string) => void;
+}
+
+function requirementsHash(): { path: string; hash: string } {
+  const path = join(recipeDir(), "requirements.txt");
+  return { path, hash: createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 16) };
+}
+
+/** The venv's python, creating the venv and installing requirements.txt when missing or out of date. */
+export async function ensureVenv(options: VenvOptions): Promise<string> {
+  const python = join(options.dir, "bin", "python");
+  const marker = join(options.dir, ".linguacodus-requirements");
+  const { path: requirements, hash } = requirementsHash();
+  if (existsSync(python) && existsSync(marker) && readFileSync(marker, "utf8").trim() === hash) return python;
+  const log = options.log ?? (() => {});
+  mkdirSync(dirname(options.dir), { recursive: true });
+  const base = options.python ?? process.env.PYTHON ?? "python3";
+  if (!existsSync(python)) {
+    log(`creating the fine-tuning environment ${options.dir}`);
+    const made = spawnSync(base, ["-m", "venv", options.dir], { encoding: "utf8" });
+    if (made.status !== 0) {
+      throw new RecipeError(
+        `could not create a Python venv with ${base} (${made.error?.message ?? made.stderr.trim()}); install python3 and python3-venv, or set PYTHON.`,
+      );
+    }
+  }
+  const logPath = `${options.dir}.install.log`;
+  log(`installing the recipe's packages (torch, transformers, peft, gguf) — once; log: ${logPath}`);
+  await runLogged(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", requirements], logPath);
+  writeFileSync(marker, `${hash}\n`);
+  return python;
+}
+
+function runLogged(command: string, args: string[], logPath: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const out = createWriteStream(logPath, { flags: "a" });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      out.end();
+      if (code === 0) resolvePromise();
+      else reject(new RecipeError(`pip install failed (exit ${code}); see ${logPath}`));
+    });
+  });
+}
+
+export interface RecipeRun {
+  /** The last "done" event's fields. */
+  done: RecipeEvent;
+  events: RecipeEvent[];
+}
+
+export interface RunRecipeOptions {
+  python: string;
+  script: "train.py" | "export.py";
+  args: string[];
+  onEvent?: (event: RecipeEvent) => void;
+  /** Lines on stderr that are not warnings (library progress, tracebacks). */
+  onStderr?: (line: string) => void;
+  /** Lower CPU priority (nice) for background runs on a shared machine. */
+  nice?: number;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a recipe script; resolves with its "done" event. An "error" event (bad input, named by the script) rejects
+ * with that message; any other failure rejects with the tail of stderr.
+ */
+export function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
+  const script = join(recipeDir(), options.script);
+  const [command, args] =
+    options.nice !== undefined ? ["nice", ["-n", String(options.nice), options.python, script, ...options.args]] : [options.python, [script, ...options.args]];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command as string, args as string[], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PYTHONUNBUFFERED: "1", TOKENIZERS_PARALLELISM: "false", HF_HUB_OFFLINE: "1", ...options.env },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const events: RecipeEvent[] = [];
+    const stderrTail: string[] = [];
+    let buffer = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) !== -1) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line.startsWith("{")) continue;
+        let parsed: ReturnType<typeof RecipeEventSchema.safeParse>;
+        try {
+          parsed = RecipeEventSchema.safeParse(JSON.parse(line));
+        } catch {
+          continue;
+        }
+        if (!parsed.success) continue;
+        events.push(parsed.data);
+        options.onEvent?.(parsed.data);
+      }
+    });
+    let errBuffer = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      errBuffer += chunk;
+      const lines = errBuffer.split(/\r|\n/);
+      errBuffer = lines.pop() ?? "";
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        stderrTail.push(line);
+        if (stderrTail.length > 40) stderrTail.shift();
+        if (!/warn/i.test(line)) options.onStderr?.(line);
+      }
+    });
+    child.on("error", (error) => reject(new RecipeError(`could not start ${options.script}: ${error.message}`)));
+    child.on("close", (code) => {
+      const error = events.find((e) => e.event === "error");
+      if (error) return reject(new RecipeError(String(error.message)));
+      const done = [...events].reverse().find((e) => e.event === "done");
+      if (code === 0 && done) return resolvePromise({ done, events });
+      const tail = stderrTail.filter((l) => !/warn/i.test(l)).slice(-12).join("\n");
+      reject(new RecipeError(`${options.script} failed (exit ${code ?? "signal"}):\n${tail}`));
+    });
+  });
+}
