@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
 import { specForRole, BenchInputError, type RunKey } from "./matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
-import { AGENT_ROLES } from "../agents/index.js";
+import { RUN_ROLES } from "../agents/index.js";
 
 /** Runs one cell; must leave a run record in `runDir` (the bench records a failure if it does not). */
 export type CellRunner = (key: RunKey, runDir: string, signal: AbortSignal) => Promise<void>;
@@ -77,7 +77,7 @@ export function recordFailure(runDir: string, key: RunKey, reason: string, versi
   const state = runState(runDir);
   if (state === "running") return RunRecordWriter.open(runDir).finish("failed", { valid: false, reason, stage: "bench" });
   if (state === "unreadable") moveAside(runDir, "unreadable");
-  const models = Object.fromEntries(AGENT_ROLES.map((role) => [role, specForRole(key.model, role)]));
+  const models = Object.fromEntries(RUN_ROLES.map((role) => [role, specForRole(key.model, role)]));
   const writer = RunRecordWriter.create(runDir, {
     runId: key.id,
     taskId: key.task.id,
