@@ -30,7 +30,20 @@ export {
   type RunKey,
   type TaskRef,
 } from "./matrix.js";
-export { BENCH_FILES, BenchManifestSchema, BenchEventSchema, readManifest, interruptedRuns, type BenchManifest, type BenchEvent, type BenchRunEntry } from "./manifest.js";
+export {
+  BENCH_FILES,
+  BENCH_SCHEMA_VERSION,
+  BenchManifestSchema,
+  BenchEventSchema,
+  readManifest,
+  interruptedRuns,
+  manifestEntry,
+  modelColumnsOf,
+  type BenchManifest,
+  type BenchEvent,
+  type BenchRunEntry,
+} from "./manifest.js";
+export { benchPoolOptions } from "./sandbox-pool.js";
 export { resolveTasks, SUITES } from "./tasks.js";
 export { preflightSpec, preflightSpecs } from "./preflight.js";
 export { Semaphore, ModelCallLimiter, limitedSandbox, type ModelLimits } from "./limits.js";
@@ -39,5 +52,7 @@ export { pipelineCellRunner, ReplayBenchResolver, cellModels, cellOptions, type 
 export * as stats from "./stats.js";
 export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type ReportTaskInfo, type PriceTable, type RunState } from "./collect.js";
 export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, type Table, type Cell } from "./report.js";
-export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat } from "./render.js";
+export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat, type WrittenReport } from "./render.js";
+export { writeReportFolder, type ReportFolderOptions } from "./report-folder.js";
+export { planBench, benchManifestOf, benchPool, benchCellRunner, type BenchPlan, type BenchPlanInput, type BenchConcurrency } from "./plan.js";
 export { modeBarsSpec, temperatureCurveSpec, consistencySpec, renderSvg } from "./charts.js";

@@ -45,100 +45,63 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const timeoutSeconds = wholeNumber("--timeout", flags.timeout, 1);
   const maxTokens = flags.maxTokens === undefined ? undefined : wholeNumber("--max-tokens", flags.maxTokens, 1);
 
-  const [{ resolve }, paths, matrix, manifestModule, tasksModule, preflight, agents] = await Promise.all([
+  const [{ resolve }, paths, benchmarks, execution] = await Promise.all([
     import("node:path"),
     import("../paths.js"),
-    import("../../benchmarks/matrix.js"),
-    import("../../benchmarks/manifest.js"),
-    import("../../benchmarks/tasks.js"),
-    import("../../benchmarks/preflight.js"),
-    import("../../agents/index.js"),
+    import("../../benchmarks/index.js"),
+    import("../../execution/index.js"),
   ]);
   const out = resolve(flags.out);
   if (flags.prices) {
     // Checked now, not after the runs, when the report needs it.
-    const { readPriceTable } = await import("../../benchmarks/collect.js");
     try {
-      readPriceTable(flags.prices);
+      benchmarks.readPriceTable(flags.prices);
     } catch (error) {
       throw new UserFacingError(`--prices: ${(error as Error).message}`);
     }
   }
   const home = paths.defaultPaths();
-  const { ReplayBenchResolver } = await import("../../benchmarks/cell.js");
-  const replay = new ReplayBenchResolver();
-  const isReplayBench = (spec: string) => replay.isBenchReplay(spec);
   const userError = (error: unknown): never => {
-    if (error instanceof matrix.BenchInputError) throw new UserFacingError(error.message);
+    if (error instanceof benchmarks.BenchInputError) throw new UserFacingError(error.message);
     throw error;
   };
 
-  // 1. The matrix, validated before anything starts.
-  let request: import("../../benchmarks/matrix.js").MatrixRequest;
-  const existing = manifestModule.readManifest(out);
-  if (existing && !flags.resume) throw new UserFacingError(`${out}/bench.json exists: add --resume to continue that bench, or choose another --out`);
+  // 1. The matrix, validated before anything starts (tasks, model specs, replays).
+  const repeats = wholeNumber("--repeats", flags.repeats, 1);
+  const baseSeed = wholeNumber("--seed", flags.seed, 0);
+  const overrides = Object.fromEntries((["planner", "critic", "coder"] as const).filter((r) => flags[r] !== undefined).map((r) => [r, flags[r] as string]));
+  let plan: import("../../benchmarks/index.js").BenchPlan;
   try {
-    if (targets.length === 0) {
-      if (!flags.resume || !existing) throw new UserFacingError("name the tasks: a suite (all, lite), built-in task ids or task folders (or --resume --out <bench> alone)");
-      request = {
-        tasks: existing.tasks,
-        modes: matrix.parseModes(existing.modes),
-        models: manifestModule.modelColumnsOf(existing),
-        temperatures: existing.temperatures,
-        repeats: existing.repeats,
-        baseSeed: existing.baseSeed,
-      };
-    } else {
-      const modes = matrix.parseModes(list(flags.modes), list(flags.ablation));
-      const overrides = Object.fromEntries(
-        (["planner", "critic", "coder"] as const).filter((r) => flags[r] !== undefined).map((r) => [r, flags[r] as string]),
-      );
-      const columns = (flags.models?.length ? flags.models : [agents.defaultModelSpec(home.models)]).map((text) =>
-        matrix.withOverrides(matrix.parseModelColumn(text), overrides),
-      );
-      const temperatures = flags.temperatures ? matrix.parseTemperatures(flags.temperatures) : [];
-      const repeats = wholeNumber("--repeats", flags.repeats, 1);
-      const baseSeed = wholeNumber("--seed", flags.seed, 0);
-      // Cheap checks first: a missing model file should not wait for task preparation.
-      const problems = preflight.preflightSpecs(columns.flatMap(matrix.specsOf).filter((s) => !isReplayBench(s)), process.env);
-      if (problems.length) throw new UserFacingError(`cannot start the bench: ${problems.join("; ")}`);
-      const tasks = await tasksModule.resolveTasks(targets, { tasksDir: home.tasks, log: (l) => process.stderr.write(`${l}\n`) });
-      request = { tasks, modes, models: columns, temperatures, repeats, baseSeed };
-    }
+    plan = await benchmarks.planBench({
+      out,
+      targets,
+      modes: list(flags.modes),
+      ablations: list(flags.ablation),
+      ...(flags.models ? { models: flags.models } : {}),
+      overrides,
+      ...(flags.temperatures ? { temperatures: flags.temperatures } : {}),
+      repeats,
+      baseSeed,
+      resume: flags.resume === true,
+      tasksDir: home.tasks,
+      modelsDir: home.models,
+      env: process.env,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
   } catch (error) {
     return userError(error);
   }
-  let keys;
-  try {
-    keys = matrix.expandMatrix(request);
-  } catch (error) {
-    return userError(error);
-  }
-  const specs = request.models.flatMap(matrix.specsOf).filter((s) => !isReplayBench(s));
-  const problems = [...preflight.preflightSpecs(specs, process.env), ...replay.check(keys)];
-  if (problems.length) throw new UserFacingError(`cannot start the bench: ${problems.join("; ")}`);
+  const { keys } = plan;
 
   // 2. Sandbox and providers, shared by every run.
-  const [{ runBench }, limits, { pipelineCellRunner }, execution] = await Promise.all([
-    import("../../benchmarks/runner.js"),
-    import("../../benchmarks/limits.js"),
-    import("../../benchmarks/cell.js"),
-    import("../../execution/index.js"),
-  ]);
-  const { benchPoolOptions } = await import("../../benchmarks/sandbox-pool.js");
-  const pool = benchPoolOptions({ parallel: sandboxes, tasks: request.tasks.length });
+  const concurrency = { parallel, sandboxes, apiConcurrency };
+  const pool = benchmarks.benchPool(plan, concurrency);
   const wiring = await openWiring({ sandbox, modelsDir: home.models, ...(pool ? { pool } : {}) });
   const closeAll = () => wiring.close();
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
-  const limiter = new limits.ModelCallLimiter({ apiConcurrency, replayConcurrency: Math.max(parallel, 1) });
-  const runCell = pipelineCellRunner({
-    deps: wiring,
-    limiter,
-    sandboxSlots: new limits.Semaphore(sandboxes),
-    runOptions: { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }) },
-    signal: stopRuns.signal,
-  });
+  const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }) };
+  const runCell = benchmarks.benchCellRunner(wiring, concurrency, runOptions, stopRuns.signal);
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");
@@ -174,19 +137,10 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
 
   let outcome;
   try {
-    outcome = await runBench({
+    outcome = await benchmarks.runBench({
       dir: out,
       keys,
-      manifest: {
-        command: ["linguacodus", ...process.argv.slice(2)],
-        tasks: request.tasks,
-        modes: request.modes,
-        models: request.models,
-        temperatures: request.temperatures,
-        repeats: request.repeats,
-        baseSeed: request.baseSeed,
-        options: { parallel, sandboxes, apiConcurrency, timeoutSeconds, sandbox: flags.sandbox, ...(maxTokens === undefined ? {} : { maxTokens }) },
-      },
+      manifest: benchmarks.benchManifestOf(plan, ["linguacodus", ...process.argv.slice(2)], { ...concurrency, ...runOptions, sandbox: flags.sandbox }),
       parallel,
       resume: flags.resume === true,
       runCell,

@@ -13,44 +13,25 @@ interface ReportFlags {
 
 const FORMATS = ["md", "html", "json"] as const;
 
-export interface ReportCommandResult {
-  dir: string;
-  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; tokensCsv: string; charts: string[] };
-}
-
-/** Builds and writes the report of `target`; shared by `report` and the end of `bench`. */
+/** Builds and writes the report of `target` (the library's writeReportFolder); shared by `report` and `bench`. */
 export async function writeReportFor(
   target: string,
   options: { out?: string; compare?: [string, string][]; pricesFile?: string; seed?: number } = {},
-): Promise<{ written: ReportCommandResult; markdown: string; json: string }> {
-  const [{ collectRuns, readPriceTable }, { buildReport }, render, { join, resolve }] = await Promise.all([
-    import("../../benchmarks/collect.js"),
-    import("../../benchmarks/report.js"),
-    import("../../benchmarks/render.js"),
-    import("node:path"),
-  ]);
-  let prices: import("../../benchmarks/collect.js").PriceTable | undefined;
+): Promise<{ written: import("../../benchmarks/index.js").WrittenReport; markdown: string; json: string }> {
+  const { BenchInputError, readPriceTable, writeReportFolder } = await import("../../benchmarks/index.js");
   if (options.pricesFile) {
     try {
-      prices = readPriceTable(options.pricesFile);
+      readPriceTable(options.pricesFile);
     } catch (error) {
       throw new UserFacingError(`--prices: ${(error as Error).message}`);
     }
   }
-  let collection;
   try {
-    collection = collectRuns(target, prices ? { prices } : {});
+    return await writeReportFolder(target, options);
   } catch (error) {
-    throw new UserFacingError((error as Error).message);
+    if (error instanceof BenchInputError) throw new UserFacingError(error.message);
+    throw error;
   }
-  const outDir = resolve(options.out ?? join(collection.root, "report"));
-  const report = buildReport(collection, {
-    linkOf: (dir) => render.relativeLink(outDir, dir),
-    ...(options.compare ? { compare: options.compare } : {}),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-  });
-  const written = await render.writeReport(report, outDir);
-  return { written, markdown: render.renderMarkdown(report), json: render.renderJson(report) };
 }
 
 function parseCompare(values: string[] | undefined): [string, string][] | undefined {

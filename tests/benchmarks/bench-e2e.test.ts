@@ -34,7 +34,7 @@ const events = (dir: string) =>
 
 beforeAll(async () => {
   // LINGUACODUS_KEEP_BENCH=<dir> keeps the folders (the recorded bench is <dir>/recorded), for
-  // benchmarks/perf/bench.ts --from <dir>/recorded.
+  // perf/bench.ts --from <dir>/recorded.
   const keep = process.env.LINGUACODUS_KEEP_BENCH;
   if (keep) mkdirSync(keep, { recursive: true });
   root = keep ? mkdtempSync(join(resolve(keep), "e2e-")) : mkdtempSync(join(tmpdir(), "lc-bench-e2e-"));

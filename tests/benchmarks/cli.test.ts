@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeGeneratedBench } from "../../benchmarks/perf/bench-records.js";
+import { writeGeneratedBench } from "../support/bench-records.js";
 import { resolveTask } from "../../datasets/index.js";
 import { readManifest } from "../../benchmarks/manifest.js";
 

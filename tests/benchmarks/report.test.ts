@@ -8,7 +8,7 @@ import { summarizeRun } from "../../execution/index.js";
 import { collectRuns } from "../../benchmarks/collect.js";
 import { buildReport, type Report, type Table } from "../../benchmarks/report.js";
 import { relativeLink, renderMarkdown, writeReport } from "../../benchmarks/render.js";
-import { writeGeneratedBench, type GeneratedOutcome, type GeneratedTask } from "../../benchmarks/perf/bench-records.js";
+import { writeGeneratedBench, type GeneratedOutcome, type GeneratedTask } from "../support/bench-records.js";
 import type { RunKey } from "../../benchmarks/matrix.js";
 
 const tasks: GeneratedTask[] = [

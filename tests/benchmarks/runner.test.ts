@@ -9,7 +9,7 @@ import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/ma
 import { BenchEventSchema, readManifest } from "../../benchmarks/manifest.js";
 import { runBench, type CellRunner } from "../../benchmarks/runner.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
-import { writeGeneratedRun, writeTaskFolder, type GeneratedTask } from "../../benchmarks/perf/bench-records.js";
+import { writeGeneratedRun, writeTaskFolder, type GeneratedTask } from "../support/bench-records.js";
 import { collectRuns } from "../../benchmarks/collect.js";
 
 const genTasks: GeneratedTask[] = [

@@ -6,7 +6,7 @@
 //   - as three parallel sequences whose prefix is already evaluated (warm).
 // Prints the median of each and the ratios.
 //
-//   npx tsx benchmarks/perf/agents.ts [--model file.gguf] [--repeats 5] [--tokens 48] [--threads 1] [--sections 5]
+//   npx tsx perf/agents.ts [--model file.gguf] [--repeats 5] [--tokens 48] [--threads 1] [--sections 5]
 // (--sections: copies of the task text in the shared prefix, i.e. its length)
 // Default model: the tiny random-weight llama that the tests generate.
 import { mkdtempSync } from "node:fs";
@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ChatHistoryItem, LlamaChat, LlamaContextSequence } from "node-llama-cpp";
-import { loadNodeLlamaCpp } from "../../agents/index.js";
-import { writeTinyModels } from "../../tests/support/tiny-gguf.js";
+import { loadNodeLlamaCpp } from "../agents/index.js";
+import { writeTinyModels } from "../tests/support/tiny-gguf.js";
 
 const { values } = parseArgs({
   options: {

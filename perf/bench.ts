@@ -1,4 +1,4 @@
-// Speed of the bench machinery, measured in one run (npx tsx benchmarks/perf/bench.ts …):
+// Speed of the bench machinery, measured in one run (npx tsx perf/bench.ts …):
 //  1. report generation over N generated run records (default 1,000): seconds to read, aggregate, render;
 //  2. with --from <recorded-bench>: that bench replayed cell by cell on the real Docker sandbox at
 //     --parallel 1 and then 2 (sandbox-bound: replayed models answer at once); prints the speed-up.
@@ -7,17 +7,23 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { collectRuns } from "../collect.js";
-import { buildReport } from "../report.js";
-import { relativeLink, writeReport } from "../render.js";
-import { writeGeneratedBench, type GeneratedTask } from "./bench-records.js";
-import { expandMatrix, parseModelColumn } from "../matrix.js";
-import { modelColumnsOf, readManifest } from "../manifest.js";
-import { parseModes } from "../matrix.js";
-import { runBench } from "../runner.js";
-import { ModelCallLimiter, Semaphore } from "../limits.js";
-import { pipelineCellRunner } from "../cell.js";
-import { benchPoolOptions } from "../sandbox-pool.js";
+import {
+  benchPoolOptions,
+  buildReport,
+  collectRuns,
+  expandMatrix,
+  modelColumnsOf,
+  ModelCallLimiter,
+  parseModelColumn,
+  parseModes,
+  pipelineCellRunner,
+  readManifest,
+  relativeLink,
+  runBench,
+  Semaphore,
+  writeReport,
+} from "../benchmarks/index.js";
+import { writeGeneratedBench, type GeneratedTask } from "../tests/support/bench-records.js";
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +68,7 @@ async function measureReport(totalRuns: number): Promise<void> {
 async function measureParallel(from: string): Promise<void> {
   const manifest = readManifest(from);
   if (!manifest) throw new Error(`${from} is not a bench folder (no bench.json)`);
-  const { createWiring } = await import("../../execution/wiring.js");
+  const { createWiring } = await import("../execution/wiring.js");
   const column = parseModelColumn(`label=${modelColumnsOf(manifest)[0]?.label ?? "replay"};all=replay:${from}`);
   const keys = expandMatrix({
     tasks: manifest.tasks,

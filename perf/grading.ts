@@ -1,14 +1,14 @@
 // Grading speed: a 1M-row submission (CSV parsing included) for ROC-AUC, RMSE and log-loss, our grader vs
 // Python pandas + scikit-learn doing the same (read both CSVs, align by id, compute the metric) inside the
 // sandbox image. Each side runs in a fresh process; times are taken inside the process, peak RSS at its end.
-// Run: npx tsx benchmarks/perf/grading.ts [--rows 1000000] [--image TAG]
+// Run: npx tsx perf/grading.ts [--rows 1000000] [--image TAG]
 import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { seededRandom } from "../../datasets/index.js";
-import { SANDBOX_IMAGE_TAG } from "../../sandbox/index.js";
+import { seededRandom } from "../datasets/index.js";
+import { SANDBOX_IMAGE_TAG } from "../sandbox/index.js";
 
 const exec = promisify(execFile);
 const args = process.argv.slice(2);

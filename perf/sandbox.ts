@@ -3,15 +3,15 @@
 // holds pandas and scikit-learn for that comparison; it is not part of the product), plus the cold
 // start and a fresh container per attempt. Prints per-attempt times and the ratios.
 //
-//   npm run build && node dist/benchmarks/perf/sandbox.js [--attempts N] [--cache DIR]
+//   npx tsx perf/sandbox.ts [--attempts N] [--cache DIR]
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { defaultPaths } from "../../cli/paths.js";
-import { buildImageOffline, createDockerSandbox, dockerClient, imageExists, SANDBOX_IMAGE_TAG } from "../../sandbox/index.js";
+import { defaultPaths } from "../cli/paths.js";
+import { buildImageOffline, createDockerSandbox, dockerClient, imageExists, SANDBOX_IMAGE_TAG } from "../sandbox/index.js";
 
 const SCRIPT = `import numpy as np
 import pandas as pd

@@ -1,6 +1,6 @@
 // Orchestration overhead of `run`, and CLI start time.
 //
-//   npx tsx benchmarks/perf/orchestration.ts [--sandbox docker|local] [--repeats N]
+//   npx tsx perf/orchestration.ts [--sandbox docker|local] [--repeats N]
 //
 // 1. Records one linguacodus-mode run with the pipeline tests' scripted answers (a failing-then-fixed script),
 //    then re-runs it N times with `replay:<that run>` — a zero-latency replayed model through the real agent
@@ -13,12 +13,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createProviderResolver } from "../../agents/providers/index.js";
-import { grade } from "../../datasets/index.js";
-import { runTask } from "../../execution/index.js";
-import { teamFactory } from "../../execution/wiring.js";
-import { LocalSandbox } from "../../sandbox/index.js";
-import type { Sandbox } from "../../sandbox/types.js";
+import { createProviderResolver } from "../agents/providers/index.js";
+import { grade } from "../datasets/index.js";
+import { runTask } from "../execution/index.js";
+import { teamFactory } from "../execution/wiring.js";
+import { LocalSandbox } from "../sandbox/index.js";
+import type { Sandbox } from "../sandbox/types.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const sandboxKind = arg("--sandbox", "docker");
   const repeats = Number(arg("--repeats", "3"));
   // The scripted answers live with the tests (fakes stay out of product code); loaded at run time by path.
-  const support = (await import(pathToFileURL(resolve("tests/pipeline/support.ts")).href)) as typeof import("../../tests/pipeline/support.js");
+  const support = (await import(pathToFileURL(resolve("tests/pipeline/support.ts")).href)) as typeof import("../tests/pipeline/support.js");
   const sandbox: Sandbox = sandboxKind === "local" ? new LocalSandbox({ warn: () => undefined }) : await support.dockerSandbox();
   const task = await support.builtinTask();
   const out = mkdtempSync(join(tmpdir(), "lc-perf-"));

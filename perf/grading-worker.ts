@@ -1,5 +1,5 @@
 // One grading run in a fresh process, so its peak memory is its own: prints {seconds, maxRssMB, score}.
-import { grade, loadTask } from "../../datasets/index.js";
+import { grade, loadTask } from "../datasets/index.js";
 
 const [taskDir, submission] = process.argv.slice(2);
 if (!taskDir || !submission) throw new Error("usage: grading-worker.ts <task-dir> <submission.csv>");

@@ -3,9 +3,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunRecordWriter, attemptName } from "../../execution/index.js";
-import { expandMatrix, type ModelColumn, type RunKey, type TaskRef } from "../matrix.js";
-import { BENCH_FILES, BENCH_SCHEMA_VERSION, manifestEntry, type BenchManifest } from "../manifest.js";
-import type { ModeName } from "../modes.js";
+import { BENCH_FILES, BENCH_SCHEMA_VERSION, expandMatrix, manifestEntry, type BenchManifest, type ModeName, type ModelColumn, type RunKey, type TaskRef } from "../../benchmarks/index.js";
 import { seededRandom } from "../../datasets/index.js";
 
 export interface GeneratedTask {
