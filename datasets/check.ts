@@ -1,10 +1,12 @@
 // Validates a whole task folder and reports every problem at once, each naming the file and the fix.
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { readCsv, type CsvTable } from "./csv.js";
 import { gradeTables } from "./grade.js";
 import { readLeaderboardScores } from "./leaderboard.js";
+import { findAnswerLeaks } from "./preflight.js";
+import { parseDecimal } from "./fast-csv.js";
 import { checkMetricParams, METRICS } from "./metric-registry.js";
 import { describeSpecIssues, exists, TASK_FILES, TaskSpecSchema, type TaskSpec } from "./task.js";
 
@@ -82,18 +84,7 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
   if (!answersExist) add(TASK_FILES.answers, "missing; the hidden answers (id column + target columns) go in private/answers.csv");
 
   // answers must never be visible to agents
-  if (publicFiles && answersExist) {
-    const answersHash = await sha256File(answersPath);
-    const answersSize = (await stat(answersPath)).size;
-    for (const f of publicFiles) {
-      const rel = relative(root, f);
-      if (/(^|\/)answers\.csv$/.test(rel) || /(^|\/)private(\/|$)/.test(relative(publicDir, f))) {
-        add(rel, "answers are inside public/; move them to private/answers.csv (public/ is shown to agents)");
-      } else if ((await stat(f)).size === answersSize && (await sha256File(f)) === answersHash) {
-        add(rel, "is a copy of private/answers.csv; remove it from public/ (public/ is shown to agents)");
-      }
-    }
-  }
+  if (publicFiles) problems.push(...(await findAnswerLeaks(root)));
 
   const readTable = async (relPath: string, required: boolean): Promise<CsvTable | null> => {
     const path = join(root, relPath);
@@ -180,7 +171,7 @@ function checkAnswerValues(spec: TaskSpec, answers: CsvTable, add: (file: string
   for (const t of spec.target_columns) {
     const col = columnOf(answers, t);
     if (!col) continue;
-    const bad = col.findIndex((c) => c.trim() === "" || !Number.isFinite(Number(c)));
+    const bad = col.findIndex((c) => !Number.isFinite(parseDecimal(c)));
     if (bad >= 0) {
       add(TASK_FILES.answers, `column '${t}' has a missing or non-numeric value '${col[bad]}' on line ${bad + 2}; ${metric.name} needs numbers`);
       continue;

@@ -3,6 +3,7 @@ export { loadTask, parseTaskSpec, TaskSpecSchema, TaskFormatError, TASK_FILES, D
 export type { Task, TaskSpec, TaskSpecInput, ReferenceScores } from "./task.js";
 export { checkTaskFolder, sha256File } from "./check.js";
 export type { TaskCheckReport, TaskProblem } from "./check.js";
+export { assertTaskRunnable, checkTaskRunnable, findAnswerLeaks } from "./preflight.js";
 export { grade, gradeTables, readAnswers } from "./grade.js";
 export type { GradeResult } from "./grade.js";
 export { rankScore, readLeaderboardScores } from "./leaderboard.js";

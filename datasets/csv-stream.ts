@@ -1,0 +1,241 @@
+// Reads a CSV file row by row without holding it in memory, so a submission of any size costs memory in
+// proportion to what the caller keeps, not to the file. Quote-free files (the usual submission) are split by a
+// byte scanner that makes no string per cell; files with a double quote go through csv-parse's stream. A sink
+// may ask to only count the remaining rows (a submission already known to be the wrong size), which scans
+// for line ends only.
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { parse } from "csv-parse";
+import { CsvFormatError } from "./csv.js";
+import { parseDecimal, parseDecimalAt, sameBytes } from "./fast-csv.js";
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const CHUNK = 4 << 20;
+/** A longer line is refused: no real row is this long, and holding it would defeat the memory bound. */
+export const MAX_LINE_BYTES = 64 << 20;
+
+/** One data row, valid only during the sink's `row` call. */
+export interface CsvRow {
+  /** 0-based index among the data rows (blank lines are not rows). */
+  readonly index: number;
+  text(col: number): string;
+  /** The cell as a plain decimal number (no hex, binary, Infinity or words); NaN otherwise. */
+  number(col: number): number;
+  /** True when the cell holds exactly `bytes[start, end)` (no string is made). */
+  equals(col: number, bytes: Buffer, start: number, end: number): boolean;
+}
+
+/** "count": keep counting rows but stop calling `row` (and stop checking their fields). */
+export type RowAction = "continue" | "count";
+
+export interface CsvSink {
+  header(names: string[]): void;
+  row(row: CsvRow): RowAction;
+}
+
+export interface FileFacts {
+  size: number;
+  /** The file holds a double quote somewhere (so it needs the RFC 4180 parser). */
+  quoted: boolean;
+  /** A NUL byte in the first 8000 bytes: a binary file, not a CSV. */
+  binary: boolean;
+}
+
+/** Size, quoting and binary-ness of a file, in one streaming pass that stops at the first quote. */
+export async function inspectFile(path: string): Promise<FileFacts> {
+  const handle = await open(path, "r");
+  try {
+    const size = (await handle.stat()).size;
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let position = 0;
+    let binary = false;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, CHUNK, position);
+      if (bytesRead === 0) return { size, quoted: false, binary };
+      const view = buf.subarray(0, bytesRead);
+      if (position === 0) binary = view.subarray(0, 8000).indexOf(0) !== -1;
+      if (view.indexOf(QUOTE) !== -1) return { size, quoted: true, binary };
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Streams `path` into `sink`; returns the number of data rows. Throws CsvFormatError naming `what` and the line. */
+export async function scanCsvFile(path: string, sink: CsvSink, what: string, quoted: boolean): Promise<{ rows: number }> {
+  return quoted ? scanQuoted(path, sink, what) : scanPlain(path, sink, what);
+}
+
+async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ rows: number }> {
+  const handle = await open(path, "r");
+  let line = 0; // physical line number of the line last finished (1 = header)
+  let width = -1;
+  let rows = 0;
+  let counting = false;
+  let starts = new Uint32Array(1);
+  let ends = new Uint32Array(1);
+  let buf: Buffer = Buffer.alloc(0);
+  const view: CsvRow = {
+    get index() {
+      return rows;
+    },
+    text: (c) => buf.toString("utf8", starts[c]!, ends[c]!),
+    number: (c) => parseDecimalAt(buf, starts[c]!, ends[c]!),
+    equals: (c, bytes, s, e) => sameBytes(buf, starts[c]!, ends[c]!, bytes, s, e),
+  };
+
+  const readHeader = (start: number, end: number): void => {
+    if (buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    const header = buf.toString("utf8", start, end);
+    if (header.trim() === "") throw new CsvFormatError(`${what} is empty (no header line)`);
+    const names = header.split(",").map((h) => h.trim());
+    width = names.length;
+    starts = new Uint32Array(width);
+    ends = new Uint32Array(width);
+    sink.header(names);
+  };
+  const tooManyFields = (start: number, end: number): never => {
+    let fields = 1;
+    for (let k = start; k < end; k++) if (buf[k] === COMMA) fields++;
+    throw new CsvFormatError(`${what} line ${line + 1} has ${fields} fields, the header has ${width}`);
+  };
+
+  /**
+   * Handles the complete lines in buf (and the unfinished last one at the end of the file); returns where the
+   * unfinished last line starts. One pass over the bytes: a field ends at a comma, a row at a line end.
+   */
+  const scan = (atEnd: boolean): number => {
+    let lineStart = 0;
+    let field = 0;
+    let fieldStart = 0;
+    const n = buf.length;
+    for (let i = 0; i <= n; i++) {
+      const b = i < n ? buf[i]! : atEnd ? LF : -1;
+      if (b === -1) break;
+      if (b === COMMA) {
+        if (counting || width < 0) continue;
+        if (field >= width - 1) tooManyFields(lineStart, buf.indexOf(LF, i) === -1 ? n : buf.indexOf(LF, i));
+        starts[field] = fieldStart;
+        ends[field] = i;
+        field++;
+        fieldStart = i + 1;
+      } else if (b === LF) {
+        if (i === n && i === lineStart) break; // no unfinished line at the end
+        let end = i > lineStart && buf[i - 1] === CR ? i - 1 : i;
+        if (width < 0) {
+          readHeader(lineStart, end);
+        } else if (end > lineStart) {
+          if (counting) rows++;
+          else {
+            if (field !== width - 1) throw new CsvFormatError(`${what} line ${line + 1} has ${field + 1} fields, the header has ${width}`);
+            starts[field] = fieldStart;
+            ends[field] = end;
+            if (sink.row(view) === "count") counting = true;
+            rows++;
+          }
+        }
+        line++;
+        end = i + 1;
+        lineStart = end;
+        fieldStart = end;
+        field = 0;
+      }
+    }
+    return lineStart;
+  };
+
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let carry: Buffer = Buffer.alloc(0);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const rest = scan(false);
+      // The unfinished line moves to the next round; copied, since `chunk` is reused.
+      carry = Buffer.from(buf.subarray(rest));
+      if (carry.length > MAX_LINE_BYTES) throw new CsvFormatError(`${what} line ${line + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB; write one short line per row`);
+    }
+    buf = carry;
+    if (carry.length > 0) scan(true);
+    if (width < 0) throw new CsvFormatError(`${what} is empty (no header line)`);
+    return { rows };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function scanQuoted(path: string, sink: CsvSink, what: string): Promise<{ rows: number }> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: false, info: true, max_record_size: MAX_LINE_BYTES }));
+  let header: string[] | null = null;
+  let rows = 0;
+  let cells: string[] = [];
+  const view: CsvRow = {
+    get index() {
+      return rows;
+    },
+    text: (c) => cells[c] ?? "",
+    number: (c) => parseDecimal(cells[c] ?? ""),
+    equals: (c, bytes, s, e) => (cells[c] ?? "") === bytes.toString("utf8", s, e),
+  };
+  let countFrom = -1;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+      if (header === null) {
+        header = item.record.map((h) => h.trim());
+        sink.header(header);
+        continue;
+      }
+      cells = item.record;
+      const action = sink.row(view);
+      rows++;
+      if (action === "count") {
+        countFrom = item.info.bytes;
+        break;
+      }
+    }
+  } catch (error) {
+    throw new CsvFormatError(`${what} is not valid CSV: ${(error as Error).message}`);
+  } finally {
+    stream.destroy();
+  }
+  if (header === null) throw new CsvFormatError(`${what} is empty (no header line)`);
+  if (countFrom >= 0) rows += await countQuotedRecords(path, countFrom);
+  return { rows };
+}
+
+/** Non-empty records from byte `from` on, honouring quotes (a line end inside quotes does not end a record). */
+async function countQuotedRecords(path: string, from: number): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let position = from;
+    let inQuotes = false;
+    let lineHasContent = false;
+    let records = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      for (let i = 0; i < bytesRead; i++) {
+        const b = chunk[i]!;
+        if (b === QUOTE) inQuotes = !inQuotes;
+        if (b === LF && !inQuotes) {
+          if (lineHasContent) records++;
+          lineHasContent = false;
+        } else if (b !== CR) lineHasContent = true;
+      }
+    }
+    if (lineHasContent) records++;
+    return records;
+  } finally {
+    await handle.close();
+  }
+}
