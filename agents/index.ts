@@ -58,6 +58,7 @@ export {
   type ProviderResolver,
   type GgufOptions,
   type OpenAiOptions,
+  type GeminiOptions,
   type Env,
   readModelPoolFile,
   servedByOf,

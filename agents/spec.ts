@@ -6,7 +6,7 @@ export const VALID_SPEC_FORMS = [
   "gguf:<path.gguf>[+lora:<adapter.gguf>]",
   "gguf:hf:<owner>/<repo>/<file.gguf>[+lora:<adapter.gguf>]",
   "openai:<model>  or  openai:<model>@<baseURL>  or  openai:<model>@<url1>|<url2>|… (a pool of replicas)",
-  "gemini:<model>",
+  "gemini:<model>  or  gemini:<model>@<baseURL>",
   "replay:<run-dir or transcripts.jsonl>",
 ] as const;
 
@@ -39,7 +39,12 @@ export const OpenAiSpecSchema = z.object({
    */
   replicas: z.array(z.url({ protocol: /^https?$/, error: "every replica must be an http(s) URL" })).min(2).optional(),
 });
-export const GeminiSpecSchema = z.object({ provider: z.literal("gemini"), model: nonEmpty("model name") });
+export const GeminiSpecSchema = z.object({
+  provider: z.literal("gemini"),
+  model: nonEmpty("model name"),
+  /** A server speaking Gemini's REST protocol (a gateway or proxy); default Google's. */
+  baseURL: z.url({ protocol: /^https?$/, error: "baseURL must be an http(s) URL" }).optional(),
+});
 export const ReplaySpecSchema = z.object({ provider: z.literal("replay"), path: nonEmpty("replay path") });
 
 export const ModelSpecSchema = z.discriminatedUnion("provider", [
@@ -73,8 +78,18 @@ function splitGguf(rest: string): Record<string, unknown> {
   return { provider: "gguf", source: { kind: "file", path: model }, lora };
 }
 
+/** `<model>@<baseURL>`: model names never contain "@http", so the first "@" before a scheme separates the URL. */
+function splitAtUrl(rest: string): { model: string; url?: string } {
+  const at = rest.search(/@https?:\/\//);
+  return at === -1 ? { model: rest } : { model: rest.slice(0, at), url: rest.slice(at + 1) };
+}
+
+function splitGemini(rest: string): Record<string, unknown> {
+  const { model, url } = splitAtUrl(rest);
+  return { provider: "gemini", model, ...(url === undefined ? {} : { baseURL: url }) };
+}
+
 function splitOpenAi(rest: string): Record<string, unknown> {
-  // Model names never contain "@http", so the first "@" before a scheme separates the base URL.
   const at = rest.search(/@https?:\/\//);
   if (at === -1) return { provider: "openai", model: rest };
   const urls = rest.slice(at + 1).split("|").map((u) => u.trim());
@@ -116,7 +131,7 @@ export function parseModelSpec(spec: string): ModelSpec {
       raw = splitOpenAi(rest);
       break;
     case "gemini":
-      raw = { provider: "gemini", model: rest };
+      raw = splitGemini(rest);
       break;
     case "replay":
       raw = { provider: "replay", path: rest };
@@ -143,7 +158,7 @@ export function formatModelSpec(spec: ModelSpec): string {
     case "openai":
       return `openai:${spec.model}${spec.replicas ? `@${spec.replicas.join("|")}` : spec.baseURL ? `@${spec.baseURL}` : ""}`;
     case "gemini":
-      return `gemini:${spec.model}`;
+      return `gemini:${spec.model}${spec.baseURL ? `@${spec.baseURL}` : ""}`;
     case "replay":
       return `replay:${spec.path}`;
   }

@@ -9,6 +9,7 @@ import { RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson 
 import { specForRole, BenchInputError, type RunKey } from "./matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
 import { RUN_ROLES } from "../agents/index.js";
+import { acquireBenchLock } from "./lock.js";
 
 /** Runs one cell; must leave a run record in `runDir` (the bench records a failure if it does not). */
 export type CellRunner = (key: RunKey, runDir: string, signal: AbortSignal) => Promise<void>;
@@ -115,11 +116,28 @@ export function describe(key: RunKey): string {
   return `${key.task.id} · ${key.mode} · ${key.model.label}${temp} · seed ${key.seed}`;
 }
 
-/** Runs a bench (or the unfinished part of one). */
+/**
+ * Runs a bench (or the unfinished part of one), holding the folder's lock (benchmarks/lock.ts) throughout: a second
+ * runner on the same folder is refused with the holder's pid, host and start time.
+ */
 export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
-  const { dir, keys } = request;
   if (!Number.isInteger(request.parallel) || request.parallel < 1) throw new BenchInputError(`--parallel must be a whole number ≥ 1 (got ${request.parallel})`);
-  mkdirSync(join(dir, BENCH_FILES.runs), { recursive: true });
+  mkdirSync(join(request.dir, BENCH_FILES.runs), { recursive: true });
+  const lock = acquireBenchLock(request.dir, request.manifest.command);
+  try {
+    if (lock.tookOverFrom) {
+      const line = `took over the lock of pid ${lock.tookOverFrom.pid} on ${lock.tookOverFrom.host} (started ${lock.tookOverFrom.startedAt}), which is no longer running`;
+      appendFileSync(join(request.dir, BENCH_FILES.log), `${nowIso()} ${line}\n`);
+      request.onLog?.(line);
+    }
+    return await runBenchLocked(request);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
+  const { dir, keys } = request;
   const existing = readManifest(dir);
   if (existing && !request.resume)
     throw new BenchInputError(`${join(dir, BENCH_FILES.manifest)} exists: add --resume to continue that bench, or choose another --out`);

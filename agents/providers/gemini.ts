@@ -8,7 +8,12 @@ import type { JsonSchema } from "../json-schema.js";
 import type { GeminiSpec } from "../spec.js";
 import { type Env, firstKey } from "./env.js";
 
-export async function resolveGemini(spec: GeminiSpec, env: Env): Promise<ResolvedChatModel> {
+export interface GeminiOptions {
+  /** Stream the answer (streamGenerateContent over SSE); it is still returned whole. Default false. */
+  streaming?: boolean;
+}
+
+export async function resolveGemini(spec: GeminiSpec, env: Env, options: GeminiOptions = {}): Promise<ResolvedChatModel> {
   const key = firstKey(env, ["GEMINI_API_KEY", "GOOGLE_API_KEY"]);
   if (!key) {
     throw new MissingApiKeyError(
@@ -21,6 +26,8 @@ export async function resolveGemini(spec: GeminiSpec, env: Env): Promise<Resolve
       new ChatGoogleGenerativeAI({
         model: spec.model,
         apiKey: key,
+        ...(spec.baseURL ? { baseUrl: spec.baseURL } : {}),
+        streaming: options.streaming ?? false,
         ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
         ...(params.maxTokens !== undefined ? { maxOutputTokens: params.maxTokens } : {}),
         maxRetries: 0,

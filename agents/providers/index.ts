@@ -5,7 +5,7 @@ import { parseModelSpec, specProvider } from "../spec.js";
 import { secretsFromEnv } from "./secrets.js";
 import type { AgentRole } from "../types.js";
 import { type Env, loadEnv } from "./env.js";
-import { resolveGemini } from "./gemini.js";
+import { type GeminiOptions, resolveGemini } from "./gemini.js";
 import { type GgufOptions, GgufRegistry } from "./gguf/index.js";
 import { type OpenAiOptions, resolveOpenAi } from "./openai.js";
 import { ReplaySource } from "./replay.js";
@@ -13,6 +13,7 @@ import { ReplaySource } from "./replay.js";
 export interface ProviderOptions {
   gguf?: GgufOptions;
   openai?: OpenAiOptions;
+  gemini?: GeminiOptions;
   /** A .env file to read keys from (the environment wins). The CLI passes ./.env. */
   envFile?: string;
   /** Environment to read keys from (default process.env). */
@@ -43,7 +44,7 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
       case "openai":
         return resolveOpenAi(parsed, env, options.openai ?? {});
       case "gemini":
-        return resolveGemini(parsed, env);
+        return resolveGemini(parsed, env, options.gemini ?? {});
       case "replay": {
         let source = replays.get(parsed.path);
         if (!source) {
@@ -73,6 +74,7 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
 
 export { type GgufOptions, LlamaCppChatModel, LoadedGgufModel, loadNodeLlamaCpp, resolveGgufFile } from "./gguf/index.js";
 export { type OpenAiOptions } from "./openai.js";
+export { type GeminiOptions } from "./gemini.js";
 export { ModelPoolFileSchema, readModelPoolFile, replicaPool, pickReplica, servedByOf, isReplicaUnavailable, type ModelPools } from "./openai-pool.js";
 export { ReplayChatModel, ReplaySource } from "./replay.js";
 export { loadEnv, type Env } from "./env.js";

@@ -1,7 +1,76 @@
-// gemini: keys and client construction (no network call: this machine has no route to Google).
-import { describe, expect, it } from "vitest";
+// The gemini provider through the real @langchain/google-genai client, against a local server on 127.0.0.1 that
+// speaks Gemini's REST protocol (POST /v1beta/models/<model>:generateContent, and :streamGenerateContent?alt=sse),
+// as the openai test does for chat completions. The spec's @<baseURL> points the client at it.
+import { once } from "node:events";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MissingApiKeyError, createProviderResolver, toJsonSchema } from "../../agents/index.js";
+import { MissingApiKeyError, RateLimitError, createAgentTeam, createMemoryTranscriptSink, createProviderResolver, parseModelSpec, type ProviderOptions } from "../../agents/index.js";
+
+interface Received {
+  url: string;
+  body: Record<string, unknown>;
+  key: string | undefined;
+}
+type Reply = { status: number; json: unknown } | { text: string; usage?: { prompt: number; completion: number } };
+
+let server: Server;
+let baseURL = "";
+let received: Received[] = [];
+let replies: Reply[] = [];
+
+const candidate = (text: string, finishReason?: string) => ({ content: { role: "model", parts: [{ text }] }, index: 0, ...(finishReason ? { finishReason } : {}) });
+const usageOf = (u: { prompt: number; completion: number }) => ({ promptTokenCount: u.prompt, candidatesTokenCount: u.completion, totalTokenCount: u.prompt + u.completion });
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  let raw = "";
+  for await (const part of req) raw += String(part);
+  const match = /^\/v1beta\/models\/([^:/]+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? "");
+  if (req.method !== "POST" || !match) {
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: 404, message: `no route ${req.url}`, status: "NOT_FOUND" } }));
+    return;
+  }
+  received.push({ url: req.url ?? "", body: JSON.parse(raw) as Record<string, unknown>, key: req.headers["x-goog-api-key"] as string | undefined });
+  const reply = replies.shift() ?? { status: 500, json: { error: { code: 500, message: "test server: no reply scripted", status: "INTERNAL" } } };
+  if ("status" in reply) {
+    res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.json));
+    return;
+  }
+  const usage = usageOf(reply.usage ?? { prompt: 11, completion: 5 });
+  if (match[2] === "streamGenerateContent") {
+    // Server-sent events, the answer split over several chunks; usage rides on the last one, as Google's does.
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const pieces = reply.text.match(/.{1,4}/gs) ?? [""];
+    pieces.forEach((piece, i) => {
+      const last = i === pieces.length - 1;
+      res.write(`data: ${JSON.stringify({ candidates: [candidate(piece, last ? "STOP" : undefined)], ...(last ? { usageMetadata: usage } : {}) })}\r\n\r\n`);
+    });
+    res.end();
+    return;
+  }
+  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ candidates: [candidate(reply.text, "STOP")], usageMetadata: usage }));
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => void handle(req, res));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  received = [];
+  replies = [];
+});
+
+const KEY = "gemini-test-key-0123456789abcdef";
+const fast = { rateLimitRetries: 2, backoffMs: 5, maxBackoffMs: 20 };
+function team(providers: ProviderOptions = { env: { GEMINI_API_KEY: KEY } }) {
+  const sink = createMemoryTranscriptSink();
+  return { sink, team: createAgentTeam({ models: { default: `gemini:gemini-2.0-flash@${baseURL}` }, transcript: sink, providers, retry: fast, runId: "gm" }) };
+}
+const ask = [{ role: "system" as const, content: "You write code." }, { role: "user" as const, content: "Hello?" }];
 
 describe("gemini provider", () => {
   it("names both key variables when neither is set", async () => {
@@ -11,12 +80,58 @@ describe("gemini provider", () => {
     await expect(failure).rejects.toThrow(/GEMINI_API_KEY \(or GOOGLE_API_KEY\) is not set \(needed by gemini:gemini-2.0-flash\)/);
   });
 
-  it.each(["GEMINI_API_KEY", "GOOGLE_API_KEY"])("builds text and structured runnables with %s", async (name) => {
-    const resolver = createProviderResolver({ env: { [name]: "test-key-not-used-offline" } });
-    const model = await resolver.resolve("gemini:gemini-2.0-flash", "planner");
-    if (!("forCall" in model)) throw new Error("expected a resolved provider model");
-    expect(model.forCall({ temperature: 0.1, maxTokens: 10 })).toBeDefined();
-    const structured = model.forCall({}, toJsonSchema(z.object({ ok: z.boolean() })));
-    expect(typeof structured.invoke).toBe("function");
+  it("parses gemini:<model>@<baseURL>", () => {
+    expect(parseModelSpec("gemini:gemini-2.0-flash@http://127.0.0.1:8080")).toEqual({ provider: "gemini", model: "gemini-2.0-flash", baseURL: "http://127.0.0.1:8080" });
+    expect(() => parseModelSpec("gemini:@http://127.0.0.1:1")).toThrow(/model name is empty/);
+  });
+});
+
+describe("gemini provider against a local server speaking Gemini's REST protocol", () => {
+  it.each(["GEMINI_API_KEY", "GOOGLE_API_KEY"])("generateContent: sends the key (%s), system instruction, contents and parameters; records usage", async (name) => {
+    replies = [{ text: "Hi there", usage: { prompt: 17, completion: 2 } }];
+    const { team: t, sink } = team({ env: { [name]: KEY } });
+    expect(await t.model("coder").generate(ask, { temperature: 0.3, maxTokens: 64, step: "s1" })).toBe("Hi there");
+    const [request] = received;
+    expect(request!.url).toBe("/v1beta/models/gemini-2.0-flash:generateContent");
+    expect(request!.key).toBe(KEY);
+    expect(request!.body.contents).toEqual([{ role: "user", parts: [{ text: "Hello?" }] }]);
+    expect(request!.body.systemInstruction).toMatchObject({ parts: [{ text: "You write code." }] });
+    expect(request!.body.generationConfig).toMatchObject({ temperature: 0.3, maxOutputTokens: 64 });
+    expect(sink.lines[0]).toMatchObject({ role: "coder", step: "s1", response: "Hi there", tokens: { input: 17, output: 2 } });
+    expect(JSON.stringify(sink.lines)).not.toContain(KEY);
+    await t.close();
+  });
+
+  it("asks for JSON with the schema and validates the structured answer", async () => {
+    const Choice = z.object({ best: z.number().int().min(1).max(3), reason: z.string() });
+    replies = [{ text: '{"best": 2, "reason": "simpler"}' }];
+    const { team: t } = team();
+    expect(await t.model("critic").generateStructured(ask, Choice)).toEqual({ best: 2, reason: "simpler" });
+    const config = received[0]!.body.generationConfig as { responseMimeType?: string; responseSchema?: { required?: string[] }; responseJsonSchema?: { required?: string[] } };
+    expect(config.responseMimeType).toBe("application/json");
+    expect((config.responseJsonSchema ?? config.responseSchema)?.required).toEqual(["best", "reason"]);
+    await t.close();
+  });
+
+  it("streamGenerateContent: assembles a streamed answer and its usage", async () => {
+    replies = [{ text: "streamed answer, in pieces", usage: { prompt: 20, completion: 6 } }];
+    const { team: t, sink } = team({ env: { GEMINI_API_KEY: KEY }, gemini: { streaming: true } });
+    expect(await t.model("planner").generate(ask)).toBe("streamed answer, in pieces");
+    expect(received[0]!.url).toBe("/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+    expect(sink.lines[0]?.tokens).toEqual({ input: 20, output: 6 });
+    await t.close();
+  });
+
+  it("retries 429 RESOURCE_EXHAUSTED with back-off and succeeds; gives up after the bound", async () => {
+    const limited = { status: 429, json: { error: { code: 429, message: "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED" } } };
+    replies = [limited, { text: "finally" }];
+    const { team: t, sink } = team();
+    expect(await t.model("coder").generate(ask)).toBe("finally");
+    expect(sink.lines.map((l) => l.attempt)).toEqual([1, 2]);
+    received = [];
+    replies = [limited, limited, limited, limited];
+    await expect(t.model("coder").generate(ask)).rejects.toBeInstanceOf(RateLimitError);
+    expect(received).toHaveLength(3);
+    await t.close();
   });
 });
