@@ -38,6 +38,8 @@ export interface ReportRun {
   /** Absolute run folder. */
   dir: string;
   taskId: string;
+  /** The task folder the run was given (its task.json may say more, e.g. an MLE-bench competition). */
+  taskDir: string | null;
   dataType: string;
   metric: string;
   lowerIsBetter: boolean | null;
@@ -174,6 +176,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     runId: entry.id,
     dir,
     taskId: entry.taskId,
+    taskDir: entry.taskDir,
     dataType: info?.dataType ?? "?",
     metric: info?.metric ?? "?",
     lowerIsBetter: info?.lowerIsBetter ?? null,
@@ -227,6 +230,7 @@ function readOneRun(
     runId: summary.runId,
     dir,
     taskId: summary.taskId,
+    taskDir: record.run.taskDir,
     dataType: info?.dataType ?? "?",
     metric: summary.metric ?? info?.metric ?? "?",
     lowerIsBetter: summary.lowerIsBetter ?? info?.lowerIsBetter ?? null,

@@ -169,7 +169,7 @@ export function tokensCsv(runs: ReportRun[]): string {
 
 export interface WrittenReport {
   dir: string;
-  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; tokensCsv: string; charts: string[] };
+  files: { md: string; html: string; json: string; runsCsv: string; attemptsCsv: string; tokensCsv: string; charts: string[]; gradingReport?: string; mlebenchAggregate?: string };
 }
 
 /** Renders every chart to SVG and writes the report folder. */
@@ -184,7 +184,7 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
     writeFileSync(path, svg);
     charts.push(path);
   }
-  const files = {
+  const files: WrittenReport["files"] = {
     md: join(outDir, "report.md"),
     html: join(outDir, "report.html"),
     json: join(outDir, "report.json"),
@@ -199,5 +199,14 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
   writeFileSync(files.runsCsv, runsCsv(report.runs));
   writeFileSync(files.attemptsCsv, attemptsCsv(report.runs));
   writeFileSync(files.tokensCsv, tokensCsv(report.runs));
+  if (report.mlebench) {
+    // MLE-bench's own formats, so its tooling (and papers' tables) can read the bench directly.
+    const gradingReport = join(outDir, "grading_report.json");
+    writeFileSync(gradingReport, `${JSON.stringify(report.mlebench.grading_report, null, 2)}\n`);
+    const aggregate = join(outDir, "mlebench_aggregate.json");
+    writeFileSync(aggregate, `${JSON.stringify(report.mlebench.aggregates, null, 2)}\n`);
+    files.gradingReport = gradingReport;
+    files.mlebenchAggregate = aggregate;
+  }
   return { dir: outDir, files };
 }

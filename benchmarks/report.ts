@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { TopLevelSpec } from "vega-lite";
 import { consistencySpec, modeBarsSpec, temperatureCurveSpec, type BarPoint, type ConsistencyCell, type CurvePoint } from "./charts.js";
 import type { Collection, ReportRun } from "./collect.js";
+import { mlebenchSummary, type AggregateMetric, type MleBenchSummary } from "./mlebench.js";
 import { ABLATION_NAMES, describeMode, isModeName } from "./modes.js";
 import { comparePaired, mean, meanWithError, type MeanWithError, type PairedComparison, type PairedObservation } from "./stats.js";
 
@@ -62,6 +63,8 @@ export interface Report {
   charts: ChartOut[];
   groups: RunGroup[];
   runs: ReportRun[];
+  /** MLE-bench's grading report and aggregates, when the runs include imported MLE-bench competitions. */
+  mlebench?: MleBenchSummary;
 }
 
 export interface ReportOptions {
@@ -562,6 +565,8 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   if (sweep) tables.push(temperatureTable(series, groups));
   const tokens = tokensTable(series, groups);
   if (tokens) tables.push(tokens);
+  const mlebench = mlebenchSummary(runs);
+  if (mlebench) tables.push(mlebenchTable(mlebench));
   const trace = consistency(runs, options.linkOf);
   tables.push(trace.table, runIndexTable(runs, options.linkOf));
 
@@ -597,5 +602,30 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
     charts,
     groups: [...groups.groups.values()],
     runs,
+    ...(mlebench ? { mlebench } : {}),
+  };
+}
+
+/** MLE-bench's aggregate (aggregate_grading_reports): per mode × model, each share as mean ± SEM over seeds. */
+function mlebenchTable(summary: MleBenchSummary): Table {
+  const pct = (m: AggregateMetric | undefined) => (m ? `${fmt(m.mean, 1)}% ± ${fmt(m.standard_error, 1)}` : "—");
+  return {
+    id: "mlebench",
+    title: "MLE-bench aggregate (as aggregate_grading_reports: mean ± SEM over seeds)",
+    note: "A seed is each competition's k-th run; only seeds covering every competition count. grading_report.json holds every run in MLE-bench's format.",
+    columns: ["mode", "model", "seeds", "competitions", "any medal", "gold", "silver", "bronze", "above median", "valid", "with submission"],
+    rows: summary.aggregates.map((a) => [
+      { text: a.mode },
+      { text: a.model },
+      { text: String(a.num_seeds_averaged), ...(a.missing_competitions.length ? { tone: "bad" as const } : {}) },
+      { text: a.missing_competitions.length ? `${a.num_competitions_per_seed} (no runs: ${a.missing_competitions.join(", ")})` : String(a.num_competitions_per_seed) },
+      { text: pct(a.metrics?.any_medal_percentage) },
+      { text: pct(a.metrics?.gold_medal_percentage) },
+      { text: pct(a.metrics?.silver_medal_percentage) },
+      { text: pct(a.metrics?.bronze_medal_percentage) },
+      { text: pct(a.metrics?.above_median_percentage) },
+      { text: pct(a.metrics?.valid_submissions_percentage) },
+      { text: pct(a.metrics?.submission_exists_percentage) },
+    ]),
   };
 }

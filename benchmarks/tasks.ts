@@ -3,7 +3,7 @@
 // when their folder is missing (no download).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUILTIN_TASKS, LITE_TASK_IDS, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks } from "../datasets/index.js";
+import { BUILTIN_TASKS, LITE_TASK_IDS, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readMleBenchSplit } from "../datasets/index.js";
 import { BenchInputError, type TaskRef } from "./matrix.js";
 
 export const SUITES: Record<string, () => readonly string[]> = {
@@ -17,6 +17,34 @@ export interface ResolveOptions {
   /** Prepare missing built-in tasks (default true). */
   prepare?: boolean;
   log?: (line: string) => void;
+  /** MLE-bench checkout whose experiments/splits/ define `mlebench`, `mlebench-lite`, `mlebench-<split>` (default: $MLEBENCH_DIR). */
+  mlebenchCheckout?: string;
+}
+
+/** `mlebench` → "all", `mlebench-lite` → "lite", `mlebench-<name>` → "<name>"; null for other selectors. */
+export function mlebenchSplitOf(selector: string): string | null {
+  if (selector === "mlebench") return "all";
+  return selector.startsWith("mlebench-") ? selector.slice("mlebench-".length) : null;
+}
+
+/**
+ * The task folders of an MLE-bench split: each competition imported under `tasksDir` by
+ * `linguacodus tasks import-mlebench` (the ids of the split file are the folder names).
+ */
+async function mlebenchSplitDirs(split: string, options: ResolveOptions, problems: string[]): Promise<string[]> {
+  const checkout = options.mlebenchCheckout ?? process.env.MLEBENCH_DIR;
+  if (!checkout) {
+    problems.push(`the MLE-bench split '${split}' is defined by an MLE-bench checkout: set MLEBENCH_DIR (or pass --mlebench <checkout>)`);
+    return [];
+  }
+  const ids = await readMleBenchSplit(checkout, split);
+  const missing = ids.filter((id) => !existsSync(join(options.tasksDir, id, "task.json")));
+  if (missing.length > 0) {
+    problems.push(
+      `${missing.length} of the ${ids.length} competitions of MLE-bench's '${split}' split are not imported into ${options.tasksDir} (${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}): run 'linguacodus tasks import-mlebench --all <MLE-bench data dir> --mlebench ${checkout}'`,
+    );
+  }
+  return ids.map((id) => join(options.tasksDir, id));
 }
 
 /** Resolves selectors to task folders, checking each one; throws BenchInputError listing every problem. */
@@ -26,6 +54,11 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
   const toPrepare: string[] = [];
   const problems: string[] = [];
   for (const selector of selectors) {
+    const split = mlebenchSplitOf(selector);
+    if (split) {
+      dirs.push(...(await mlebenchSplitDirs(split, options, problems)));
+      continue;
+    }
     const builtin = SUITES[selector]?.() ?? (findBuiltinTask(selector) ? [selector] : undefined);
     if (builtin) {
       for (const id of builtin) {
@@ -39,7 +72,7 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
     if (existsSync(path) && statSync(path).isDirectory()) dirs.push(path);
     else
       problems.push(
-        `unknown suite or task '${selector}': give ${Object.keys(SUITES).join(" or ")}, a built-in task id (see 'linguacodus tasks list') or a task folder`,
+        `unknown suite or task '${selector}': give ${Object.keys(SUITES).join(", ")}, mlebench or mlebench-lite (imported MLE-bench splits), a built-in task id (see 'linguacodus tasks list') or a task folder`,
       );
   }
   if (problems.length) throw new BenchInputError(problems.join("; "));

@@ -55,7 +55,8 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
   }
   if (spec) {
     const metric = METRICS[spec.metric.name];
-    if (spec.lower_is_better !== metric.lowerIsBetter) {
+    // An MLE-bench competition's direction is its leaderboard's (as MLE-bench's Grader.is_lower_better reads it).
+    if (!spec.mlebench && spec.lower_is_better !== metric.lowerIsBetter) {
       add(TASK_FILES.spec, `field 'lower_is_better' is ${spec.lower_is_better} but ${metric.name} is ${metric.lowerIsBetter ? "lower" : "higher"}-is-better; set it to ${metric.lowerIsBetter}`);
     }
     for (const m of checkMetricParams(spec.metric.name, spec.metric.params)) add(TASK_FILES.spec, `field '${m.split(":")[0]}':${m.split(":").slice(1).join(":")}`);
@@ -101,9 +102,12 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
   };
   const answers = answersExist ? await readTable(TASK_FILES.answers, false) : null;
   const sample = publicFiles ? await readTable(TASK_FILES.sampleSubmission, true) : null;
-  const test = publicFiles ? await readTable(TASK_FILES.test, spec?.data_type !== "image") : null;
-  const train = publicFiles && spec?.data_type !== "image" ? await exists(join(root, TASK_FILES.train)) : true;
+  // MLE-bench competitions ship their data under their own names (train.json, labels.csv, train/ …).
+  const ownLayout = spec?.data_type === "image" || spec?.mlebench !== undefined;
+  const test = publicFiles ? await readTable(TASK_FILES.test, !ownLayout) : null;
+  const train = publicFiles && !ownLayout ? await exists(join(root, TASK_FILES.train)) : true;
   if (!train) add(TASK_FILES.train, "missing; put the training data (with targets) in public/train.csv");
+  if (spec?.mlebench && !(await exists(join(root, spec.mlebench.answers)))) add(spec.mlebench.answers, "missing; import the competition again (its grade.py reads this file)");
 
   if (spec) {
     const idc = spec.id_column;
@@ -122,7 +126,8 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
       const expected = [idc, ...spec.target_columns];
       const missing = expected.filter((c) => !sample.header.includes(c));
       if (missing.length > 0) add(TASK_FILES.sampleSubmission, `lacks column(s) ${missing.join(", ")}; its header must be ${expected.join(",")}`);
-      const extra = sample.header.filter((c) => !expected.includes(c));
+      // MLE-bench samples may carry context columns (a date, the text being classified) besides id and targets.
+      const extra = spec.mlebench ? [] : sample.header.filter((c) => !expected.includes(c));
       if (extra.length > 0) add(TASK_FILES.sampleSubmission, `has column(s) ${extra.join(", ")} that are not id/target columns; its header must be ${expected.join(",")}`);
       const sampleIds = columnOf(sample, idc);
       if (sampleIds && answerIds) compareIds(TASK_FILES.sampleSubmission, sampleIds, answerIds, add);
@@ -136,7 +141,8 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
     }
     // The sample submission must itself be a gradeable submission.
     const sampleColumnsOk = sample && [idc, ...spec.target_columns].every((c) => sample.header.includes(c));
-    if (sample && answers && answerIds && sampleColumnsOk && spec.target_columns.every((t) => answers.header.includes(t))) {
+    const builtinMetric = spec.metric.name !== "external";
+    if (builtinMetric && sample && answers && answerIds && sampleColumnsOk && spec.target_columns.every((t) => answers.header.includes(t))) {
       try {
         const r = gradeTables(spec, answers, sample);
         for (const e of r.errors) add(TASK_FILES.sampleSubmission, `is not a valid submission: ${e}`);

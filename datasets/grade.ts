@@ -6,7 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { CsvFormatError, parseCsv, readCsv, type CsvTable } from "./csv.js";
 import { inspectFile, scanCsvFile, type CsvRow, type CsvSink, type RowAction } from "./csv-stream.js";
 import { indexCsv, parseDecimal, parseNumberColumn, type CsvIndex } from "./fast-csv.js";
-import { readLeaderboardScores, rankScore, type LeaderboardPlacement, type Medal } from "./leaderboard.js";
+import { leaderboardFields, type LeaderboardPlacement, type Medal } from "./leaderboard.js";
 import { computeMetric, METRICS, predictionRange, type AlignedColumns, type MetricInfo, type PredictionRange } from "./metric-registry.js";
 import { TaskFormatError, type Task, type TaskSpec } from "./task.js";
 
@@ -21,6 +21,13 @@ export interface GradeResult {
   medal?: Medal;
   above_median?: boolean;
   thresholds?: LeaderboardPlacement["thresholds"];
+  /**
+   * Which grader scored it, when the task names one beyond the built-in metric: MLE-bench tasks are graded by
+   * the competition's own grade.py ("mlebench") or, without a checkout, by the built-in metric as an
+   * approximation ("builtin-approximation", with `grader_notes` saying how it may differ).
+   */
+  grader?: "mlebench" | "builtin-approximation";
+  grader_notes?: string[];
 }
 
 /** Reads and grades `submissionPath` against the task's hidden answers. */
@@ -44,17 +51,7 @@ export async function grade(task: Task, submissionPath: string): Promise<GradeRe
   }
   const scored = sink.finish(rows);
   if (scored.errors.length > 0 || scored.score === null) return invalid(scored.errors);
-  const result: GradeResult = { ...base, valid: true, score: scored.score, errors: [] };
-  if (task.leaderboardPath) {
-    const placement = rankScore(scored.score, await readLeaderboardScores(task.leaderboardPath), metric.lowerIsBetter);
-    if (placement) {
-      result.percentile = placement.percentile;
-      result.medal = placement.medal;
-      result.above_median = placement.above_median;
-      result.thresholds = placement.thresholds;
-    }
-  }
-  return result;
+  return { ...base, valid: true, score: scored.score, errors: [], ...(await leaderboardFields(task.leaderboardPath, scored.score, metric.lowerIsBetter)) };
 }
 
 /** Reads the task's answers; a broken answers file is the task's fault, so it throws. */

@@ -1,6 +1,6 @@
 // Public face of datasets/: the task folder format, the grader, the metrics and the built-in suite.
 export { loadTask, parseTaskSpec, TaskSpecSchema, TaskFormatError, TASK_FILES, DATA_TYPES } from "./task.js";
-export type { Task, TaskSpec, TaskSpecInput, ReferenceScores } from "./task.js";
+export type { Task, TaskSpec, TaskSpecInput, ReferenceScores, MleBenchGrading } from "./task.js";
 export { checkTaskFolder, sha256File } from "./check.js";
 export type { TaskCheckReport, TaskProblem } from "./check.js";
 export { assertTaskRunnable, checkTaskRunnable, findAnswerLeaks } from "./preflight.js";
@@ -17,7 +17,20 @@ export { resolveTask } from "./resolve.js";
 export { seededRandom, shuffledIndices } from "./suite/random.js";
 export { BUILTIN_TASKS, LITE_TASK_IDS, findBuiltinTask, prepareBuiltinTask, prepareBuiltinTasks, checksumMismatches, writeReferenceScores, SourceUnavailableError } from "./suite/index.js";
 export type { BuiltinTaskDefinition, PrepareResult, PrepareOptions, PrepareStatus } from "./suite/index.js";
-export { importMleBench, metricForGrader, readMleBenchConfig } from "./mlebench.js";
-export type { ImportOptions, ImportResult } from "./mlebench.js";
+export {
+  importMleBench,
+  importAllMleBench,
+  metricForGrader,
+  createTaskGrader,
+  gradeTask,
+  mlebenchCheckout,
+  graderMapping,
+  MLEBENCH_GRADER_NAMES,
+  roundLikePython,
+  readMleBenchSplit,
+  MLEBENCH_SPLIT_FILES,
+  parseCompetitionConfig,
+} from "./mlebench/index.js";
+export type { ImportOptions, ImportResult, ImportAllResult, GraderSandbox, MleBenchGraderOptions, TaskGrader, GraderMapping } from "./mlebench/index.js";
 export { baselineScripts, computeReferenceScores, recordReferenceScores, describeReferenceScores, runPythonInSandbox, normalisedScore, BASELINE_DATA_DIR } from "./baselines.js";
 export type { RunPython, BaselineKind, BaselineScript, ReferenceScoreReport, ScriptSandbox } from "./baselines.js";

@@ -70,3 +70,16 @@ export function rankScore(score: number, leaderboard: readonly number[], lowerIs
     leaderboard_size: teams,
   };
 }
+
+/** The leaderboard fields of a grade result for `score`, or none when the task has no leaderboard. */
+export async function leaderboardFields(
+  leaderboardPath: string | undefined,
+  score: number,
+  lowerIsBetter: boolean,
+): Promise<Pick<LeaderboardPlacement, "percentile" | "medal" | "above_median" | "thresholds"> | Record<string, never>> {
+  if (!leaderboardPath) return {};
+  const placement = rankScore(score, await readLeaderboardScores(leaderboardPath), lowerIsBetter);
+  if (!placement) return {};
+  const { percentile, medal, above_median, thresholds } = placement;
+  return { percentile, medal, above_median, thresholds };
+}

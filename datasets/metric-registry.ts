@@ -328,6 +328,18 @@ export const METRIC_DEFINITIONS = [
     aliases: ["spearmancorrelation"],
     compute: oneColumn(m.spearman),
   }),
+  defineMetric({
+    name: "external",
+    title: "The competition's own grader",
+    // Direction is the task's (task.json lower_is_better, read off the competition's leaderboard at import).
+    lowerIsBetter: false,
+    cell: "label",
+    columns: "one-or-many",
+    formula: "computed by the competition's own grade function (an MLE-bench checkout); there is no built-in formula",
+    compute: () => {
+      throw new Error("this task is scored by its competition's own grader: pass --mlebench <checkout> or set MLEBENCH_DIR");
+    },
+  }),
 ] as const;
 
 export type MetricName = (typeof METRIC_DEFINITIONS)[number]["name"];

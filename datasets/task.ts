@@ -28,6 +28,25 @@ export const ReferenceScoresSchema = z.object({
   model_name: z.string().min(1),
 });
 
+/**
+ * What an imported MLE-bench competition keeps so that its own grader can score it exactly: the grade function
+ * in an MLE-bench checkout and the competition's answers file as MLE-bench prepared it.
+ */
+export const MleBenchGradingSchema = z.object({
+  competition_id: z.string().min(1),
+  /** config.yaml grader.name, e.g. "auc-roc". */
+  grader: z.string().min(1),
+  /** config.yaml grader.grade_fn, e.g. "mlebench.competitions.<id>.grade:grade". */
+  grade_fn: z.string().min(1),
+  /** The competition's own answers file, relative to the task folder (under private/). */
+  answers: z.string().min(1),
+  /** How the built-in metric stands in without a checkout: an approximation, or not at all. */
+  builtin: z.enum(["approximation", "none"]),
+  /** The checkout given at import; MLEBENCH_DIR or --mlebench win over it. */
+  checkout: z.string().optional(),
+});
+export type MleBenchGrading = z.infer<typeof MleBenchGradingSchema>;
+
 export const TaskSpecSchema = z.object({
   id: z
     .string()
@@ -46,6 +65,8 @@ export const TaskSpecSchema = z.object({
   reference_scores: ReferenceScoresSchema.optional(),
   /** sha256 of each prepared file, keyed by path relative to the task folder. */
   checksums: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+  /** Present on competitions imported from MLE-bench. */
+  mlebench: MleBenchGradingSchema.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
 export type TaskSpecInput = z.input<typeof TaskSpecSchema>;

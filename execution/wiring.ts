@@ -6,7 +6,7 @@ import type { OpenAiOptions } from "../agents/providers/openai.js";
 import { createAgentTeam } from "../agents/team.js";
 import { createJsonlTranscriptSink } from "../agents/transcript.js";
 import type { AgentTeam } from "../agents/types.js";
-import { grade } from "../datasets/index.js";
+import { createTaskGrader, type GraderSandbox } from "../datasets/index.js";
 import type { PoolOptions } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { RunDependencies, TeamRequest } from "./run.js";
@@ -53,14 +53,21 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   let sandbox: Sandbox;
   let libraries: string[];
   let sandboxVersion: string | undefined;
+  // MLE-bench tasks with a checkout are graded by their own grade.py in a container of their own (no pool:
+  // each grading mounts a fresh folder), opened on first use.
+  let gradingSandbox: Promise<Sandbox> | null = null;
+  let openGradingSandbox: () => Promise<Sandbox>;
   if (options.sandbox === "docker") {
     const docker = sandboxModule.dockerClient();
     sandbox = await sandboxModule.createDockerSandbox({ docker, ...(options.pool ? { pool: options.pool } : {}) });
+    openGradingSandbox = () => sandboxModule.createDockerSandbox({ docker, reuse: false });
     const manifest = await sandboxModule.readImageManifest(docker, sandboxModule.SANDBOX_IMAGE_TAG);
     libraries = sandboxModule.whitelistLines(manifest);
     sandboxVersion = `${sandboxModule.SANDBOX_IMAGE_TAG} (python ${manifest.python})`;
   } else {
     sandbox = new sandboxModule.LocalSandbox({ warn: options.warn });
+    const local = sandbox;
+    openGradingSandbox = async () => local;
     libraries = sandboxModule.WHITELIST_LIBRARIES.map((l) =>
       l.importName === l.distribution ? l.distribution : `${l.distribution} (import ${l.importName})`,
     );
@@ -75,11 +82,13 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   return {
     createTeam: teamFactory(resolver.resolve, resolver.secrets),
     sandbox,
-    grade,
+    grade: createTaskGrader({ sandbox: { run: async (request) => (await (gradingSandbox ??= openGradingSandbox())).run(request) } satisfies GraderSandbox }),
     libraries,
     versions: { sandbox: sandboxVersion },
     async close() {
       await sandbox.close();
+      const grading = gradingSandbox ? await gradingSandbox : null;
+      if (grading && grading !== sandbox) await grading.close();
       await resolver.close();
     },
   };

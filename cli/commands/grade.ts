@@ -13,12 +13,23 @@ export function registerGrade(program: Command): void {
     .argument("<submission>", "submission CSV")
     .option("--json", "print the result as JSON")
     .option("--dir <dir>", "folder of prepared built-in tasks", defaultPaths().tasks)
-    .action(async (taskArg: string, submission: string, options: { json?: boolean; dir: string }) => {
-      const { resolveTask, grade, TaskFormatError } = await import("../../datasets/index.js");
+    .option("--mlebench <checkout>", "MLE-bench checkout whose grade.py scores an imported competition (default: $MLEBENCH_DIR, then the one given at import)")
+    .action(async (taskArg: string, submission: string, options: { json?: boolean; dir: string; mlebench?: string }) => {
+      const { resolveTask, gradeTask, mlebenchCheckout, TaskFormatError } = await import("../../datasets/index.js");
       let result;
       try {
         const task = await resolveTask(taskArg, options.dir, { log: (line) => process.stderr.write(`${line}\n`) });
-        result = await grade(task, submission);
+        const checkout = task.spec.mlebench ? mlebenchCheckout(task, options.mlebench ? { checkout: options.mlebench } : {}) : null;
+        if (checkout) {
+          // The competition's own grade.py runs in the sandbox image.
+          const { createDockerSandbox, dockerClient } = await import("../../sandbox/index.js");
+          const sandbox = await createDockerSandbox({ docker: dockerClient(), reuse: false });
+          try {
+            result = await gradeTask(task, submission, { checkout, sandbox });
+          } finally {
+            await sandbox.close();
+          }
+        } else result = await gradeTask(task, submission);
       } catch (error) {
         if (error instanceof TaskFormatError) throw new UserFacingError(error.message);
         throw error;
@@ -29,6 +40,7 @@ export function registerGrade(program: Command): void {
         if (result.medal !== undefined) {
           lines.push(`leaderboard: beats ${result.percentile?.toFixed(1)}% of teams, medal: ${result.medal}, above median: ${result.above_median}`);
         }
+        for (const note of result.grader_notes ?? []) lines.push(`note: ${note}`);
         process.stdout.write(`${lines.join("\n")}\n`);
       } else {
         process.stdout.write(`invalid submission:\n${result.errors.map((e) => `  - ${e}`).join("\n")}\n`);

@@ -105,39 +105,91 @@ export function registerTasks(program: Command): void {
 
   tasks
     .command("import-mlebench")
-    .description("Turn a competition prepared by MLE-bench (prepared/public, prepared/private, description.md, leaderboard.csv, config.yaml) into a task folder")
-    .argument("<dir>", "MLE-bench competition folder")
+    .description(
+      "Turn a competition prepared by MLE-bench (<data>/<id>/prepared/{public,private}; config.yaml, description.md and leaderboard.csv from --mlebench <checkout> or beside prepared/) into a task folder; --all imports every competition of a data directory",
+    )
+    .argument("<dir>", "MLE-bench competition folder (with --all: MLE-bench's data directory)")
+    .option("--mlebench <checkout>", "MLE-bench checkout: its config.yaml, description.md, leaderboard.csv and grade.py (default: $MLEBENCH_DIR)")
+    .option("--all", "import every prepared competition under <dir>")
     .option("--out <dir>", "folder to create the task in", defaultPaths().tasks)
     .option("--id <id>", "task id (default: config.yaml id or the folder name)")
     .option("--grader <name>", "grader / metric name (default: config.yaml grader.name)")
-    .option("--data-type <type>", "tabular | text | time-series | image", "tabular")
+    .option("--id-column <name>", "id column (default: guessed from the sample submission)")
+    .option("--target-columns <names>", "comma-separated target columns (default: guessed from the sample submission)")
+    .option("--data-type <type>", "tabular | text | time-series | image (default: image when the public files are mostly pictures, else tabular)")
     .option("--force", "replace an existing task folder")
-    .option("--json", "print JSON")
-    .action(async (dir: string, options: { out: string; id?: string; grader?: string; dataType: string; force?: boolean; json?: boolean }) => {
-      const ds = await import("../../datasets/index.js");
-      if (!(ds.DATA_TYPES as readonly string[]).includes(options.dataType)) {
-        throw new UserFacingError(`--data-type must be one of ${ds.DATA_TYPES.join(", ")}`);
-      }
-      let result;
+    .option("--json", "print JSON (errors too)")
+    .action(async (dir: string, options: ImportFlags) => {
       try {
-        result = await ds.importMleBench(dir, {
-          outDir: options.out,
-          dataType: options.dataType as (typeof ds.DATA_TYPES)[number],
-          ...(options.id ? { id: options.id } : {}),
-          ...(options.grader ? { grader: options.grader } : {}),
-          ...(options.force ? { force: true } : {}),
-        });
+        await importCommand(dir, options);
       } catch (error) {
-        if (error instanceof ds.TaskFormatError) throw new UserFacingError(error.message);
-        throw error;
+        if (!options.json) throw error;
+        // --json: the error is JSON on stdout as well, so scripts read one format whatever happened.
+        process.stdout.write(`${JSON.stringify({ error: (error as Error).message }, null, 2)}\n`);
+        process.exitCode = error instanceof UserFacingError ? error.exitCode : 1;
       }
+    });
+}
+
+interface ImportFlags {
+  mlebench?: string;
+  all?: boolean;
+  out: string;
+  id?: string;
+  grader?: string;
+  idColumn?: string;
+  targetColumns?: string;
+  dataType?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+async function importCommand(dir: string, options: ImportFlags): Promise<void> {
+  const ds = await import("../../datasets/index.js");
+  if (options.dataType !== undefined && !(ds.DATA_TYPES as readonly string[]).includes(options.dataType)) {
+    throw new UserFacingError(`--data-type must be one of ${ds.DATA_TYPES.join(", ")}`);
+  }
+  if (options.all && (options.id || options.idColumn || options.targetColumns)) {
+    throw new UserFacingError("--id, --id-column and --target-columns name one competition's columns; import it alone, without --all");
+  }
+  const checkout = options.mlebench ?? process.env.MLEBENCH_DIR;
+  const common = {
+    outDir: options.out,
+    ...(options.dataType ? { dataType: options.dataType as (typeof ds.DATA_TYPES)[number] } : {}),
+    ...(options.grader ? { grader: options.grader } : {}),
+    ...(options.force ? { force: true } : {}),
+    ...(checkout ? { checkout } : {}),
+  };
+  const print = (r: import("../../datasets/index.js").ImportResult) => {
+    process.stdout.write(`imported ${r.spec.id} into ${r.dir} (metric ${r.spec.metric.name}${r.spec.mlebench?.builtin === "approximation" && !checkout ? ", built-in approximation" : ""})\n`);
+    for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);
+    for (const p of r.problems) process.stdout.write(`  problem: ${p.file}: ${p.message}\n`);
+  };
+  try {
+    if (options.all) {
+      const result = await ds.importAllMleBench(dir, common, options.json ? undefined : (line) => process.stderr.write(`${line}\n`));
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
-        process.stdout.write(`imported ${result.spec.id} into ${result.dir} (metric ${result.spec.metric.name})\n`);
-        for (const p of result.problems) process.stdout.write(`  problem: ${p.file}: ${p.message}\n`);
+        for (const r of result.imported) print(r);
+        for (const f of result.failed) process.stdout.write(`failed ${f.competition}: ${f.error}\n`);
+        process.stdout.write(`${result.imported.length} imported, ${result.failed.length} failed\n`);
       }
-      if (result.problems.length > 0) process.exitCode = 1;
+      if (result.failed.length > 0 || result.imported.some((r) => r.problems.length > 0)) process.exitCode = 1;
+      return;
+    }
+    const result = await ds.importMleBench(dir, {
+      ...common,
+      ...(options.id ? { id: options.id } : {}),
+      ...(options.idColumn ? { idColumn: options.idColumn } : {}),
+      ...(options.targetColumns ? { targetColumns: options.targetColumns.split(",").map((c) => c.trim()).filter(Boolean) } : {}),
     });
+    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else print(result);
+    if (result.problems.length > 0) process.exitCode = 1;
+  } catch (error) {
+    if (error instanceof ds.TaskFormatError) throw new UserFacingError(error.message);
+    throw error;
+  }
 }
 
 /**
