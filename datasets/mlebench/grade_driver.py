@@ -44,12 +44,15 @@ def install_shim(name, passthrough=None):
         pass
 
     def missing(attr):
+        if attr.startswith("__"):  # the import system probes __path__, __spec__, …
+            raise AttributeError(attr)
         raise ModuleNotFoundError(
             f"{name}.{attr}: {name} is not installed in the linguacodus sandbox image (only imported by mlebench.utils)"
         )
 
     module = types.ModuleType(name)
     module.__getattr__ = missing  # type: ignore[attr-defined]
+    module.__path__ = []  # a package, so that `from tqdm.auto import tqdm` finds the submodule shim
     if passthrough is not None:
         for attr, value in passthrough.items():
             setattr(module, attr, value)
