@@ -212,9 +212,10 @@ function readOneRun(
   entry: BenchRunEntry | undefined,
   taskInfo: (taskDir: string) => ReportTaskInfo | undefined,
   prices: PriceTable | undefined,
+  tokens = true,
 ): ReportRun {
   const record = readRunRecord(dir);
-  const summary = summarizeRun(record);
+  const summary = summarizeRun(record, { tokens });
   const info = taskInfo(record.run.taskDir);
   const finished = summary.status !== "running";
   const normalised =
@@ -274,7 +275,8 @@ function subfolders(dir: string): string[] {
 }
 
 /** Reads every run under `target`: a bench folder, a folder of run folders, or one run folder. */
-export function collectRuns(target: string, options: { prices?: PriceTable } = {}): Collection {
+/** `tokens: false` skips the transcripts (no token counts or cost): see summarizeRun. */
+export function collectRuns(target: string, options: { prices?: PriceTable; tokens?: boolean } = {}): Collection {
   const root = resolve(target);
   if (!existsSync(root)) throw new Error(`${root} does not exist: give a run folder, a runs folder or a bench folder`);
   const warnings: string[] = [];
@@ -287,7 +289,7 @@ export function collectRuns(target: string, options: { prices?: PriceTable } = {
   const runs: ReportRun[] = [];
   const read = (dir: string, entry?: BenchRunEntry) => {
     try {
-      runs.push(readOneRun(dir, entry, taskInfo, options.prices));
+      runs.push(readOneRun(dir, entry, taskInfo, options.prices, options.tokens !== false));
     } catch (error) {
       const reason = (error as Error).message;
       warnings.push(`run ${dir} is unreadable: ${reason}`);

@@ -3,13 +3,14 @@
 //     headless Chromium (server start and reading the records included), and the API answer alone, cold and warm;
 //  2. one run whose transcripts.jsonl is ~100 MB: the run page and the calls page open by reading an index of the
 //     lines and only the 50 calls a page shows; deep pages, role filter and text search are timed too.
+/// <reference lib="dom" />
 // Needs the web bundle (`npm run build`) and /usr/bin/chromium (bash .ci/chromium.sh). Prints times and the targets.
 import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { writeGeneratedBench, type GeneratedTask } from "../benchmarks/perf/bench-records.js";
+import { writeGeneratedBench, type GeneratedTask } from "../tests/support/bench-records.js";
 import { parseModes } from "../benchmarks/index.js";
 import { hashPrompt } from "../agents/index.js";
 import { RunRecordWriter } from "../execution/index.js";
@@ -19,6 +20,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "1000" },
     mb: { type: "string", default: "100" },
+    "transcript-kb": { type: "string", default: "100" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -55,7 +57,12 @@ async function measureBench(totalRuns: number): Promise<void> {
     metric: i % 2 ? "accuracy" : "rmse",
     reference: i % 2 ? { constant: 0.5, model: 0.9 } : { constant: 10, model: 2 },
   }));
-  writeGeneratedBench(dir, { tasks, modes, repeats, seed: 3 });
+  const generated = writeGeneratedBench(dir, { tasks, modes, repeats, seed: 3 });
+  // Real runs keep every prompt and answer: give each generated run a transcript of realistic size.
+  const kb = Number(values["transcript-kb"]);
+  const call = JSON.stringify({ role: "coder", step: "training-block", latencyMs: 900, tokens: { input: 2500, output: 2400 }, messages: [{ role: "user", content: "x".repeat(9_000) }], response: "y".repeat(900) });
+  const transcript = `${Array.from({ length: Math.max(1, Math.round((kb * 1024) / call.length)) }, () => call).join("\n")}\n`;
+  for (const key of generated.keys) appendFileSync(join(dir, "runs", key.id, "transcripts.jsonl"), transcript);
   const cells = taskCount * modes.length;
 
   // Cold, as a user opens it: start the server, load the page, wait until every cell is on screen.
@@ -72,7 +79,7 @@ async function measureBench(totalRuns: number): Promise<void> {
   await page.waitForFunction((n) => document.querySelectorAll("td.cell").length === n, cells, { timeout: 60_000 });
   const reopen = performance.now() - reload;
   const [, charts] = await timed(() => getJson(`${server.url}api/charts`));
-  console.log(`bench of ${totalRuns} generated run records (${taskCount} tasks × ${modes.length} modes × ${repeats} repeats):`);
+  console.log(`bench of ${totalRuns} generated run records (${taskCount} tasks × ${modes.length} modes × ${repeats} repeats, ${kb} kB of transcript each):`);
   console.log(`  open in Chromium, cold (server start + records read + page)  ${s(open)}   target < 2 s  (${cells} cells, ${chips} run links)`);
   console.log(`  reopen (page reload, server already has the index)           ${s(reopen)}`);
   console.log(`  /api/index, warm                                              ${msText(warmApi)}`);

@@ -55,7 +55,6 @@ export interface IndexRun {
   fixesUsed: number;
   errorClasses: string[];
   wallMs: number;
-  totalTokens: number;
 }
 
 export interface IndexPayload {

@@ -69,7 +69,10 @@ function stamp(path: string): string {
 
 function subfolders(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort();
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(dir, entry.name)).isDirectory()))
+      .map((entry) => entry.name)
+      .sort();
   } catch {
     return [];
   }
@@ -162,10 +165,9 @@ export class ViewerSource {
 
   /** Changes whenever the bench (or any run in it) changes: the page refreshes when it does. */
   indexSignature(): string {
+    // run.json and events.jsonl change at every step of a run (score.json is written just before the last event).
     const parts = [stamp(join(this.root, BENCH_MANIFEST))];
-    for (const dir of this.runFolders()) {
-      parts.push(dir, stamp(join(dir, RUN_FILES.run)), stamp(join(dir, RUN_FILES.events)), stamp(join(dir, RUN_FILES.score)));
-    }
+    for (const dir of this.runFolders()) parts.push(dir, stamp(join(dir, RUN_FILES.run)), stamp(join(dir, RUN_FILES.events)));
     return parts.join("|");
   }
 
@@ -187,7 +189,8 @@ export class ViewerSource {
     if (this.collection?.signature !== signature) {
       let value: Collection;
       try {
-        value = collectRuns(this.root);
+        // No token counts: the bench page does not show them, and transcripts are the largest files of a run.
+        value = collectRuns(this.root, { tokens: false });
       } catch (error) {
         value = { root: this.root, runs: [], warnings: [(error as Error).message] };
       }
@@ -219,7 +222,6 @@ export class ViewerSource {
       fixesUsed: r.fixesUsed,
       errorClasses: r.errorClasses,
       wallMs: r.wallMs,
-      totalTokens: r.totalTokens,
     }));
     return {
       kind: this.kind,

@@ -98,14 +98,18 @@ function allTokens(record: RunRecord): Record<string, RoleTokens> {
   return tokens;
 }
 
-/** The numbers a report needs about one run, computed from its record only. */
-export function summarizeRun(recordOrDir: RunRecord | string): RunSummary {
+/**
+ * The numbers a report needs about one run, computed from its record only. `tokens: false` skips reading
+ * transcripts.jsonl (token counts come out empty): the viewer's bench page does not need them, and real
+ * transcripts are the largest files of a run by far.
+ */
+export function summarizeRun(recordOrDir: RunRecord | string, options: { tokens?: boolean } = {}): RunSummary {
   const record = typeof recordOrDir === "string" ? readRunRecord(recordOrDir) : recordOrDir;
   const { run, score } = record;
   const attempts = allAttempts(record);
   // With several chains, the first attempt of each chain counts: the run succeeded first time if any did.
   const firstAttempts = record.chains.length > 0 ? record.chains.map((c) => c.attempts[0]) : [record.attempts[0]];
-  const tokens = allTokens(record);
+  const tokens = options.tokens === false ? {} : allTokens(record);
   const { wallMs, modelMs, sandboxMs } = run.timings;
   return RunSummarySchema.parse({
     runId: run.runId,
