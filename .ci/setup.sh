@@ -37,4 +37,5 @@ step "system packages" apt_packages "${r_packages[@]}" debootstrap python3
 step "node modules" node_modules
 step "build" npm run --silent build
 step "chromium (viewer tests)" bash .ci/chromium.sh
+step "python venv (finetune)" bash .ci/python.sh
 bash .ci/docker.sh

@@ -19,6 +19,7 @@ import {
   type Solution,
 } from "./schema.js";
 import { readSource, type SourceRead } from "./sources.js";
+import { STATIC_EXTRACTOR, staticExtract } from "./static-extractor.js";
 
 export const CORPUS_FILES = {
   pairs: "pairs.jsonl",
@@ -31,7 +32,7 @@ export interface CorpusOptions {
   /** `--from` values (folders, or builtin[:ids]). */
   from: readonly string[];
   out: string;
-  /** Model spec of the extractor. */
+  /** Model spec of the extractor, or "static" (no model: the calls the code makes, see static-extractor.ts). */
   extractor: string;
   topK?: number;
   /** Share of competitions held out for validation (default 0.1; at least one when there are two or more). */
@@ -190,7 +191,15 @@ export async function buildCorpus(options: CorpusOptions, deps: CorpusDependenci
   progress.failed = [...extracted.values()].filter((e) => !e.ok).length;
   deps.onProgress?.({ ...progress });
   let calls = 0;
-  if (pending.length > 0) {
+  if (pending.length > 0 && options.extractor === STATIC_EXTRACTOR) {
+    for (const s of pending) {
+      const entry: CachedExtraction = { solutionHash: s.solutionHash, extractor: STATIC_EXTRACTOR, ok: true, sections: staticExtract(s.code) };
+      atomicWrite(cachePath(s), `${JSON.stringify(entry, null, 2)}\n`);
+      extracted.set(s.solutionHash, entry);
+      progress.done++;
+    }
+    deps.onProgress?.({ ...progress, etaSeconds: 0 });
+  } else if (pending.length > 0) {
     const team = await deps.createTeam({ spec: options.extractor, transcriptsPath: join(dir, CORPUS_FILES.transcripts) });
     const extractor = team.model("extractor");
     const started = now();

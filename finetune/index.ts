@@ -26,6 +26,7 @@ export {
   type SourceRead,
 } from "./sources.js";
 export { rankSolutions, splitByCompetition, solutionHash, type RankedSolution } from "./rank.js";
+export { staticExtract, STATIC_EXTRACTOR } from "./static-extractor.js";
 export { extractorPrompt, ExtractedInstructionSchema, EXTRACTOR_TEMPLATE_VERSION } from "./prompts/extractor.js";
 export {
   buildCorpus,

@@ -108,7 +108,7 @@ export function registerFinetune(program: Command): void {
     .description("Build pairs.jsonl (the paper's prompt → instruction) from scored solutions, with an extractor model")
     .requiredOption("--from <sources...>", "Code4ML folder, runs/bench folder, plain <competition>/ folder, or builtin[:ids]")
     .requiredOption("--out <dir>", "corpus folder (pairs.jsonl, corpus.json, transcripts.jsonl, cache/)")
-    .option("--extractor <spec>", "model that reads each solution (default: the embedded model)")
+    .option("--extractor <spec>", "model that reads each solution (default: the embedded model), or 'static' (no model: the calls the code makes)")
     .option("--top-k <n>", "solutions kept per competition, best first", "75")
     .option("--validation-share <x>", "share of competitions held out for validation", "0.1")
     .option("--concurrency <n>", "extractor calls in flight", "2")

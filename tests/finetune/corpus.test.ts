@@ -11,6 +11,7 @@ import {
   readCode4ml,
   readCorpus,
   splitByCompetition,
+  staticExtract,
   type Solution,
 } from "../../finetune/index.js";
 import { parsePaperInstruction } from "../../instructions/index.js";
@@ -155,5 +156,41 @@ describe("finetune corpus", () => {
     expect(a.validation).toHaveLength(2);
     expect(a.train.filter((c) => a.validation.includes(c))).toEqual([]);
     expect(splitByCompetition(["only"], 0.5)).toEqual({ train: ["only"], validation: [] });
+  });
+});
+
+describe("static extractor", () => {
+  it("lists what a script visibly does, in order, in the four sections", () => {
+    const code = `import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.ensemble import HistGradientBoostingRegressor
+train = pd.read_csv("/data/train.csv")
+test = pd.read_csv("/data/test.csv")
+train = train.fillna(0)
+X = pd.get_dummies(train.drop(columns=["y"]))
+Xtr, Xva, ytr, yva = train_test_split(X, train["y"])
+model = HistGradientBoostingRegressor(max_iter=300)
+model.fit(Xtr, ytr)
+print(mean_absolute_error(yva, model.predict(Xva)))
+pd.DataFrame({"id": test["id"], "y": model.predict(test)}).to_csv("submission.csv", index=False)
+`;
+    expect(staticExtract(code)).toEqual({
+      dataPreprocessing: ["Read train.csv with pandas.", "Read test.csv with pandas.", "Fill missing values.", "One-hot encode the categorical columns."],
+      modelArchitecture: ["Use HistGradientBoostingRegressor."],
+      modelTraining: ["Hold out a validation split with train_test_split.", "Fit the model on the training features.", "Measure mean_absolute_error on held-out data."],
+      submission: ["Predict the test rows.", "Write submission.csv with the id column and the predictions."],
+    });
+  });
+
+  it("builds a corpus without any model call", async () => {
+    const root = tempDir("lc-ft-static-");
+    const result = await buildCorpus({ from: [writePlainFolder(join(root, "p"))], out: join(root, "out"), extractor: "static", tasksDir: root }, {
+      createTeam: () => {
+        throw new Error("no model may be created for the static extractor");
+      },
+    });
+    expect(result.pairs).toHaveLength(2);
+    expect(result.extractorCalls).toBe(0);
+    expect(result.card.extractor).toBe("static");
   });
 });

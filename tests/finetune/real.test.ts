@@ -1,0 +1,69 @@
+// Opt-in (LINGUACODUS_REAL_FINETUNE=1): the whole path on the embedded Gemma 3 270M — a corpus from the built-in
+// tasks' reference scripts (prepared with reference scores), a few LoRA steps with the paper's r/alpha, export,
+// base + adapter loaded in node-llama-cpp, and the planner eval on a task outside the corpus. Minutes on 2 cores.
+// LINGUACODUS_REAL_STEPS (default 4) and LINGUACODUS_REAL_EXTRACTOR (default static) tune it.
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createAgentTeam, createJsonlTranscriptSink, createMemoryTranscriptSink } from "../../agents/index.js";
+import { BUILTIN_TASKS, loadTask } from "../../datasets/index.js";
+import { buildCorpus, checkAdapterLoads, ensureVenv, evaluatePlanners, exportAdapter, trainAdapter } from "../../finetune/index.js";
+import { tempDir } from "./fixtures.js";
+
+const enabled = process.env.LINGUACODUS_REAL_FINETUNE === "1";
+const home = process.env.LINGUACODUS_HOME ?? join(homedir(), ".linguacodus");
+const base = join(home, "models", "gemma3-270m-q4_k_m.gguf");
+const providers = { gguf: { gpu: false as const, contextSize: 2048 } };
+
+describe.skipIf(!enabled)("finetune on Gemma 3 270M (opt-in)", () => {
+  it("corpus → train → export → load → eval", async () => {
+    if (!existsSync(base)) throw new Error(`${base} missing: run .ci/default-model.sh`);
+    const python = await ensureVenv({ dir: join(home, "venvs", "finetune") });
+    const root = tempDir("lc-ft-real-");
+    const tasksDir = join(home, "tasks");
+    const prepared = BUILTIN_TASKS.map((t) => t.id).filter((id) => existsSync(join(tasksDir, id, "task.json")));
+    // One prepared task stays out of the corpus for the eval.
+    const [heldOut, ...corpusIds] = prepared;
+    if (!heldOut || corpusIds.length < 2) throw new Error(`prepare built-in tasks first ('linguacodus tasks prepare'); found ${prepared.join(", ") || "none"}`);
+    const extractor = process.env.LINGUACODUS_REAL_EXTRACTOR ?? "static";
+    const corpus = await buildCorpus(
+      { from: [`builtin:${corpusIds.join(",")}`], out: join(root, "corpus"), extractor, tasksDir, validationShare: 0.2, maxTokens: 384 },
+      { createTeam: ({ spec, transcriptsPath }) => createAgentTeam({ models: { extractor: spec }, transcript: createJsonlTranscriptSink(transcriptsPath), providers }) },
+    );
+    expect(corpus.pairs.length).toBeGreaterThan(2);
+
+    const steps = Number(process.env.LINGUACODUS_REAL_STEPS ?? 4);
+    const trained = await trainAdapter({
+      corpus: join(root, "corpus"),
+      base,
+      out: join(root, "adapter"),
+      python,
+      cacheDir: join(home, "cache", "finetune-bases"),
+      hyperparameters: { maxSteps: steps, batchSize: 1, loggingSteps: 1, maxLength: 512 },
+      nice: 19,
+    });
+    expect(trained.card.steps).toBe(steps);
+    expect(trained.card.loss_history).toHaveLength(steps);
+    expect(trained.card.validation_loss).toBeGreaterThan(0);
+
+    const gguf = join(root, "planner-lora.gguf");
+    const exported = await exportAdapter({ adapter: join(root, "adapter"), base, out: gguf, python });
+    expect(exported.architecture).toBe("gemma3");
+    const team = (spec: string) => createAgentTeam({ models: { default: spec }, transcript: createMemoryTranscriptSink(), providers });
+    const check = await checkAdapterLoads(base, gguf, team, 32);
+    expect(check.differs).toBe(true);
+
+    const report = await evaluatePlanners({
+      base,
+      adapterGguf: gguf,
+      tasks: [await loadTask(join(tasksDir, heldOut))],
+      corpusCompetitions: corpus.pairs.map((p) => p.competition),
+      ranks: 1,
+      maxTokens: 200,
+      createTeam: team,
+    });
+    expect(report.results.map((r) => r.planner)).toEqual(["base", "adapter"]);
+    expect(report.results.every((r) => r.answers.length >= 1 && r.meanChars > 0)).toBe(true);
+  }, 3_600_000);
+});
