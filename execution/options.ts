@@ -18,8 +18,9 @@ export const RunOptionsSchema = z.object({
   mode: RunModeSchema.default("linguacodus"),
   /** Model spec per role; `default` covers the roles not named. */
   models: RoleModelsSchema.default({}),
-  /** How the planner is asked: "json" (N ranked instructions in one JSON answer) or "paper" (the fine-tuning
-   * prompt of the Linguacodus paper, one free-text answer per rank, parsed into the four sections). */
+  /** How the planner is asked: "json" (N ranked instructions in one JSON answer), "json-per-rank" (one short JSON
+   * answer per place, for small models) or "paper" (the fine-tuning prompt of the Linguacodus paper, one free-text
+   * answer per rank, parsed into the four sections). */
   plannerPrompt: z.enum(PLANNER_PROMPT_MODES).default("json"),
   /** Ranked instructions the planner writes. */
   instructions: z.number().int().min(1).max(10).default(3),

@@ -4,6 +4,7 @@
 // record are read back instead of repeated (resume).
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { StructuredOutputError } from "../agents/errors.js";
 import type { AgentTeam, CallOptions } from "../agents/types.js";
 import type { CallHook, RoleModels } from "../agents/team.js";
 import {
@@ -30,8 +31,8 @@ import {
   type TaskInfo,
   buildTaskContext,
   critiqueInstructions,
-  planInstructions,
   planInstructionsPaper,
+  planInstructionsReport,
   renderInstruction,
 } from "../instructions/index.js";
 import type { Sandbox } from "../sandbox/types.js";
@@ -230,6 +231,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
   };
 
   if (options.mode === "linguacodus") {
+    let plannerFailures: string | undefined;
     const candidates = await step("planner", () => loadInstructions()?.candidates, async () => {
       if (options.plannerPrompt === "paper") {
         const info = taskInfo(task);
@@ -244,22 +246,46 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
         } satisfies InstructionsRecord);
         return plan.instructions;
       }
-      const planned = await planInstructions(team.model("planner"), { ...input, count: options.instructions }, callOptions);
-      writer.writeInstructions({ candidates: planned, critic: null, chosen: planned[0]!, source: "top-ranked" } satisfies InstructionsRecord);
-      return planned;
-    });
+      const planned = await planInstructionsReport(
+        team.model("planner"),
+        { ...input, count: options.instructions, promptMode: options.plannerPrompt },
+        callOptions,
+      );
+      // Places whose answer failed twice are left out; the stage says which and why.
+      if (planned.failures.length) plannerFailures = planned.failures.map((f) => `place ${f.rank}: ${f.error.split("\n")[0]}`).join("; ");
+      const record: InstructionsRecord = {
+        candidates: planned.instructions,
+        critic: null,
+        chosen: planned.instructions[0]!,
+        source: "top-ranked",
+        plannerPrompt: options.plannerPrompt,
+        ...(planned.failures.length ? { parseFailures: planned.failures } : {}),
+      };
+      writer.writeInstructions(record);
+      return planned.instructions;
+    }, () => plannerFailures);
     let record: InstructionsRecord = loadInstructions() ?? { candidates, critic: null, chosen: candidates[0]!, source: "top-ranked" };
     if (!options.noCritic) {
+      let criticFailure: string | undefined;
       record = await step("critic", () => {
         const loaded = loadInstructions();
         return loaded?.critic ? loaded : undefined;
       }, async () => {
-        const verdict = await critiqueInstructions(team.model("critic"), { ...input, candidates }, callOptions);
-        // Keep what the planner stage recorded (prompt mode, parse failures).
-        const next: InstructionsRecord = { ...loadInstructions(), candidates, critic: verdict, chosen: verdict.refined, source: "critic" };
-        writer.writeInstructions(next);
-        return next;
-      });
+        try {
+          // Small-model prompts (per-rank planners) get short critic answers too.
+          const compact = options.plannerPrompt !== "json";
+          const verdict = await critiqueInstructions(team.model("critic"), { ...input, candidates, compact }, callOptions);
+          // Keep what the planner stage recorded (prompt mode, parse failures).
+          const next: InstructionsRecord = { ...loadInstructions(), candidates, critic: verdict, chosen: verdict.refined, source: "critic" };
+          writer.writeInstructions(next);
+          return next;
+        } catch (error) {
+          // A critic answer that fails validation twice leaves the top-ranked instruction in place (the stage says so).
+          if (!(error instanceof StructuredOutputError)) throw error;
+          criticFailure = `${error.message.split("\n")[0]}; the top-ranked instruction is used`;
+          return record;
+        }
+      }, () => criticFailure);
     }
     instruction = record.chosen;
     const instructionText = renderInstruction(instruction);

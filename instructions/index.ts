@@ -12,7 +12,9 @@ export {
 export {
   InstructionSchema,
   PlannerOutputSchema,
+  RankAnswerSchema,
   CriticVerdictSchema,
+  CompactCriticVerdictSchema,
   CriticFindingSchema,
   InstructionsRecordSchema,
   INSTRUCTION_SECTIONS,
@@ -22,11 +24,11 @@ export {
   type PlannerPromptMode,
   type Instruction,
   type PlannerOutput,
+  type RankAnswer,
   type CriticVerdict,
   type CriticFinding,
   type InstructionsRecord,
 } from "./schema.js";
-export { planInstructions, critiqueInstructions, renderCandidates, type InstructionInput } from "./agents.js";
 export {
   paperPrompt,
   paperPlannerMessages,
@@ -47,3 +49,14 @@ export {
   type RankParseFailure,
   type PaperPlanInput,
 } from "./per-rank.js";
+export { critiqueInstructions, renderCandidates } from "./agents.js";
+export {
+  jsonRankFormat,
+  planInstructions,
+  planInstructionsReport,
+  planJsonPerRank,
+  type InstructionInput,
+  type PlannerInput,
+  type RankAnswerFormat,
+} from "./planner.js";
+export { plannerRankPrompt, type PlannerRankPromptInput } from "./prompts/planner-rank.js";

@@ -17,6 +17,19 @@ export const InstructionSchema = z.object({
 });
 export type Instruction = z.infer<typeof InstructionSchema>;
 
+// A small model fills strings up to their bound; one place's answer stays a few hundred tokens.
+const ShortBullets = z.array(z.string().min(1).max(120)).min(1).max(3);
+
+/** One place's answer in the per-rank planner mode: a short instruction (the rank is the call's, not the model's). */
+export const RankAnswerSchema = z.object({
+  title: z.string().min(1).max(80),
+  dataPreprocessing: ShortBullets,
+  modelArchitecture: ShortBullets,
+  modelTraining: ShortBullets,
+  submission: ShortBullets,
+});
+export type RankAnswer = z.infer<typeof RankAnswerSchema>;
+
 /** What the planner returns: N ranked instructions. */
 export const PlannerOutputSchema = z.object({
   instructions: z.array(InstructionSchema).min(1).max(10),
@@ -60,6 +73,19 @@ export const CriticVerdictSchema = z.object({
 });
 export type CriticVerdict = z.infer<typeof CriticVerdictSchema>;
 
+/**
+ * The critic's verdict with short answers (for small models, with the per-rank planner): few, brief findings and a
+ * refined instruction as short as one place's answer. Same shape as CriticVerdictSchema, tighter bounds.
+ */
+export const CompactCriticVerdictSchema = z.object({
+  candidates: z
+    .array(z.object({ rank: z.number().int().min(1), findings: z.array(CriticFindingSchema.extend({ detail: z.string().min(1).max(160) })).max(2) }))
+    .max(10),
+  chosenRank: z.number().int().min(1).max(10),
+  rationale: z.string().min(1).max(240),
+  refined: RankAnswerSchema.extend({ rank: z.number().int().min(1).max(10) }),
+});
+
 /** instructions.json of the run record. */
 export const InstructionsRecordSchema = z.object({
   candidates: z.array(InstructionSchema),
@@ -68,7 +94,7 @@ export const InstructionsRecordSchema = z.object({
   chosen: InstructionSchema,
   source: z.enum(["critic", "top-ranked"]),
   /** How the planner was asked (absent in records written before prompt modes existed: "json"). */
-  plannerPrompt: z.enum(["json", "paper"]).optional(),
+  plannerPrompt: z.enum(["json", "json-per-rank", "paper"]).optional(),
   /** Per-rank answers that did not parse into the four sections (paper mode): each was asked once more. */
   parseFailures: z
     .array(z.object({ rank: z.number().int(), attempt: z.number().int(), error: z.string(), response: z.string() }))
@@ -76,8 +102,11 @@ export const InstructionsRecordSchema = z.object({
 });
 export type InstructionsRecord = z.infer<typeof InstructionsRecordSchema>;
 
-/** How the planner is asked: one JSON answer with N ranked instructions, or the paper's free-text prompt per rank. */
-export const PLANNER_PROMPT_MODES = ["json", "paper"] as const;
+/**
+ * How the planner is asked: one JSON answer with N ranked instructions; one short JSON answer per place (small
+ * models, instructions/planner.ts); or the paper's free-text prompt per rank (the fine-tuned planner, per-rank.ts).
+ */
+export const PLANNER_PROMPT_MODES = ["json", "json-per-rank", "paper"] as const;
 export type PlannerPromptMode = (typeof PLANNER_PROMPT_MODES)[number];
 
 export const INSTRUCTION_SECTIONS = [

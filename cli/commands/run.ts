@@ -57,9 +57,11 @@ function chainsFlag(flags: RunCommandFlags): number {
   return integer("--parallel", flags.parallel, 1);
 }
 
-function plannerPromptMode(value: string): "json" | "paper" {
-  if (value !== "json" && value !== "paper") throw new UserFacingError(`--planner-prompt must be 'json' or 'paper' (got '${value}')`);
-  return value;
+const PLANNER_PROMPTS = ["json", "json-per-rank", "paper"] as const;
+function plannerPromptMode(value: string): (typeof PLANNER_PROMPTS)[number] {
+  const mode = PLANNER_PROMPTS.find((m) => m === value);
+  if (!mode) throw new UserFacingError(`--planner-prompt must be one of ${PLANNER_PROMPTS.map((m) => `'${m}'`).join(", ")} (got '${value}')`);
+  return mode;
 }
 
 /** Commander gives `--critic <spec>` and `--no-critic` one key: a string is a spec, false means skip. */
@@ -256,7 +258,7 @@ export function registerRun(program: Command): void {
     .option("--reviewer <spec>", "model of the reviewer (feedback iterations)")
     .option("--fix-attempts <n>", "fixes after a failed execution", "3")
     .option("--instructions <n>", "ranked instructions the planner writes", "3")
-    .option("--planner-prompt <mode>", "json (N ranked instructions as JSON) or paper (the fine-tuning prompt, one free-text call per rank)", "json")
+    .option("--planner-prompt <mode>", "json (N ranked instructions as one JSON answer), json-per-rank (one short JSON answer per place: small models) or paper (the fine-tuning prompt, one free-text call per rank)", "json")
     .option("--temperature <t>", "sampling temperature of every model call")
     .option("--seed <s>", "seed of every model call")
     .option("--max-tokens <n>", "cap on the tokens of every model answer (keeps a small local model from rambling)")

@@ -1,0 +1,42 @@
+// Prompt template of the per-rank planner: one call per place ("the first place instruction", as the Linguacodus
+// paper's inference prompt asks, Fig. 6). Every rank's prompt is the same up to its last line, so a local model
+// evaluates the shared prefix (system text, task context, environment) once and reuses it for the other ranks.
+import type { ChatTurn } from "../../agents/types.js";
+import { placeWord } from "./paper.js";
+
+export interface PlannerRankPromptInput {
+  context: string;
+  libraries: readonly string[];
+  /** 1-based place of the instruction to write. */
+  rank: number;
+  /** How many places are asked for in all (so the model knows rank 3 of 3 is the last). */
+  count: number;
+  /** How the answer is written; the shared prefix ends before it. */
+  answerFormat: string;
+}
+
+export function plannerRankPrompt(input: PlannerRankPromptInput): ChatTurn[] {
+  return [
+    {
+      role: "system",
+      content:
+        "You are an experienced machine learning engineer who wins Kaggle competitions. " +
+        "You write a high-level solution instruction, not code, in four sections: Data Preprocessing, Model Architecture, " +
+        "Model Training, Submission — short, concrete steps about this task's columns, model, validation and metric.",
+    },
+    {
+      role: "user",
+      content: `${input.context}
+
+## Environment
+The solution runs offline in a Python sandbox with only these libraries: ${input.libraries.join(", ") || "(standard library only)"}.
+Input files are under /data (read-only); the script must write submission.csv in its working directory.
+Hold out a validation split (or use cross-validation) and compute the task's metric on it.
+
+${input.answerFormat}
+
+## Your job
+Of the ${input.count} best solutions to this task, write the ${placeWord(input.rank)} place instruction.`,
+    },
+  ];
+}
