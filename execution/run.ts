@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { StructuredOutputError } from "../agents/errors.js";
-import type { AgentTeam, CallOptions } from "../agents/types.js";
+import type { AgentTeam, CallOptions, TokenProgress } from "../agents/types.js";
 import type { CallHook, RoleModels } from "../agents/team.js";
 import {
   CODE_STAGES,
@@ -79,7 +79,11 @@ export interface TeamRequest {
 }
 
 /** Progress as the run goes: the record's events, plus each model call with its duration and tokens. */
-export type RunProgress = RunEvent | ({ type: "model.call"; chain?: string } & ModelCallReport);
+export type RunProgress =
+  | RunEvent
+  | ({ type: "model.call"; chain?: string } & ModelCallReport)
+  /** A model call in flight: tokens so far and tokens/s (providers that stream tokens; throttled). */
+  | ({ type: "model.tokens" } & TokenProgress);
 
 export interface RunEnvironment extends RunDependencies {
   /** Folder that receives runs/<run-id>/ (ignored when `runDir` is given). */
@@ -479,7 +483,12 @@ async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, e
     const chainCount = options.chains * options.iterations;
 
     if (chainCount === 1) {
-      const callOptions: CallOptions = { temperature: options.temperature, seed: options.seed, maxTokens: options.maxTokens };
+      const callOptions: CallOptions = {
+        temperature: options.temperature,
+        seed: options.seed,
+        maxTokens: options.maxTokens,
+        onTokens: (tokens) => progress({ type: "model.tokens", ...tokens }),
+      };
       let outcome: SolutionOutcome;
       try {
         outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions, ...(env.signal ? { signal: env.signal } : {}) });
@@ -542,7 +551,7 @@ async function runChains(
     const base = sub.runJson.timings;
     let outcome: SolutionOutcome;
     try {
-      outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed, maxTokens: options.maxTokens }, ...(env.signal ? { signal: env.signal } : {}) });
+      outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed, maxTokens: options.maxTokens, onTokens: (tokens) => progress({ type: "model.tokens", ...tokens }) }, ...(env.signal ? { signal: env.signal } : {}) });
     } catch (error) {
       outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
     }

@@ -3,6 +3,7 @@
 import { Option, type Command } from "commander";
 import { describeZodIssue } from "../../core/index.js";
 import { UserFacingError } from "../failure.js";
+import { ProgressLine, fmtMs } from "../progress.js";
 import { openWiring, sandboxKind } from "../wiring.js";
 
 /** The `run` command's flags as commander gives them (strings until parsed into RunOptions). */
@@ -67,48 +68,6 @@ function plannerPromptMode(value: string): (typeof PLANNER_PROMPTS)[number] {
 /** Commander gives `--critic <spec>` and `--no-critic` one key: a string is a spec, false means skip. */
 function criticSpec(flags: RunCommandFlags): string | undefined {
   return typeof flags.critic === "string" ? flags.critic : undefined;
-}
-
-const fmtMs = (ms: number) => (ms < 1000 ? `${Math.round(ms)}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`);
-
-/** One status line on stderr: rewritten in place on a terminal, one line per finished stage otherwise. */
-class ProgressLine {
-  private readonly started = Date.now();
-  private current = "starting";
-  private tokens = 0;
-  private frame = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly tty = process.stderr.isTTY === true;
-
-  constructor(private readonly quiet: boolean) {
-    if (this.tty && !quiet) this.timer = setInterval(() => this.draw(), 120);
-  }
-
-  private draw(): void {
-    const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
-    this.frame = (this.frame + 1) % frames.length;
-    const line = `${frames[this.frame]} ${this.current}  ${fmtMs(Date.now() - this.started)}  ${this.tokens} tokens`;
-    process.stderr.write(`\r\x1b[2K${line}`);
-  }
-
-  stage(name: string): void {
-    this.current = name;
-  }
-
-  addTokens(n: number): void {
-    this.tokens += n;
-  }
-
-  log(message: string): void {
-    if (this.quiet) return;
-    if (this.tty) process.stderr.write("\r\x1b[2K");
-    process.stderr.write(`${message}  (${fmtMs(Date.now() - this.started)}, ${this.tokens} tokens)\n`);
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    if (this.tty && !this.quiet) process.stderr.write("\r\x1b[2K");
-  }
 }
 
 async function runAction(taskArg: string | undefined, flags: RunCommandFlags): Promise<void> {
@@ -197,6 +156,9 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
         break;
       case "model.call":
         progress.addTokens(event.tokens);
+        break;
+      case "model.tokens":
+        progress.callProgress(event);
         break;
       case "run.started":
         progress.log(`run ${event.resumed ? "resumed" : "started"}: ${event.taskId} (${event.mode})`);
