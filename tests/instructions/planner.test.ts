@@ -42,7 +42,7 @@ describe("per-rank planner (json-per-rank)", () => {
     const { instructions, failures } = await planInstructionsReport(agent, input);
     expect(instructions.map((i) => i.rank)).toEqual([1, 2]);
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ rank: 2, reason: expect.stringMatching(/failed validation twice.*step "instruction-2"/s) });
+    expect(failures[0]).toMatchObject({ rank: 2, error: expect.stringMatching(/failed validation twice.*step "instruction-2"/s) });
     expect(model.calls).toHaveLength(4);
   });
 
