@@ -6,6 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, r
 import { open } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
+import { describeZodIssue } from "../core/index.js";
 import { TranscriptLineSchema, type TranscriptLine } from "../agents/index.js";
 import { InstructionsRecordSchema, type InstructionsRecord } from "../instructions/index.js";
 import { AttemptResultSchema, RUN_FILES, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record/index.js";
@@ -14,11 +15,6 @@ import { AttemptResultSchema, RUN_FILES, RunEventSchema, RunJsonSchema, ScoreJso
 export interface Browsed<T> {
   value?: T;
   problem?: string;
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"}`;
 }
 
 /** True when `path` (after symlinks) lies inside `root` (after symlinks). */
@@ -45,7 +41,7 @@ function browseJson<T>(dir: string, rel: string, schema: z.ZodType<T>, missing: 
     return { problem: `${rel} is not valid JSON (${(error as Error).message}); it may be half-written` };
   }
   const parsed = schema.safeParse(raw);
-  return parsed.success ? { value: parsed.data } : { problem: `${rel}: ${describeIssue(parsed.error)}` };
+  return parsed.success ? { value: parsed.data } : { problem: `${rel}: ${describeZodIssue(parsed.error)}` };
 }
 
 export function browseRunJson(dir: string): Browsed<RunJson> {
@@ -79,7 +75,7 @@ export function browseEvents(dir: string): { events: RunEvent[]; problems: strin
     }
     const parsed = RunEventSchema.safeParse(raw);
     if (parsed.success) events.push(parsed.data);
-    else problems.push(`${RUN_FILES.events}:${i + 1}: ${describeIssue(parsed.error)}`);
+    else problems.push(`${RUN_FILES.events}:${i + 1}: ${describeZodIssue(parsed.error)}`);
   });
   return { events, problems };
 }
@@ -322,7 +318,7 @@ export class TranscriptIndex {
           continue;
         }
         const parsed = TranscriptLineSchema.safeParse(raw);
-        items.push(parsed.success ? { entry, line: parsed.data } : { entry, raw: text, problem: `line ${entry.index + 1}: ${describeIssue(parsed.error)}` });
+        items.push(parsed.success ? { entry, line: parsed.data } : { entry, raw: text, problem: `line ${entry.index + 1}: ${describeZodIssue(parsed.error)}` });
       }
       return items;
     } finally {

@@ -7,6 +7,7 @@ import { serve } from "@hono/node-server";
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
+import { describeZodIssue } from "../core/index.js";
 import { CallsQuerySchema, FileQuerySchema, RunQuerySchema, WatchQuerySchema } from "./api.js";
 import { SERVER_CSP, readWebAssets, servedPage, type WebAssets } from "./page.js";
 import { NotFoundError, OutsideFolderError, ViewerSource } from "./source.js";
@@ -35,10 +36,7 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
 function queryOf<T>(c: Context, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BadRequestError(`query parameter '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"}`);
-  }
+  if (!parsed.success) throw new BadRequestError(`query: ${describeZodIssue(parsed.error)}`);
   return parsed.data;
 }
 
