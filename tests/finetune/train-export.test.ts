@@ -34,6 +34,8 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
   let root: string;
   let base: string;
   let corpus: string;
+  let trained: Awaited<ReturnType<typeof trainAdapter>>;
+  const events: string[] = [];
 
   beforeAll(async () => {
     // The same venv the command uses (created once, cached under ~/.linguacodus; .ci/python.sh makes it in CI).
@@ -47,15 +49,11 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
       { from: [writeCode4ml(join(root, "c4ml")), writePlainFolder(join(root, "plain"))], out: corpus, extractor: "openai:scripted", validationShare: 0.34, tasksDir: root },
       scriptedCorpusDeps(markerExtractor()),
     );
-  }, 1_200_000);
-
-  it("trains, exports an adapter GGUF that node-llama-cpp loads, and a run's planner stage runs on the adapter", async () => {
-    const out = join(root, "adapter");
-    const events: string[] = [];
-    const trained = await trainAdapter({
+    // One adapter for every test of the file (a few seconds of CPU).
+    trained = await trainAdapter({
       corpus,
       base,
-      out,
+      out: join(root, "adapter"),
       python,
       cacheDir: join(root, "bases"),
       hyperparameters: { loraR: 8, learningRate: 0.05, maxSteps: 4, batchSize: 2, loggingSteps: 1, maxLength: 256 },
@@ -63,6 +61,10 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
       seed: 3,
       onEvent: (e) => events.push(e.event),
     });
+  }, 1_200_000);
+
+  it("trains, exports an adapter GGUF that node-llama-cpp loads, and a run's planner stage runs on the adapter", async () => {
+    const out = join(root, "adapter");
     const card = trained.card;
     expect(card.steps).toBe(4);
     expect(card.loss_history.map((h) => h.step)).toEqual([1, 2, 3, 4]);
@@ -125,8 +127,7 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
   it("refuses an adapter trained for another base, naming the tensor", async () => {
     const other = join(root, "other-base.gguf");
     writeFileSync(other, tinyLlamaGguf({ ...TINY_LLAMA_SHAPE, embedding: 32 }));
-    const adapter = join(root, "adapter");
-    if (!existsSync(join(adapter, "adapter_config.json"))) return expect.unreachable("the first test trains the adapter");
+    const adapter = trained.adapterDir;
     await expect(exportAdapter({ adapter, base: other, out: join(root, "bad.gguf"), python })).rejects.toThrow(
       /adapter tensor model\.layers\.0\.\w+\.\w+_proj → blk\.0\.\w+\.weight: lora_A \[8, \d+\] \/ lora_B \[\d+, 8\] do not fit the base weight .*another base/,
     );
