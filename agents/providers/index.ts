@@ -1,6 +1,7 @@
 // The production chat-model resolver: spec string → provider (gguf, openai, gemini, replay).
 import type { ChatModelResolver, ResolvedChatModel } from "../chat-model.js";
 import { fromChatModel } from "../chat-model.js";
+import { ModelSpecError } from "../errors.js";
 import { parseModelSpec, specProvider } from "../spec.js";
 import { secretsFromEnv } from "./secrets.js";
 import type { AgentRole } from "../types.js";
@@ -28,10 +29,22 @@ export interface ProviderResolver {
   readonly secrets: readonly string[];
 }
 
+/**
+ * LINGUACODUS_THREADS: llama.cpp threads for local models. On a busy machine 1 thread is several times faster than
+ * all cores (spinning threads wait on each other; perf/gguf.ts measures it), so the demo sets it.
+ */
+function ggufThreadsFromEnv(env: Env): { threads?: number } {
+  const raw = env.LINGUACODUS_THREADS?.trim();
+  if (!raw) return {};
+  const threads = Number(raw);
+  if (!Number.isInteger(threads) || threads < 1) throw new ModelSpecError(`LINGUACODUS_THREADS must be a whole number ≥ 1 (got '${raw}')`);
+  return { threads };
+}
+
 export function createProviderResolver(options: ProviderOptions = {}): ProviderResolver {
   const env = loadEnv(options.envFile, options.env ?? process.env);
   const hfToken = env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;
-  const gguf = new GgufRegistry({ ...(hfToken ? { huggingFaceToken: hfToken } : {}), ...options.gguf });
+  const gguf = new GgufRegistry({ ...(hfToken ? { huggingFaceToken: hfToken } : {}), ...ggufThreadsFromEnv(env), ...options.gguf });
   // One resolved model per spec (roles with the same spec share it); replay is per spec and role.
   const bySpec = new Map<string, Promise<ResolvedChatModel>>();
   const replays = new Map<string, ReplaySource>();
