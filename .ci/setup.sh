@@ -30,6 +30,13 @@ node_modules() {
     step_note "up to date"
     return 0
   fi
+  # npm ci replaces node_modules: through a link (a git worktree sharing another checkout's modules) it would empty
+  # the shared folder for everyone using it.
+  if [ -L node_modules ]; then
+    echo "node_modules links to $(readlink -f node_modules), whose packages do not match package.json;"
+    echo "run 'npm ci' in the checkout that owns it (or remove the link to install here)."
+    return 1
+  fi
   npm ci --no-audit --no-fund --loglevel=error
 }
 
