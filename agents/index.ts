@@ -41,7 +41,7 @@ export {
   type ChatModelResolver,
   type ResolvedChatModel,
 } from "./chat-model.js";
-export { secretsFromEnv } from "./providers/secrets.js";
+export { secretsFromEnv, secretsFromEnvFile, urlCredentials } from "./providers/secrets.js";
 export { createAgentTeam, wrapTeamCalls, type AgentTeamOptions, type CallHook, type RetryPolicy } from "./team.js";
 export {
   createProviderResolver,

@@ -301,7 +301,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
           await sleep(Math.min(retry.backoffMs * 2 ** retryIndex, retry.maxBackoffMs));
           continue;
         }
-        const at = `${where(role, step)}, model ${spec}`;
+        const at = scrub(`${where(role, step)}, model ${spec}`);
         if (kind === "rate-limit") {
           throw new RateLimitError(
             `Rate limited (${at}) after ${retry.rateLimitRetries} retries with back-off: ${scrub(errorMessage(error))}. ` +
@@ -324,6 +324,8 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
             { cause: error },
           );
         }
+        // Provider errors may echo the key or the base URL's credentials: the message leaves the team redacted.
+        if (error instanceof Error) error.message = scrub(error.message);
         throw error;
       }
     }

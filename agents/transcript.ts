@@ -76,17 +76,22 @@ const KEY_SHAPES: RegExp[] = [
 ];
 const KEY_AFTER_LABEL =
   /(\b(?:Authorization|api[_-]?key|x-goog-api-key|access[_-]?token)["']?\s*[:=]\s*["']?(?:Bearer\s+)?)([A-Za-z0-9_\-.~+/=]{12,})/gi;
+/** The password part of credentials inside a URL (scheme://user:password@host). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:)([^\s/@"']+)(@)/gi;
 
 /**
- * Removes secrets from text: known key shapes, token-shaped values after Authorization / api_key labels, and
- * the exact values of the secrets the process holds (so a key with an unusual shape is still caught).
+ * Removes secrets from text: the exact values of the secrets the process holds (so a key with an unusual shape is
+ * still caught), known key shapes, token-shaped values after Authorization / api_key labels, and URL passwords.
+ * The one redaction function: transcripts, the run record's writer and run errors all go through it.
  */
 export function scrubSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of knownSecrets) {
+  // Longest first, so a secret that contains another is replaced whole.
+  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
     if (secret.length >= 8) out = out.split(secret).join("[REDACTED]");
   }
   for (const shape of KEY_SHAPES) out = out.replace(shape, "[REDACTED]");
+  out = out.replace(URL_PASSWORD, (_match, head: string, _password: string, at: string) => `${head}[REDACTED]${at}`);
   return out.replace(KEY_AFTER_LABEL, (_match, label: string) => `${label}[REDACTED]`);
 }
 

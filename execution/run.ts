@@ -37,6 +37,7 @@ import {
 } from "../instructions/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import { type ModelCallReport, Meter, meteredSandbox, meteredTeam } from "./instrument.js";
+import { type Redactor, createRedactor, redactedMessage, runSecrets } from "./redact.js";
 import { type AttemptOutput, type LoopEnvironment, executeAndFix, parseValidationScore } from "./loop.js";
 import { type RunOptions, type RunOptionsInput, parseRunOptions, resolveRoleSpecs } from "./options.js";
 import {
@@ -68,6 +69,8 @@ export interface RunDependencies {
   /** Python libraries of the sandbox image (the coders' whitelist). */
   libraries: readonly string[];
   versions?: { sandbox?: string };
+  /** Secret values the providers loaded (environment, .env): redacted by value from every file of the record. */
+  secrets?: readonly string[];
 }
 
 /** What a run asks its team factory for. */
@@ -154,8 +157,10 @@ export class RunFailedError extends Error {
     readonly runDir: string,
     readonly stage: string | undefined,
     override readonly cause: unknown,
+    /** The message to show (the cause's, with secrets redacted); default the cause's message. */
+    message?: string,
   ) {
-    super(cause instanceof Error ? cause.message : String(cause));
+    super(message ?? (cause instanceof Error ? cause.message : String(cause)));
     this.name = "RunFailedError";
   }
 }
@@ -463,7 +468,14 @@ export function chainAgreement(results: Array<{ id: string; valid: boolean; scor
 }
 
 /** Runs (or resumes) the record in `writer` (whose events already reach the caller) to its end. */
-async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, env: RunEnvironment, resumed: boolean): Promise<RunResult> {
+async function drive(
+  writer: RunRecordWriter,
+  task: Task,
+  options: RunOptions,
+  env: RunEnvironment,
+  resumed: boolean,
+  redact: Redactor,
+): Promise<RunResult> {
   const base = writer.runJson.timings;
   const meter = new Meter();
   const models = { ...options.models } as RoleModels;
@@ -510,7 +522,7 @@ async function drive(writer: RunRecordWriter, task: Task, options: RunOptions, e
     if (readRunJson(writer.dir).status === "running") {
       writer.finish("failed", { valid: false, reason: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined });
     }
-    throw new RunFailedError(writer.dir, error instanceof StageError ? error.stage : undefined, error);
+    throw new RunFailedError(writer.dir, error instanceof StageError ? error.stage : undefined, error, redactedMessage(error, redact));
   } finally {
     await team?.close();
   }
@@ -540,7 +552,7 @@ async function runChains(
       return;
     }
     const seed = seedOf(options, index);
-    const hooks = { onEvent: progress };
+    const hooks = writer.subOptions(progress);
     const sub = existing
       ? RunRecordWriter.open(dir, hooks)
       : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, timings: { wallMs: 0, modelMs: 0, sandboxMs: 0 }, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined }, hooks);
@@ -590,6 +602,7 @@ export async function runTask(task: Task, optionsInput: RunOptionsInput, env: Ru
   const options = parseRunOptions(optionsInput);
   const runId = env.runDir ? resolve(env.runDir).split("/").pop()! : newRunId(task.spec.id, options.mode);
   const dir = env.runDir ? resolve(env.runDir) : join(resolve(env.outDir), runId);
+  const redact = createRedactor(runSecrets({ ...(env.secrets ? { secrets: env.secrets } : {}), specs: Object.values(options.models) }));
   const writer = RunRecordWriter.create(dir, {
     runId,
     taskId: task.spec.id,
@@ -600,8 +613,8 @@ export async function runTask(task: Task, optionsInput: RunOptionsInput, env: Ru
     models: resolveRoleSpecs(options.models),
     seed: options.seed,
     temperature: options.temperature,
-  }, { onEvent: (event) => env.onProgress?.(event) });
-  return drive(writer, task, options, env, false);
+  }, { onEvent: (event) => env.onProgress?.(event), redact });
+  return drive(writer, task, options, env, false, redact);
 }
 
 /**
@@ -615,6 +628,7 @@ export async function resumeRun(runDir: string, env: Omit<RunEnvironment, "outDi
   }
   const options = parseRunOptions(run.config);
   const task = await loadTask(run.taskDir);
-  const writer = RunRecordWriter.open(runDir, { onEvent: (event) => env.onProgress?.(event) });
-  return drive(writer, task, options, { ...env, outDir: runDir, runDir }, true);
+  const redact = createRedactor(runSecrets({ ...(env.secrets ? { secrets: env.secrets } : {}), specs: Object.values(options.models) }));
+  const writer = RunRecordWriter.open(runDir, { onEvent: (event) => env.onProgress?.(event), redact });
+  return drive(writer, task, options, { ...env, outDir: runDir, runDir }, true, redact);
 }

@@ -85,6 +85,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     grade: createTaskGrader({ sandbox: { run: async (request) => (await (gradingSandbox ??= openGradingSandbox())).run(request) } satisfies GraderSandbox }),
     libraries,
     versions: { sandbox: sandboxVersion },
+    secrets: resolver.secrets,
     async close() {
       await sandbox.close();
       const grading = gradingSandbox ? await gradingSandbox : null;

@@ -3,7 +3,7 @@ import type { ChatModelResolver, ResolvedChatModel } from "../chat-model.js";
 import { fromChatModel } from "../chat-model.js";
 import { ModelSpecError } from "../errors.js";
 import { parseModelSpec, specProvider } from "../spec.js";
-import { secretsFromEnv } from "./secrets.js";
+import { secretsFromEnv, secretsFromEnvFile } from "./secrets.js";
 import type { AgentRole } from "../types.js";
 import { type Env, loadEnv } from "./env.js";
 import { type GeminiOptions, resolveGemini } from "./gemini.js";
@@ -81,7 +81,7 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
       return pending;
     },
     close: () => gguf.close(),
-    secrets: secretsFromEnv(env),
+    secrets: [...new Set([...secretsFromEnv(env), ...secretsFromEnvFile(options.envFile)])],
   };
 }
 

@@ -2,7 +2,7 @@
 // a snapshot (run.json, score.json, result.json), so a crash at any moment leaves a readable folder.
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { dropPartialLastLine, writeJsonAtomic, writeTextAtomic } from "./files.js";
+import { dropPartialLastLine, writeTextAtomic } from "./files.js";
 import { ATTEMPT_FILES, RUN_FILES, RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 import { readRunJson } from "./reader.js";
 import {
@@ -29,6 +29,11 @@ export type RunJsonInit = Omit<RunJson, "schemaVersion" | "createdAt" | "updated
 export interface RunRecordWriterOptions {
   /** Called with every event right after it is on disk (progress lines, a parent run's listener). */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Applied to the text of every file this writer writes (JSON as serialized): the run's secret redaction
+   * (execution/redact.ts), so no key, .env value or URL credential reaches the record, whatever its shape.
+   */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -39,6 +44,7 @@ export class RunRecordWriter {
   private run: RunJson;
   private readonly sessionStart = Date.now();
   private readonly onEvent: ((event: RunEvent) => void) | undefined;
+  private readonly redact: (text: string) => string;
 
   private constructor(
     readonly dir: string,
@@ -47,6 +53,12 @@ export class RunRecordWriter {
   ) {
     this.run = run;
     this.onEvent = options.onEvent;
+    this.redact = options.redact ?? ((text) => text);
+  }
+
+  /** The options a sub-record (chain, branch) inherits: the same redaction, its own listener. */
+  subOptions(onEvent?: (event: RunEvent) => void): RunRecordWriterOptions {
+    return { redact: this.redact, ...(onEvent ? { onEvent } : {}) };
   }
 
   /** Starts a new run folder; fails when `dir` already holds a run. */
@@ -98,15 +110,15 @@ export class RunRecordWriter {
 
   // Every write of the record goes through these three, so what reaches the disk is decided in one place.
   private writeJson(rel: string, value: unknown): void {
-    writeJsonAtomic(join(this.dir, rel), value);
+    writeTextAtomic(join(this.dir, rel), this.redact(`${JSON.stringify(value, null, 2)}\n`));
   }
 
   private writeText(rel: string, text: string): void {
-    writeTextAtomic(join(this.dir, rel), text);
+    writeTextAtomic(join(this.dir, rel), this.redact(text));
   }
 
   private appendLine(rel: string, value: unknown): void {
-    appendFileSync(join(this.dir, rel), `${JSON.stringify(value)}\n`);
+    appendFileSync(join(this.dir, rel), this.redact(`${JSON.stringify(value)}\n`));
   }
 
   updateRun(patch: Partial<Omit<RunJson, "schemaVersion" | "runId" | "createdAt">>): RunJson {
