@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { readRunRecord, summarizeRun, type AttemptResult, type RunRecord } from "../execution/index.js";
+import { PriceTableSchema, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
 import { parseTaskSpec } from "../datasets/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
@@ -12,7 +12,7 @@ import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName 
 import { readJsonFile } from "../core/index.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
 
-export type RunState = "succeeded" | "failed" | "running" | "missing" | "unreadable";
+export type RunState = "succeeded" | "failed" | "budget" | "running" | "missing" | "unreadable";
 
 export interface AttemptCell {
   /** Attempt folder name under exec/ (relative link target). */
@@ -82,8 +82,8 @@ export interface ReportTaskInfo {
 }
 
 /** Price per million tokens of a model spec (prompt and completion). */
-export const PriceTableSchema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }));
-export type PriceTable = z.infer<typeof PriceTableSchema>;
+// The price table is defined once, in execution/ (runs cost their calls and check --budget-usd with it).
+export { PriceTableSchema, type PriceTable };
 
 /** Reads a price table file; the error names the file, the field and the expected form. */
 export function readPriceTable(path: string): PriceTable {

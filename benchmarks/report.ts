@@ -546,7 +546,7 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   const modes = modeOrder(runs.map((r) => r.mode));
   const manyColumns = new Set(runs.map((r) => `${r.model}\u0000${temperatureLabel(r.temperature)}`)).size > 1;
   const notes: string[] = [];
-  const counts: Report["counts"] = { planned: runs.length, succeeded: 0, failed: 0, running: 0, missing: 0, unreadable: 0 };
+  const counts: Report["counts"] = { planned: runs.length, succeeded: 0, failed: 0, budget: 0, running: 0, missing: 0, unreadable: 0 };
   for (const r of runs) counts[r.state] += 1;
   if (counts.running + counts.missing > 0)
     notes.push(`${counts.running + counts.missing} of ${runs.length} runs are unfinished or not started: the numbers cover finished runs only (resume the bench with --resume).`);

@@ -19,6 +19,16 @@ export {
   RunEventSchema,
   AttemptResultSchema,
   ScoreJsonSchema,
+  UsageEntrySchema,
+  UsageSchema,
+  FingerprintSchema,
+  BudgetKindSchema,
+  SelectionSchema,
+  type UsageEntry,
+  type Usage,
+  type Fingerprint,
+  type BudgetKind,
+  type Selection,
   type RunMode,
   type RunStatus,
   type AttemptOutcome,
@@ -50,6 +60,7 @@ export {
   type TeamRequest,
 } from "./run.js";
 export type { ModelCallReport } from "./instrument.js";
+export { PriceTableSchema, UsageTally, callCost, stageOfCall, type PriceTable } from "./usage.js";
 export {
   browseRunJson,
   browseScore,

@@ -4,6 +4,7 @@ import type { AgentRole, AgentTeam } from "../agents/types.js";
 import { wrapTeamCalls } from "../agents/team.js";
 import type { TranscriptLine } from "../agents/transcript.js";
 import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "../sandbox/types.js";
+import type { UsageTally } from "./usage.js";
 
 export interface ModelCallReport {
   role: AgentRole;
@@ -20,11 +21,19 @@ export class Meter {
   tokens = 0;
   private unreported = 0;
 
+  /** `usage` tallies tokens and cost per role and stage; `afterCall` runs after each call is counted (budgets). */
+  constructor(
+    readonly usage?: UsageTally,
+    private readonly afterCall?: () => void,
+  ) {}
+
   /** The team's onCall hook: counts one completed provider call. */
   readonly recordCall = (call: TranscriptLine): void => {
     const tokens = (call.tokens?.input ?? 0) + (call.tokens?.output ?? 0);
     this.tokens += tokens;
     this.unreported += tokens;
+    this.usage?.record(call);
+    this.afterCall?.();
   };
 
   /** Tokens counted since the last call of this method. */

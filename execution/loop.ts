@@ -225,9 +225,10 @@ export async function executeAndFix(
       stdoutTruncated: false,
       stderrTruncated: false,
       submission: { present: false, valid: false, errors: [] },
+      validationScore: null,
     };
     env.writer.writeAttemptResult(result, "", "");
-    env.writer.event({ type: "attempt.finished", attempt, kind: result.kind, outcome: "no-code", errorClass: result.errorClass, durationMs: 0, valid: false });
+    env.writer.event({ type: "attempt.finished", attempt, kind: result.kind, outcome: "no-code", errorClass: result.errorClass, durationMs: 0, valid: false, validationScore: null });
     outputs.push({ result, script: current, stdout: "" });
     return result;
   };
@@ -266,6 +267,8 @@ export async function executeAndFix(
     const attempt = attemptName(nextIndex);
     const scriptPath = env.writer.writeAttemptScript(attempt, current);
     const { verdict, sandbox, durationMs } = await runOnce(env, attempt, current);
+    const stdout = sandbox?.stdout ?? "";
+    const stderr = sandbox?.stderr ?? "";
     const result: AttemptResult = {
       attempt,
       index: nextIndex++,
@@ -288,9 +291,9 @@ export async function executeAndFix(
         errors: verdict.grade?.errors ?? (verdict.outcome === "invalid-submission" && verdict.message ? [verdict.message] : []),
         score: verdict.grade?.score ?? null,
       },
+      // What the script claims, next to what the grader measured (missing stays null, never 0).
+      validationScore: parseValidationScore(stdout),
     };
-    const stdout = sandbox?.stdout ?? "";
-    const stderr = sandbox?.stderr ?? "";
     env.writer.writeAttemptResult(result, stdout, stderr);
     env.writer.event({
       type: "attempt.finished",
@@ -301,6 +304,7 @@ export async function executeAndFix(
       durationMs,
       valid: result.submission.valid,
       score: result.submission.score ?? null,
+      validationScore: result.validationScore ?? null,
     });
     const output: AttemptOutput = { result, script: current, stdout, submissionPath: verdict.submissionPath, grade: verdict.grade };
     outputs.push(output);

@@ -6,6 +6,7 @@ import { AGENT_ROLES, RUN_ROLES, roleModelSpec, type AgentRole } from "../agents
 import { PLANNER_PROMPT_MODES } from "../instructions/index.js";
 import { describeZodIssue } from "../core/index.js";
 import { RunModeSchema } from "./record/index.js";
+import { PriceTableSchema } from "./usage.js";
 
 const ModelSpec = z.string().min(1);
 const roleShape = Object.fromEntries(AGENT_ROLES.map((role) => [role, ModelSpec.optional()])) as Record<AgentRole, z.ZodOptional<z.ZodString>>;
@@ -48,6 +49,16 @@ export const RunOptionsSchema = z.object({
   timeoutSeconds: z.number().int().min(1).max(86_400).default(900),
   /** Also write code/solution.ipynb. */
   notebook: z.boolean().default(false),
+  // Budgets (issue 13): the run stops at the next model call or attempt once one is reached, with status `budget`,
+  // and its best valid submission so far is graded. Optional, so records and bench ids without them stay as they were.
+  /** Tokens (prompt + completion) of all the run's model calls. */
+  budgetTokens: z.number().int().positive().optional(),
+  /** Cost in USD of the run's model calls, priced by `prices`. */
+  budgetUsd: z.number().positive().optional(),
+  /** Wall-clock minutes of the run (this session and earlier ones). */
+  budgetMinutes: z.number().positive().optional(),
+  /** USD per 1M tokens per model spec (bench's --prices table): cost per role/stage in run.json, and --budget-usd. */
+  prices: PriceTableSchema.optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
@@ -63,6 +74,9 @@ function withLegacyKeys(input: unknown): unknown {
 export function parseRunOptions(input: unknown): RunOptions {
   const parsed = RunOptionsSchema.safeParse(withLegacyKeys(input));
   if (!parsed.success) throw new Error(`run options: ${describeZodIssue(parsed.error)}`);
+  if (parsed.data.budgetUsd !== undefined && parsed.data.prices === undefined) {
+    throw new Error("run options: budgetUsd needs a price table (prices; CLI --prices <file>) to turn tokens into USD");
+  }
   return parsed.data;
 }
 

@@ -38,6 +38,9 @@ import {
 import type { Sandbox } from "../sandbox/types.js";
 import { type ModelCallReport, Meter, meteredSandbox, meteredTeam } from "./instrument.js";
 import { type Redactor, createRedactor, redactedMessage, runSecrets } from "./redact.js";
+import { BudgetGuard, type BudgetReachedError, budgetCause } from "./budget.js";
+import { machineFingerprint } from "./fingerprint.js";
+import { UsageTally } from "./usage.js";
 import { type AttemptOutput, type LoopEnvironment, executeAndFix, parseValidationScore } from "./loop.js";
 import { type RunOptions, type RunOptionsInput, parseRunOptions, resolveRoleSpecs } from "./options.js";
 import {
@@ -68,7 +71,7 @@ export interface RunDependencies {
   grade(task: Task, submissionPath: string): Promise<GradeResult>;
   /** Python libraries of the sandbox image (the coders' whitelist). */
   libraries: readonly string[];
-  versions?: { sandbox?: string };
+  versions?: { sandbox?: string; docker?: string; sandboxLimits?: Record<string, unknown> };
   /** Secret values the providers loaded (environment, .env): redacted by value from every file of the record. */
   secrets?: readonly string[];
 }
@@ -199,6 +202,8 @@ interface SolutionOutcome {
   final?: AttemptOutput;
   instruction?: Instruction;
   failure?: { message: string; stage?: string };
+  /** The run stopped on a budget (what it had is graded; status `budget`). */
+  budget?: BudgetReachedError;
 }
 
 function better(a: number, b: number, lowerIsBetter: boolean): boolean {
@@ -376,6 +381,17 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
   }
 
   let best = first.final;
+  try {
+    await feedbackRounds();
+  } catch (error) {
+    // A budget reached during feedback keeps the best valid version so far.
+    const budget = budgetCause(error);
+    if (!budget) throw error;
+    return { final: best, instruction, budget };
+  }
+  return { final: best, instruction };
+
+  async function feedbackRounds(): Promise<void> {
   for (let round = 1; round <= options.feedbackIterations; round++) {
     env.signal?.throwIfAborted();
     const stageName = `feedback:${round}`;
@@ -403,7 +419,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     if (!improved || !loop.final) break;
     best = loop.final;
   }
-  return { final: best, instruction };
+  }
 }
 
 function notebookSections(instruction: Instruction | undefined) {
@@ -429,17 +445,18 @@ async function finishSolution(
     const final = outcome.final;
     writer.writeSubmission(final.submissionPath!);
     const grade = final.grade ?? (await deps.grade(task, writer.path(RUN_FILES.submission)));
-    writer.writeScore({ ...grade, attempt: final.result.attempt } as ScoreJson);
+    writer.writeScore({ ...grade, attempt: final.result.attempt, validation_score: final.result.validationScore ?? parseValidationScore(final.stdout) } as ScoreJson);
     writer.writeCodeFile("final.py", final.script);
     if (options.notebook) {
       writer.writeNotebook(toNotebook({ title: `${task.spec.title} — ${options.mode}`, script: final.script, sections: notebookSections(outcome.instruction) }));
     }
-    writer.finish(grade.valid ? "succeeded" : "failed", { valid: grade.valid, score: grade.score, reason: grade.valid ? undefined : grade.errors.join("; ") });
+    const status = outcome.budget ? "budget" : grade.valid ? "succeeded" : "failed";
+    writer.finish(status, { valid: grade.valid, score: grade.score, reason: outcome.budget?.message ?? (grade.valid ? undefined : grade.errors.join("; ")) });
     return;
   }
-  const reason = outcome.failure?.message ?? "no valid submission";
+  const reason = outcome.budget?.message ?? outcome.failure?.message ?? "no valid submission";
   writer.writeScore({ valid: false, score: null, metric: task.spec.metric.name, lower_is_better: task.spec.lower_is_better, errors: [reason] });
-  writer.finish("failed", { valid: false, reason, stage: outcome.failure?.stage });
+  writer.finish(outcome.budget ? "budget" : "failed", { valid: false, reason, stage: outcome.failure?.stage });
 }
 
 function updateTimings(writer: RunRecordWriter, meter: Meter, baseWallMs: number, baseModelMs: number, baseSandboxMs: number): void {
@@ -449,6 +466,7 @@ function updateTimings(writer: RunRecordWriter, meter: Meter, baseWallMs: number
       modelMs: baseModelMs + meter.modelMs,
       sandboxMs: baseSandboxMs + meter.sandboxMs,
     },
+    ...(meter.usage ? { usage: meter.usage.snapshot() } : {}),
   });
 }
 
@@ -477,17 +495,26 @@ async function drive(
   redact: Redactor,
 ): Promise<RunResult> {
   const base = writer.runJson.timings;
-  const meter = new Meter();
+  const usage = new UsageTally(options.prices, writer.runJson.usage);
+  const limits = { tokens: options.budgetTokens, usd: options.budgetUsd, minutes: options.budgetMinutes };
+  const budget = new BudgetGuard(limits, usage, base.wallMs);
+  const meter = new Meter(usage, () => budget.check());
+  if (budget.active) writer.updateRun({ budget: { limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) } });
+  // The run stops on the caller's signal or on a reached budget, at the same checkpoints.
+  const signal = env.signal ? AbortSignal.any([env.signal, budget.signal]) : budget.signal;
   const models = { ...options.models } as RoleModels;
   let team: AgentTeam | undefined;
   const progress = (event: RunProgress) => env.onProgress?.(event);
+  const recordBudget = () => {
+    if (budget.reached) writer.updateRun({ budget: { limits: writer.runJson.budget?.limits ?? {}, reached: { kind: budget.reached.kind, detail: budget.reached.message } } });
+  };
   writer.event({ type: "run.started", mode: options.mode, taskId: task.spec.id, resumed });
   try {
     const rawTeam = await stage(writer, new Set(), "models", () => undefined, async () =>
       env.createTeam({ runId: writer.runJson.runId, transcriptsPath: writer.transcriptsPath, models, onCall: meter.recordCall }),
-      env.signal,
+      signal,
     );
-    team = meteredTeam(rawTeam, meter, (report) => {
+    team = meteredTeam(budget.guardTeam(rawTeam), meter, (report) => {
       progress({ type: "model.call", ...report });
       updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
     });
@@ -503,17 +530,25 @@ async function drive(
       };
       let outcome: SolutionOutcome;
       try {
-        outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions, ...(env.signal ? { signal: env.signal } : {}) });
+        outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions, signal });
       } catch (error) {
-        outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
+        const reached = budgetCause(error);
+        outcome = {
+          failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined },
+          ...(reached ? { budget: reached } : {}),
+        };
         updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
+        recordBudget();
         await finishSolution(writer, task, options, env, outcome);
-        throw error;
+        // A budget stop is an ending, not a crash: the run resolves with status `budget`.
+        if (!reached) throw error;
       }
       updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
-      await finishSolution(writer, task, options, env, outcome);
+      recordBudget();
+      if (readRunJson(writer.dir).status === "running") await finishSolution(writer, task, options, env, outcome);
     } else {
-      await runChains(writer, task, options, env, team, sandbox, progress);
+      await runChains(writer, task, options, { ...env, signal }, team, sandbox, progress, () => budget.reached);
+      recordBudget();
     }
     updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
     return { dir: writer.dir, run: readRunJson(writer.dir), summary: summarizeRun(writer.dir) };
@@ -524,6 +559,7 @@ async function drive(
     }
     throw new RunFailedError(writer.dir, error instanceof StageError ? error.stage : undefined, error, redactedMessage(error, redact));
   } finally {
+    budget.stop();
     await team?.close();
   }
 }
@@ -537,6 +573,7 @@ async function runChains(
   team: AgentTeam,
   sandbox: Sandbox,
   progress: (event: RunProgress) => void,
+  budgetReached: () => BudgetReachedError | undefined,
 ): Promise<void> {
   const ids: string[] = [];
   for (let p = 0; p < options.chains; p++) for (let i = 0; i < options.iterations; i++) ids.push(`c${p}-i${i}`);
@@ -555,7 +592,7 @@ async function runChains(
     const hooks = writer.subOptions(progress);
     const sub = existing
       ? RunRecordWriter.open(dir, hooks)
-      : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, timings: { wallMs: 0, modelMs: 0, sandboxMs: 0 }, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined }, hooks);
+      : RunRecordWriter.create(dir, { ...writer.runJson, runId: `${writer.runJson.runId}/${id}`, seed, timings: { wallMs: 0, modelMs: 0, sandboxMs: 0 }, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined, usage: undefined, budget: undefined }, hooks);
     // Each chain meters its own model and sandbox time (the run's meter sums them across concurrent chains).
     const chainMeter = new Meter();
     const chainTeam = meteredTeam(team, chainMeter, () => undefined);
@@ -565,7 +602,11 @@ async function runChains(
     try {
       outcome = await solve({ writer: sub, task, options, team: chainTeam, sandbox: chainSandbox, deps: env, callOptions: { temperature: options.temperature, seed, maxTokens: options.maxTokens, onTokens: (tokens) => progress({ type: "model.tokens", ...tokens }) }, ...(env.signal ? { signal: env.signal } : {}) });
     } catch (error) {
-      outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined } };
+      const reached = budgetCause(error);
+      outcome = {
+        failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined },
+        ...(reached ? { budget: reached } : {}),
+      };
     }
     updateTimings(sub, chainMeter, base.wallMs, base.modelMs, base.sandboxMs);
     await finishSolution(sub, task, options, env, outcome);
@@ -589,11 +630,13 @@ async function runChains(
     const score = readScore(dir)!;
     writer.writeScore({ ...score, attempt: `${chosen}/${score.attempt ?? ""}` });
     writer.writeCodeFile("final.py", readFileSync(join(dir, RUN_FILES.finalScript), "utf8"));
-    writer.finish("succeeded", { valid: true, score: score.score });
+    const reached = budgetReached();
+    writer.finish(reached ? "budget" : "succeeded", { valid: true, score: score.score, ...(reached ? { reason: reached.message } : {}) });
   } else {
     const reason = `none of the ${ids.length} chains produced a valid submission`;
     writer.writeScore({ valid: false, score: null, metric: task.spec.metric.name, lower_is_better: task.spec.lower_is_better, errors: [reason] });
-    writer.finish("failed", { valid: false, reason, stage: "chains" });
+    const reached = budgetReached();
+    writer.finish(reached ? "budget" : "failed", { valid: false, reason: reached?.message ?? reason, stage: "chains" });
   }
 }
 
@@ -611,6 +654,12 @@ export async function runTask(task: Task, optionsInput: RunOptionsInput, env: Ru
     config: options as unknown as Record<string, unknown>,
     versions: { linguacodus: LINGUACODUS_VERSION, node: process.version, ...(env.versions?.sandbox ? { sandbox: env.versions.sandbox } : {}) },
     models: resolveRoleSpecs(options.models),
+    fingerprint: machineFingerprint({
+      linguacodus: LINGUACODUS_VERSION,
+      models: resolveRoleSpecs(options.models),
+      ...(env.versions?.docker ? { docker: env.versions.docker } : {}),
+      sandbox: { ...(env.versions?.sandbox ? { image: env.versions.sandbox } : {}), ...(env.versions?.sandboxLimits ? { limits: env.versions.sandboxLimits } : {}) },
+    }),
     seed: options.seed,
     temperature: options.temperature,
   }, { onEvent: (event) => env.onProgress?.(event), redact });

@@ -57,6 +57,8 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   // each grading mounts a fresh folder), opened on first use.
   let gradingSandbox: Promise<Sandbox> | null = null;
   let openGradingSandbox: () => Promise<Sandbox>;
+  let dockerVersion: string | undefined;
+  let sandboxLimits: Record<string, unknown> | undefined;
   if (options.sandbox === "docker") {
     const docker = sandboxModule.dockerClient();
     sandbox = await sandboxModule.createDockerSandbox({ docker, ...(options.pool ? { pool: options.pool } : {}) });
@@ -64,6 +66,9 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     const manifest = await sandboxModule.readImageManifest(docker, sandboxModule.SANDBOX_IMAGE_TAG);
     libraries = sandboxModule.whitelistLines(manifest);
     sandboxVersion = `${sandboxModule.SANDBOX_IMAGE_TAG} (python ${manifest.python})`;
+    // For the run's fingerprint: the engine's version and the limits every container gets.
+    dockerVersion = await docker.version().then((v) => `${v.Version} (API ${v.ApiVersion})`, () => undefined);
+    sandboxLimits = { ...sandboxModule.DEFAULT_SANDBOX_LIMITS };
   } else {
     sandbox = new sandboxModule.LocalSandbox({ warn: options.warn });
     const local = sandbox;
@@ -84,7 +89,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     sandbox,
     grade: createTaskGrader({ sandbox: { run: async (request) => (await (gradingSandbox ??= openGradingSandbox())).run(request) } satisfies GraderSandbox }),
     libraries,
-    versions: { sandbox: sandboxVersion },
+    versions: { sandbox: sandboxVersion, ...(dockerVersion ? { docker: dockerVersion } : {}), ...(sandboxLimits ? { sandboxLimits } : {}) },
     secrets: resolver.secrets,
     async close() {
       await sandbox.close();

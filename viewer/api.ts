@@ -42,7 +42,7 @@ export interface IndexRun {
   model: string;
   temperature: number | null;
   seed: number | null;
-  state: "succeeded" | "failed" | "running" | "missing" | "unreadable";
+  state: "succeeded" | "failed" | "budget" | "running" | "missing" | "unreadable";
   failure: string | null;
   valid: boolean;
   score: number | null;

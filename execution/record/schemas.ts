@@ -6,7 +6,8 @@ import { RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 export const RunModeSchema = z.enum(["linguacodus", "direct"]);
 export type RunMode = z.infer<typeof RunModeSchema>;
 
-export const RunStatusSchema = z.enum(["running", "succeeded", "failed"]);
+/** `budget`: the run reached a --budget-* limit and stopped; what it had (its best valid submission) is graded. */
+export const RunStatusSchema = z.enum(["running", "succeeded", "failed", "budget"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /**
@@ -47,6 +48,71 @@ export const TimingsSchema = z.object({
 });
 export type Timings = z.infer<typeof TimingsSchema>;
 
+/** Model calls and tokens of one role or stage; cost in USD when the run has a price table for the model. */
+export const UsageEntrySchema = z.object({
+  calls: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  /** null: no price known for (some of) the models used. */
+  costUsd: z.number().nonnegative().nullable(),
+});
+export type UsageEntry = z.infer<typeof UsageEntrySchema>;
+
+/**
+ * What the run's model calls used (all sessions, all chains and branches), fed by the team's onCall hook.
+ * byStage keys are the calls' steps without their counter ("instructions", "critique", "preprocessing-block",
+ * "merge", "fix", "review", "direct-script", "research", "resolve").
+ */
+export const UsageSchema = z.object({
+  total: UsageEntrySchema,
+  byRole: z.record(z.string(), UsageEntrySchema),
+  byStage: z.record(z.string(), UsageEntrySchema),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** The machine and software a result came from (issue 13: runs on different hardware are not compared as equals). */
+export const FingerprintSchema = z.object({
+  cpu: z.object({ model: z.string(), count: z.number().int() }),
+  memoryBytes: z.number().int(),
+  gpus: z.array(z.object({ name: z.string(), driver: z.string().optional(), memoryMiB: z.number().optional() })),
+  platform: z.string(),
+  node: z.string(),
+  linguacodus: z.string(),
+  docker: z.string().optional(),
+  sandbox: z.object({ image: z.string().optional(), limits: z.record(z.string(), z.unknown()).optional() }).optional(),
+  /** Per role: the spec, and the GGUF file's size and sha256, or the name the server said it served. */
+  models: z.record(
+    z.string(),
+    z.object({ spec: z.string(), file: z.string().optional(), bytes: z.number().optional(), sha256: z.string().optional(), servedName: z.string().optional() }),
+  ),
+});
+export type Fingerprint = z.infer<typeof FingerprintSchema>;
+
+export const BudgetKindSchema = z.enum(["tokens", "usd", "minutes"]);
+export type BudgetKind = z.infer<typeof BudgetKindSchema>;
+
+/** How the instruction was chosen (--select) and, under `validation`, every branch tried (branches/<k>/). */
+export const SelectionSchema = z.object({
+  method: z.enum(["critic", "first", "validation"]),
+  branches: z
+    .array(
+      z.object({
+        id: z.string(),
+        dir: z.string(),
+        /** Rank of the candidate instruction this branch turned into code. */
+        candidateRank: z.number().int(),
+        valid: z.boolean(),
+        validationScore: z.number().nullable(),
+        /** The hidden test score: recorded for analysis, never used to choose. */
+        testScore: z.number().nullable(),
+      }),
+    )
+    .optional(),
+  /** The branch kept (best validation score among valid branches). */
+  chosen: z.string().optional(),
+});
+export type Selection = z.infer<typeof SelectionSchema>;
+
 export const RunJsonSchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
   runId: z.string().min(1),
@@ -74,6 +140,16 @@ export const RunJsonSchema = z.object({
   failure: z.object({ message: z.string(), stage: z.string().optional() }).optional(),
   /** Sub-runs, one per chain, when the run has several (relative folders under chains/). */
   chains: z.array(z.object({ id: z.string(), dir: z.string() })).optional(),
+  fingerprint: FingerprintSchema.optional(),
+  usage: UsageSchema.optional(),
+  /** The --budget-* limits of the run, and which one stopped it (status `budget`). */
+  budget: z
+    .object({
+      limits: z.object({ tokens: z.number().optional(), usd: z.number().optional(), minutes: z.number().optional() }),
+      reached: z.object({ kind: BudgetKindSchema, detail: z.string() }).optional(),
+    })
+    .optional(),
+  selection: SelectionSchema.optional(),
   /** Chains that reached the same valid result, when there are several. */
   agreement: z
     .object({
@@ -114,6 +190,8 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     durationMs: z.number().nonnegative(),
     valid: z.boolean(),
     score: z.number().nullable().optional(),
+    /** The VALIDATION_SCORE= the script printed (null: none, or not a number). */
+    validationScore: z.number().nullable().optional(),
   }),
   z.object({
     ...eventBase,
@@ -162,8 +240,14 @@ export const AttemptResultSchema = z.object({
     present: z.boolean(),
     valid: z.boolean(),
     errors: z.array(z.string()),
+    /** The hidden test score of the submission (the grader's). */
     score: z.number().nullable().optional(),
   }),
+  /**
+   * The validation score the script printed (`VALIDATION_SCORE=`, its last one), next to the test score above.
+   * null when it printed none or an unparsable one — missing, never zero. Absent in records before this field.
+   */
+  validationScore: z.number().nullable().optional(),
 });
 export type AttemptResult = z.infer<typeof AttemptResultSchema>;
 
@@ -179,5 +263,21 @@ export const ScoreJsonSchema = z.looseObject({
   above_median: z.boolean().nullable().optional(),
   /** The attempt whose submission this is. */
   attempt: z.string().optional(),
+  /** The validation score that attempt's script printed (null: none). */
+  validation_score: z.number().nullable().optional(),
+  /** --sanity permuted-labels: the final script rerun on training data whose targets were permuted. */
+  sanity: z
+    .object({
+      check: z.literal("permuted-labels"),
+      seed: z.number().int(),
+      /** Valid and scored on the permuted data, or why not. */
+      permutedScore: z.number().nullable(),
+      realScore: z.number(),
+      constantScore: z.number().nullable(),
+      /** The permuted-label score is nearer the real score than the constant baseline: the features carry the target. */
+      flagged: z.boolean(),
+      detail: z.string().optional(),
+    })
+    .optional(),
 });
 export type ScoreJson = z.infer<typeof ScoreJsonSchema>;

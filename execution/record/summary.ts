@@ -6,7 +6,7 @@ import { TranscriptLineSchema } from "../../agents/transcript.js";
 import { readJsonLines } from "./files.js";
 import { RUN_FILES } from "./layout.js";
 import { type RunRecord, readRunRecord } from "./reader.js";
-import { type AttemptResult, type RunEvent, RunJsonSchema, RunModeSchema, RunStatusSchema } from "./schemas.js";
+import { type AttemptResult, BudgetKindSchema, type RunEvent, RunJsonSchema, RunModeSchema, RunStatusSchema, UsageSchema } from "./schemas.js";
 
 export interface RoleTokens {
   calls: number;
@@ -72,6 +72,12 @@ export const RunSummarySchema = z.object({
   ),
   totalTokens: z.number(),
   failure: z.string().optional(),
+  /** The validation score the final submission's script printed (null: none printed). */
+  validationScore: z.number().nullable().optional(),
+  /** Tokens and cost per role and stage (run.json `usage`; absent in records before it). */
+  usage: UsageSchema.optional(),
+  /** Which budget stopped the run (status `budget`). */
+  budgetReached: BudgetKindSchema.optional(),
   chains: z.number().int(),
   agreement: RunJsonSchema.shape.agreement,
 });
@@ -139,6 +145,9 @@ export function summarizeRun(recordOrDir: RunRecord | string, options: { tokens?
     tokensByRole: tokens,
     totalTokens: Object.values(tokens).reduce((sum, t) => sum + t.totalTokens, 0),
     failure: run.failure?.message,
+    validationScore: score?.validation_score ?? null,
+    usage: run.usage,
+    budgetReached: run.budget?.reached?.kind,
     chains: record.chains.length,
     agreement: run.agreement,
   });

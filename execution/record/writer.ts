@@ -207,7 +207,7 @@ export class RunRecordWriter {
   }
 
   /** Ends the run: status, finish time, final timings, and a run.finished event. */
-  finish(status: "succeeded" | "failed", outcome: { valid: boolean; score?: number | null; reason?: string; stage?: string }): RunJson {
+  finish(status: "succeeded" | "failed" | "budget", outcome: { valid: boolean; score?: number | null; reason?: string; stage?: string }): RunJson {
     this.event({ type: "run.finished", status, valid: outcome.valid, score: outcome.score ?? null, reason: outcome.reason });
     return this.updateRun({
       status,

@@ -101,6 +101,29 @@ describe("linguacodus mode end to end", () => {
     expect(readFileSync(join(runDir, "exec", "002", "stdout.txt"), "utf8")).toMatch(/VALIDATION_SCORE=\d/);
   });
 
+  it("records the validation score each attempt printed next to its test score (none printed = null, not 0)", () => {
+    const attempts = readAttempts(runDir);
+    // The first version crashed before printing one.
+    expect(attempts[0]!.validationScore).toBeNull();
+    const printed = Number(/VALIDATION_SCORE=([\d.]+)/.exec(readFileSync(join(runDir, "exec", "002", "stdout.txt"), "utf8"))![1]);
+    expect(attempts[1]!.validationScore).toBe(printed);
+    expect(attempts[1]!.submission.score).toBeGreaterThan(0);
+    const events = readEvents(runDir).filter((e) => e.type === "attempt.finished") as Array<{ validationScore?: number | null }>;
+    expect(events.map((e) => e.validationScore)).toEqual([null, printed]);
+    expect(JSON.parse(readFileSync(join(runDir, "score.json"), "utf8"))).toMatchObject({ validation_score: printed });
+    expect(result.summary.validationScore).toBe(printed);
+  });
+
+  it("records tokens per role and per stage in run.json, and a hardware/software fingerprint", () => {
+    const run = readRunRecord(runDir).run;
+    expect(run.usage?.byRole.coder?.calls).toBe(4);
+    expect(Object.keys(run.usage?.byStage ?? {}).sort()).toEqual(["critique", "fix", "instructions", "merge", "model-block", "preprocessing-block", "submission-block", "training-block"]);
+    expect(run.usage!.total.inputTokens + run.usage!.total.outputTokens).toBe(result.summary.totalTokens);
+    expect(run.fingerprint).toMatchObject({ node: process.version, linguacodus: expect.any(String), models: { planner: { spec: "openai:scripted", servedName: "scripted" } } });
+    expect(run.fingerprint?.cpu.count).toBeGreaterThan(0);
+    expect(run.fingerprint?.memoryBytes).toBeGreaterThan(0);
+  });
+
   it("writes submission.csv and a score.json that regrading reproduces", async () => {
     const score = JSON.parse(readFileSync(join(runDir, "score.json"), "utf8")) as { valid: boolean; score: number; metric: string; attempt: string };
     const regraded = await grade(task, join(runDir, "submission.csv"));

@@ -1,0 +1,62 @@
+// Tokens and cost of a run's model calls, per role and per stage, tallied from the agent team's onCall hook;
+// and the price table (USD per 1M tokens per model spec) that cost and --budget-usd are computed with.
+import { z } from "zod";
+import type { TranscriptLine } from "../agents/transcript.js";
+import type { Usage, UsageEntry } from "./record/index.js";
+
+/** {"<model spec>": {"input": <USD per 1M prompt tokens>, "output": <USD per 1M completion tokens>}} */
+export const PriceTableSchema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }));
+export type PriceTable = z.infer<typeof PriceTableSchema>;
+
+const emptyEntry = (): UsageEntry => ({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+
+/** The stage a call belongs to: its step without the counter (fix-2 → fix), or its role when it has none. */
+export function stageOfCall(call: Pick<TranscriptLine, "role" | "step">): string {
+  return call.step ? call.step.replace(/-\d+$/, "") : call.role;
+}
+
+/** Cost of one call, or null when the table has no price for its model. */
+export function callCost(call: Pick<TranscriptLine, "model" | "tokens">, prices: PriceTable | undefined): number | null {
+  const price = prices?.[call.model];
+  if (!price) return null;
+  return ((call.tokens?.input ?? 0) * price.input + (call.tokens?.output ?? 0) * price.output) / 1_000_000;
+}
+
+function add(entry: UsageEntry, call: Pick<TranscriptLine, "tokens">, cost: number | null): void {
+  entry.calls += 1;
+  entry.inputTokens += call.tokens?.input ?? 0;
+  entry.outputTokens += call.tokens?.output ?? 0;
+  entry.costUsd = entry.costUsd === null || cost === null ? null : entry.costUsd + cost;
+}
+
+/** A running tally, seeded with what earlier sessions recorded (resume). */
+export class UsageTally {
+  private readonly usage: Usage;
+
+  constructor(
+    private readonly prices: PriceTable | undefined,
+    previous?: Usage,
+  ) {
+    this.usage = previous ? structuredClone(previous) : { total: emptyEntry(), byRole: {}, byStage: {} };
+  }
+
+  record(call: TranscriptLine): void {
+    const cost = callCost(call, this.prices);
+    add(this.usage.total, call, cost);
+    add((this.usage.byRole[call.role] ??= emptyEntry()), call, cost);
+    add((this.usage.byStage[stageOfCall(call)] ??= emptyEntry()), call, cost);
+  }
+
+  get tokens(): number {
+    return this.usage.total.inputTokens + this.usage.total.outputTokens;
+  }
+
+  /** Cost so far; null when a model without a price was used. */
+  get costUsd(): number | null {
+    return this.usage.total.costUsd;
+  }
+
+  snapshot(): Usage {
+    return structuredClone(this.usage);
+  }
+}
