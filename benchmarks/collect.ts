@@ -10,6 +10,7 @@ import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
 import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
 import { readJsonFile } from "../core/index.js";
+import { runCost } from "./budget.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
 
 export type RunState = "succeeded" | "failed" | "budget" | "running" | "missing" | "unreadable";
@@ -161,14 +162,7 @@ function traces(record: RunRecord, label: string, reference: ReferenceScores | u
 }
 
 function costOf(tokens: ReportRun["tokensByRole"], models: Record<string, string>, prices: PriceTable | undefined): number | null {
-  if (!prices) return null;
-  let cost = 0;
-  for (const [role, t] of Object.entries(tokens)) {
-    const price = prices[models[role] ?? ""];
-    if (!price) continue;
-    cost += (t.promptTokens * price.input + t.completionTokens * price.output) / 1_000_000;
-  }
-  return cost;
+  return prices ? runCost(tokens, models, prices) : null;
 }
 
 function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | undefined, state: RunState, failure: string | null): ReportRun {

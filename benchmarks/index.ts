@@ -48,6 +48,7 @@ export { resolveTasks, SUITES } from "./tasks.js";
 export { preflightSpec, preflightSpecs } from "./preflight.js";
 export { Semaphore, ModelCallLimiter, limitedSandbox, type ModelLimits } from "./limits.js";
 export { acquireBenchLock, BenchLockedError, BenchLockHolderSchema, BENCH_LOCK_FILE, type BenchLock, type BenchLockHolder } from "./lock.js";
+export { BenchBudgetSchema, BenchBudgetTracker, benchSpentSoFar, type BenchBudget, type BenchSpend, type BudgetReached } from "./budget.js";
 export { runBench, isRunFinished, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
 export { pipelineCellRunner, ReplayBenchResolver, cellModels, cellOptions, type PipelineCellOptions } from "./cell.js";
 export * as stats from "./stats.js";

@@ -10,6 +10,7 @@ import { specForRole, BenchInputError, type RunKey } from "./matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
 import { RUN_ROLES } from "../agents/index.js";
 import { acquireBenchLock } from "./lock.js";
+import type { BenchBudgetTracker, BudgetReached } from "./budget.js";
 
 /** Runs one cell; must leave a run record in `runDir` (the bench records a failure if it does not). */
 export type CellRunner = (key: RunKey, runDir: string, signal: AbortSignal) => Promise<void>;
@@ -38,6 +39,8 @@ export interface BenchRequest {
   version: string;
   onProgress?: (progress: BenchProgress) => void;
   onLog?: (line: string) => void;
+  /** The bench-wide budgets (`--budget-*`): no run starts once one is reached. */
+  budget?: BenchBudgetTracker;
 }
 
 export interface BenchOutcome {
@@ -49,6 +52,8 @@ export interface BenchOutcome {
   /** Aborted by a stop; rerun by --resume. */
   interrupted: number;
   stopped: boolean;
+  /** Set when a bench-wide budget stopped the starting of runs (the rest is left for --resume with a larger budget). */
+  budget?: BudgetReached;
 }
 
 const nowIso = () => new Date().toISOString();
@@ -193,6 +198,7 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
     const recordFinished = state === "succeeded" || state === "failed";
     // A run that completed despite a stop counts; one cut short by the stop is left for --resume.
     if (stop.signal.aborted && (error !== undefined || !recordFinished)) {
+      request.budget?.addRun(runDir);
       outcome.interrupted += 1;
       appendEvent(dir, { type: "run.finished", ts: nowIso(), runId: key.id, status: "failed", valid: false, score: null, durationMs, reason: `${INTERRUPTED} bench stopped` });
       log(`■ ${describe(key)} — interrupted (rerun with --resume)`);
@@ -204,6 +210,7 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
       const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : error !== undefined ? String(error) : "the run left no finished record";
       run = recordFailure(runDir, key, reason || "unknown error", request.version);
     } else run = readRunJson(runDir);
+    request.budget?.addRun(runDir);
     const summary = scoreOf(runDir);
     if (run.status === "succeeded") {
       outcome.succeeded += 1;
@@ -228,8 +235,18 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
     request.onProgress?.({ ...progress });
   };
 
+  const budgetReached = (): boolean => {
+    if (!outcome.budget) {
+      const reached = request.budget?.reached();
+      if (reached) {
+        outcome.budget = reached;
+        log(`bench budget reached (${reached.detail}): no new runs start; raise --budget-${reached.kind} and --resume to run the rest`);
+      }
+    }
+    return outcome.budget !== undefined;
+  };
   const worker = async () => {
-    while (!stop.signal.aborted && next < pending.length) {
+    while (!stop.signal.aborted && next < pending.length && !budgetReached()) {
       const key = pending[next++] as RunKey;
       // The bench's own bookkeeping failing (disk full, a record it cannot write) must not strand the other runs.
       await runOne(key).catch((error: unknown) => {
@@ -263,6 +280,9 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
     outcome.stopped = true;
     appendEvent(dir, { type: "bench.stopped", ts: nowIso(), reason: String((stop.signal.reason as Error | undefined)?.message ?? "stopped") });
     log(`stopped: ${outcome.succeeded + outcome.failed} run(s) finished this session, ${pending.length - next + outcome.interrupted} left for --resume`);
+  } else if (outcome.budget) {
+    appendEvent(dir, { type: "bench.stopped", ts: nowIso(), reason: `budget: ${outcome.budget.detail}` });
+    log(`stopped by the bench budget: ${outcome.succeeded + outcome.failed} run(s) finished this session, ${pending.length - next} not started`);
   } else {
     appendEvent(dir, { type: "bench.finished", ts: nowIso(), done: outcome.succeeded, failed: outcome.failed });
     log(`finished: ${outcome.succeeded} succeeded, ${outcome.failed} failed, ${outcome.skipped} kept from earlier sessions`);

@@ -25,12 +25,21 @@ interface BenchFlags {
   sandbox: string;
   report: boolean;
   prices?: string;
+  budgetTokens?: string;
+  budgetUsd?: string;
+  budgetMinutes?: string;
   json?: boolean;
 }
 
 function wholeNumber(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UserFacingError(`${flag} must be a whole number ≥ ${min} (got '${value}')`);
+  return n;
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UserFacingError(`${flag} must be a number > 0 (got '${value}')`);
   return n;
 }
 
@@ -44,6 +53,12 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const apiConcurrency = wholeNumber("--api-concurrency", flags.apiConcurrency, 1);
   const timeoutSeconds = wholeNumber("--timeout", flags.timeout, 1);
   const maxTokens = flags.maxTokens === undefined ? undefined : wholeNumber("--max-tokens", flags.maxTokens, 1);
+  const budget = {
+    ...(flags.budgetTokens === undefined ? {} : { tokens: wholeNumber("--budget-tokens", flags.budgetTokens, 1) }),
+    ...(flags.budgetUsd === undefined ? {} : { usd: positiveNumber("--budget-usd", flags.budgetUsd) }),
+    ...(flags.budgetMinutes === undefined ? {} : { minutes: positiveNumber("--budget-minutes", flags.budgetMinutes) }),
+  };
+  if (budget.usd !== undefined && !flags.prices) throw new UserFacingError("--budget-usd needs --prices <file> to turn tokens into USD");
 
   const [{ resolve }, paths, benchmarks, execution] = await Promise.all([
     import("node:path"),
@@ -52,10 +67,11 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     import("../../execution/index.js"),
   ]);
   const out = resolve(flags.out);
+  let prices: import("../../benchmarks/index.js").PriceTable | undefined;
   if (flags.prices) {
     // Checked now, not after the runs, when the report needs it.
     try {
-      benchmarks.readPriceTable(flags.prices);
+      prices = benchmarks.readPriceTable(flags.prices);
     } catch (error) {
       throw new UserFacingError(`--prices: ${(error as Error).message}`);
     }
@@ -102,6 +118,8 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const stopRuns = new AbortController();
   const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }) };
   const runCell = benchmarks.benchCellRunner(wiring, concurrency, runOptions, stopRuns.signal);
+  // What earlier sessions spent counts against the bench's budgets (a resumed bench does not start from zero).
+  const budgetTracker = Object.keys(budget).length ? new benchmarks.BenchBudgetTracker(budget, prices, benchmarks.benchSpentSoFar(out, prices)) : undefined;
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");
@@ -140,10 +158,11 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     outcome = await benchmarks.runBench({
       dir: out,
       keys,
-      manifest: benchmarks.benchManifestOf(plan, ["linguacodus", ...process.argv.slice(2)], { ...concurrency, ...runOptions, sandbox: flags.sandbox }),
+      manifest: benchmarks.benchManifestOf(plan, ["linguacodus", ...process.argv.slice(2)], { ...concurrency, ...runOptions, sandbox: flags.sandbox, ...(budgetTracker ? { budget } : {}) }),
       parallel,
       resume: flags.resume === true,
       runCell,
+      ...(budgetTracker ? { budget: budgetTracker } : {}),
       signal: stop.signal,
       version: execution.LINGUACODUS_VERSION,
       onLog: log,
@@ -170,7 +189,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   if (flags.json) process.stdout.write(`${JSON.stringify({ ...outcome, report: reportPath ?? null }, null, 2)}\n`);
   else
     process.stdout.write(
-      `bench ${outcome.stopped ? "stopped" : "finished"}: ${outcome.succeeded} succeeded, ${outcome.failed} failed, ${outcome.skipped} kept from earlier sessions` +
+      `bench ${outcome.stopped ? "stopped" : outcome.budget ? `stopped by its budget (${outcome.budget.detail})` : "finished"}: ${outcome.succeeded} succeeded, ${outcome.failed} failed, ${outcome.skipped} kept from earlier sessions` +
         `${outcome.interrupted ? `, ${outcome.interrupted} interrupted` : ""}\n${reportPath ? `report: ${reportPath}\n` : ""}`,
     );
   if (outcome.stopped) process.exitCode = 130;
@@ -200,6 +219,9 @@ export function registerBench(program: Command): void {
     .option("--sandbox <kind>", "docker, or local (NO isolation)", "docker")
     .option("--no-report", "skip writing the report at the end")
     .option("--prices <file>", 'JSON price table for the report\'s cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
+    .option("--budget-tokens <n>", "tokens of the whole bench (all runs, all sessions): no run starts past it, each run gets what is left")
+    .option("--budget-usd <x>", "cost of the whole bench in USD, priced by --prices")
+    .option("--budget-minutes <m>", "wall-clock minutes of the whole bench (all sessions)")
     .option("--json", "print the outcome as JSON on stdout")
     .action(benchAction);
 }
