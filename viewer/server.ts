@@ -87,30 +87,44 @@ export function viewerApp(source: ViewerSource, options: { assets: WebAssets; po
 
   app.get("/api/watch", (c) => {
     const { path } = queryOf(c, WatchQuerySchema);
-    const signature = () => digest(path === undefined ? source.indexSignature() : source.runSignature(path));
-    let last = signature();
+    // A run is cheap to stamp whole. A bench is large: each poll stamps its own files and its unfinished runs,
+    // and every 10th poll every run's files.
+    const quick = () => (path === undefined ? source.watchSignature() : source.runSignature(path));
+    const full = () => (path === undefined ? source.indexSignature() : source.runSignature(path));
+    const safe = (f: () => string) => {
+      try {
+        return digest(f());
+      } catch {
+        return "gone";
+      }
+    };
+    let lastQuick = safe(quick);
+    let lastFull = path === undefined ? safe(full) : lastQuick;
     return streamSSE(c, async (stream) => {
       let open = true;
       stream.onAbort(() => {
         open = false;
       });
-      await stream.writeSSE({ event: "ready", data: last });
+      await stream.writeSSE({ event: "ready", data: lastQuick });
+      let polls = 0;
       let quiet = 0;
       while (open) {
-        await stream.sleep(options.pollMs);
-        let now: string;
-        try {
-          now = signature();
-        } catch {
-          now = "gone";
+        await stream.sleep(path === undefined ? Math.max(options.pollMs, 1000) : options.pollMs);
+        polls += 1;
+        const nowQuick = safe(quick);
+        let changed = nowQuick !== lastQuick;
+        lastQuick = nowQuick;
+        if (path === undefined && polls % 10 === 0) {
+          const nowFull = safe(full);
+          changed ||= nowFull !== lastFull;
+          lastFull = nowFull;
         }
-        if (now !== last) {
-          last = now;
+        if (changed) {
           quiet = 0;
-          await stream.writeSSE({ event: "change", data: now });
+          await stream.writeSSE({ event: "change", data: nowQuick });
         } else if (++quiet * options.pollMs >= 15_000) {
           quiet = 0;
-          await stream.writeSSE({ event: "ping", data: now });
+          await stream.writeSSE({ event: "ping", data: nowQuick });
         }
       }
     });
@@ -132,6 +146,14 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
     server.once("error", reject);
   });
   for (const name of ["127.0.0.1", "localhost", "[::1]"]) allowedHosts.add(`${name}:${port}`);
+  // Read the records while the browser is still opening the page (the index is cached until they change).
+  setTimeout(() => {
+    try {
+      source.index();
+    } catch {
+      // the request that needs it reports the problem
+    }
+  }, 0).unref();
   const shown = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}/`,

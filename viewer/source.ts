@@ -163,6 +163,18 @@ export class ViewerSource {
     return [...direct, ...underRuns].filter((d) => existsSync(join(d, RUN_FILES.run)));
   }
 
+  /**
+   * A cheap signature for watching a bench: the bench's own files, which run folders exist, and the files of the
+   * runs that are not finished. A finished run changes only when resumed, which the bench's event log records;
+   * for a plain folder of runs the watcher compares the full signature now and then as well.
+   */
+  watchSignature(): string {
+    const parts = [stamp(join(this.root, BENCH_MANIFEST)), stamp(join(this.root, "bench-events.jsonl"))];
+    const open = new Set(this.collection?.value.runs.filter((r) => r.state !== "succeeded" && r.state !== "failed").map((r) => r.dir) ?? []);
+    for (const dir of this.runFolders()) parts.push(dir, ...(open.has(dir) || !this.collection ? [stamp(join(dir, RUN_FILES.run)), stamp(join(dir, RUN_FILES.events))] : []));
+    return parts.join("|");
+  }
+
   /** Changes whenever the bench (or any run in it) changes: the page refreshes when it does. */
   indexSignature(): string {
     // run.json and events.jsonl change at every step of a run (score.json is written just before the last event).

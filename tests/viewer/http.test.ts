@@ -138,6 +138,35 @@ describe("viewer server", () => {
     expect(byStep["fix-1"]).toMatchObject({ servedAttempt: "002", stage: "execute" });
   });
 
+  it("/api/watch says 'change' when a run grows and when a new run appears", async () => {
+    const waitForChange = async (query: string, act: () => void) => {
+      const controller = new AbortController();
+      const response = await fetch(new URL(`/api/watch${query}`, server.url), { signal: controller.signal });
+      const reader = response.body!.getReader();
+      const events: string[] = [];
+      const read = (async () => {
+        let text = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          text += new TextDecoder().decode(value);
+          for (const m of text.matchAll(/^event: (\w+)$/gm)) events.push(m[1]!);
+          text = text.slice(text.lastIndexOf("\n") + 1);
+          if (events.includes("change")) return;
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 300));
+      act();
+      await Promise.race([read, new Promise((r) => setTimeout(r, 8000))]);
+      controller.abort();
+      return events;
+    };
+    const grow = fixtureRun(join(root, "run-growing"));
+    grow.addAttempt({ valid: false, script: SCRIPT_V1 });
+    await expect(waitForChange("?path=run-growing", () => grow.addAttempt({ valid: true, script: SCRIPT_V2 }))).resolves.toEqual(["ready", "change"]);
+    await expect(waitForChange("", () => fixtureRun(join(root, "run-new")))).resolves.toEqual(["ready", "change"]);
+  });
+
   it("the transcript index reads only appended bytes and waits for a cut line to end", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lc-view-index-"));
     const file = join(dir, "transcripts.jsonl");

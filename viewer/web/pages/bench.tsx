@@ -1,5 +1,6 @@
 // The bench page: tasks × (mode, model, temperature) with valid / score / normalised score / medal / attempts per
 // cell and each run of the cell as a link; filters; the paired view; the report's charts.
+import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import type { IndexPayload, IndexRun } from "../../api.js";
 import type { DataSource } from "../data.js";
@@ -174,6 +175,19 @@ function Charts(props: { source: DataSource }) {
   );
 }
 
+/** Big benches open these sections on demand, so the matrix is on screen first. */
+const EAGER_RUNS = 200;
+
+function Lazy(props: { summary: string; open: boolean; children: () => ComponentChildren }) {
+  const [open, setOpen] = useState(props.open);
+  return (
+    <details open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary class="muted">{props.summary}</summary>
+      {open ? props.children() : null}
+    </details>
+  );
+}
+
 export function BenchPage(props: { source: DataSource; index: IndexPayload; reloads: number }) {
   const { index } = props;
   const [text, setText] = useState("");
@@ -240,9 +254,13 @@ export function BenchPage(props: { source: DataSource; index: IndexPayload; relo
         <Matrix runs={runs} />
       </Section>
       <Section id="paired" title="Paired runs" note="same task and seed, linguacodus beside direct">
-        <Paired runs={runs} />
+        <Lazy summary="linguacodus and direct runs of the same task and seed" open={index.runs.length <= EAGER_RUNS}>
+          {() => <Paired runs={runs} />}
+        </Lazy>
       </Section>
       <Section id="compare" title="Compare two runs">
+        <Lazy summary="pick two runs" open={index.runs.length <= EAGER_RUNS}>
+          {() => (
         <div class="filters">
           {[
             [a, setA, "first run"] as const,
@@ -261,6 +279,8 @@ export function BenchPage(props: { source: DataSource; index: IndexPayload; relo
           ))}
           {a && b ? <a href={href({ page: "compare", a, b })}>compare</a> : <span class="muted">pick two runs</span>}
         </div>
+          )}
+        </Lazy>
       </Section>
       <Section id="charts" title="Charts" note="from the report">
         <Charts key={props.reloads} source={props.source} />
