@@ -20,6 +20,7 @@ import {
   trainArgs,
   PAPER_HYPERPARAMETERS,
 } from "../../finetune/index.js";
+import { InstructionsRecordSchema } from "../../instructions/index.js";
 import { LocalSandbox } from "../../sandbox/index.js";
 import { builtinTask, TEST_LIBRARIES } from "../pipeline/support.js";
 import { encodeGguf, tinyLlamaGguf, TINY_LLAMA_SHAPE } from "../support/tiny-gguf.js";
@@ -91,15 +92,14 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
     expect(check.base.length).toBeGreaterThan(0);
     expect(check.differs).toBe(true);
 
-    // A run whose planner is the adapted model: its planner stage calls base + adapter through node-llama-cpp
-    // (the tiny random model's JSON is not a valid plan — its grammar lets integers run into exponents — so the
-    // check is that the stage ran on the adapter and recorded its answers), then the run is stopped.
+    // A run whose planner is the adapted model completes its planner stage (one grammar-constrained instruction per
+    // rank: the tiny model fills every string to its bound, hence the token cap), then the run is stopped.
     const task = await builtinTask();
     const runs = tempDir("lc-ft-run-");
     const stop = new AbortController();
     await runTask(
       task,
-      { instructions: 1, noCritic: true, maxTokens: 200, contextTokens: 300, models: { default: exported.spec } },
+      { instructions: 1, noCritic: true, plannerPrompt: "json-per-rank", maxTokens: 4000, contextTokens: 300, models: { default: exported.spec } },
       {
         sandbox: new LocalSandbox({ warn: () => {} }),
         grade: async () => {
@@ -121,7 +121,10 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
     expect(calls.every((c) => c.role === "planner" && c.model === exported.spec)).toBe(true);
     expect(calls[0]!.response?.length).toBeGreaterThan(0);
     const runEvents = readFileSync(join(runs, runDir!, "events.jsonl"), "utf8");
-    expect(runEvents).toMatch(/"stage.finished","stage":"planner"/);
+    expect(runEvents).toMatch(/"stage.finished","stage":"planner","ok":true/);
+    const record = InstructionsRecordSchema.parse(JSON.parse(readFileSync(join(runs, runDir!, "instructions.json"), "utf8")));
+    expect(record.candidates).toHaveLength(1);
+    expect(record.plannerPrompt).toBe("json-per-rank");
   }, 900_000);
 
   it("refuses an adapter trained for another base, naming the tensor", async () => {
