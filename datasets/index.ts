@@ -24,6 +24,7 @@ export {
   createTaskGrader,
   gradeTask,
   mlebenchCheckout,
+  MLEBENCH_GRADER_REQUIREMENTS,
   graderMapping,
   MLEBENCH_GRADER_NAMES,
   roundLikePython,

@@ -6,7 +6,7 @@ import type { OpenAiOptions } from "../agents/providers/openai.js";
 import { createAgentTeam } from "../agents/team.js";
 import { createJsonlTranscriptSink } from "../agents/transcript.js";
 import type { AgentTeam } from "../agents/types.js";
-import { createTaskGrader, type GraderSandbox } from "../datasets/index.js";
+import { createTaskGrader, MLEBENCH_GRADER_REQUIREMENTS, type GraderSandbox } from "../datasets/index.js";
 import type { PoolOptions } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { RunDependencies, TeamRequest } from "./run.js";
@@ -47,6 +47,16 @@ export function teamFactory(resolveChatModel: ChatModelResolver, secrets?: reado
     });
 }
 
+/**
+ * A sandbox for MLE-bench competitions' own grade.py: the sandbox image plus the libraries MLE-bench's graders
+ * use (built once, see ensurePythonLayerImage), a fresh container per grading.
+ */
+export async function openMleBenchGradingSandbox(docker: import("dockerode"), log?: (line: string) => void): Promise<Sandbox> {
+  const sandboxModule = await import("../sandbox/index.js");
+  const image = await sandboxModule.ensurePythonLayerImage({ docker, name: "mlebench", requirements: MLEBENCH_GRADER_REQUIREMENTS, ...(log ? { log } : {}) });
+  return sandboxModule.createDockerSandbox({ docker, reuse: false, image });
+}
+
 /** Opens the sandbox and the model providers. Throws with the fix when the sandbox is not usable. */
 export async function createWiring(options: WiringOptions): Promise<Wiring> {
   const sandboxModule = await import("../sandbox/index.js");
@@ -62,7 +72,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   if (options.sandbox === "docker") {
     const docker = sandboxModule.dockerClient();
     sandbox = await sandboxModule.createDockerSandbox({ docker, ...(options.pool ? { pool: options.pool } : {}) });
-    openGradingSandbox = () => sandboxModule.createDockerSandbox({ docker, reuse: false });
+    openGradingSandbox = () => openMleBenchGradingSandbox(docker);
     const manifest = await sandboxModule.readImageManifest(docker, sandboxModule.SANDBOX_IMAGE_TAG);
     libraries = sandboxModule.whitelistLines(manifest);
     sandboxVersion = `${sandboxModule.SANDBOX_IMAGE_TAG} (python ${manifest.python})`;

@@ -37,3 +37,4 @@ export { LOCAL_SANDBOX_WARNING, LocalSandbox, OutputCapture, mapSandboxPaths, ty
 export { parsePythonError } from "./traceback.js";
 export { containerOptions, SANDBOX_CONTAINER_LABEL, SANDBOX_OWNER_LABEL } from "./warm-container.js";
 export { DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";
+export { ensurePythonLayerImage, pythonLayerTag, PYTHON_LAYER_DIR, type PythonLayerOptions } from "./python-layer.js";

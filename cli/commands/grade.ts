@@ -22,8 +22,9 @@ export function registerGrade(program: Command): void {
         const checkout = task.spec.mlebench ? mlebenchCheckout(task, options.mlebench ? { checkout: options.mlebench } : {}) : null;
         if (checkout) {
           // The competition's own grade.py runs in the sandbox image.
-          const { createDockerSandbox, dockerClient } = await import("../../sandbox/index.js");
-          const sandbox = await createDockerSandbox({ docker: dockerClient(), reuse: false });
+          const { dockerClient } = await import("../../sandbox/index.js");
+          const { openMleBenchGradingSandbox } = await import("../../execution/wiring.js");
+          const sandbox = await openMleBenchGradingSandbox(dockerClient(), (line) => process.stderr.write(`${line}\n`));
           try {
             result = await gradeTask(task, submission, { checkout, sandbox });
           } finally {

@@ -31,6 +31,20 @@ export interface MleBenchGraderOptions {
   timeoutSeconds?: number;
 }
 
+/**
+ * The libraries MLE-bench's graders run with (its pyproject asks for pandas ≥ 2.2, scikit-learn ≥ 1.5,
+ * levenshtein ≥ 0.25.1; the sandbox's own image has older ones), pinned: the grading image adds them.
+ */
+export const MLEBENCH_GRADER_REQUIREMENTS = [
+  "pandas==2.2.3",
+  "numpy==1.26.4",
+  "scipy==1.13.1",
+  "scikit-learn==1.5.2",
+  "levenshtein==0.25.1",
+  "pyyaml==6.0.2",
+  "tqdm==4.66.5",
+] as const;
+
 /** A grade function for any task: MLE-bench tasks as MLE-bench grades them, the others by the built-in grader. */
 export type TaskGrader = (task: Task, submissionPath: string) => Promise<GradeResult>;
 

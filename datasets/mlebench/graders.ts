@@ -20,7 +20,7 @@ const none = (reason: string) => ({ equivalent: null, reason });
 
 /** Grader name (as config.yaml spells it) → mapping. */
 const TABLE: Record<string, Omit<GraderMapping, "name">> = {
-  "accuracy": eq("accuracy"),
+  "accuracy": eq("accuracy", {}, "some graders convert booleans first (spaceship-titanic scores 1/0 against True/False answers as MLE-bench's prepare_for_accuracy_metric does; the built-in grader compares labels as text)"),
   "multi-class-classification-accuracy": eq("accuracy"),
   "auc-roc": eq("roc_auc", {}, "some competitions' graders reject probabilities outside [0, 1] or extra columns first"),
   "weighted-auroc": none("a competition-specific weighting of per-class AUCs"),
@@ -28,7 +28,7 @@ const TABLE: Record<string, Omit<GraderMapping, "name">> = {
   "mean-column-wise-roc-auc": eq("mean_column_auc"),
   "column-wise ROC AUC": eq("mean_column_auc"),
   "log-loss": eq("log_loss", { eps: FLOAT64_EPS }, "MLE-bench's graders may renormalise rows first"),
-  "multi-class-log-loss": eq("log_loss", { eps: FLOAT64_EPS }, "MLE-bench's graders may renormalise rows first"),
+  "multi-class-log-loss": eq("log_loss", { eps: FLOAT64_EPS }, "several of MLE-bench's graders reject rows whose probabilities do not sum to one; the built-in grader accepts them"),
   "weighted-multi-label-log-loss": none("a competition-specific weighting of per-label log losses"),
   "micro-f1-score": eq("f1", { average: "micro" }),
   "macro-f1-score": eq("f1", { average: "macro" }),

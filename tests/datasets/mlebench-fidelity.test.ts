@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { aggregateSeeds, type MleBenchCompetitionReport } from "../../benchmarks/mlebench.js";
 import { resolveTasks } from "../../benchmarks/index.js";
 import { gradeTask, importMleBench, loadTask, MLEBENCH_GRADER_NAMES, roundLikePython } from "../../datasets/index.js";
+import { openMleBenchGradingSandbox } from "../../execution/wiring.js";
+import { dockerClient } from "../../sandbox/index.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { referenceAvailable, runPythonReference } from "../support/python-reference.js";
 import { csv, tempDir } from "./fixtures.js";
@@ -105,7 +107,9 @@ describe("grading as MLE-bench grades", () => {
   beforeAll(async () => {
     out = await tempDir("lc-mlegrade-");
     taskDir = (await importMleBench(join(world.dataDir, "toy-taxi"), { outDir: out, checkout: world.checkout })).dir;
-  });
+    // The grading image (sandbox image + MLE-bench's libraries, pip-installed on the host) is built once.
+    await (await openMleBenchGradingSandbox(dockerClient())).close();
+  }, 900_000);
 
   it("with a checkout: the competition's grade.py in the sandbox, score rounded to 5 decimals before the medal (2.881913 → silver)", async () => {
     const sub = await taxiSubmission(out, 2.881913);
