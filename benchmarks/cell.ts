@@ -17,8 +17,10 @@ export interface PipelineCellOptions {
   deps: RunDependencies;
   limiter: ModelCallLimiter;
   sandboxSlots: Semaphore;
-  /** Run options every run of the bench shares (time limit of an execution, cap on answer tokens). */
+  /** Run options every run of the bench shares (time limit of an execution, cap on answer tokens, prices). */
   runOptions?: BenchRunOptions;
+  /** Run options decided when a run starts: what a bench-wide budget leaves it. */
+  atStart?: () => BenchRunOptions;
   /**
    * Stops the running runs at their next stage or attempt (the bench's second Ctrl-C). Separate from the runner's
    * own stop, which only ends the starting of new runs and lets running ones finish.
@@ -107,7 +109,7 @@ export function pipelineCellRunner(options: PipelineCellOptions): CellRunner {
   return async (key, runDir) => {
     const task = await loadTask(key.task.dir);
     const models = cellModels(key, (spec) => replay.resolve(spec, key));
-    await runTask(task, cellOptions(key, models, options.runOptions), {
+    await runTask(task, cellOptions(key, models, { ...options.runOptions, ...options.atStart?.() }), {
       ...options.deps,
       sandbox,
       createTeam,

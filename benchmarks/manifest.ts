@@ -63,7 +63,7 @@ export const BenchEventSchema = z.discriminatedUnion("type", [
     type: z.literal("run.finished"),
     ts: z.string(),
     runId: z.string(),
-    status: z.enum(["succeeded", "failed"]),
+    status: z.enum(["succeeded", "failed", "budget"]),
     valid: z.boolean(),
     score: z.number().nullable(),
     durationMs: z.number().nonnegative(),

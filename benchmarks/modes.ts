@@ -22,7 +22,16 @@ export type ModeFlags = z.infer<typeof ModeFlagsSchema>;
 export const DEFAULT_MODE_FLAGS: Readonly<ModeFlags> = Object.freeze(ModeFlagsSchema.parse({}));
 
 /** The run options a bench sets for every run, from its own flags (not part of a run's identity). */
-export const BenchRunOptionsSchema = RunOptionsSchema.pick({ timeoutSeconds: true, maxTokens: true }).partial();
+export const BenchRunOptionsSchema = RunOptionsSchema.pick({
+  timeoutSeconds: true,
+  maxTokens: true,
+  // The bench's --prices table, so every run costs its calls in run.json; the run budgets a bench-wide budget
+  // leaves each run when it starts (benchmarks/budget.ts).
+  prices: true,
+  budgetTokens: true,
+  budgetUsd: true,
+  budgetMinutes: true,
+}).partial();
 export type BenchRunOptions = z.infer<typeof BenchRunOptionsSchema>;
 
 interface ModeDefinition {

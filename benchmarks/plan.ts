@@ -19,6 +19,7 @@ import {
   type RunKey,
 } from "./matrix.js";
 import type { BenchRunOptions } from "./modes.js";
+import type { BenchBudgetTracker } from "./budget.js";
 import { preflightSpecs } from "./preflight.js";
 import type { BenchRequest, CellRunner } from "./runner.js";
 import { benchPoolOptions } from "./sandbox-pool.js";
@@ -126,8 +127,15 @@ export function benchPool(plan: BenchPlan, concurrency: BenchConcurrency): PoolO
  * The cell runner of a bench over the real dependencies: model calls limited per spec, sandbox executions by a
  * shared semaphore. `signal` stops the running runs at their next stage or attempt.
  */
-export function benchCellRunner(deps: RunDependencies, concurrency: BenchConcurrency, runOptions: BenchRunOptions, signal?: AbortSignal): CellRunner {
+export function benchCellRunner(
+  deps: RunDependencies,
+  concurrency: BenchConcurrency,
+  runOptions: BenchRunOptions,
+  signal?: AbortSignal,
+  budget?: BenchBudgetTracker,
+): CellRunner {
   return pipelineCellRunner({
+    ...(budget ? { atStart: () => budget.remaining() } : {}),
     deps,
     limiter: new ModelCallLimiter({ apiConcurrency: concurrency.apiConcurrency, replayConcurrency: Math.max(concurrency.parallel, 1) }),
     sandboxSlots: new Semaphore(concurrency.sandboxes),

@@ -6,6 +6,7 @@ import { consistencySpec, modeBarsSpec, temperatureCurveSpec, type BarPoint, typ
 import type { Collection, ReportRun } from "./collect.js";
 import { mlebenchSummary, type AggregateMetric, type MleBenchSummary } from "./mlebench.js";
 import { ABLATION_NAMES, describeMode, isModeName } from "./modes.js";
+import { isFinishedState } from "./runner.js";
 import { comparePaired, mean, meanWithError, type MeanWithError, type PairedComparison, type PairedObservation } from "./stats.js";
 
 /** One table cell: text, and where it links (a run folder, or the list of runs behind an aggregate). */
@@ -79,7 +80,7 @@ export interface ReportOptions {
   now?: Date;
 }
 
-const isFinished = (run: ReportRun) => run.state === "succeeded" || run.state === "failed";
+const isFinished = (run: ReportRun) => isFinishedState(run.state);
 
 export function fmt(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";

@@ -72,10 +72,15 @@ export function runState(runDir: string): RunJson["status"] | "absent" | "unread
   }
 }
 
+/** A record in one of these states is finished: `budget` too (the run stopped at its budget and was graded). */
+export function isFinishedState(state: string): boolean {
+  return state === "succeeded" || state === "failed" || state === "budget";
+}
+
 /** Whether a run is finished for `--resume` purposes. */
 export function isRunFinished(benchDir: string, id: string, interrupted: Set<string> = interruptedRuns(benchDir)): boolean {
   const state = runState(join(benchDir, BENCH_FILES.runs, id));
-  return (state === "succeeded" || state === "failed") && !interrupted.has(id);
+  return isFinishedState(state) && !interrupted.has(id);
 }
 
 /** Records a failed run whose own record is missing or was left running (crash, timeout, model error). */
@@ -195,7 +200,7 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
     progress.remaining -= 1;
     const durationMs = Date.now() - started;
     const state = runState(runDir);
-    const recordFinished = state === "succeeded" || state === "failed";
+    const recordFinished = isFinishedState(state);
     // A run that completed despite a stop counts; one cut short by the stop is left for --resume.
     if (stop.signal.aborted && (error !== undefined || !recordFinished)) {
       request.budget?.addRun(runDir);
@@ -212,7 +217,8 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
     } else run = readRunJson(runDir);
     request.budget?.addRun(runDir);
     const summary = scoreOf(runDir);
-    if (run.status === "succeeded") {
+    // A run its budget stopped is finished (its best valid submission was graded): it counts by its outcome.
+    if (run.status === "succeeded" || (run.status === "budget" && summary.valid)) {
       outcome.succeeded += 1;
       progress.done += 1;
     } else {
@@ -223,14 +229,14 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
       type: "run.finished",
       ts: nowIso(),
       runId: key.id,
-      status: run.status === "succeeded" ? "succeeded" : "failed",
+      status: run.status === "running" ? "failed" : run.status,
       valid: summary.valid,
       score: summary.score,
       durationMs,
       ...(run.failure ? { reason: run.failure.message } : {}),
     });
     const finishedCount = progress.skipped + progress.done + progress.failed;
-    const what = run.status === "succeeded" ? `✓ valid=${summary.valid} score=${summary.score === null ? "—" : Number(summary.score.toPrecision(5))}` : `✗ failed: ${run.failure?.message ?? "no reason recorded"}`;
+    const what = run.status === "budget" ? `■ stopped by its budget: valid=${summary.valid}${run.budget?.reached ? ` (${run.budget.reached.detail})` : ""}` : run.status === "succeeded" ? `✓ valid=${summary.valid} score=${summary.score === null ? "—" : Number(summary.score.toPrecision(5))}` : `✗ failed: ${run.failure?.message ?? "no reason recorded"}`;
     log(`[${finishedCount}/${progress.total}] ${describe(key)} — ${what} (${(durationMs / 1000).toFixed(1)} s) → runs/${key.id}`);
     request.onProgress?.({ ...progress });
   };

@@ -117,9 +117,10 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
   const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }) };
-  const runCell = benchmarks.benchCellRunner(wiring, concurrency, runOptions, stopRuns.signal);
   // What earlier sessions spent counts against the bench's budgets (a resumed bench does not start from zero).
   const budgetTracker = Object.keys(budget).length ? new benchmarks.BenchBudgetTracker(budget, prices, benchmarks.benchSpentSoFar(out, prices)) : undefined;
+  // Runs cost their calls with the bench's price table (run.json usage) and start with what the budget leaves.
+  const runCell = benchmarks.benchCellRunner(wiring, concurrency, { ...runOptions, ...(prices ? { prices } : {}) }, stopRuns.signal, budgetTracker);
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");

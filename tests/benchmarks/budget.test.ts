@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { summarizeRun } from "../../execution/index.js";
+import { RunOptionsSchema, summarizeRun } from "../../execution/index.js";
+import { cellModels, cellOptions } from "../../benchmarks/cell.js";
 import { BenchBudgetTracker, BenchEventSchema, benchSpentSoFar, expandMatrix, isRunFinished, parseModelColumn, runBench, type CellRunner, type RunKey } from "../../benchmarks/index.js";
 import { writeGeneratedRun, writeTaskFolder, type GeneratedTask } from "../support/bench-records.js";
 
@@ -49,6 +50,16 @@ describe("bench-wide budgets", () => {
     expect(rest).toMatchObject({ succeeded: keys.length - ran.length });
     expect(rest.budget).toBeUndefined();
     expect(keys.every((k) => isRunFinished(dir, k.id))).toBe(true);
+  });
+
+  it("each run starts with what the bench budget leaves as its own run budget", () => {
+    const tracker = new BenchBudgetTracker({ tokens: 1000, minutes: 30 }, undefined, { tokens: 400, usd: null, ms: 10 * 60_000 });
+    const left = tracker.remaining();
+    expect(left.budgetTokens).toBe(600);
+    expect(left.budgetMinutes).toBeGreaterThan(19.9);
+    expect(left.budgetMinutes).toBeLessThanOrEqual(20);
+    const options = RunOptionsSchema.parse(cellOptions(keys[0]!, cellModels(keys[0]!), { timeoutSeconds: 60, ...left }));
+    expect([options.budgetTokens, options.timeoutSeconds]).toEqual([600, 60]);
   });
 
   it("prices the bench's calls for --budget-usd and needs a price table for it", () => {
