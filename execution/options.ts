@@ -49,6 +49,14 @@ export const RunOptionsSchema = z.object({
   timeoutSeconds: z.number().int().min(1).max(86_400).default(900),
   /** Also write code/solution.ipynb. */
   notebook: z.boolean().default(false),
+  /**
+   * How the coders' instruction is chosen among the planner's candidates: `critic` (the paper's method, the
+   * default), `first` (rank 1 as is, the no-critic ablation), `validation` (every candidate through coders and the
+   * fix loop as branches/<k>/, the best by the validation score the scripts printed is kept — never the test score).
+   */
+  select: z.enum(["critic", "first", "validation"]).optional(),
+  /** After a valid run, rerun its final script on training data with permuted targets (seeded by `seed`, else 0). */
+  sanity: z.enum(["permuted-labels"]).optional(),
   // Budgets (issue 13): the run stops at the next model call or attempt once one is reached, with status `budget`,
   // and its best valid submission so far is graded. Optional, so records and bench ids without them stay as they were.
   /** Tokens (prompt + completion) of all the run's model calls. */

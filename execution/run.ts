@@ -2,7 +2,7 @@
 // Linguacodus mode: context → planner → critic → staged coders → merger → execute-and-fix → grade.
 // Direct mode: context → direct coder → the same execute-and-fix → grade. Stages already finished in the
 // record are read back instead of repeated (resume).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { StructuredOutputError } from "../agents/errors.js";
 import type { AgentTeam, CallOptions, TokenProgress } from "../agents/types.js";
@@ -41,9 +41,11 @@ import { type Redactor, createRedactor, redactedMessage, runSecrets } from "./re
 import { BudgetGuard, type BudgetReachedError, budgetCause } from "./budget.js";
 import { machineFingerprint } from "./fingerprint.js";
 import { UsageTally } from "./usage.js";
+import { permutedLabelCheck } from "./sanity.js";
 import { type AttemptOutput, type LoopEnvironment, executeAndFix, parseValidationScore } from "./loop.js";
 import { type RunOptions, type RunOptionsInput, parseRunOptions, resolveRoleSpecs } from "./options.js";
 import {
+  ATTEMPT_FILES,
   RUN_FILES,
   type RunEvent,
   type RunJson,
@@ -51,7 +53,9 @@ import {
   type RunSummary,
   type ScoreJson,
   finishedStages,
+  attemptPath,
   newRunId,
+  readAttempts,
   readEvents,
   readRunJson,
   readScore,
@@ -196,6 +200,10 @@ interface SolutionEnvironment {
   deps: RunDependencies;
   callOptions: CallOptions;
   signal?: AbortSignal;
+  /** This solution is one branch of --select validation: its instruction is already in its record. */
+  branch?: boolean;
+  /** Where sub-records' events go (progress). */
+  onEvent?: (event: RunEvent) => void;
 }
 
 interface SolutionOutcome {
@@ -278,8 +286,11 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
       writer.writeInstructions(record);
       return planned.instructions;
     }, () => plannerFailures);
+    const select = selectionOf(options);
+    if (select === "validation" && !env.branch) return solveBranches(env, candidates);
+    if (!env.branch) writer.updateRun({ selection: { method: select } });
     let record: InstructionsRecord = loadInstructions() ?? { candidates, critic: null, chosen: candidates[0]!, source: "top-ranked" };
-    if (!options.noCritic) {
+    if (select === "critic") {
       let criticFailure: string | undefined;
       record = await step("critic", () => {
         const loaded = loadInstructions();
@@ -422,6 +433,97 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
   }
 }
 
+/** --select, with --no-critic read as `first` (the ablation it always was). */
+function selectionOf(options: RunOptions): "critic" | "first" | "validation" {
+  return options.select ?? (options.noCritic ? "first" : "critic");
+}
+
+/** A finished branch's final attempt, rebuilt from its record (so a resumed run chooses exactly as a fresh one). */
+function branchFinal(dir: string): AttemptOutput | undefined {
+  const score = readScore(dir);
+  if (!score?.valid || !score.attempt) return undefined;
+  const result = readAttempts(dir).find((a) => a.attempt === score.attempt);
+  if (!result) return undefined;
+  return {
+    result,
+    script: readTextIfExists(join(dir, RUN_FILES.finalScript)) ?? "",
+    stdout: readTextIfExists(join(dir, attemptPath(result.attempt, ATTEMPT_FILES.stdout))) ?? "",
+    submissionPath: join(dir, RUN_FILES.submission),
+  };
+}
+
+/**
+ * --select validation: every candidate instruction becomes a branch (branches/<rank>/, a full run record that
+ * skips the critic), each through coders, the fix loop and feedback; the branch whose script printed the best
+ * validation score is kept (valid branches without one rank last; the hidden test score is never consulted).
+ */
+async function solveBranches(env: SolutionEnvironment, candidates: Instruction[]): Promise<SolutionOutcome> {
+  const { writer, task, options, deps } = env;
+  const lower = task.spec.lower_is_better;
+  const rows: Array<{ id: string; dir: string; candidateRank: number; final?: AttemptOutput }> = [];
+  let budget: BudgetReachedError | undefined;
+  for (const [index, candidate] of candidates.entries()) {
+    const id = String(index + 1);
+    const rel = join(RUN_FILES.branches, id);
+    const dir = writer.path(rel);
+    const existing = existsSync(join(dir, RUN_FILES.run)) ? readRunJson(dir) : undefined;
+    if (!existing || existing.status === "running") {
+      const sub = existing
+        ? RunRecordWriter.open(dir, writer.subOptions(env.onEvent))
+        : RunRecordWriter.create(
+            dir,
+            { ...writer.runJson, runId: `${writer.runJson.runId}/branch-${id}`, timings: { wallMs: 0, modelMs: 0, sandboxMs: 0 }, chains: undefined, agreement: undefined, failure: undefined, finishedAt: undefined, usage: undefined, budget: undefined, selection: undefined },
+            writer.subOptions(env.onEvent),
+          );
+      if (!existing) {
+        // The parent planned: the branch starts from its candidate, planner stage done.
+        sub.writeInstructions({ candidates, critic: null, chosen: candidate, source: "validation-branch" } satisfies InstructionsRecord);
+        sub.event({ type: "stage.finished", stage: "planner", ok: true, durationMs: 0, detail: `candidate ${id} of the parent run` });
+      }
+      let outcome: SolutionOutcome;
+      try {
+        outcome = await solve({ ...env, writer: sub, branch: true });
+      } catch (error) {
+        const reached = budgetCause(error);
+        // The caller's stop (Ctrl-C) ends the whole run; a branch's own failure is that branch's result.
+        if (!reached && env.signal?.aborted) throw error;
+        outcome = { failure: { message: error instanceof Error ? error.message : String(error), stage: error instanceof StageError ? error.stage : undefined }, ...(reached ? { budget: reached } : {}) };
+      }
+      await finishSolution(sub, task, options, deps, outcome);
+      budget ??= outcome.budget;
+    }
+    rows.push({ id, dir: rel, candidateRank: index + 1, final: branchFinal(dir) });
+    if (budget) break;
+  }
+  const scored = rows.map((row) => {
+    const score = readScore(writer.path(row.dir));
+    return { ...row, valid: score?.valid ?? false, validationScore: row.final?.result.validationScore ?? null, testScore: score?.valid ? score.score : null };
+  });
+  const ranked = scored
+    .filter((r) => r.valid && r.final)
+    .sort((a, b) => {
+      if (a.validationScore === null || b.validationScore === null) return (a.validationScore === null ? 1 : 0) - (b.validationScore === null ? 1 : 0);
+      return lower ? a.validationScore - b.validationScore : b.validationScore - a.validationScore;
+    });
+  const chosen = ranked[0];
+  writer.updateRun({
+    selection: {
+      method: "validation",
+      branches: scored.map(({ id, dir, candidateRank, valid, validationScore, testScore }) => ({ id, dir, candidateRank, valid, validationScore, testScore })),
+      ...(chosen ? { chosen: chosen.id } : {}),
+    },
+  });
+  if (!chosen?.final) {
+    return { ...(budget ? { budget } : {}), failure: { stage: "branches", message: `none of the ${scored.length} branches produced a valid submission` } };
+  }
+  const final = chosen.final;
+  return {
+    final: { ...final, result: { ...final.result, attempt: `${chosen.dir}/${final.result.attempt}` } },
+    instruction: candidates[chosen.candidateRank - 1],
+    ...(budget ? { budget } : {}),
+  };
+}
+
 function notebookSections(instruction: Instruction | undefined) {
   if (!instruction) return [];
   const stageOf: Record<string, CodeStage> = {
@@ -440,12 +542,34 @@ async function finishSolution(
   options: RunOptions,
   deps: RunDependencies,
   outcome: SolutionOutcome,
+  checks: { sanity?: boolean } = {},
 ): Promise<void> {
   if (outcome.final?.submissionPath) {
     const final = outcome.final;
     writer.writeSubmission(final.submissionPath!);
     const grade = final.grade ?? (await deps.grade(task, writer.path(RUN_FILES.submission)));
-    writer.writeScore({ ...grade, attempt: final.result.attempt, validation_score: final.result.validationScore ?? parseValidationScore(final.stdout) } as ScoreJson);
+    const score = { ...grade, attempt: final.result.attempt, validation_score: final.result.validationScore ?? parseValidationScore(final.stdout) } as ScoreJson;
+    writer.writeScore(score);
+    if (checks.sanity && options.sanity === "permuted-labels" && grade.valid && grade.score !== null && !outcome.budget) {
+      writer.event({ type: "stage.started", stage: "sanity" });
+      const started = performance.now();
+      const outputDir = writer.path(RUN_FILES.sanity, ATTEMPT_FILES.workspace);
+      mkdirSync(outputDir, { recursive: true });
+      const { stdout, stderr, ...sanity } = await permutedLabelCheck({
+        task,
+        script: final.script,
+        sandbox: deps.sandbox,
+        grade: deps.grade,
+        realScore: grade.score,
+        seed: options.seed ?? 0,
+        timeoutSeconds: options.timeoutSeconds,
+        outputDir,
+      });
+      writer.writeTopFile(join(RUN_FILES.sanity, ATTEMPT_FILES.stdout), stdout);
+      writer.writeTopFile(join(RUN_FILES.sanity, ATTEMPT_FILES.stderr), stderr);
+      writer.writeScore({ ...score, sanity });
+      writer.event({ type: "stage.finished", stage: "sanity", ok: true, durationMs: performance.now() - started, detail: sanity.flagged ? "flagged" : "not flagged" });
+    }
     writer.writeCodeFile("final.py", final.script);
     if (options.notebook) {
       writer.writeNotebook(toNotebook({ title: `${task.spec.title} — ${options.mode}`, script: final.script, sections: notebookSections(outcome.instruction) }));
@@ -530,7 +654,7 @@ async function drive(
       };
       let outcome: SolutionOutcome;
       try {
-        outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions, signal });
+        outcome = await solve({ writer, task, options, team, sandbox, deps: env, callOptions, signal, onEvent: progress });
       } catch (error) {
         const reached = budgetCause(error);
         outcome = {
@@ -539,13 +663,13 @@ async function drive(
         };
         updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
         recordBudget();
-        await finishSolution(writer, task, options, env, outcome);
+        await finishSolution(writer, task, options, env, outcome, { sanity: true });
         // A budget stop is an ending, not a crash: the run resolves with status `budget`.
         if (!reached) throw error;
       }
       updateTimings(writer, meter, base.wallMs, base.modelMs, base.sandboxMs);
       recordBudget();
-      if (readRunJson(writer.dir).status === "running") await finishSolution(writer, task, options, env, outcome);
+      if (readRunJson(writer.dir).status === "running") await finishSolution(writer, task, options, env, outcome, { sanity: true });
     } else {
       await runChains(writer, task, options, { ...env, signal }, team, sandbox, progress, () => budget.reached);
       recordBudget();

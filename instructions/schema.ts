@@ -92,7 +92,8 @@ export const InstructionsRecordSchema = z.object({
   critic: CriticVerdictSchema.nullable(),
   /** The instruction the coders follow: the critic's refined one, or rank 1 with --no-critic. */
   chosen: InstructionSchema,
-  source: z.enum(["critic", "top-ranked"]),
+  /** validation-branch: one branch of `--select validation` (branches/<k>/), following candidate k as is. */
+  source: z.enum(["critic", "top-ranked", "validation-branch"]),
   /** How the planner was asked (absent in records written before prompt modes existed: "json"). */
   plannerPrompt: z.enum(["json", "json-per-rank", "paper"]).optional(),
   /** Per-rank answers that did not parse into the four sections (paper mode): each was asked once more. */

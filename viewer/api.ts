@@ -110,7 +110,7 @@ export interface CandidateView {
 }
 
 export interface InstructionsView {
-  source: "critic" | "top-ranked";
+  source: "critic" | "top-ranked" | "validation-branch";
   candidates: CandidateView[];
   chosenRank: number | null;
   rationale: string | null;

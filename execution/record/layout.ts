@@ -11,6 +11,7 @@
 //     submission.csv, score.json
 //     chains/<chain-id>/  one full run record per chain when --chains/--iterations ask for several
 //     branches/<k>/       one full run record per candidate instruction under --select validation
+//     sanity/             --sanity permuted-labels: the final script's rerun on permuted training targets
 import { join } from "node:path";
 
 export const RUN_RECORD_SCHEMA_VERSION = 1;
@@ -30,6 +31,8 @@ export const RUN_FILES = {
   finalScript: join("code", "final.py"),
   chains: "chains",
   branches: "branches",
+  /** --sanity permuted-labels: the rerun's workspace, stdout.txt and stderr.txt. */
+  sanity: "sanity",
 } as const;
 
 /** Files inside exec/<attempt>/. */
