@@ -111,7 +111,8 @@ function describeFailureRaw(result: AttemptResult, stderr: string): string {
       parts.push(`The script finished, but its submission is not valid: ${result.errorMessage ?? ""}`);
       break;
     case "no-code":
-      parts.push("The previous answer held no Python code. Return the whole script in one ```python block.");
+      // The reason (which model, which step) goes first: it is also the run's failure message when fixes run out.
+      parts.push(`The previous answer held no Python code (${result.errorMessage ?? "no statement to run"}). Return the whole script in one \`\`\`python block.`);
       break;
     default:
       parts.push(`The script failed with ${result.errorClass ?? "an error"}: ${result.errorMessage ?? ""}`);
@@ -258,9 +259,9 @@ export async function executeAndFix(
     const kind = round.kind === "feedback" && fixIndex === 0 ? "feedback" : fixIndex === 0 ? "initial" : "fix";
     if (!hasCode(current)) {
       // Nothing to run (the coders wrote no code): the reasons they left go to the fixer as this attempt's error.
-      const reasons = noCodeReasons(current);
+      const reasons = [...new Set(noCodeReasons(current))];
       const result = recordNoCode(kind, reasons.length ? reasons.join("; ") : "the script holds no Python statement");
-      lastError = `${describeFailure(result, "")}${reasons.length ? `\n\nWhy:\n${reasons.map((r) => `- ${r}`).join("\n")}` : ""}`;
+      lastError = describeFailure(result, "");
       fixIndex++;
       continue;
     }

@@ -96,6 +96,8 @@ describe("a full run with a model that writes no code", () => {
     const score = readScore(dir)!;
     expect(score).toMatchObject({ valid: false, score: null });
     expect(score.errors.join(" ")).toMatch(/no valid submission after 4 attempt\(s\)/);
+    // …and why: the last answer's reason (which model, which step), not only "no code".
+    expect(score.errors.join(" ")).toMatch(/The merger model \(openai:scripted\) returned no code for fix-3/);
     const record = readRunRecord(dir);
     expect(record.run).toMatchObject({ status: "failed", failure: { stage: "execute" } });
     expect(result.summary).toMatchObject({ valid: false, attemptsUsed: 4, fixesUsed: 3 });
