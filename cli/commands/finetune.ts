@@ -250,6 +250,7 @@ export function registerFinetune(program: Command): void {
                   `${String(e.trainable_parameters)} trainable parameters, ${e.cuda ? "CUDA" : "CPU"}${e.four_bit ? ", 4-bit NF4" : ""}\n`,
               );
             }
+            if (e.event === "loss") process.stderr.write(`loss at step ${String(e.step)}: ${Number(e.loss).toFixed(4)}\n`);
             if (e.event === "step") {
               const loss = typeof e.loss === "number" ? e.loss.toFixed(4) : "–";
               process.stderr.write(

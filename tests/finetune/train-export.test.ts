@@ -127,6 +127,19 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
     expect(record.plannerPrompt).toBe("json-per-rank");
   }, 900_000);
 
+  it("checkpoints every --save-steps and --resume continues from the last checkpoint", async () => {
+    const out = join(root, "resumable");
+    const common = { corpus, base, out, python, cacheDir: join(root, "bases"), threads: 1, seed: 3 };
+    const first = await trainAdapter({ ...common, hyperparameters: { loraR: 4, maxSteps: 2, batchSize: 2, saveSteps: 2, loggingSteps: 1, maxLength: 128 } });
+    expect(first.card.steps).toBe(2);
+    expect(readdirSync(join(out, "checkpoints"))).toContain("checkpoint-2");
+    const resumed = await trainAdapter({ ...common, resume: true, hyperparameters: { loraR: 4, maxSteps: 4, batchSize: 2, saveSteps: 2, loggingSteps: 1, maxLength: 128 } });
+    expect(resumed.card.steps).toBe(4);
+    expect(resumed.card.resumed).toBe(true);
+    // Only steps 3 and 4 ran in the resumed session.
+    expect(resumed.card.loss_history.map((h) => h.step)).toEqual([3, 4]);
+  }, 300_000);
+
   it("refuses an adapter trained for another base, naming the tensor", async () => {
     const other = join(root, "other-base.gguf");
     writeFileSync(other, tinyLlamaGguf({ ...TINY_LLAMA_SHAPE, embedding: 32 }));
