@@ -33,10 +33,8 @@ function RunChip(props: { run: IndexRun }) {
             : (r.errorClasses[r.errorClasses.length - 1] ?? "invalid");
   return (
     <a class={`chip ${stateTone(r)}`} href={href({ page: "run", path: r.path })} title={`${r.runId}${r.failure ? ` — ${r.failure}` : ""}`} data-run={r.path}>
-      {r.seed !== null ? `s${r.seed} ` : ""}
-      {text}
-      {r.medal ? ` ${r.medal}` : ""}
-      <span class="muted"> · {r.attemptsUsed} att</span>
+      {`${r.seed !== null ? `s${r.seed} ` : ""}${text}${r.medal ? ` ${r.medal}` : ""}`}
+      <span class="muted">{` · ${r.attemptsUsed} att`}</span>
     </a>
   );
 }
