@@ -147,15 +147,18 @@ up() {
 
   if ! alive "$S/run/slurmdbd.pid"; then slurmdbd; fi
   wait_for 30 slurmdbd sacctmgr -n list cluster
-  sacctmgr -n list cluster format=cluster | grep -qw linguacodus || sacctmgr -i add cluster linguacodus >/dev/null
+  # (Captured first: `grep -q` closing the pipe early would fail the pipeline under pipefail.)
+  local clusters
+  clusters="$(sacctmgr -n -P list cluster format=cluster)"
+  grep -qw linguacodus <<<"$clusters" || sacctmgr -i add cluster linguacodus >/dev/null
 
   if ! alive "$S/run/slurmctld.pid"; then slurmctld; fi
   wait_for 30 slurmctld scontrol ping
   if ! alive "$S/run/slurmd.pid"; then slurmd; fi
   # A node left DOWN/DRAIN by an earlier session is brought back.
-  wait_for 30 "the node" sh -c "sinfo -h -o %T | grep -qE 'idle|mixed|allocated|down|drain'"
-  if sinfo -h -o %T | grep -qE 'down|drain'; then scontrol update nodename="$(hostname -s)" state=resume || true; fi
-  wait_for 60 "an idle node" sh -c "sinfo -h -o %T | grep -qE '^(idle|mixed|allocated)'"
+  wait_for 30 "the node" sh -c "sinfo -h -o %T | grep -E 'idle|mixed|allocated|down|drain' >/dev/null"
+  if sinfo -h -o %T | grep -E 'down|drain' >/dev/null; then scontrol update nodename="$(hostname -s)" state=resume || true; fi
+  wait_for 60 "an idle node" sh -c "sinfo -h -o %T | grep -E '^(idle|mixed|allocated)' >/dev/null"
   log "up: $(sinfo -h -o '%P %D node(s) %T, %c CPUs, %m MB') (SLURM_CONF=$SLURM_CONF)"
 }
 

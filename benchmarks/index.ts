@@ -57,4 +57,21 @@ export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, 
 export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat, type WrittenReport } from "./render.js";
 export { writeReportFolder, type ReportFolderOptions } from "./report-folder.js";
 export { planBench, benchManifestOf, benchPool, benchCellRunner, type BenchPlan, type BenchPlanInput, type BenchConcurrency } from "./plan.js";
+export {
+  EXECUTORS,
+  runLocalBench,
+  runSlurmBench,
+  benchStatus,
+  readSlurmState,
+  realSlurmCommands,
+  findOnPath,
+  runBenchCell,
+  cellKey,
+  cellIdAt,
+  keysOfManifest,
+  type ExecutorName,
+  type SlurmResources,
+  type SlurmOutcome,
+  type BenchStatus,
+} from "./executors/index.js";
 export { modeBarsSpec, temperatureCurveSpec, consistencySpec, renderSvg } from "./charts.js";

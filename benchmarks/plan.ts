@@ -56,6 +56,8 @@ export interface BenchPlanInput {
   tasksDir: string;
   modelsDir: string;
   env: Record<string, string | undefined>;
+  /** Models a pool serves (`--model-pool`): `openai:<model>` needs no API key. */
+  pooledModels?: ReadonlySet<string>;
   log?: (line: string) => void;
 }
 
@@ -92,13 +94,13 @@ export async function planBench(input: BenchPlanInput): Promise<BenchPlan> {
     if (!Number.isInteger(input.repeats) || input.repeats < 1) throw new BenchInputError(`--repeats must be a whole number ≥ 1 (got '${input.repeats}')`);
     if (!Number.isInteger(input.baseSeed) || input.baseSeed < 0) throw new BenchInputError(`--seed must be a whole number ≥ 0 (got '${input.baseSeed}')`);
     // Cheap checks first: a missing model file should not wait for task preparation.
-    const problems = preflightSpecs(loadable(columns.flatMap(specsOf)), input.env);
+    const problems = preflightSpecs(loadable(columns.flatMap(specsOf)), input.env, input.pooledModels);
     if (problems.length) throw new BenchInputError(`cannot start the bench: ${problems.join("; ")}`);
     const tasks = await resolveTasks(input.targets, { tasksDir: input.tasksDir, ...(input.log ? { log: input.log } : {}) });
     request = { tasks, modes, models: columns, temperatures, repeats: input.repeats, baseSeed: input.baseSeed };
   }
   const keys = expandMatrix(request);
-  const problems = [...preflightSpecs(loadable(request.models.flatMap(specsOf)), input.env), ...replay.check(keys)];
+  const problems = [...preflightSpecs(loadable(request.models.flatMap(specsOf)), input.env, input.pooledModels), ...replay.check(keys)];
   if (problems.length) throw new BenchInputError(`cannot start the bench: ${problems.join("; ")}`);
   return { request, keys, ...(existing ? { existing } : {}) };
 }

@@ -8,6 +8,7 @@ import { registerGrade } from "./commands/grade.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerRun } from "./commands/run.js";
 import { registerBench } from "./commands/bench.js";
+import { registerBenchCell } from "./commands/bench-slurm.js";
 import { registerReport } from "./commands/report.js";
 import { registerView } from "./commands/view.js";
 import { registerFinetune } from "./commands/finetune.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerSandbox(program);
   registerRun(program);
   registerBench(program);
+  registerBenchCell(program);
   registerReport(program);
   registerView(program);
   registerFinetune(program);

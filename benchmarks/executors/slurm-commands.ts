@@ -21,7 +21,11 @@ export interface SlurmTaskState {
 export interface SlurmCommands {
   /** Submits a job script; returns the job id. Throws SlurmCommandError with Slurm's message. */
   sbatch(scriptPath: string, cwd: string): Promise<string>;
-  /** States of the array tasks of these jobs, keyed `<jobId>_<index>` (pending ranges are left out). */
+  /**
+   * What Slurm says about these jobs' array tasks, keyed `<jobId>_<index>` (read it through taskState()); also
+   * `<jobId>_*` for accounting's record of never-split tasks and `<jobId>_live` when the controller still knows
+   * the job.
+   */
   states(jobIds: readonly string[]): Promise<Map<string, SlurmTaskState>>;
   /** scancel; `pendingOnly` cancels only the tasks that have not started. */
   cancel(jobIds: readonly string[], options?: { pendingOnly?: boolean }): Promise<void>;
@@ -67,16 +71,50 @@ export function parseSbatchOutput(stdout: string): string {
   return id;
 }
 
-/** Parses `<id>|<state>|<reason>|<exit>|<node>` lines (squeue and sacct, -P/-o formats below). */
+/** Expands an array-index expression such as `1-3,7,9-11%2` (the `%` throttle is dropped). */
+export function expandIndices(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.replace(/%\d+$/, "").split(",")) {
+    const [a, b] = part.split("-").map(Number);
+    if (a === undefined || !Number.isInteger(a)) continue;
+    const end = b === undefined ? a : b;
+    for (let i = a; i <= end && Number.isInteger(end); i++) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * Parses `<id>|<state>|<reason>|<exit>|<node>` lines (squeue and sacct, formats below). Array tasks are
+ * `<job>_<index>`; a pending range `<job>_[2-5]` is expanded; a bare `<job>` (accounting's record of the tasks never
+ * split off, e.g. cancelled while pending) is kept as `<job>_*`; job steps (`.batch`) are skipped.
+ */
 export function parseStateLines(stdout: string): Map<string, SlurmTaskState> {
   const out = new Map<string, SlurmTaskState>();
   for (const line of stdout.split("\n")) {
     const [id, state, reason, exitCode, node] = line.split("|").map((s) => s.trim());
-    // Array tasks are `<job>_<index>`; a pending range `<job>_[2-5]` and job steps `<job>_1.batch` are skipped.
-    if (!id || !/^\d+_\d+$/.test(id) || !state) continue;
-    out.set(id, { state: state.split(/\s+/)[0] ?? state, reason: reason === "None" ? "" : (reason ?? ""), exitCode: exitCode ?? "", node: node ?? "" });
+    if (!id || !state) continue;
+    const value = { state: state.split(/\s+/)[0] ?? state, reason: reason === "None" ? "" : (reason ?? ""), exitCode: exitCode ?? "", node: node === "None assigned" ? "" : (node ?? "") };
+    const range = /^(\d+)_\[([\d,%-]+)\]$/.exec(id);
+    if (/^\d+_\d+$/.test(id)) out.set(id, value);
+    else if (range) for (const i of expandIndices(range[2]!)) out.set(`${range[1]}_${i}`, value);
+    else if (/^\d+$/.test(id)) out.set(`${id}_*`, value);
   }
   return out;
+}
+
+/**
+ * The state of one array task, given everything Slurm said about its job. A pending task cancelled before it was
+ * split off leaves no record of its own: absent from the live view and from accounting, it was cancelled.
+ */
+export function taskState(states: ReadonlyMap<string, SlurmTaskState>, task: string): SlurmTaskState | undefined {
+  const own = states.get(task);
+  if (own) return own;
+  const job = task.split("_")[0] ?? task;
+  const rest = states.get(`${job}_*`);
+  if (rest && TERMINAL_STATES.has(rest.state)) return rest;
+  if (states.has(`${job}_live`)) return { state: "CANCELLED", reason: "cancelled before it started", exitCode: "", node: "" };
+  // Neither the controller nor accounting knows the task.
+  return rest ?? { state: "CANCELLED", reason: "unknown to Slurm", exitCode: "", node: "" };
 }
 
 /** Parses `scontrol show job -o` (one job per line): the fallback when accounting (sacct) is not configured. */
@@ -127,9 +165,17 @@ export function realSlurmCommands(env: NodeJS.ProcessEnv = process.env): SlurmCo
           for (const [k, v] of parseScontrolJobs(text)) states.set(k, v);
         }
       }
-      // squeue is the controller's live view: fresher than accounting for tasks that are still queued or running.
-      const live = parseStateLines(await run("squeue", ["-h", "-r", "-j", ids, "-o", "%i|%T|%r|-|%N"]).catch(() => ""));
-      for (const [k, v] of live) states.set(k, { ...v, exitCode: states.get(k)?.exitCode ?? "" });
+      // squeue is the controller's live view (with -t all also the recently ended tasks): fresher than accounting.
+      // A job it no longer knows at all has left the controller; then only accounting speaks for it.
+      for (const id of jobIds) {
+        const text = await run("squeue", ["-h", "-r", "-t", "all", "-j", id, "-o", "%i|%T|%r|-|%N"]).catch((error: unknown) => {
+          if (/Invalid job id/i.test((error as Error).message)) return undefined;
+          throw error;
+        });
+        if (text === undefined) continue;
+        for (const [k, v] of parseStateLines(text)) states.set(k, { ...v, exitCode: states.get(k)?.exitCode ?? "" });
+        states.set(`${id}_live`, { state: "LIVE", reason: "", exitCode: "", node: "" });
+      }
       return states;
     },
     async cancel(jobIds, options = {}) {

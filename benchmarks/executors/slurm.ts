@@ -7,14 +7,14 @@
 // A cell whose job failed, timed out, was cancelled or preempted gets a failed run record naming the Slurm state
 // and reason; `--resume` resubmits only cells that are unfinished or were stopped by Slurm.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { readRunJson, writeJsonAtomic, type RunJson } from "../../execution/index.js";
 import { BenchInputError, type RunKey } from "../matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchManifest } from "../manifest.js";
 import { appendEvent, checkManifest, describe, isRunFinished, moveAside, recordFailure, runState, scoreOf, type BenchOutcome, type BenchProgress } from "../runner.js";
 import { renderJobScript, type SlurmResources } from "./job-script.js";
-import { SlurmCommandError, TERMINAL_STATES, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
+import { SlurmCommandError, TERMINAL_STATES, taskState, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
 
 export const SLURM_DIR = "slurm";
 
@@ -94,7 +94,17 @@ export function checkWritable(dir: string): void {
     writeFileSync(probe, "");
     rmSync(probe);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    // mkdir -p reports ENOENT when a parent cannot be created: the nearest folder that exists says why.
+    let code = (error as NodeJS.ErrnoException).code ?? "error";
+    let existing = dir;
+    while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+    try {
+      const probe = join(existing, `.linguacodus-write-test-${process.pid}`);
+      writeFileSync(probe, "");
+      rmSync(probe);
+    } catch (probeError) {
+      code = (probeError as NodeJS.ErrnoException).code ?? code;
+    }
     throw new BenchInputError(
       `bench folder ${dir} is not writable (${code}): give --out a folder you can write, on a filesystem every Slurm node shares`,
     );
@@ -141,7 +151,7 @@ export async function reconcile(
   for (const [cell, { task }] of open) {
     const key = byId.get(cell);
     if (!key) continue;
-    const slurm = states.get(task);
+    const slurm = taskState(states, task);
     if (!slurm || !TERMINAL_STATES.has(slurm.state)) {
       // Not known yet (just submitted) counts as queued.
       if (slurm?.state === "RUNNING" || slurm?.state === "COMPLETING") {
@@ -278,7 +288,7 @@ export async function runSlurmBench(request: SlurmBenchRequest): Promise<SlurmOu
   const outcome: SlurmOutcome = { dir, total: keys.length, skipped: progress.skipped, succeeded: 0, failed: 0, interrupted: 0, stopped: false, jobIds: [], detached: Boolean(request.detach) };
   const tally: Tally = { progress, outcome, cancelledByUs: new Set(), seenRunning: new Set() };
   appendEvent(dir, { type: "bench.started", ts: nowIso(), resumed: Boolean(existing), pending: unfinished.length });
-  if (progress.skipped > 0) logLine(`resuming: ${progress.skipped} finished run(s) kept, ${active.size} still in Slurm, ${toSubmit.length} to submit`);
+  if (progress.skipped > 0 || active.size > 0) logLine(`resuming: ${progress.skipped} finished run(s) kept, ${active.size} still in Slurm, ${toSubmit.length} to submit`);
   request.onProgress?.({ ...progress });
 
   if (toSubmit.length > 0 && !request.signal?.aborted) {
@@ -303,7 +313,7 @@ export async function runSlurmBench(request: SlurmBenchRequest): Promise<SlurmOu
     const s = readSlurmState(dir);
     const live = await request.commands.states(openJobs());
     for (const [cell, { task }] of latestTasks(s))
-      if (s.reported[cell] !== task && (!pendingOnly || (live.get(task)?.state ?? "PENDING") === "PENDING")) tally.cancelledByUs.add(cell);
+      if (s.reported[cell] !== task && (!pendingOnly || (taskState(live, task)?.state ?? "PENDING") === "PENDING")) tally.cancelledByUs.add(cell);
     await request.commands.cancel(openJobs(), { pendingOnly }).catch((error: unknown) => logLine(`scancel: ${(error as Error).message}`));
   };
   for (;;) {
@@ -375,7 +385,7 @@ export async function benchStatus(dir: string, keys: readonly RunKey[], commands
     else status.notStarted += 1;
   }
   for (const [, { task }] of latest) {
-    const s = live.states.get(task)?.state;
+    const s = taskState(live.states, task)?.state;
     if (s) status.slurmStates[s] = (status.slurmStates[s] ?? 0) + 1;
   }
   return status;

@@ -4,8 +4,10 @@
 import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
 import { openWiring, sandboxKind } from "../wiring.js";
+import { benchStatusAction, cliCommand, executorOf, modelPoolOf, slurmResources, type ExecutorFlags } from "./bench-slurm.js";
 
-interface BenchFlags {
+interface BenchFlags extends ExecutorFlags {
+  status?: string | boolean;
   modes: string;
   ablation?: string;
   models?: string[];
@@ -46,6 +48,11 @@ function positiveNumber(flag: string, value: string): number {
 const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
 async function benchAction(targets: string[], flags: BenchFlags): Promise<void> {
+  if (flags.status !== undefined) {
+    const dir = typeof flags.status === "string" ? flags.status : flags.out;
+    if (!dir) throw new UserFacingError("give the bench folder: bench --status <dir> (or --status --out <dir>)");
+    return benchStatusAction(dir, flags.json === true);
+  }
   if (!flags.out) throw new UserFacingError("give the bench folder with --out <dir> (it receives bench.json, runs/ and report/)");
   const sandbox = sandboxKind(flags.sandbox);
   const parallel = wholeNumber("--parallel", flags.parallel, 1);
@@ -59,6 +66,9 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     ...(flags.budgetMinutes === undefined ? {} : { minutes: positiveNumber("--budget-minutes", flags.budgetMinutes) }),
   };
   if (budget.usd !== undefined && !flags.prices) throw new UserFacingError("--budget-usd needs --prices <file> to turn tokens into USD");
+  const executor = await executorOf(flags);
+  if (executor === "slurm" && Object.keys(budget).length) throw new UserFacingError("--budget-* is not supported with --executor slurm yet (use --slurm-time to bound each cell)");
+  const modelPool = await modelPoolOf(flags.modelPool);
 
   const [{ resolve }, paths, benchmarks, execution] = await Promise.all([
     import("node:path"),
@@ -102,6 +112,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
       tasksDir: home.tasks,
       modelsDir: home.models,
       env: process.env,
+      ...(modelPool ? { pooledModels: new Set(Object.keys(modelPool.pools)) } : {}),
       log: (l) => process.stderr.write(`${l}\n`),
     });
   } catch (error) {
@@ -112,15 +123,17 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   // 2. Sandbox and providers, shared by every run.
   const concurrency = { parallel, sandboxes, apiConcurrency };
   const pool = benchmarks.benchPool(plan, concurrency);
-  const wiring = await openWiring({ sandbox, modelsDir: home.models, ...(pool ? { pool } : {}) });
-  const closeAll = () => wiring.close();
+  // With --executor slurm the nodes open their own sandbox and models; this process only submits and follows.
+  const wiring =
+    executor === "local" ? await openWiring({ sandbox, modelsDir: home.models, ...(pool ? { pool } : {}), ...(modelPool ? { openai: { pools: modelPool.pools } } : {}) }) : undefined;
+  const closeAll = async () => wiring?.close();
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
   const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }) };
   // What earlier sessions spent counts against the bench's budgets (a resumed bench does not start from zero).
   const budgetTracker = Object.keys(budget).length ? new benchmarks.BenchBudgetTracker(budget, prices, benchmarks.benchSpentSoFar(out, prices)) : undefined;
   // Runs cost their calls with the bench's price table (run.json usage) and start with what the budget leaves.
-  const runCell = benchmarks.benchCellRunner(wiring, concurrency, { ...runOptions, ...(prices ? { prices } : {}) }, stopRuns.signal, budgetTracker);
+  const runCell = wiring && benchmarks.benchCellRunner(wiring, concurrency, { ...runOptions, ...(prices ? { prices } : {}) }, stopRuns.signal, budgetTracker);
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");
@@ -154,23 +167,59 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
 
-  let outcome;
+  const manifest = benchmarks.benchManifestOf(plan, ["linguacodus", ...process.argv.slice(2)], {
+    ...concurrency,
+    ...runOptions,
+    sandbox: flags.sandbox,
+    ...(budgetTracker ? { budget } : {}),
+    executor,
+    ...(modelPool ? { modelPool: modelPool.path } : {}),
+    ...(executor === "slurm" ? { slurm: slurmResources(flags) } : {}),
+  });
+  const onProgress = (p: import("../../benchmarks/index.js").BenchProgress) => {
+    bar?.update(p.skipped + p.done + p.failed, { done: p.skipped + p.done, failed: p.failed, running: p.running, remaining: p.remaining });
+  };
+  let outcome: import("../../benchmarks/index.js").BenchOutcome & { jobIds?: string[]; detached?: boolean };
   try {
-    outcome = await benchmarks.runBench({
-      dir: out,
-      keys,
-      manifest: benchmarks.benchManifestOf(plan, ["linguacodus", ...process.argv.slice(2)], { ...concurrency, ...runOptions, sandbox: flags.sandbox, ...(budgetTracker ? { budget } : {}) }),
-      parallel,
-      resume: flags.resume === true,
-      runCell,
-      ...(budgetTracker ? { budget: budgetTracker } : {}),
-      signal: stop.signal,
-      version: execution.LINGUACODUS_VERSION,
-      onLog: log,
-      onProgress: (p) => {
-        bar?.update(p.skipped + p.done + p.failed, { done: p.skipped + p.done, failed: p.failed, running: p.running, remaining: p.remaining });
-      },
-    });
+    if (executor === "slurm") {
+      const { SANDBOX_IMAGE_TAG } = await import("../../sandbox/index.js");
+      const cli = cliCommand();
+      outcome = await benchmarks.runSlurmBench({
+        dir: out,
+        keys,
+        manifest,
+        resume: flags.resume === true,
+        version: execution.LINGUACODUS_VERSION,
+        commands: benchmarks.realSlurmCommands(),
+        resources: slurmResources(flags),
+        cellCommand: [...cli, "bench-cell"],
+        cwd: process.cwd(),
+        ...(sandbox === "docker"
+          ? { image: { tag: SANDBOX_IMAGE_TAG, ...(flags.slurmImage ? { tarball: resolve(flags.slurmImage) } : {}), buildCommand: [...cli, "sandbox", "build", "--offline"] } }
+          : {}),
+        detach: flags.detach === true,
+        signal: stop.signal,
+        cancelSignal: stopRuns.signal,
+        ...(process.env.LINGUACODUS_SLURM_POLL_MS ? { pollMs: Number(process.env.LINGUACODUS_SLURM_POLL_MS) } : {}),
+        onLog: log,
+        onProgress,
+      });
+    } else {
+      if (!runCell) throw new Error("no cell runner");
+      outcome = await benchmarks.runBench({
+        dir: out,
+        keys,
+        manifest,
+        parallel,
+        resume: flags.resume === true,
+        runCell,
+        ...(budgetTracker ? { budget: budgetTracker } : {}),
+        signal: stop.signal,
+        version: execution.LINGUACODUS_VERSION,
+        onLog: log,
+        onProgress,
+      });
+    }
   } catch (error) {
     bars?.stop();
     await closeAll();
@@ -181,6 +230,11 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   }
   bars?.stop();
   await closeAll();
+  if (outcome.detached) {
+    if (flags.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+    else process.stdout.write(`submitted Slurm job array ${outcome.jobIds?.join(", ") ?? ""}; see where it stands with: linguacodus bench --status ${out}\n`);
+    return;
+  }
 
   let reportPath: string | undefined;
   if (flags.report) {
@@ -224,5 +278,17 @@ export function registerBench(program: Command): void {
     .option("--budget-usd <x>", "cost of the whole bench in USD, priced by --prices")
     .option("--budget-minutes <m>", "wall-clock minutes of the whole bench (all sessions)")
     .option("--json", "print the outcome as JSON on stdout")
+    .option("--model-pool <file>", 'JSON {"<model>": ["http://host-a:8000/v1", …]}: openai:<model> is served by these replicas (fewest calls in flight first)')
+    .option("--executor <name>", "where cells run: local (this machine, --parallel at once) or slurm (one sbatch job array, one task per cell)", "local")
+    .option("--slurm-partition <name>", "Slurm partition (default: the cluster's default)")
+    .option("--slurm-time <HH:MM:SS>", "time limit of each cell's job")
+    .option("--slurm-cpus <n>", "CPUs per cell (default 1)")
+    .option("--slurm-mem <size>", "memory per cell, e.g. 8G")
+    .option("--slurm-gpus <n>", "GPUs per cell (a GPU partition, for local GGUF or vLLM)")
+    .option("--slurm-max-running <n>", "at most this many cells at once (the array's % throttle)")
+    .option("--slurm-extra <args>", 'further sbatch options, e.g. "--account=lab --qos=short"')
+    .option("--slurm-image <file>", "sandbox image tarball (from 'linguacodus sandbox export') the nodes load when they lack the image")
+    .option("--detach", "with --executor slurm: submit and exit; see progress with bench --status")
+    .option("--status [dir]", "show where a bench (e.g. a detached Slurm bench) stands, recording the cells Slurm has ended")
     .action(benchAction);
 }

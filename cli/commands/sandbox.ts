@@ -86,6 +86,33 @@ export function registerSandbox(program: Command): void {
     });
 
   sandbox
+    .command("export <file>")
+    .description("Write the executor image to a tarball (docker save format), e.g. onto a cluster's shared folder; Slurm nodes without the image load it (bench --slurm-image).")
+    .option("--image <tag>", "image to export (default: the current recipe's tag)")
+    .action(async (fileArg: string, flags: { image?: string }) => {
+      const sb = await import("../../sandbox/index.js");
+      const docker = sb.dockerClient();
+      await requireEngineForUser(sb, docker);
+      const tag = flags.image ?? sb.SANDBOX_IMAGE_TAG;
+      if (!(await sb.imageExists(docker, tag))) throw new UserFacingError(`image ${tag} does not exist here: build it first with 'linguacodus sandbox build --offline'`);
+      const file = resolve(fileArg);
+      const { createWriteStream, renameSync, mkdirSync } = await import("node:fs");
+      const { dirname } = await import("node:path");
+      const { pipeline } = await import("node:stream/promises");
+      mkdirSync(dirname(file), { recursive: true });
+      // Written under a temporary name and renamed, so a node never loads half a tarball.
+      const partial = `${file}.partial-${process.pid}`;
+      const started = Date.now();
+      try {
+        await pipeline(await docker.getImage(tag).get(), createWriteStream(partial));
+      } catch (error) {
+        throw new UserFacingError(`could not write ${file}: ${firstLine(error)}`);
+      }
+      renameSync(partial, file);
+      process.stdout.write(`exported ${tag} to ${file} (${(statSync(file).size / 1024 ** 2).toFixed(0)} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    });
+
+  sandbox
     .command("run <script>")
     .description("Run one Python script the way the pipeline does and print stdout, stderr, exit code and duration.")
     .option("--task <dir>", "task folder (its public/ is mounted read-only at /data), or a task id under $LINGUACODUS_HOME/tasks")

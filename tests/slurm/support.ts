@@ -1,0 +1,89 @@
+// Shared by the Slurm tests: the single-node cluster of .ci/slurm.sh, a recorded bench to replay (scripted models
+// on the real Docker sandbox), and the built CLI run as a user runs it.
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
+import { runBench } from "../../benchmarks/runner.js";
+import { pipelineCellRunner } from "../../benchmarks/cell.js";
+import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
+import { BenchEventSchema, type BenchEvent } from "../../benchmarks/manifest.js";
+import { createWiring } from "../../execution/wiring.js";
+import { scriptedBenchDeps, tasksWithReferences } from "../benchmarks/bench-support.js";
+
+const exec = promisify(execFile);
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const CLI = join(ROOT, "dist", "cli", "main.js");
+
+/** Starts (or finds running) the single-node cluster; returns the environment its client commands need. */
+export function slurmUp(): NodeJS.ProcessEnv {
+  execFileSync("bash", [join(ROOT, ".ci/slurm.sh"), "up"], { stdio: ["ignore", "ignore", "inherit"], timeout: 600_000 });
+  const conf = /SLURM_CONF=(\S+)/.exec(execFileSync("bash", [join(ROOT, ".ci/slurm.sh"), "env"], { encoding: "utf8" }))?.[1]?.replace(/^'|'$/g, "");
+  return { ...process.env, SLURM_CONF: conf };
+}
+
+/** Compiles dist/ (the nodes run the built CLI). */
+export async function buildDist(): Promise<void> {
+  await exec("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT }).catch(() => undefined);
+  if (!existsSync(CLI)) throw new Error("dist/cli/main.js was not built");
+}
+
+export interface Recorded {
+  dir: string;
+  tasks: { id: string; dir: string }[];
+  keys: RunKey[];
+}
+
+/** 2 tasks × {linguacodus, direct} × 1 repeat with scripted models, recorded for replay. */
+export async function recordBench(root: string): Promise<Recorded> {
+  const tasks = (await tasksWithReferences(["concrete-strength", "seattle-weather"], join(root, "tasks"), join("/tmp", "linguacodus-test-tasks"))).map((t) => ({ id: t.id, dir: t.dir }));
+  const keys = expandMatrix({ tasks, modes: ["linguacodus", "direct"], models: [parseModelColumn("label=scripted;all=openai:scripted")], temperatures: [], repeats: 1, baseSeed: 1 });
+  const dir = join(root, "recorded");
+  const wiring = await createWiring({ sandbox: "docker" });
+  try {
+    const runCell = pipelineCellRunner({ deps: scriptedBenchDeps(wiring), limiter: new ModelCallLimiter({ apiConcurrency: 4, replayConcurrency: 4 }), sandboxSlots: new Semaphore(2) });
+    const outcome = await runBench({
+      dir,
+      keys,
+      manifest: { command: ["test"], tasks, modes: ["linguacodus", "direct"], models: [keys[0]!.model], temperatures: [], repeats: 1, baseSeed: 1, options: {} },
+      parallel: 2,
+      resume: false,
+      runCell,
+      version: "test",
+    });
+    if (outcome.succeeded !== 4) throw new Error(`recording bench: ${JSON.stringify(outcome)}`);
+  } finally {
+    await wiring.close();
+  }
+  return { dir, tasks, keys };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `linguacodus <args>` from the built CLI. */
+export function cli(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<CliResult> & { child: ChildProcess } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((r) => child.on("close", (code) => r({ code, stdout, stderr })));
+  return Object.assign(done, { child });
+}
+
+export function events(dir: string): BenchEvent[] {
+  const path = join(dir, "bench-events.jsonl");
+  return existsSync(path) ? readFileSync(path, "utf8").trim().split("\n").filter(Boolean).map((l) => BenchEventSchema.parse(JSON.parse(l))) : [];
+}
+
+/** A Slurm client command's stdout. */
+export function slurm(command: string, args: string[], env: NodeJS.ProcessEnv): string {
+  return execFileSync(command, args, { env, encoding: "utf8" });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
