@@ -11,6 +11,8 @@ import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type Be
 import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
 import { readJsonFile } from "../core/index.js";
 import { runCost } from "./budget.js";
+import { fingerprintIdOf } from "./validity.js";
+import { InstructionsRecordSchema } from "../instructions/index.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
 
 export type RunState = "succeeded" | "failed" | "budget" | "running" | "missing" | "unreadable";
@@ -72,6 +74,14 @@ export interface ReportRun {
   /** Estimated cost in the currency of the price table, when prices are configured. */
   costEstimate: number | null;
   chains: ChainTrace[];
+  /** The validation score the final submission's script printed (null: none), and normalised like `normalised`. */
+  validationScore: number | null;
+  normalisedValidation: number | null;
+  /** `--select` of the run, and whether the critic's pick was the validation-best branch (null: not both known). */
+  selection: { method: string; criticMatchesValidationBest: boolean | null } | null;
+  /** run.json's machine/software fingerprint and its id (validity.ts fingerprintIdOf); null in older records. */
+  fingerprint: Record<string, unknown> | null;
+  fingerprintId: string | null;
 }
 
 /** What the report needs of a run's task (task.json): type, metric, direction, reference scores. */
@@ -198,6 +208,11 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     tokensByRole: {},
     costEstimate: null,
     chains: [],
+    validationScore: null,
+    normalisedValidation: null,
+    selection: null,
+    fingerprint: null,
+    fingerprintId: null,
   };
 }
 
@@ -251,8 +266,28 @@ function readOneRun(
     otherMs: summary.otherMs,
     totalTokens: summary.totalTokens,
     tokensByRole,
-    costEstimate: costOf(tokensByRole, summary.models, prices),
+    // The report's price table prices the calls; without one, the cost the run recorded (its own --prices).
+    costEstimate: costOf(tokensByRole, summary.models, prices) ?? record.run.usage?.total.costUsd ?? null,
     chains: traces(record, summary.runId, info?.reference),
+    validationScore: summary.validationScore ?? null,
+    normalisedValidation:
+      summary.valid && summary.validationScore != null && info?.reference ? (normalisedScore(summary.validationScore, info.reference) ?? null) : null,
+    selection: selectionOf(record),
+    fingerprint: (record.run.fingerprint as Record<string, unknown> | undefined) ?? null,
+    fingerprintId: fingerprintIdOf(record.run.fingerprint as Record<string, unknown> | undefined),
+  };
+}
+
+/** The run's selection and whether the critic's pick (instructions.json) is the validation-best branch's candidate. */
+function selectionOf(record: RunRecord): ReportRun["selection"] {
+  const selection = record.run.selection;
+  if (!selection) return null;
+  const instructions = InstructionsRecordSchema.safeParse(record.instructions);
+  const criticRank = instructions.success ? instructions.data.critic?.chosenRank : undefined;
+  const best = selection.branches?.find((b) => b.id === selection.chosen);
+  return {
+    method: selection.method,
+    criticMatchesValidationBest: selection.method === "validation" && criticRank !== undefined && best ? best.candidateRank === criticRank : null,
   };
 }
 

@@ -55,6 +55,20 @@ export * as stats from "./stats.js";
 export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type ReportTaskInfo, type PriceTable, type RunState } from "./collect.js";
 export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, type Table, type Cell } from "./report.js";
 export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat, type WrittenReport } from "./render.js";
+export {
+  LEAKAGE_MARGIN,
+  MIN_SEEDS,
+  spearman,
+  validationSummary,
+  selectionSummary,
+  costSummary,
+  fingerprintIdOf,
+  comparisonWarnings,
+  type ValidityRun,
+  type ValidationSummary,
+  type SelectionSummary,
+  type CostSummary,
+} from "./validity.js";
 export { writeReportFolder, type ReportFolderOptions } from "./report-folder.js";
 export { planBench, benchManifestOf, benchPool, benchCellRunner, type BenchPlan, type BenchPlanInput, type BenchConcurrency } from "./plan.js";
 export {

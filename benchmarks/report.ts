@@ -7,6 +7,7 @@ import type { Collection, ReportRun } from "./collect.js";
 import { mlebenchSummary, type AggregateMetric, type MleBenchSummary } from "./mlebench.js";
 import { ABLATION_NAMES, describeMode, isModeName } from "./modes.js";
 import { isFinishedState } from "./runner.js";
+import { comparisonWarnings, costTable, describeFingerprint, fingerprintTable, selectionTable, validationTable, type ValidityRun } from "./validity.js";
 import { comparePaired, mean, meanWithError, type MeanWithError, type PairedComparison, type PairedObservation } from "./stats.js";
 
 /** One table cell: text, and where it links (a run folder, or the list of runs behind an aggregate). */
@@ -42,6 +43,8 @@ export interface ComparisonOut {
   result: PairedComparison;
   /** Runs behind the pairs. */
   group: string;
+  /** Mixed fingerprints, fewer than MIN_SEEDS seeds (validity.ts comparisonWarnings). */
+  warnings: string[];
   byDataType: { dataType: string; n: number; wins: number; ties: number; losses: number; meanDifference: number }[];
 }
 
@@ -267,7 +270,7 @@ function modeSummaryTable(series: Series[], groups: GroupRegistry): Table {
     id: "modes",
     title: "Per mode and model",
     note:
-      "Mean ± standard error over repeats (each repeat's value is first averaged over tasks, as MLE-bench aggregates seeds). " +
+      "Mean ± SEM over seeds: the standard error of the mean (sd / √n over the n seeds, not the sd), each seed's value first averaged over tasks, as MLE-bench aggregates seeds. " +
       "Finished = succeeded or failed runs of those planned. Valid and first-attempt success are rates (0–1). " +
       "Normalised score: 0 = the task's constant baseline, 1 = its reference model; an invalid run counts as 0. " +
       "Any-medal rate: over runs on tasks with a leaderboard. Wall time per run in seconds (model / sandbox / other).",
@@ -308,6 +311,7 @@ function compare(runs: ReportRun[], a: string, b: string, groups: GroupRegistry,
       temperature: temperature === "default" ? null : Number(temperature),
       result,
       group: groups.link(pairs.flatMap((p) => [p.a, p.b]), `${a} vs ${b} · ${model}`) ?? "",
+      warnings: comparisonWarnings(`${a} vs ${b} · ${model}`, pairs.flatMap((p) => [p.a, p.b]), new Set(pairs.map((p) => p.a.seed)).size),
       byDataType: [...byType.entries()].map(([dataType, list]) => {
         const diffs = list.map((p) => (p.a.normalised as number) - (p.b.normalised as number));
         return {
@@ -568,16 +572,21 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   if (tokens) tables.push(tokens);
   const mlebench = mlebenchSummary(runs);
   if (mlebench) tables.push(mlebenchTable(mlebench));
+  // Issue 13: validation against test, selection, cost per valid/medal, and the fingerprints behind the numbers.
+  const finished = runs.filter(isFinished);
+  const link = (rs: readonly ValidityRun[], label: string) => groups.link(rs as ReportRun[], label);
+  for (const table of [validationTable({ runs: finished, link }), selectionTable({ runs: finished, link }), costTable({ runs: finished, link })]) if (table) tables.push(table);
+  if (finished.some((r) => r.fingerprintId !== null)) tables.push(fingerprintTable({ runs: finished, link }, (id) => describeFingerprint(finished.find((r) => r.fingerprintId === id)?.fingerprint ?? null)));
   const trace = consistency(runs, options.linkOf);
   tables.push(trace.table, runIndexTable(runs, options.linkOf));
 
   const charts: ChartOut[] = [];
   const normalisedBars = barPoints(series, (st) => st.normalised);
   if (normalisedBars.length)
-    charts.push({ id: "mode-normalised", title: "Mean normalised score per mode (± SE over repeats)", file: "mode-normalised.svg", spec: modeBarsSpec(normalisedBars, { title: "Mean normalised score per mode", yTitle: "normalised score (0 = constant, 1 = reference)" }) });
+    charts.push({ id: "mode-normalised", title: "Mean normalised score per mode (± SEM over seeds)", file: "mode-normalised.svg", spec: modeBarsSpec(normalisedBars, { title: "Mean normalised score per mode", yTitle: "normalised score (0 = constant, 1 = reference)" }) });
   const validBars = barPoints(series, (st) => st.valid);
   if (validBars.length)
-    charts.push({ id: "mode-valid", title: "Valid-submission rate per mode (± SE over repeats)", file: "mode-valid.svg", spec: modeBarsSpec(validBars, { title: "Valid-submission rate per mode", yTitle: "valid rate" }) });
+    charts.push({ id: "mode-valid", title: "Valid-submission rate per mode (± SEM over seeds)", file: "mode-valid.svg", spec: modeBarsSpec(validBars, { title: "Valid-submission rate per mode", yTitle: "valid rate" }) });
   if (sweep) {
     charts.push({ id: "temperature-normalised", title: "Normalised score against temperature", file: "temperature-normalised.svg", spec: temperatureCurveSpec(curvePoints(series, (st) => st.normalised), { title: "Normalised score against temperature", yTitle: "normalised score" }) });
     charts.push({ id: "temperature-valid", title: "Valid-submission rate against temperature", file: "temperature-valid.svg", spec: temperatureCurveSpec(curvePoints(series, (st) => st.valid), { title: "Valid rate against temperature", yTitle: "valid rate" }) });
@@ -597,7 +606,7 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
     command: collection.manifest?.command,
     counts,
     notes,
-    warnings: collection.warnings,
+    warnings: [...collection.warnings, ...comparisons.flatMap((c) => c.warnings)],
     tables,
     comparisons,
     charts,

@@ -2,9 +2,10 @@
 // speed measurement. Records go through execution's RunRecordWriter, so they have the real format.
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RunRecordWriter, attemptName } from "../../execution/index.js";
+import { RunRecordWriter, attemptName, type Fingerprint, type Selection } from "../../execution/index.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, expandMatrix, manifestEntry, type BenchManifest, type ModeName, type ModelColumn, type RunKey, type TaskRef } from "../../benchmarks/index.js";
 import { seededRandom } from "../../datasets/index.js";
+import { InstructionsRecordSchema } from "../../instructions/index.js";
 
 export interface GeneratedTask {
   id: string;
@@ -15,7 +16,15 @@ export interface GeneratedTask {
 
 /** How one generated run went: attempts as error classes or a valid score. */
 export interface GeneratedOutcome {
-  attempts: ({ errorClass: string } | { score: number })[];
+  /** An attempt fails with an error class, or scores; `validation` is the VALIDATION_SCORE= it printed (null: none). */
+  attempts: ({ errorClass: string } | { score: number; validation?: number | null })[];
+  /** run.json's fingerprint (issue 13); absent: none, as in older records. */
+  fingerprint?: Fingerprint;
+  /** run.json's selection, and the critic's pick written to instructions.json. */
+  selection?: Selection;
+  criticRank?: number;
+  /** A medal for a valid final submission (score.json). */
+  medal?: string;
 }
 
 export function writeTaskFolder(root: string, task: GeneratedTask): TaskRef {
@@ -54,7 +63,7 @@ export function writeGeneratedRun(runDir: string, key: RunKey, task: GeneratedTa
   });
   let modelMs = 0;
   let sandboxMs = 0;
-  let final: { score: number } | undefined;
+  let final: { score: number; validation?: number | null } | undefined;
   outcome.attempts.forEach((a, index) => {
     const attempt = attemptName(index);
     const valid = "score" in a;
@@ -75,6 +84,7 @@ export function writeGeneratedRun(runDir: string, key: RunKey, task: GeneratedTa
         stdoutTruncated: false,
         stderrTruncated: false,
         submission: { present: valid, valid, errors: [], score: valid ? a.score : null },
+        validationScore: valid ? (a.validation ?? null) : null,
       },
       "",
       "",
@@ -93,7 +103,16 @@ export function writeGeneratedRun(runDir: string, key: RunKey, task: GeneratedTa
     lower_is_better: task.metric === "rmse",
     errors: final ? [] : ["no valid submission"],
     percentile: final ? 50 : null,
+    ...(final ? { validation_score: final.validation ?? null } : {}),
+    ...(final && outcome.medal ? { medal: outcome.medal } : {}),
   });
+  if (outcome.fingerprint) writer.updateRun({ fingerprint: outcome.fingerprint });
+  if (outcome.selection) writer.updateRun({ selection: outcome.selection });
+  if (outcome.criticRank !== undefined) {
+    const instruction = (rank: number) => ({ rank, title: `candidate ${rank}`, dataPreprocessing: ["p"], modelArchitecture: ["m"], modelTraining: ["t"], submission: ["s"] });
+    const critic = { candidates: [1, 2, 3].map((rank) => ({ rank, findings: [] })), chosenRank: outcome.criticRank, rationale: "generated", refined: instruction(1) };
+    writer.writeInstructions(InstructionsRecordSchema.parse({ candidates: [1, 2, 3].map(instruction), critic, chosen: instruction(1), source: "critic" }));
+  }
   writer.updateRun({ timings: { wallMs: modelMs + sandboxMs + 200, modelMs, sandboxMs } });
   writer.finish(final ? "succeeded" : "failed", { valid: final !== undefined, score: final?.score ?? null, ...(final ? {} : { reason: "no valid submission after all fixes" }) });
 }
