@@ -176,7 +176,7 @@ describe("bench end to end on the real sandbox", () => {
     }
     const md = readFileSync(join(out, "report", "report.md"), "utf8");
     expect(md).toContain("## Paired comparison");
-    expect(md).toContain("![Mean normalised score per mode (± SE over repeats)](mode-normalised.svg)");
+    expect(md).toContain("![Mean normalised score per mode (± SEM over seeds)](mode-normalised.svg)");
     const html = readFileSync(join(out, "report", "report.html"), "utf8");
     expect((html.match(/<svg/g) ?? []).length).toBe(3);
     expect(readFileSync(join(out, "report", "runs.csv"), "utf8").trim().split("\n")).toHaveLength(9);
