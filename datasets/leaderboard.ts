@@ -15,7 +15,13 @@ export interface LeaderboardPlacement {
 
 /** Scores in a leaderboard.csv (its `score` column; rows without a finite score are skipped). */
 export async function readLeaderboardScores(path: string): Promise<number[]> {
-  const table = await readCsv(path);
+  let table;
+  try {
+    table = await readCsv(path);
+  } catch (error) {
+    // a leaderboard that cannot be read is the task's fault, like its answers
+    throw new TaskFormatError(`cannot read the leaderboard ${path}: ${(error as Error).message}; fix or remove it`);
+  }
   const col = table.header.indexOf("score");
   if (col < 0) throw new TaskFormatError(`${path} has no 'score' column; a leaderboard needs one score per team`);
   const scores: number[] = [];

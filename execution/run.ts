@@ -22,7 +22,7 @@ import {
   writeDirectScript,
   writeStageBlock,
 } from "../codegen/index.js";
-import { type GradeResult, type Task, loadTask } from "../datasets/index.js";
+import { type GradeResult, type Task, assertTaskRunnable, loadTask } from "../datasets/index.js";
 import {
   INSTRUCTION_SECTIONS,
   type Instruction,
@@ -767,6 +767,8 @@ async function runChains(
 /** Runs one task with the given options and writes its record; resolves with the record's summary. */
 export async function runTask(task: Task, optionsInput: RunOptionsInput, env: RunEnvironment): Promise<RunResult> {
   const options = parseRunOptions(optionsInput);
+  // Before anything is spent or written: public/ must not hold the answers, and the answers must grade.
+  await assertTaskRunnable(task);
   const runId = env.runDir ? resolve(env.runDir).split("/").pop()! : newRunId(task.spec.id, options.mode);
   const dir = env.runDir ? resolve(env.runDir) : join(resolve(env.outDir), runId);
   const redact = createRedactor(runSecrets({ ...(env.secrets ? { secrets: env.secrets } : {}), specs: Object.values(options.models) }));
@@ -801,6 +803,7 @@ export async function resumeRun(runDir: string, env: Omit<RunEnvironment, "outDi
   }
   const options = parseRunOptions(run.config);
   const task = await loadTask(run.taskDir);
+  await assertTaskRunnable(task);
   const redact = createRedactor(runSecrets({ ...(env.secrets ? { secrets: env.secrets } : {}), specs: Object.values(options.models) }));
   const writer = RunRecordWriter.open(runDir, { onEvent: (event) => env.onProgress?.(event), redact });
   return drive(writer, task, options, { ...env, outDir: runDir, runDir }, true, redact);

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UserFacingError } from "../failure.js";
 import { defaultPaths } from "../paths.js";
 
@@ -129,6 +129,12 @@ export function registerSandbox(program: Command): void {
       if (!Number.isFinite(timeout) || timeout <= 0) throw new UserFacingError(`--timeout must be a positive number of seconds (got '${flags.timeout}')`);
       if (flags.sandbox !== "docker" && flags.sandbox !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${flags.sandbox}')`);
       const publicDir = flags.task ? taskPublicDir(flags.task) : undefined;
+      if (publicDir) {
+        // The answers must never be mounted where the script can read them.
+        const { findAnswerLeaks } = await import("../../datasets/index.js");
+        const leaks = await findAnswerLeaks(dirname(publicDir));
+        if (leaks.length > 0) throw new UserFacingError(`--task ${flags.task}: ${leaks.map((l) => `${l.file}: ${l.message}`).join("; ")}`);
+      }
       const script = await readFile(scriptPath, "utf8");
       const sb = await import("../../sandbox/index.js");
       let runner: import("../../sandbox/index.js").Sandbox;
