@@ -256,7 +256,7 @@ export function runPythonInSandbox(sandbox: ScriptSandbox, timeoutSeconds: numbe
 export function describeReferenceScores(task: Task, report: ReferenceScoreReport): string {
   if (!report.scores) return `${task.spec.id}: reference scores not recorded: ${[report.constant, report.model].flatMap((r) => r.errors).join("; ")}`;
   const { constant, model, model_name } = report.scores;
-  const beats = METRICS[task.spec.metric.name].lowerIsBetter ? model < constant : model > constant;
+  const beats = task.spec.lower_is_better ? model < constant : model > constant;
   return `${task.spec.id}: constant ${constant}, model ${model} (${model_name})${beats ? "" : " — warning: the model does not beat the constant"}`;
 }
 

@@ -33,9 +33,7 @@ export interface GradeResult {
 /** Reads and grades `submissionPath` against the task's hidden answers. */
 export async function grade(task: Task, submissionPath: string): Promise<GradeResult> {
   const spec = task.spec;
-  const metric = METRICS[spec.metric.name];
-  // The direction is the metric's (task.json's lower_is_better is its copy in the file, checked by `tasks check`).
-  const base = { metric: spec.metric.name, lower_is_better: metric.lowerIsBetter };
+  const base = { metric: spec.metric.name, lower_is_better: spec.lower_is_better };
   const invalid = (errors: string[]): GradeResult => ({ ...base, valid: false, score: null, errors });
 
   const facts = await inspectSubmission(submissionPath);
@@ -51,7 +49,7 @@ export async function grade(task: Task, submissionPath: string): Promise<GradeRe
   }
   const scored = sink.finish(rows);
   if (scored.errors.length > 0 || scored.score === null) return invalid(scored.errors);
-  return { ...base, valid: true, score: scored.score, errors: [], ...(await leaderboardFields(task.leaderboardPath, scored.score, metric.lowerIsBetter)) };
+  return { ...base, valid: true, score: scored.score, errors: [], ...(await leaderboardFields(task.leaderboardPath, scored.score, spec.lower_is_better)) };
 }
 
 /** Reads the task's answers; a broken answers file is the task's fault, so it throws. */

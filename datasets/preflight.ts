@@ -46,21 +46,26 @@ async function filesUnder(dir: string, seen = new Set<string>()): Promise<string
  * (`answers*.csv` and the like) or anything inside a `private` folder. Paths in the problems are relative
  * to the task folder.
  */
-export async function findAnswerLeaks(taskDir: string, publicDir = join(taskDir, TASK_FILES.public), answersPath = join(taskDir, TASK_FILES.answers)): Promise<TaskProblem[]> {
+export async function findAnswerLeaks(
+  taskDir: string,
+  publicDir = join(taskDir, TASK_FILES.public),
+  answersPaths: readonly string[] = [join(taskDir, TASK_FILES.answers)],
+): Promise<TaskProblem[]> {
   let files: string[];
   try {
     files = await filesUnder(publicDir);
   } catch {
     return [];
   }
-  let answers: { dev: number; ino: number; size: number } | null = null;
-  try {
-    const s = await stat(answersPath);
-    answers = { dev: s.dev, ino: s.ino, size: s.size };
-  } catch {
-    answers = null;
+  const answers: { path: string; dev: number; ino: number; size: number; hash?: string }[] = [];
+  for (const path of answersPaths) {
+    try {
+      const s = await stat(path);
+      answers.push({ path, dev: s.dev, ino: s.ino, size: s.size });
+    } catch {
+      // no answers file: only names can give the answers away
+    }
   }
-  let answersHash: string | null = null;
   const problems: TaskProblem[] = [];
   for (const f of files) {
     const rel = relative(taskDir, f);
@@ -69,14 +74,19 @@ export async function findAnswerLeaks(taskDir: string, publicDir = join(taskDir,
       problems.push({ file: rel, message: "answers are inside public/; move them to private/answers.csv (public/ is shown to agents)" });
       continue;
     }
-    if (!answers) continue;
     const s = await stat(f);
-    if (s.dev === answers.dev && s.ino === answers.ino) {
-      problems.push({ file: rel, message: "is a link to private/answers.csv (the same file); remove it from public/ (public/ is shown to agents)" });
-    } else if (s.size === answers.size) {
-      answersHash ??= await sha256Stream(answersPath);
-      if ((await sha256Stream(f)) === answersHash) {
-        problems.push({ file: rel, message: "is a copy of private/answers.csv; remove it from public/ (public/ is shown to agents)" });
+    for (const a of answers) {
+      const name = relative(taskDir, a.path);
+      if (s.dev === a.dev && s.ino === a.ino) {
+        problems.push({ file: rel, message: `is a link to ${name} (the same file); remove it from public/ (public/ is shown to agents)` });
+        break;
+      }
+      if (s.size === a.size) {
+        a.hash ??= await sha256Stream(a.path);
+        if ((await sha256Stream(f)) === a.hash) {
+          problems.push({ file: rel, message: `is a copy of ${name}; remove it from public/ (public/ is shown to agents)` });
+          break;
+        }
       }
     }
   }
@@ -99,15 +109,25 @@ export async function checkTaskRunnable(task: Task): Promise<TaskProblem[]> {
   }
   for (const m of checkMetricParams(spec.metric.name, spec.metric.params)) add(TASK_FILES.spec, m);
 
-  let answersOk = true;
+  // An MLE-bench competition keeps its own answers file for its own grade.py (private/answers.csv was checked
+  // at import against the sample submission): that file must exist.
+  const competitionAnswers = spec.mlebench ? join(task.dir, spec.mlebench.answers) : null;
+  if (competitionAnswers) {
+    try {
+      if ((await stat(competitionAnswers)).size === 0) add(spec.mlebench!.answers, "is empty; import the competition again");
+    } catch {
+      add(spec.mlebench!.answers, "missing; import the competition again (its grader reads the answers there)");
+    }
+  }
+  let answersOk = competitionAnswers === null;
   try {
     const s = await stat(task.answersPath);
-    if (s.size === 0) {
+    if (answersOk && s.size === 0) {
       add(TASK_FILES.answers, "is empty; the hidden answers (id column + target columns, one row per test id) go there");
       answersOk = false;
     }
   } catch {
-    add(TASK_FILES.answers, "missing; the hidden answers (id column + target columns) go in private/answers.csv");
+    if (answersOk) add(TASK_FILES.answers, "missing; the hidden answers (id column + target columns) go in private/answers.csv");
     answersOk = false;
   }
   if (answersOk) {
@@ -141,7 +161,7 @@ export async function checkTaskRunnable(task: Task): Promise<TaskProblem[]> {
       add(TASK_FILES.answers, `not a valid CSV: ${error.message.replace(task.answersPath, "").trim()}`);
     }
   }
-  problems.push(...(await findAnswerLeaks(task.dir, task.publicDir, task.answersPath)));
+  problems.push(...(await findAnswerLeaks(task.dir, task.publicDir, [task.answersPath, ...(competitionAnswers ? [competitionAnswers] : [])])));
   return problems;
 }
 
