@@ -50,8 +50,9 @@ export const MODE_TABLE = {
   "no-fix": { ablation: true, flags: { fixAttempts: 0 }, description: "no fix attempts after the first execution" },
   "no-schema": { ablation: true, flags: { noSchema: true }, description: "task context without schema summary and sample" },
   feedback: { ablation: true, flags: { feedbackIterations: 2 }, description: "2 feedback iterations after a valid run" },
+  // A mode, not an ablation: meant for a fine-tuned planner, so `--ablation all` leaves it out.
   "paper-planner": {
-    ablation: true,
+    ablation: false,
     flags: { plannerPrompt: "paper" },
     description: "the planner gets the paper's fine-tuning prompt, one free-text call per rank (for a fine-tuned planner)",
   },

@@ -28,7 +28,7 @@ describe("modes", () => {
     expect(flagsOf("no-schema").noSchema).toBe(true);
     expect(flagsOf("feedback").feedbackIterations).toBeGreaterThan(0);
     expect(flagsOf("paper-planner").plannerPrompt).toBe("paper");
-    expect(ABLATION_NAMES).toEqual(["no-critic", "single-instruction", "unstaged", "no-fix", "no-schema", "feedback", "paper-planner"]);
+    expect(ABLATION_NAMES).toEqual(["no-critic", "single-instruction", "unstaged", "no-fix", "no-schema", "feedback"]);
     for (const name of ABLATION_NAMES) expect(MODE_TABLE[name].description.length).toBeGreaterThan(5);
   });
   it("a mode's flags are the run options' defaults under its own, and the ids of earlier benches stay as they were", () => {
