@@ -55,6 +55,9 @@ export const RunOptionsSchema = z.object({
    * fix loop as branches/<k>/, the best by the validation score the scripts printed is kept — never the test score).
    */
   select: z.enum(["critic", "first", "validation"]).optional(),
+  /** The critic: `structured` (one call: findings per candidate, choice, refined; the default) or `paper` (the paper's
+   * two agents: a researcher lists each option's flaws step by step, a resolver improves the one it favoured). */
+  criticStyle: z.enum(["structured", "paper"]).optional(),
   /** After a valid run, rerun its final script on training data with permuted targets (seeded by `seed`, else 0). */
   sanity: z.enum(["permuted-labels"]).optional(),
   // Budgets (issue 13): the run stops at the next model call or attempt once one is reached, with status `budget`,

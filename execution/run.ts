@@ -31,6 +31,7 @@ import {
   type TaskInfo,
   buildTaskContext,
   critiqueInstructions,
+  critiqueInstructionsPaper,
   planInstructionsPaper,
   planInstructionsReport,
   renderInstruction,
@@ -299,6 +300,12 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
         try {
           // Small-model prompts (per-rank planners) get short critic answers too.
           const compact = options.plannerPrompt !== "json";
+          if (options.criticStyle === "paper") {
+            const { verdict, research } = await critiqueInstructionsPaper(team.model("critic"), { ...input, candidates }, callOptions);
+            const next: InstructionsRecord = { ...loadInstructions(), candidates, critic: verdict, chosen: verdict.refined, source: "critic", research };
+            writer.writeInstructions(next);
+            return next;
+          }
           const verdict = await critiqueInstructions(team.model("critic"), { ...input, candidates, compact }, callOptions);
           // Keep what the planner stage recorded (prompt mode, parse failures).
           const next: InstructionsRecord = { ...loadInstructions(), candidates, critic: verdict, chosen: verdict.refined, source: "critic" };

@@ -49,7 +49,7 @@ export {
   type RankParseFailure,
   type PaperPlanInput,
 } from "./per-rank.js";
-export { critiqueInstructions, renderCandidates } from "./agents.js";
+export { critiqueInstructions, critiqueInstructionsPaper, PaperResolverSchema, renderCandidates } from "./agents.js";
 export {
   jsonRankFormat,
   planInstructions,

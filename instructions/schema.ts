@@ -92,6 +92,8 @@ export const InstructionsRecordSchema = z.object({
   critic: CriticVerdictSchema.nullable(),
   /** The instruction the coders follow: the critic's refined one, or rank 1 with --no-critic. */
   chosen: InstructionSchema,
+  /** --critic-style paper: the researcher's step-by-step review of every candidate (the resolver chose from it). */
+  research: z.string().optional(),
   /** validation-branch: one branch of `--select validation` (branches/<k>/), following candidate k as is. */
   source: z.enum(["critic", "top-ranked", "validation-branch"]),
   /** How the planner was asked (absent in records written before prompt modes existed: "json"). */

@@ -225,3 +225,26 @@ with open("submission.csv", "w", newline="") as f:
     expect(readEvents(result.dir).filter((e) => e.type === "stage.finished").map((e) => (e as { stage: string }).stage)).toContain("sanity");
   });
 });
+
+describe("--critic-style paper", () => {
+  it("a researcher lists every option's flaws, a resolver improves the favoured one and prints it in full", async () => {
+    const RESEARCH = "Option 1 ignores nothing obvious. Option 2 ignores age. Option 3 validates on the training data. Step by step, option 1 is best.";
+    const deps = scripted((call) => {
+      const kind = callKind(call);
+      if (kind === "critic:research") return RESEARCH;
+      if (kind === "critic:resolve") {
+        // The resolver sees the researcher's review.
+        expect(call.promptText).toContain(RESEARCH);
+        return JSON.stringify({ chosenRank: 1, rationale: "The researcher favoured option 1.", refined: { ...INSTRUCTIONS.instructions[1], rank: 1, title: "Per-age median (resolved)" } });
+      }
+      return linguacodusScript(call);
+    });
+    const result = await runTask(task, { models: { default: "openai:scripted" }, criticStyle: "paper", fixAttempts: 1 }, { ...deps, outDir: tempDir("lc-paper-critic-") });
+    expect(deps.model.calls.map(callKind).slice(0, 3)).toEqual(["planner", "critic:research", "critic:resolve"]);
+    const instructions = readRunRecord(result.dir).instructions as { source: string; research: string; chosen: { title: string }; critic: { chosenRank: number } };
+    expect(instructions).toMatchObject({ source: "critic", research: RESEARCH, chosen: { title: "Per-age median (resolved)" }, critic: { chosenRank: 1 } });
+    expect(result.run.usage?.byStage).toHaveProperty("research");
+    expect(result.run.usage?.byStage).toHaveProperty("resolve");
+    expect(result.summary.valid).toBe(true);
+  });
+});

@@ -161,6 +161,7 @@ export function callKind(call: Pick<ScriptedCall, "role" | "step">): string {
   const { role, step = "" } = call;
   if (role === "planner" && step === "instructions") return "planner";
   if (role === "critic" && step === "critique") return "critic";
+  if (role === "critic" && (step === "research" || step === "resolve")) return `critic:${step}`;
   if (role === "coder" && step.endsWith("-block")) return `coder:${step.slice(0, -"-block".length)}`;
   if (role === "coder" && step === "unstaged-script") return "unstaged";
   if (role === "merger" && step === "merge") return "merge";
