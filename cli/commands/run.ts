@@ -35,6 +35,13 @@ interface RunCommandFlags {
   maxTokens?: string;
   contextTokens: string;
   json?: boolean;
+  select?: string;
+  criticStyle?: string;
+  sanity?: string;
+  budgetTokens?: string;
+  budgetUsd?: string;
+  budgetMinutes?: string;
+  prices?: string;
 }
 
 function integer(flag: string, value: string, min: number): number {
@@ -118,7 +125,16 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     maxTokens: flags.maxTokens === undefined ? undefined : integer("--max-tokens", flags.maxTokens, 1),
     timeoutSeconds: integer("--timeout", flags.timeout, 1),
     notebook: flags.notebook ?? false,
+    // Issue 13: selection, critic style, sanity check, budgets (the schema checks the choices and names the field).
+    ...(flags.select !== undefined ? { select: flags.select as "critic" } : {}),
+    ...(flags.criticStyle !== undefined ? { criticStyle: flags.criticStyle as "paper" } : {}),
+    ...(flags.sanity !== undefined ? { sanity: flags.sanity as "permuted-labels" } : {}),
+    ...(flags.budgetTokens !== undefined ? { budgetTokens: integer("--budget-tokens", flags.budgetTokens, 1) } : {}),
+    ...(flags.budgetUsd !== undefined ? { budgetUsd: number("--budget-usd", flags.budgetUsd) } : {}),
+    ...(flags.budgetMinutes !== undefined ? { budgetMinutes: number("--budget-minutes", flags.budgetMinutes) } : {}),
+    ...(flags.prices !== undefined ? { prices: (await import("../../benchmarks/index.js")).readPriceTable(flags.prices) } : {}),
   };
+  if (options.budgetUsd !== undefined && options.prices === undefined) throw new UserFacingError("--budget-usd needs --prices <file> (USD per 1M tokens per model spec)");
   const parsedOptions = execution.RunOptionsSchema.safeParse(options);
   if (!parsedOptions.success) throw new UserFacingError(`run options: ${describeZodIssue(parsedOptions.error)}`);
 
@@ -237,5 +253,12 @@ export function registerRun(program: Command): void {
     .option("--sandbox <kind>", "docker, or local (NO isolation: runs generated code on this host)", "docker")
     .option("--timeout <s>", "time limit of one script execution, in seconds", "900")
     .option("--json", "print the run summary as JSON on stdout")
+    .option("--select <how>", "critic (default: the critic chooses), first (rank 1 as is), validation (every candidate coded and run as branches/<k>/, best printed validation score kept)")
+    .option("--critic-style <style>", "structured (one call, default) or paper (the paper's researcher + resolver)")
+    .option("--sanity <check>", "permuted-labels: rerun the final script on permuted training targets and flag a score that does not come from the labels")
+    .option("--budget-tokens <n>", "stop at the next model call or attempt once the run's calls used N tokens (status budget)")
+    .option("--budget-usd <x>", "stop once the run's calls cost X USD (needs --prices)")
+    .option("--budget-minutes <m>", "stop once the run took M minutes")
+    .option("--prices <file>", 'JSON price table: {"<model spec>": {"input": <USD per 1M tokens>, "output": <USD per 1M tokens>}} (cost per role/stage in run.json)')
     .action(runAction);
 }
