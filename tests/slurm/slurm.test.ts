@@ -37,7 +37,9 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(() => {
-  if (env) execFileSync("scancel", ["--name=linguacodus-bench"], { env });
+  // Only this file's jobs: other benches may share the cluster.
+  const jobs = root && existsSync(root) ? readdirSync(root).flatMap((d) => (existsSync(join(root, d, "slurm", "state.json")) ? readSlurmState(join(root, d)).submissions.map((s) => s.jobId) : [])) : [];
+  if (env && jobs.length) execFileSync("scancel", jobs, { env });
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
