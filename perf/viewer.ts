@@ -68,10 +68,12 @@ async function measureBench(totalRuns: number): Promise<void> {
   // Cold, as a user opens it: start the server, load the page, wait until every cell is on screen.
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const server = await startViewer({ folder: dir, port: 0 });
   await page.goto(server.url);
   await page.waitForFunction((n) => document.querySelectorAll("td.cell").length === n, cells, { timeout: 60_000 });
   const open = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   const chips = await page.locator("a.chip").count();
   const [, warmApi] = await timed(() => getJson(`${server.url}api/index`));
   const reload = performance.now();
@@ -81,6 +83,7 @@ async function measureBench(totalRuns: number): Promise<void> {
   const [, charts] = await timed(() => getJson(`${server.url}api/charts`));
   console.log(`bench of ${totalRuns} generated run records (${taskCount} tasks × ${modes.length} modes × ${repeats} repeats, ${kb} kB of transcript each):`);
   console.log(`  open in Chromium, cold (server start + records read + page)  ${s(open)}   target < 2 s  (${cells} cells, ${chips} run links)`);
+  console.log(`  server CPU time during that open (load-independent)           ${s((cpu.user + cpu.system) / 1000)}`);
   console.log(`  reopen (page reload, server already has the index)           ${s(reopen)}`);
   console.log(`  /api/index, warm                                              ${msText(warmApi)}`);
   console.log(`  /api/charts (report + Vega-Lite SVG, loaded after the matrix)  ${s(charts)}`);
@@ -192,3 +195,5 @@ try {
 } finally {
   await browser.close();
 }
+// The machine's load during the measurement: the numbers scale with it on a shared 2-core machine.
+console.log(`load average during the run: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);

@@ -6,6 +6,9 @@ import type { IndexPayload, IndexRun } from "../../api.js";
 import type { DataSource } from "../data.js";
 import { Badge, Loading, Problems, Section, fmtScore, href, useLive } from "../ui/bits.js";
 
+/** Big benches show each cell's runs, the paired view and the compare picker on demand: the matrix comes first. */
+const EAGER_RUNS = 200;
+
 const columnKey = (r: IndexRun) => `${r.mode}\u0000${r.model}\u0000${r.temperature ?? ""}`;
 const columnLabel = (r: IndexRun) => [r.mode, r.model, r.temperature === null ? null : `T=${r.temperature}`].filter(Boolean).join(" · ");
 
@@ -39,8 +42,9 @@ function RunChip(props: { run: IndexRun }) {
   );
 }
 
-function Cell(props: { runs: IndexRun[] }) {
+function Cell(props: { runs: IndexRun[]; eager: boolean }) {
   const runs = props.runs;
+  const [open, setOpen] = useState(props.eager);
   if (runs.length === 0) return <td class="cell empty">–</td>;
   const finished = runs.filter((r) => r.state === "succeeded" || r.state === "failed");
   const valid = runs.filter((r) => r.valid);
@@ -59,16 +63,22 @@ function Cell(props: { runs: IndexRun[] }) {
         <span title="mean attempts">att {attempts === null ? "–" : attempts.toFixed(1)}</span>
         {medals.length > 0 ? <span title="medals">{medals.join(" ")}</span> : null}
       </div>
-      <div class="chips">
-        {runs.map((r) => (
-          <RunChip key={r.path} run={r} />
-        ))}
-      </div>
+      {open ? (
+        <div class="chips">
+          {runs.map((r) => (
+            <RunChip key={r.path} run={r} />
+          ))}
+        </div>
+      ) : (
+        <button type="button" class="link small" onClick={() => setOpen(true)}>
+          {runs.length} run{runs.length === 1 ? "" : "s"}
+        </button>
+      )}
     </td>
   );
 }
 
-function Matrix(props: { runs: IndexRun[] }) {
+function Matrix(props: { runs: IndexRun[]; eager: boolean }) {
   const columns = useMemo(() => {
     const seen = new Map<string, string>();
     for (const r of props.runs) if (!seen.has(columnKey(r))) seen.set(columnKey(r), columnLabel(r));
@@ -97,7 +107,7 @@ function Matrix(props: { runs: IndexRun[] }) {
             <tr key={task}>
               <th class="task">{task}</th>
               {columns.map(([k]) => (
-                <Cell key={k} runs={byCell.get(`${task}\u0001${k}`) ?? []} />
+                <Cell key={k} runs={byCell.get(`${task}\u0001${k}`) ?? []} eager={props.eager} />
               ))}
             </tr>
           ))}
@@ -173,8 +183,6 @@ function Charts(props: { source: DataSource }) {
   );
 }
 
-/** Big benches open these sections on demand, so the matrix is on screen first. */
-const EAGER_RUNS = 200;
 
 function Lazy(props: { summary: string; open: boolean; children: () => ComponentChildren }) {
   const [open, setOpen] = useState(props.open);
@@ -249,7 +257,7 @@ export function BenchPage(props: { source: DataSource; index: IndexPayload; relo
             ))}
           </select>
         </div>
-        <Matrix runs={runs} />
+        <Matrix runs={runs} eager={index.runs.length <= EAGER_RUNS} />
       </Section>
       <Section id="paired" title="Paired runs" note="same task and seed, linguacodus beside direct">
         <Lazy summary="linguacodus and direct runs of the same task and seed" open={index.runs.length <= EAGER_RUNS}>
