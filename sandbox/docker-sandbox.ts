@@ -18,6 +18,7 @@ import {
   type SandboxRunRequest,
   type SandboxRunResult,
 } from "./types.js";
+import { currentOwner } from "./owner.js";
 import { removeStaleContainers, type AttemptEnd, type ContainerSpec, type SANDBOX_OWNER_LABEL } from "./warm-container.js";
 
 export interface DockerSandboxOptions {
@@ -58,6 +59,8 @@ export class DockerSandbox implements Sandbox {
   readonly limits: SandboxLimits;
   /** Written on this sandbox's containers as the {@link SANDBOX_OWNER_LABEL} label. */
   readonly instanceId = randomUUID();
+  /** This process, labelled on every container so a later start can tell whether it is still alive. */
+  private readonly ownerProcess = currentOwner();
   private readonly pool: ContainerPool;
 
   constructor(
@@ -73,6 +76,7 @@ export class DockerSandbox implements Sandbox {
     const spec: ContainerSpec = {
       image: this.image,
       owner: this.instanceId,
+      ownerProcess: this.ownerProcess,
       publicDir: publicDir === undefined ? undefined : checkPublicDir(publicDir),
       limits: this.limits,
       gpus: this.options.gpus ?? false,
@@ -101,6 +105,7 @@ export class DockerSandbox implements Sandbox {
           env: request.env ?? {},
           maxOutputBytes: this.limits.maxOutputBytes,
           maxCollectBytes: this.limits.maxCollectBytes,
+          maxCollectFiles: this.limits.maxCollectFiles,
         },
         request.timeoutSeconds * 1000,
       );
@@ -134,6 +139,19 @@ export function toResult(end: AttemptEnd, hostElapsedMs: number, timeoutSeconds:
       stdoutTruncated: false,
       stderrTruncated: false,
       files: {},
+    };
+  }
+  if (end.kind === "protocol") {
+    return {
+      outcome: "error",
+      exitCode: null,
+      durationMs: hostElapsedMs,
+      stdout: end.stdoutHead,
+      stderr: `${end.stderrHead}\n[linguacodus sandbox: this attempt is void: ${end.reason}. Its result cannot be trusted; the container was thrown away and the next attempt gets a new one]\n`,
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      files: {},
+      error: { type: "SandboxChannelError", message: end.reason, tracebackTail: "" },
     };
   }
   if (end.kind === "died") {

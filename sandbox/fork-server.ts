@@ -1,6 +1,6 @@
 // What the host tells the fork server (sandbox/fork_server.py, shipped in the image) when a container
 // starts: where the attempt's script goes and which modules to import once.
-import { FORK_SERVER_IMAGE_PATH } from "./image-recipe.js";
+import { FORK_SERVER_IMAGE_PATH, SANDBOX_GID, SANDBOX_UID } from "./image-recipe.js";
 
 /** Where the attempt's script is written inside the container (tracebacks name this file). */
 export const SANDBOX_SCRIPT_PATH = "/tmp/.linguacodus/solution.py";
@@ -38,5 +38,5 @@ export const PRELOAD_MODULES = [
 
 /** The container's command: the image's fork server with its start-up configuration (argv[1], JSON). */
 export function forkServerCommand(preload: readonly string[] = PRELOAD_MODULES): string[] {
-  return ["python3", "-u", FORK_SERVER_IMAGE_PATH, JSON.stringify({ scriptPath: SANDBOX_SCRIPT_PATH, preload })];
+  return ["python3", "-u", FORK_SERVER_IMAGE_PATH, JSON.stringify({ scriptPath: SANDBOX_SCRIPT_PATH, preload, uid: SANDBOX_UID, gid: SANDBOX_GID })];
 }

@@ -1,75 +1,162 @@
-# The pre-warmed interpreter that lives in each sandbox container (shipped in the image at
+# The fork server that lives in each sandbox container (shipped in the image at
 # /opt/linguacodus/fork_server.py; sandbox/image-recipe.ts hashes this file into the image tag).
-# It imports the heavy libraries once, then forks a fresh process per attempt, so an attempt pays a
-# fork (milliseconds) instead of the imports (about a second). It talks to the host over the
-# container's attached stdin/stdout, one JSON object per line (sandbox/protocol.ts); the scripts'
-# own output travels through pipes it caps.
 #
-# argv[1]: JSON {"scriptPath": where the attempt's script is written, "preload": [module names]}.
-import base64, codecs, io, json, os, select, shutil, signal, stat, sys, time
+# Three security domains, so a generated script cannot fake a result or outlive its attempt:
+#   supervisor  uid 0, keeps only CAP_KILL. Owns the host channel (the container's stdin/stdout, one
+#               JSON object per line, sandbox/protocol.ts) and the per-attempt nonce. Not dumpable.
+#   zygote      uid 0, keeps only CAP_SETUID/CAP_SETGID/CAP_SETPCAP. Imports the heavy libraries once and
+#               forks each attempt (so an attempt pays a fork, not a second of imports). It never holds the
+#               host channel or a nonce, so a forked attempt has neither in its memory. Not dumpable.
+#   attempt     the sandbox user (uid 1000), no capabilities, empty bounding set, no inherited fds but its
+#               own stdio pipes. A different uid cannot signal, ptrace or open /proc/<pid>/{fd,mem} of the
+#               two above. After each attempt a helper in the same domain collects the workspace files and
+#               removes every trace (files, SysV IPC, POSIX queues); the supervisor kills what is left and
+#               reports `clean: false` when anything survived, so the host throws the container away.
+#
+# argv[1]: JSON {"scriptPath", "preload": [module names], "uid", "gid"}.
+import base64, codecs, ctypes, io, json, os, select, shutil, signal, socket, stat, sys, time
 
-CONFIG = json.loads(sys.argv[1])
-SCRIPT_PATH = CONFIG["scriptPath"]
 WORK = "/workspace"
 SCRATCH_DIRS = ["/tmp", "/dev/shm", "/var/tmp"]
+MQUEUE_DIR = "/dev/mqueue"
+SYSVIPC = {"shm": 0, "msg": 1, "sem": 2}  # /proc/sysvipc/<kind>: (key, id, ...) per line
+SERVER_SCRATCH = "/run/linguacodus"  # root-only tmpfs: the zygote's own caches (matplotlib)
+CHUNK = 1 << 20
 
-ctrl_in = os.fdopen(os.dup(0), "rb")
-ctrl_out = os.dup(1)
-devnull = os.open("/dev/null", os.O_RDWR)
-os.dup2(devnull, 0)
-os.dup2(2, 1)  # stray prints from imports must not corrupt the protocol
+CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_SETPCAP = 5, 6, 7, 8
+PR_SET_DUMPABLE, PR_CAPBSET_DROP = 4, 24
+IPC_RMID = 0
 
-def send(obj):
-    data = (json.dumps(obj) + "\n").encode()
-    while data:
-        n = os.write(ctrl_out, data)
-        data = data[n:]
+libc = ctypes.CDLL(None, use_errno=True)
 
-BASE_ENV = dict(os.environ)
-t0 = time.monotonic()
-preloaded, failed = [], []
-for name in CONFIG["preload"]:
-    try:
-        __import__(name)
-        preloaded.append(name)
-    except Exception as e:  # a missing library must not stop the server; the script will see it
-        failed.append("%s: %s" % (name, e))
-import_ms = (time.monotonic() - t0) * 1000
 
-def oom_kills():
-    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def keep_only_caps(caps):
+    """Reduces this process's effective and permitted capabilities to `caps` (it can never regain others)."""
+    mask = 0
+    for cap in caps:
+        mask |= 1 << cap
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapData * 2)()
+    data[0].effective = data[0].permitted = mask
+    if libc.capset(ctypes.byref(header), data) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "capset: " + os.strerror(err))
+
+
+def prctl(option, arg):
+    if libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "prctl(%d): %s" % (option, os.strerror(err)))
+
+
+def become_sandbox_user(uid, gid):
+    """Irreversibly becomes the unprivileged sandbox user: no capabilities, none obtainable."""
+    for cap in range(64):
         try:
-            with open(path) as f:
-                for line in f:
-                    key, _, value = line.partition(" ")
-                    if key == "oom_kill":
-                        return int(value)
+            prctl(PR_CAPBSET_DROP, cap)
         except OSError:
-            pass
-    return None
+            pass  # EINVAL past the kernel's last capability
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    if os.getuid() == 0 or os.geteuid() == 0:
+        os._exit(71)
+    # A fresh process of this user is dumpable; the setuid made it not (its /proc files would be root's).
+    prctl(PR_SET_DUMPABLE, 1)
 
-def others():
-    me = os.getpid()
+
+# ---- messages between supervisor and zygote: JSON over a SOCK_SEQPACKET pair, fds by SCM_RIGHTS ----
+
+def send_msg(sock, obj, fds=()):
+    data = json.dumps(obj).encode()
+    # Large scripts go in chunks: one seqpacket message must fit the socket buffer.
+    chunks = [data[i:i + 65536] for i in range(0, len(data), 65536)] or [b""]
+    socket.send_fds(sock, [json.dumps({"parts": len(chunks)}).encode()], list(fds))
+    for chunk in chunks:
+        sock.send(chunk)
+
+
+def recv_msg(sock):
+    head, fds, _, _ = socket.recv_fds(sock, 4096, 8)
+    if not head:
+        return None, []
+    parts = json.loads(head)["parts"]
+    data = b"".join(sock.recv(65536) for _ in range(parts))
+    return json.loads(data), fds
+
+
+# ---- output capture ----
+
+class Capture:
+    """Keeps the head and the tail of a stream; the middle of an overlong stream is dropped."""
+
+    def __init__(self, limit):
+        self.head_limit = limit // 2
+        self.tail_limit = limit - self.head_limit
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def add(self, data):
+        # Returns the bytes that went to the head: the host gets them at once, so a run that
+        # times out (and loses this server with its container) still shows its first output.
+        self.total += len(data)
+        room = self.head_limit - len(self.head)
+        live = b""
+        if room > 0:
+            live = data[:room]
+            self.head += live
+            data = data[room:]
+        if data:
+            self.tail += data
+            if len(self.tail) > 2 * self.tail_limit:
+                del self.tail[: len(self.tail) - self.tail_limit]
+        return live
+
+    def result(self):
+        if len(self.tail) > self.tail_limit:
+            del self.tail[: len(self.tail) - self.tail_limit]
+        kept = len(self.head) + len(self.tail)
+        return {
+            "head": self.head.decode("utf-8", "replace"),
+            "tail": self.tail.decode("utf-8", "replace"),
+            "totalBytes": self.total,
+            "droppedBytes": self.total - kept,
+        }
+
+
+# ---- process and leftover inspection (supervisor) ----
+
+def other_pids(keep):
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         pid = int(entry)
-        if pid in (1, me):
+        if pid == 1 or pid in keep:
             continue
         try:
             with open("/proc/%d/stat" % pid) as f:
                 state = f.read().rsplit(")", 1)[1].split()[0]
-        except OSError:
+        except (OSError, IndexError):
             continue
         if state not in ("Z", "X"):
             pids.append(pid)
     return pids
 
-def kill_others():
-    # Whatever the attempt left running (daemons, fork bombs) must not reach the next attempt.
-    for _ in range(50):
-        pids = others()
+
+def kill_others(keep):
+    """Kills whatever an attempt left running (daemons, fork bombs); True when nothing is left."""
+    for _ in range(100):
+        pids = other_pids(keep)
         if not pids:
             return True
         for pid in pids:
@@ -78,7 +165,32 @@ def kill_others():
             except OSError:
                 pass
         time.sleep(0.02)
-    return not others()
+    return not other_pids(keep)
+
+
+def ipc_ids(kind):
+    try:
+        with open("/proc/sysvipc/" + kind) as f:
+            lines = f.read().splitlines()[1:]
+    except OSError:
+        return []
+    return [int(line.split()[1]) for line in lines if line.strip()]
+
+
+def leftovers():
+    """What an attempt left that must not reach the next one (empty when the container is clean)."""
+    found = []
+    for kind in SYSVIPC:
+        found += ["SysV %s %d" % (kind, i) for i in ipc_ids(kind)]
+    for d in [WORK, MQUEUE_DIR] + SCRATCH_DIRS:
+        try:
+            found += [os.path.join(d, name) for name in os.listdir(d)]
+        except OSError:
+            pass
+    return found
+
+
+# ---- the sandbox-user helper that collects and cleans after an attempt ----
 
 def wipe(path):
     ok = True
@@ -102,53 +214,114 @@ def wipe(path):
                 os.unlink(full)
         except OSError:
             ok = False
-    return ok and not os.listdir(path)
+    return ok
 
-class Capture:
-    # Keeps the head and the tail of a stream; the middle of an overlong stream is dropped.
-    def __init__(self, limit):
-        self.head_limit = limit // 2
-        self.tail_limit = limit - self.head_limit
-        self.head = bytearray()
-        self.tail = bytearray()
-        self.total = 0
-    def add(self, data):
-        # Returns the bytes that went to the head: the host gets them at once, so a run that
-        # times out (and loses this server with its container) still shows its first output.
-        self.total += len(data)
-        room = self.head_limit - len(self.head)
-        live = b""
-        if room > 0:
-            live = data[:room]
-            self.head += live
-            data = data[room:]
-        if data:
-            self.tail += data
-            if len(self.tail) > 2 * self.tail_limit:
-                del self.tail[: len(self.tail) - self.tail_limit]
-        return live
-    def result(self):
-        if len(self.tail) > self.tail_limit:
-            del self.tail[: len(self.tail) - self.tail_limit]
-        kept = len(self.head) + len(self.tail)
-        return {
-            "head": self.head.decode("utf-8", "replace"),
-            "tail": self.tail.decode("utf-8", "replace"),
-            "totalBytes": self.total,
-            "droppedBytes": self.total - kept,
-        }
 
-def child(req, out_w, err_w):
+def remove_ipc():
+    shmctl, msgctl, semctl = libc.shmctl, libc.msgctl, libc.semctl
+    for ident in ipc_ids("shm"):
+        shmctl(ident, IPC_RMID, None)
+    for ident in ipc_ids("msg"):
+        msgctl(ident, IPC_RMID, None)
+    for ident in ipc_ids("sem"):
+        semctl(ident, 0, IPC_RMID)
+
+
+def human(n):
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return ("%d %s" % (n, unit)) if unit == "bytes" else ("%.1f %s" % (n, unit))
+        n /= 1024.0
+
+
+def collect(out, max_bytes, max_files):
+    """Streams the workspace's regular files to `out` (JSON lines); names what it skips and why."""
+    def emit(obj):
+        out.write((json.dumps(obj) + "\n").encode())
+
+    collected = files = 0
+    over_count = 0
+    for root, dirs, names in os.walk(WORK):
+        dirs.sort()
+        for d in list(dirs):
+            full = os.path.join(root, d)
+            if os.path.islink(full):
+                emit({"skip": os.path.relpath(full, WORK), "reason": "a symbolic link (links are not followed)"})
+        for name in sorted(names):
+            full = os.path.join(root, name)
+            rel = os.path.relpath(full, WORK)
+            try:
+                st = os.lstat(full)
+            except OSError as e:
+                emit({"skip": rel, "reason": "unreadable (%s)" % e.strerror})
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                emit({"skip": rel, "reason": "a symbolic link (links are not followed)"})
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                emit({"skip": rel, "reason": "not a regular file"})
+                continue
+            if files >= max_files:
+                over_count += 1
+                continue
+            if collected + st.st_size > max_bytes:
+                emit({"skip": rel, "reason": "%s, over the %s collection limit (%s were already taken)" % (human(st.st_size), human(max_bytes), human(collected))})
+                continue
+            try:
+                fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                with os.fdopen(fd, "rb") as f:
+                    first = True
+                    while True:
+                        chunk = f.read(CHUNK)
+                        if not chunk and not first:
+                            break
+                        emit({"file": rel, "append": not first, "data": base64.b64encode(chunk).decode()})
+                        collected += len(chunk)
+                        first = False
+                        if not chunk:
+                            break
+                files += 1
+            except OSError as e:
+                emit({"skip": rel, "reason": "unreadable (%s)" % e.strerror})
+    if over_count:
+        emit({"skip": "", "reason": "%d more files not collected: at most %d files are taken from the workspace" % (over_count, max_files), "count": over_count})
+
+
+def helper(req, fds):
+    """Runs as the sandbox user once the attempt's processes are gone: collect, then clean."""
+    out = os.fdopen(fds[0], "wb") if fds else None
+    for fd in range(3, 1024):
+        if not fds or fd != fds[0]:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    become_sandbox_user(CONFIG["uid"], CONFIG["gid"])
+    os.chdir("/")
+    if out is not None:
+        if req.get("collect"):
+            collect(out, int(req["maxCollectBytes"]), int(req["maxCollectFiles"]))
+        out.flush()
+        out.close()
+    ok = True
+    for d in [WORK] + SCRATCH_DIRS + [MQUEUE_DIR]:
+        ok = wipe(d) and ok
+    remove_ipc()
+    os._exit(0 if ok else 1)
+
+
+# ---- the attempt ----
+
+def child(req, fds):
+    out_w, err_w = fds
     os.setsid()
+    devnull = os.open("/dev/null", os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
-    for fd in (out_w, err_w, ctrl_out, ctrl_in.fileno()):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+    os.closerange(3, 65536)  # the zygote's channel, everything else: the attempt inherits only its stdio
+    become_sandbox_user(CONFIG["uid"], CONFIG["gid"])
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding="utf-8")
@@ -158,21 +331,26 @@ def child(req, out_w, err_w):
     os.environ.update(BASE_ENV)
     os.environ.update(req.get("env") or {})
     os.chdir(WORK)
-    sys.argv = [SCRIPT_PATH]
-    sys.path[0] = os.path.dirname(SCRIPT_PATH)
+    script_path = CONFIG["scriptPath"]
+    os.makedirs(os.path.dirname(script_path), exist_ok=True)
+    with open(script_path, "w", encoding="utf-8") as f:
+        f.write(req["script"])
+    sys.argv = [script_path]
+    sys.path[0] = os.path.dirname(script_path)
     if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed()  # a fresh process would not share the server's RNG state
+        sys.modules["numpy"].random.seed()  # a fresh process would not share the zygote's RNG state
     import types, traceback, threading, atexit
     main = types.ModuleType("__main__")
-    main.__file__ = SCRIPT_PATH
+    main.__file__ = script_path
     main.__builtins__ = __builtins__
     sys.modules["__main__"] = main
+    del req  # the request held nothing secret, but the script needs none of it
     code = 0
     compiled = None
     try:
-        with open(SCRIPT_PATH, "rb") as f:
+        with open(script_path, "rb") as f:
             source = f.read()
-        compiled = compile(source, SCRIPT_PATH, "exec")
+        compiled = compile(source, script_path, "exec")
         exec(compiled, main.__dict__)
     except SystemExit as e:
         if e.code is None:
@@ -205,115 +383,234 @@ def child(req, out_w, err_w):
             pass
     os._exit(code)
 
-def run(req):
-    limit = int(req.get("maxOutputBytes", 1 << 20))
-    collect_limit = int(req.get("maxCollectBytes", 64 << 20))
-    os.makedirs(os.path.dirname(SCRIPT_PATH), exist_ok=True)
-    with open(SCRIPT_PATH, "w", encoding="utf-8") as f:
-        f.write(req["script"])
-    oom_before = oom_kills()
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
+
+def zygote(sock):
+    keep_only_caps([CAP_SETUID, CAP_SETGID, CAP_SETPCAP])
+    prctl(PR_SET_DUMPABLE, 0)
+    # The zygote is root: what its imports write (matplotlib's cache) must not land where attempts write.
+    try:
+        os.makedirs(SERVER_SCRATCH + "/matplotlib", exist_ok=True)
+        os.environ["MPLCONFIGDIR"] = SERVER_SCRATCH + "/matplotlib"
+    except OSError:
+        pass
+    t0 = time.monotonic()
+    preloaded, failed = [], []
+    for name in CONFIG["preload"]:
         try:
-            child(req, out_w, err_w)
-        finally:
-            os._exit(70)
-    os.close(out_w)
-    os.close(err_w)
-    caps = {out_r: Capture(limit), err_r: Capture(limit)}
-    names = {out_r: "stdout", err_r: "stderr"}
-    decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in caps}
-    open_fds = [out_r, err_r]
-    status = None
-    while open_fds:
-        ready, _, _ = select.select(open_fds, [], [], 0.05)
-        for fd in ready:
-            data = os.read(fd, 65536)
-            if data:
-                live = caps[fd].add(data)
-                if live:
-                    text = decoders[fd].decode(live)
-                    if text:
-                        send({"type": "output", "id": req["id"], "stream": names[fd], "data": text})
-            else:
-                open_fds.remove(fd)
-                os.close(fd)
-        if status is None:
-            done, st = os.waitpid(pid, os.WNOHANG)
-            if done:
-                status = st
-                # Descendants may still hold the pipes open: stop them so the pipes reach EOF.
-                kill_others()
-    if status is None:
+            __import__(name)
+            preloaded.append(name)
+        except Exception as e:  # a missing library must not stop the server; the script will see it
+            failed.append("%s: %s" % (name, e))
+    send_msg(sock, {"preloaded": preloaded, "failed": failed, "importMs": (time.monotonic() - t0) * 1000})
+    while True:
+        req, fds = recv_msg(sock)
+        if req is None:
+            os._exit(0)  # the supervisor is gone
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if req["type"] == "run":
+                    child(req, fds)
+                else:
+                    helper(req, fds)
+            finally:
+                os._exit(70)
+        for fd in fds:
+            os.close(fd)
+        send_msg(sock, {"started": pid})
         _, status = os.waitpid(pid, 0)
-    duration_ms = (time.monotonic() - started) * 1000
-    clean = kill_others()
-    oom_after = oom_kills()
-    files, skipped, collected = [], [], 0
-    for root, dirs, names in os.walk(WORK):
-        dirs.sort()
-        for name in sorted(names):
-            full = os.path.join(root, name)
-            rel = os.path.relpath(full, WORK)
+        send_msg(sock, {"exited": status})
+
+
+# ---- the supervisor ----
+
+class Supervisor:
+    def __init__(self):
+        self.ctrl_in = os.dup(0)
+        self.ctrl_out = os.dup(1)
+        devnull = os.open("/dev/null", os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(2, 1)  # stray prints must not reach the host channel
+        os.close(devnull)
+        self.pending = b""
+        self.eof = False
+
+    def send(self, obj):
+        data = (json.dumps(obj) + "\n").encode()
+        while data:
+            n = os.write(self.ctrl_out, data)
+            data = data[n:]
+
+    def read_ctrl(self):
+        data = os.read(self.ctrl_in, 1 << 16)
+        if not data:
+            self.eof = True
+        self.pending += data
+
+    def next_request(self):
+        while b"\n" not in self.pending:
+            if self.eof:
+                return None
+            self.read_ctrl()
+        line, self.pending = self.pending.split(b"\n", 1)
+        return json.loads(line) if line.strip() else {}
+
+    def host_gone(self):
+        # The owner's attach stream closed (the owner died or closed the sandbox): nothing may outlive it.
+        kill_others({os.getpid()})
+        os._exit(0)
+
+    def start(self):
+        os.chdir("/")
+        prctl(PR_SET_DUMPABLE, 0)
+        self.sock, zsock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            os.close(self.ctrl_in)
+            os.close(self.ctrl_out)
+            self.sock.close()
             try:
-                st = os.lstat(full)
-            except OSError:
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            if collected + st.st_size > collect_limit:
-                skipped.append(rel)
-                continue
-            try:
-                with open(full, "rb") as f:
-                    first = True
-                    while True:
-                        chunk = f.read(1 << 20)
-                        if not chunk and not first:
-                            break
-                        send({"type": "file", "id": req["id"], "name": rel, "append": not first, "data": base64.b64encode(chunk).decode()})
-                        collected += len(chunk)
-                        first = False
-                        if not chunk:
-                            break
-                files.append(rel)
-            except OSError:
-                skipped.append(rel)
-    clean = wipe(WORK) and clean
-    for d in SCRATCH_DIRS:
-        clean = wipe(d) and clean
-    signal_number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    send({
-        "type": "result",
-        "id": req["id"],
-        "exitCode": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-        "signal": signal_number,
-        "oomKilled": oom_before is not None and oom_after is not None and oom_after > oom_before,
-        "durationMs": duration_ms,
-        "stdout": caps_result(caps, out_r),
-        "stderr": caps_result(caps, err_r),
-        "files": files,
-        "skippedFiles": skipped,
-        "clean": clean,
-    })
+                zygote(zsock)
+            finally:
+                os._exit(70)
+        zsock.close()
+        self.zygote = pid
+        keep_only_caps([CAP_KILL])
+        ready, _ = recv_msg(self.sock)
+        if ready is None:
+            sys.exit("the sandbox zygote died during its imports")
+        self.helper_run({"type": "clean", "collect": False}, None)
+        ready.update({"type": "ready", "pid": os.getpid(), "python": sys.version.split()[0]})
+        self.send(ready)
 
-def caps_result(caps, fd):
-    return caps[fd].result()
+    def zygote_msg(self):
+        msg, _ = recv_msg(self.sock)
+        if msg is None:
+            sys.exit("the sandbox zygote died")
+        return msg
 
-clean_start = wipe(WORK)
-for d in SCRATCH_DIRS:
-    wipe(d)
-send({"type": "ready", "pid": os.getpid(), "preloaded": preloaded, "failed": failed, "importMs": import_ms, "python": sys.version.split()[0]})
+    def helper_run(self, req, on_line):
+        """Runs the collect-and-clean helper; returns (wiped ok, what it reported)."""
+        if on_line is None:
+            send_msg(self.sock, req)
+            self.zygote_msg()
+            return os.WEXITSTATUS(self.zygote_msg()["exited"]) == 0
+        r, w = os.pipe()
+        send_msg(self.sock, req, [w])
+        os.close(w)
+        self.zygote_msg()
+        with os.fdopen(r, "rb") as f:
+            for line in f:
+                on_line(json.loads(line))
+        status = self.zygote_msg()["exited"]
+        return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
-for line in ctrl_in:
-    line = line.strip()
-    if not line:
-        continue
-    req = json.loads(line)
-    if req.get("type") == "run":
-        run(req)
-    elif req.get("type") == "ping":
-        send({"type": "pong", "id": req.get("id")})
+    def run(self, req):
+        nonce = req["id"]  # the attempt's nonce: only this process ever holds it
+        limit = int(req.get("maxOutputBytes", 1 << 20))
+        keep = {os.getpid(), self.zygote}
+        oom_before = oom_kills()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        started = time.monotonic()
+        send_msg(self.sock, {"type": "run", "script": req["script"], "env": req.get("env") or {}}, [out_w, err_w])
+        os.close(out_w)
+        os.close(err_w)
+        self.zygote_msg()  # started
+        caps = {out_r: Capture(limit), err_r: Capture(limit)}
+        names = {out_r: "stdout", err_r: "stderr"}
+        decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in caps}
+        open_fds = [out_r, err_r]
+        status = None
+        while open_fds or status is None:
+            watch = open_fds + [self.sock.fileno()] + ([] if self.eof else [self.ctrl_in])
+            ready, _, _ = select.select(watch, [], [], 0.5)
+            if self.ctrl_in in ready:
+                self.read_ctrl()
+                if self.eof:
+                    self.host_gone()
+            if self.sock.fileno() in ready and status is None:
+                status = self.zygote_msg()["exited"]
+                # Descendants may still hold the pipes open: stop them so the pipes reach EOF.
+                kill_others(keep)
+            for fd in ready:
+                if fd not in caps or fd not in open_fds:
+                    continue
+                data = os.read(fd, 65536)
+                if data:
+                    live = caps[fd].add(data)
+                    if live:
+                        text = decoders[fd].decode(live)
+                        if text:
+                            self.send({"type": "output", "id": nonce, "stream": names[fd], "data": text})
+                else:
+                    open_fds.remove(fd)
+                    os.close(fd)
+        duration_ms = (time.monotonic() - started) * 1000
+        clean = kill_others(keep)
+        oom_after = oom_kills()
+        files, skipped = [], []
+
+        def on_line(msg):
+            if "file" in msg:
+                if not msg["append"]:
+                    files.append(msg["file"])
+                self.send({"type": "file", "id": nonce, "name": msg["file"], "append": msg["append"], "data": msg["data"]})
+            elif "skip" in msg:
+                skipped.append({"name": msg["skip"], "reason": msg["reason"]})
+
+        wiped = self.helper_run({"type": "clean", "collect": True, "maxCollectBytes": int(req.get("maxCollectBytes", 64 << 20)), "maxCollectFiles": int(req.get("maxCollectFiles", 1000))}, on_line)
+        clean = kill_others(keep) and clean
+        left = leftovers()
+        signal_number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        self.send({
+            "type": "result",
+            "id": nonce,
+            "exitCode": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "signal": signal_number,
+            "oomKilled": oom_before is not None and oom_after is not None and oom_after > oom_before,
+            "durationMs": duration_ms,
+            "stdout": caps[out_r].result(),
+            "stderr": caps[err_r].result(),
+            "files": files,
+            "skippedFiles": skipped,
+            "clean": clean and wiped and not left,
+            "leftovers": left[:20],
+        })
+
+    def serve(self):
+        while True:
+            req = self.next_request()
+            if req is None:
+                self.host_gone()
+            kind = req.get("type")
+            if kind == "run":
+                self.run(req)
+            elif kind == "ping":
+                self.send({"type": "pong", "id": req.get("id")})
+
+
+def oom_kills():
+    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+        try:
+            with open(path) as f:
+                for line in f:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        return int(value)
+        except OSError:
+            pass
+    return None
+
+
+CONFIG = {}
+BASE_ENV = {}
+
+if __name__ == "__main__":
+    CONFIG = json.loads(sys.argv[1])
+    BASE_ENV = dict(os.environ)
+    if os.getuid() != 0:
+        sys.exit("the sandbox fork server must start as root (with only CAP_KILL, CAP_SETUID, CAP_SETGID and CAP_SETPCAP) to run attempts as the sandbox user")
+    supervisor = Supervisor()
+    supervisor.start()
+    supervisor.serve()

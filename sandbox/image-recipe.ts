@@ -42,6 +42,8 @@ export const WHITELIST_LIBRARIES: ReadonlyArray<{ distribution: string; importNa
 
 /** The unprivileged user scripts run as. */
 export const SANDBOX_UID = 1000;
+/** Its group (useradd --user-group gives it the same number). */
+export const SANDBOX_GID = SANDBOX_UID;
 export const SANDBOX_USER = "sandbox";
 
 /** Where the image keeps its manifest and the label that carries a copy (base64 JSON). */

@@ -35,6 +35,18 @@ export {
 } from "./docker-sandbox.js";
 export { LOCAL_SANDBOX_WARNING, LocalSandbox, OutputCapture, mapSandboxPaths, type LocalSandboxOptions } from "./local-sandbox.js";
 export { parsePythonError } from "./traceback.js";
-export { containerOptions, SANDBOX_CONTAINER_LABEL, SANDBOX_OWNER_LABEL } from "./warm-container.js";
+export { classifyLine, containerOptions, SANDBOX_CONTAINER_LABEL, SANDBOX_OWNER_LABEL, SERVER_CAPABILITIES } from "./warm-container.js";
+export {
+  OWNER_BOOT_LABEL,
+  OWNER_HOST_LABEL,
+  OWNER_PID_LABEL,
+  OWNER_PIDNS_LABEL,
+  OWNER_START_LABEL,
+  currentOwner,
+  ownerLabels,
+  ownerState,
+  processStartTicks,
+  type OwnerIdentity,
+} from "./owner.js";
 export { DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";
 export { ensurePythonLayerImage, pythonLayerTag, PYTHON_LAYER_DIR, type PythonLayerOptions } from "./python-layer.js";

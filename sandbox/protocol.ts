@@ -31,9 +31,11 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
     stdout: CapturedStream,
     stderr: CapturedStream,
     files: z.array(z.string()),
-    skippedFiles: z.array(z.string()),
-    /** False when leftovers (processes, files) could not be removed: the container must not be reused. */
+    skippedFiles: z.array(z.object({ name: z.string(), reason: z.string() })),
+    /** False when leftovers (processes, files, IPC objects) survived: the container must not be reused. */
     clean: z.boolean(),
+    /** What survived the clean-up, when something did (for the host's log). */
+    leftovers: z.array(z.string()).optional(),
   }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
@@ -65,9 +67,11 @@ export function truncationMarker(droppedBytes: number): string {
 /** A request to run one script. */
 export interface RunMessage {
   type: "run";
+  /** The attempt's nonce: every message of the attempt carries it; only the supervisor process sees it. */
   id: string;
   script: string;
   env: Record<string, string>;
   maxOutputBytes: number;
   maxCollectBytes: number;
+  maxCollectFiles: number;
 }

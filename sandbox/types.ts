@@ -47,10 +47,17 @@ export interface SandboxRunResult {
   error?: PythonErrorInfo;
   /** Host paths (inside request.outputDir) of files collected from the workspace, relative name → path. */
   files: Record<string, string>;
-  /** Workspace files not collected because the collection limit was reached. */
-  skippedFiles?: string[];
+  /** Workspace entries not collected, each with the reason (too large, a symlink, past the file-count cap, …). */
+  skippedFiles?: SkippedFile[];
   /** Time this attempt waited for a new container to start (0 when a warm one was reused). */
   coldStartMs?: number;
+}
+
+/** A workspace entry the sandbox did not copy out, and why (the fixer is told). */
+export interface SkippedFile {
+  /** Path relative to the workspace; empty for a summary entry (e.g. "4000 more files not collected"). */
+  name: string;
+  reason: string;
 }
 
 /** Resource limits of one sandbox container (and of the attempt's output). */
@@ -64,6 +71,8 @@ export interface SandboxLimits {
   maxOutputBytes: number;
   /** Total size of workspace files copied to `outputDir`. */
   maxCollectBytes: number;
+  /** Number of workspace files copied to `outputDir` (100k tiny files would cost a minute of host time). */
+  maxCollectFiles: number;
   /** Size of the writable workspace (tmpfs) and of /tmp. */
   workspaceBytes: number;
   tmpBytes: number;
@@ -75,6 +84,7 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   pids: 256,
   maxOutputBytes: 1024 ** 2,
   maxCollectBytes: 256 * 1024 ** 2,
+  maxCollectFiles: 1000,
   workspaceBytes: 1024 ** 3,
   tmpBytes: 512 * 1024 ** 2,
 };

@@ -4,7 +4,9 @@ import { PassThrough, type Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import type Docker from "dockerode";
 import { forkServerCommand } from "./fork-server.js";
-import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMessage } from "./protocol.js";
+import { SANDBOX_GID, SANDBOX_UID } from "./image-recipe.js";
+import { ownerLabels, ownerState, type OwnerIdentity } from "./owner.js";
+import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMessage, type ServerMessage } from "./protocol.js";
 import { SANDBOX_DATA_DIR, SANDBOX_WORK_DIR, type SandboxLimits } from "./types.js";
 
 export const SANDBOX_CONTAINER_LABEL = "org.linguacodus.sandbox";
@@ -15,6 +17,8 @@ export interface ContainerSpec {
   image: string;
   /** Id of the owning sandbox instance, written as a label. */
   owner: string;
+  /** The owning process, written as labels so a later start can remove the containers of a dead owner. */
+  ownerProcess?: OwnerIdentity;
   /** Absolute host path mounted read-only at /data, or undefined for no data. */
   publicDir: string | undefined;
   limits: SandboxLimits;
@@ -28,16 +32,22 @@ export interface ContainerSpec {
 export type AttemptEnd =
   | { kind: "finished"; result: ResultMessage; files: Map<string, Buffer[]> }
   | { kind: "timeout"; stdoutHead: string; stderrHead: string }
-  | { kind: "died"; oomKilled: boolean; exitCode: number | null; serverStderr: string };
+  | { kind: "died"; oomKilled: boolean; exitCode: number | null; serverStderr: string }
+  /** The control channel carried something the attempt did not produce: the attempt is void, the container gone. */
+  | { kind: "protocol"; reason: string; stdoutHead: string; stderrHead: string };
+
+/** The capabilities the fork server's supervisor and zygote need (see fork_server.py); attempts get none. */
+export const SERVER_CAPABILITIES = ["KILL", "SETUID", "SETGID", "SETPCAP"] as const;
 
 /** Builds the container options; pure, so the isolation settings can be read (and tested) in one place. */
 export function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   const { limits } = spec;
-  const uid = "1000";
+  const uid = String(SANDBOX_UID);
   return {
     Image: spec.image,
     Cmd: forkServerCommand(spec.preload),
-    User: `${uid}:${uid}`,
+    // The server starts as root with only SERVER_CAPABILITIES and runs every attempt as the sandbox user.
+    User: "0:0",
     WorkingDir: SANDBOX_WORK_DIR,
     Env: [`LINGUACODUS_DATA_DIR=${SANDBOX_DATA_DIR}`, `LINGUACODUS_WORK_DIR=${SANDBOX_WORK_DIR}`],
     AttachStdin: true,
@@ -45,32 +55,52 @@ export function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOpt
     AttachStderr: true,
     OpenStdin: true,
     // The owner's single attach is the server's only stdin: when the owning process dies the stream closes,
-    // the server reads EOF and exits, so a crashed run cannot leave containers running.
+    // the server reads EOF (also in the middle of an attempt) and exits, so a crashed run leaves nothing running.
     StdinOnce: true,
     Tty: false,
     NetworkDisabled: true,
-    Labels: { [SANDBOX_CONTAINER_LABEL]: "1", [SANDBOX_OWNER_LABEL]: spec.owner },
+    Labels: { [SANDBOX_CONTAINER_LABEL]: "1", [SANDBOX_OWNER_LABEL]: spec.owner, ...(spec.ownerProcess ? ownerLabels(spec.ownerProcess) : {}) },
     HostConfig: {
       NetworkMode: "none",
       Binds: spec.publicDir ? [`${spec.publicDir}:${SANDBOX_DATA_DIR}:ro`] : [],
       Tmpfs: {
         [SANDBOX_WORK_DIR]: `rw,nosuid,nodev,exec,size=${limits.workspaceBytes},uid=${uid},gid=${uid},mode=0755`,
         "/tmp": `rw,nosuid,nodev,size=${limits.tmpBytes},mode=1777`,
+        // The server's own scratch (its imports' caches): root's, out of the attempts' reach.
+        "/run/linguacodus": "rw,nosuid,nodev,noexec,size=64m,mode=0700",
       },
       ReadonlyRootfs: true,
       CapDrop: ["ALL"],
+      CapAdd: [...SERVER_CAPABILITIES],
       SecurityOpt: ["no-new-privileges"],
       Memory: limits.memoryBytes,
       MemorySwap: limits.memoryBytes, // no swap: a memory hog meets the OOM killer instead of thrashing the host
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: limits.pids,
       ShmSize: 64 * 1024 ** 2,
+      // A SysV segment dies with its last user instead of holding memory into the next attempt.
+      Sysctls: { "kernel.shm_rmid_forced": "1" },
       Init: true, // tini reaps what the attempts orphan
       IpcMode: "private",
       AutoRemove: false,
       ...(spec.gpus ? { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }] } : {}),
     },
   };
+}
+
+/**
+ * What a control-channel line means during the attempt with nonce `id`: a message of this attempt, or a
+ * violation (not JSON, not a known message, another attempt's nonce) that voids the attempt.
+ */
+export function classifyLine(line: string, id: string): { ok: true; message: ServerMessage } | { ok: false; reason: string } {
+  let message: ServerMessage;
+  try {
+    message = parseServerMessage(line);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message.split("\n")[0] ?? "unreadable line" };
+  }
+  if ((message.type === "output" || message.type === "file" || message.type === "result") && message.id === id) return { ok: true, message };
+  return { ok: false, reason: `the sandbox control channel carried a ${message.type} message that does not belong to this attempt` };
 }
 
 export class WarmContainer {
@@ -142,6 +172,8 @@ export class WarmContainer {
     while (newline >= 0) {
       const line = this.lineBuffer.slice(0, newline);
       this.lineBuffer = this.lineBuffer.slice(newline + 1);
+      // Nobody expects a line between attempts: whoever wrote it, this container is not trusted again.
+      if (this.listeners.size === 0 && line.trim()) this.usable = false;
       for (const listener of [...this.listeners]) listener(line);
       newline = this.lineBuffer.indexOf("\n");
     }
@@ -182,29 +214,38 @@ export class WarmContainer {
     }
   }
 
-  /** Runs one attempt. On timeout or death the container is killed and marked unusable. */
+  /**
+   * Runs one attempt. On timeout or death the container is killed and marked unusable; so it is when the
+   * control channel carries anything but this attempt's messages (the attempt then ends as "protocol").
+   */
   async run(request: Omit<RunMessage, "type" | "id">, timeoutMs: number): Promise<AttemptEnd> {
     if (!this.usable) throw new Error("this sandbox container can no longer be used");
-    const id = randomUUID();
+    const id = randomUUID(); // the attempt's nonce (see fork_server.py: only the supervisor holds it)
     const files = new Map<string, Buffer[]>();
     const live = { stdout: "", stderr: "" };
-    const resultPromise = this.nextMessage(
-      (m) => (m.type === "result" && m.id === id ? m : undefined),
-      (m) => {
-        if (m.type === "output" && m.id === id) {
-          live[m.stream] += m.data;
+    let listener: ((line: string) => void) | undefined;
+    const ended = new Promise<ResultMessage | { violation: string }>((resolvePromise) => {
+      listener = (line: string): void => {
+        if (!line.trim()) return;
+        const verdict = classifyLine(line, id);
+        if (!verdict.ok) {
+          resolvePromise({ violation: `${verdict.reason} (line: ${JSON.stringify(line.slice(0, 160))})` });
           return;
         }
-        if (m.type !== "file" || m.id !== id) return;
-        const parts = m.append ? files.get(m.name) ?? [] : [];
-        parts.push(Buffer.from(m.data, "base64"));
-        files.set(m.name, parts);
-      },
-    );
-    resultPromise.catch(() => undefined);
+        const m = verdict.message;
+        if (m.type === "output") live[m.stream] += m.data;
+        else if (m.type === "file") {
+          const parts = m.append ? files.get(m.name) ?? [] : [];
+          parts.push(Buffer.from(m.data, "base64"));
+          files.set(m.name, parts);
+        } else if (m.type === "result") resolvePromise(m);
+      };
+      this.listeners.add(listener);
+    });
     const message: RunMessage = { type: "run", id, ...request };
     this.stream.write(`${JSON.stringify(message)}\n`);
-    const end = await this.raceExit(resultPromise, timeoutMs);
+    const end = await this.raceExit(ended, timeoutMs);
+    if (listener) this.listeners.delete(listener);
     if (end === "timeout") {
       this.usable = false;
       await this.destroy();
@@ -219,6 +260,11 @@ export class WarmContainer {
       const serverStderr = this.serverStderr;
       await this.destroy();
       return { kind: "died", oomKilled: state.oom, exitCode: state.code, serverStderr };
+    }
+    if ("violation" in end) {
+      this.usable = false;
+      await this.destroy();
+      return { kind: "protocol", reason: end.violation, stdoutHead: live.stdout, stderrHead: live.stderr };
     }
     // After an OOM kill the container's memory state is suspect; after leftovers it is not clean.
     if (end.oomKilled || !end.clean) this.usable = false;
@@ -243,20 +289,26 @@ export class WarmContainer {
 }
 
 /**
- * Removes sandbox containers that exited more than `olderThanMs` ago: what a process that ended
- * without closing its sandbox left behind (its fork servers stop when their stdin closes).
+ * Removes the sandbox containers a dead owner left (running or not: an owner killed mid-attempt, a crash, a
+ * reboot), and those of unknown owners that exited more than `olderThanMs` ago. Containers of live owners —
+ * other runs or tests sharing the engine — are never touched.
  */
 export async function removeStaleContainers(docker: Docker, olderThanMs = 60_000): Promise<number> {
-  const list = await docker.listContainers({ all: true, filters: { label: [SANDBOX_CONTAINER_LABEL], status: ["exited", "dead", "created"] } });
+  const list = await docker.listContainers({ all: true, filters: { label: [SANDBOX_CONTAINER_LABEL] } });
   let removed = 0;
   for (const item of list) {
+    const owner = ownerState(item.Labels);
+    if (owner === "alive") continue;
     const container = docker.getContainer(item.Id);
-    const info = await container.inspect().catch(() => undefined);
-    if (!info) continue;
-    const finished = Date.parse(info.State.FinishedAt);
-    const created = Date.parse(info.Created);
-    const since = Number.isFinite(finished) && finished > 0 ? finished : created;
-    if (Date.now() - since < olderThanMs) continue;
+    if (owner === "unknown") {
+      if (item.State === "running" || item.State === "paused" || item.State === "restarting") continue;
+      const info = await container.inspect().catch(() => undefined);
+      if (!info) continue;
+      const finished = Date.parse(info.State.FinishedAt);
+      const created = Date.parse(info.Created);
+      const since = Number.isFinite(finished) && finished > 0 ? finished : created;
+      if (Date.now() - since < olderThanMs) continue;
+    }
     await container.remove({ force: true }).then(() => removed++, () => undefined);
   }
   return removed;

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { UserFacingError } from "../failure.js";
 import { defaultPaths } from "../paths.js";
 
@@ -113,18 +113,20 @@ export function registerSandbox(program: Command): void {
     });
 
   sandbox
-    .command("run <script>")
-    .description("Run one Python script the way the pipeline does and print stdout, stderr, exit code and duration.")
+    .command("run <scripts...>")
+    .description(
+      "Run Python scripts the way the pipeline does and print stdout, stderr, exit code and duration. Several scripts run in turn in one warm container, as a run's attempts do.",
+    )
     .option("--task <dir>", "task folder (its public/ is mounted read-only at /data), or a task id under $LINGUACODUS_HOME/tasks")
-    .option("--timeout <seconds>", "wall-clock limit", "600")
-    .option("--out <dir>", "copy the files the script wrote (e.g. submission.csv) into this folder")
+    .option("--timeout <seconds>", "wall-clock limit per script", "600")
+    .option("--out <dir>", "copy the files the script wrote (e.g. submission.csv) into this folder (with several scripts: one subfolder per script)")
     .option("--sandbox <kind>", "docker (isolated) or local (NO isolation, on this host)", "docker")
     .option("--image <tag>", "image to run in (default: the current recipe's tag)")
     .option("--gpus", "pass NVIDIA GPUs through (needs the NVIDIA container runtime)")
-    .option("--json", "print the result as JSON")
-    .action(async (scriptArg: string, flags: SandboxRunFlags) => {
-      const scriptPath = resolve(scriptArg);
-      if (!existsSync(scriptPath)) throw new UserFacingError(`script ${scriptPath} does not exist`);
+    .option("--json", "print the result as JSON (an array with several scripts)")
+    .action(async (scriptArgs: string[], flags: SandboxRunFlags) => {
+      const scriptPaths = scriptArgs.map((arg) => resolve(arg));
+      for (const scriptPath of scriptPaths) if (!existsSync(scriptPath)) throw new UserFacingError(`script ${scriptPath} does not exist`);
       const timeout = Number(flags.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0) throw new UserFacingError(`--timeout must be a positive number of seconds (got '${flags.timeout}')`);
       if (flags.sandbox !== "docker" && flags.sandbox !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${flags.sandbox}')`);
@@ -135,38 +137,46 @@ export function registerSandbox(program: Command): void {
         const leaks = await findAnswerLeaks(dirname(publicDir));
         if (leaks.length > 0) throw new UserFacingError(`--task ${flags.task}: ${leaks.map((l) => `${l.file}: ${l.message}`).join("; ")}`);
       }
-      const script = await readFile(scriptPath, "utf8");
       const sb = await import("../../sandbox/index.js");
       let runner: import("../../sandbox/index.js").Sandbox;
       if (flags.sandbox === "local") runner = new sb.LocalSandbox();
       else {
         const docker = sb.dockerClient();
         await requireEngineForUser(sb, docker);
-        runner = await sb.createDockerSandbox({ docker, image: flags.image, gpus: flags.gpus ?? false, reuse: false }).catch((error: unknown) => {
+        const reuse = scriptPaths.length > 1;
+        runner = await sb.createDockerSandbox({ docker, image: flags.image, gpus: flags.gpus ?? false, reuse }).catch((error: unknown) => {
           throw new UserFacingError(firstLine(error));
         });
       }
       try {
-        const request: import("../../sandbox/index.js").SandboxRunRequest = { script, timeoutSeconds: timeout };
-        if (publicDir) request.publicDir = publicDir;
-        if (flags.out) request.outputDir = resolve(flags.out);
-        const result = await runner.run(request).catch((error: unknown) => {
-          if (error instanceof sb.SandboxRequestError) throw new UserFacingError(error.message);
-          throw error;
-        });
-        if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else {
-          process.stdout.write(result.stdout);
-          process.stderr.write(result.stderr);
-          const where = result.error ? ` — ${result.error.type}${result.error.line ? ` at line ${result.error.line}` : ""}` : "";
-          process.stderr.write(`[${result.outcome}] exit ${result.exitCode ?? "-"}, ${(result.durationMs / 1000).toFixed(2)} s${where}\n`);
-          for (const [name, path] of Object.entries(result.files)) process.stderr.write(`  wrote ${name} → ${path}\n`);
+        const results: import("../../sandbox/index.js").SandboxRunResult[] = [];
+        for (const scriptPath of scriptPaths) {
+          const request: import("../../sandbox/index.js").SandboxRunRequest = { script: await readFile(scriptPath, "utf8"), timeoutSeconds: timeout };
+          if (publicDir) request.publicDir = publicDir;
+          if (flags.out) request.outputDir = scriptPaths.length > 1 ? join(resolve(flags.out), basename(scriptPath, ".py")) : resolve(flags.out);
+          const result = await runner.run(request).catch((error: unknown) => {
+            if (error instanceof sb.SandboxRequestError) throw new UserFacingError(error.message);
+            throw error;
+          });
+          results.push(result);
+          if (!flags.json) printResult(result, scriptPaths.length > 1 ? scriptPath : undefined);
+          if (result.outcome !== "ok") process.exitCode = 1;
         }
-        if (result.outcome !== "ok") process.exitCode = 1;
+        if (flags.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
       } finally {
         await runner.close();
       }
     });
+}
+
+function printResult(result: import("../../sandbox/index.js").SandboxRunResult, label: string | undefined): void {
+  if (label) process.stderr.write(`== ${label}\n`);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  const where = result.error ? ` — ${result.error.type}${result.error.line ? ` at line ${result.error.line}` : ""}` : "";
+  process.stderr.write(`[${result.outcome}] exit ${result.exitCode ?? "-"}, ${(result.durationMs / 1000).toFixed(2)} s${where}\n`);
+  for (const [name, path] of Object.entries(result.files)) process.stderr.write(`  wrote ${name} → ${path}\n`);
+  for (const skipped of result.skippedFiles ?? []) process.stderr.write(`  not collected: ${skipped.name ? `${skipped.name}: ` : ""}${skipped.reason}\n`);
 }
 
 function firstLine(error: unknown): string {

@@ -4,8 +4,21 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDockerSandbox, type DockerSandbox, SANDBOX_SCRIPT_PATH } from "../../sandbox/index.js";
+import {
+  createDockerSandbox,
+  currentOwner,
+  DEFAULT_SANDBOX_LIMITS,
+  type DockerSandbox,
+  OWNER_PID_LABEL,
+  ownerLabels,
+  processStartTicks,
+  SANDBOX_CONTAINER_LABEL,
+  SANDBOX_IMAGE_TAG,
+  SANDBOX_SCRIPT_PATH,
+} from "../../sandbox/index.js";
+import { buildCli, linguacodus, repoRoot } from "../support/cli.js";
 import { docker, ensureSandboxImage, sandboxContainerIds } from "./engine-helpers.js";
 
 let sandbox: DockerSandbox;
@@ -318,10 +331,120 @@ except OSError as e:
       expect(result.outcome, result.stderr).toBe("ok");
       expect(result.stdout).toContain("WORKSPACE_FULL 28"); // ENOSPC
       expect(Object.keys(result.files)).toEqual(["a.txt"]);
-      expect(result.skippedFiles).toEqual(["b.txt", "big.bin"]);
+      expect(result.skippedFiles?.map((f) => f.name)).toEqual(["b.txt", "big.bin"]);
+      expect(result.skippedFiles?.[0]?.reason).toBe("800 bytes, over the 1000 bytes collection limit (500 bytes were already taken)");
       expect(existsSync(join(outputDir, "b.txt"))).toBe(false);
     } finally {
       await small.close();
     }
   });
+});
+
+// Hostile scripts through the built CLI (issue 11): each outcome is contained, and each test failed on the
+// code before the fix (the server ran as the scripts' user, kept IPC objects, ignored its owner's death).
+describe("hostile scripts through `linguacodus sandbox run`", () => {
+  const hostile = (name: string) => join(import.meta.dirname, "fixtures", "hostile", name);
+  let cliWork: string;
+
+  beforeAll(async () => {
+    await buildCli();
+    cliWork = mkdtempSync(join(tmpdir(), "lc-sandbox-hostile-"));
+    mkdirSync(join(cliWork, "task", "public"), { recursive: true });
+    writeFileSync(join(cliWork, "task", "public", "train.csv"), "id,y\n1,42\n");
+    writeFileSync(join(cliWork, "genuine.py"), "print('genuine')\n");
+  }, 240_000);
+
+  it("cannot take over the fork server: channel fds, ptrace and /proc/<pid>/mem are all denied, the result is the script's own", async () => {
+    const r = await linguacodus(["sandbox", "run", hostile("takeover.py"), join(cliWork, "genuine.py"), "--json", "--timeout", "60"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [attack, next] = JSON.parse(r.stdout) as Array<{ outcome: string; stdout: string; coldStartMs: number }>;
+    expect(attack?.stdout).not.toContain("FORGED-RESULT");
+    expect(attack?.outcome).toBe("ok");
+    // It saw the server's processes (tini, supervisor, zygote) and got nowhere with any of them.
+    expect(Number(/TARGETS (\d+)/.exec(attack?.stdout ?? "")?.[1])).toBeGreaterThanOrEqual(3);
+    expect(attack?.stdout).toContain("ROUTES fd=0/0 ptrace=0 mem=0");
+    // The same warm container then serves the next attempt with its genuine result.
+    expect(next).toMatchObject({ outcome: "ok", stdout: "genuine\n", coldStartMs: 0 });
+  }, 180_000);
+
+  it("leaves no SysV shared memory, message queues or POSIX queues to the next attempt in a warm container", async () => {
+    const r = await linguacodus(["sandbox", "run", hostile("ipc_leave.py"), hostile("ipc_inspect.py"), "--json", "--timeout", "60"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [leave, inspect] = JSON.parse(r.stdout) as Array<{ outcome: string; stdout: string; coldStartMs: number }>;
+    expect(leave?.stdout).toMatch(/^MADE shm=\d+ msg=\d+ mq=\d+$/m); // each object was created (ids >= 0)
+    expect(inspect?.coldStartMs).toBe(0);
+    expect(inspect?.stdout).toBe("SHM []\nMSG []\nSEM []\nMQ []\n");
+  }, 180_000);
+
+  it("names what it did not collect and why, and stops at the file-count cap", async () => {
+    const out = join(cliWork, "many-out");
+    const started = Date.now();
+    const r = await linguacodus(["sandbox", "run", hostile("many_files.py"), "--task", join(cliWork, "task"), "--json", "--out", out, "--timeout", "120"]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { stdout: string; files: Record<string, string>; skippedFiles: Array<{ name: string; reason: string }> };
+    expect(result.stdout).toBe("WROTE 5000\n");
+    expect(Object.keys(result.files)).toHaveLength(DEFAULT_SANDBOX_LIMITS.maxCollectFiles);
+    expect(result.skippedFiles).toContainEqual({ name: "submission.csv", reason: "a symbolic link (links are not followed)" });
+    expect(result.skippedFiles).toContainEqual({
+      name: "",
+      reason: `${5000 - DEFAULT_SANDBOX_LIMITS.maxCollectFiles} more files not collected: at most ${DEFAULT_SANDBOX_LIMITS.maxCollectFiles} files are taken from the workspace`,
+    });
+    expect(existsSync(join(out, "submission.csv"))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 180_000);
+
+  it("dies with its owner: kill -9 of the CLI mid-attempt stops the container, and a new start removes a dead owner's containers only", async () => {
+    const cli = spawn(process.execPath, [join(repoRoot, "dist", "cli", "main.js"), "sandbox", "run", hostile("endless.py"), "--timeout", "20"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const mine = () => docker.listContainers({ filters: { label: [`${OWNER_PID_LABEL}=${cli.pid}`], status: ["running"] } });
+    // Wait until the attempt runs (the server's processes are up; a container with no preloads starts in ~1 s).
+    const serverUp = async () => {
+      const [c] = await mine();
+      if (!c) return false;
+      const top = (await docker.getContainer(c.Id).top().catch(() => ({ Processes: [] }))) as { Processes?: string[][] };
+      return (top.Processes ?? []).length >= 3;
+    };
+    for (let i = 0; i < 240 && !(await serverUp()); i++) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(await mine()).toHaveLength(1);
+    const killedAt = Date.now();
+    cli.kill("SIGKILL");
+    let running = await mine();
+    while (running.length > 0 && Date.now() - killedAt < 15_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      running = await mine();
+    }
+    expect(running).toEqual([]); // well before the script's 20 s timeout
+
+    // A running container whose owner is gone (that process ended) and one whose owner is alive (this test).
+    const gone = spawn("sleep", ["0.3"]);
+    const goneOwner = { ...currentOwner(), pid: gone.pid!, startTicks: processStartTicks(gone.pid!) ?? "" };
+    await new Promise((r) => gone.once("exit", r));
+    const make = async (labels: Record<string, string>) => {
+      const c = await docker.createContainer({
+        Image: SANDBOX_IMAGE_TAG,
+        Cmd: ["sleep", "300"],
+        Labels: { [SANDBOX_CONTAINER_LABEL]: "1", "org.linguacodus.test": "hostile", ...labels },
+        HostConfig: { NetworkMode: "none", AutoRemove: false },
+      });
+      await c.start();
+      return c;
+    };
+    const orphan = await make(ownerLabels(goneOwner));
+    const alive = await make(ownerLabels(currentOwner()));
+    try {
+      const r = await linguacodus(["sandbox", "run", join(cliWork, "genuine.py"), "--timeout", "60"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await orphan.inspect().then(() => "exists", () => "removed")).toBe("removed");
+      expect((await alive.inspect()).State.Running).toBe(true);
+    } finally {
+      await alive.remove({ force: true }).catch(() => undefined);
+      await orphan.remove({ force: true }).catch(() => undefined);
+      // The killed CLI's own (stopped) container belongs to this test too.
+      for (const c of await docker.listContainers({ all: true, filters: { label: [`${OWNER_PID_LABEL}=${cli.pid}`] } })) {
+        await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      }
+    }
+  }, 240_000);
 });

@@ -9,6 +9,9 @@ import {
   FORK_SERVER_IMAGE_PATH,
   SANDBOX_IMAGE_TAG,
   baseImageTag,
+  classifyLine,
+  ownerLabels,
+  ownerState,
   rootfsHash,
   sandboxAsset,
   sandboxAssetPath,
@@ -62,14 +65,18 @@ describe("container options", () => {
   it("locks the container down", () => {
     const options = containerOptions(spec);
     expect(options.NetworkDisabled).toBe(true);
-    expect(options.User).toBe("1000:1000");
+    // The server starts as root with four capabilities; attempts run as uid 1000 with none (isolation.test.ts).
+    expect(options.User).toBe("0:0");
     expect(options.Labels).toEqual({ "org.linguacodus.sandbox": "1", "org.linguacodus.sandbox.owner": "test" });
     expect(options.HostConfig).toMatchObject({
       NetworkMode: "none",
       Binds: ["/tasks/t/public:/data:ro"],
       ReadonlyRootfs: true,
       CapDrop: ["ALL"],
+      CapAdd: ["KILL", "SETUID", "SETGID", "SETPCAP"],
       SecurityOpt: ["no-new-privileges"],
+      IpcMode: "private",
+      Sysctls: { "kernel.shm_rmid_forced": "1" },
       Memory: DEFAULT_SANDBOX_LIMITS.memoryBytes,
       MemorySwap: DEFAULT_SANDBOX_LIMITS.memoryBytes,
       PidsLimit: DEFAULT_SANDBOX_LIMITS.pids,
@@ -117,5 +124,43 @@ describe("toResult", () => {
     });
     expect(toResult({ kind: "died", oomKilled: true, exitCode: 137, serverStderr: "" }, 5, 10).outcome).toBe("oom");
     expect(toResult({ kind: "died", oomKilled: false, exitCode: 1, serverStderr: "boom" }, 5, 10).outcome).toBe("killed");
+  });
+});
+
+describe("the control channel during an attempt", () => {
+  const result = (id: string) =>
+    JSON.stringify({
+      type: "result", id, exitCode: 0, signal: null, oomKilled: false, durationMs: 1,
+      stdout: { head: "", tail: "", totalBytes: 0, droppedBytes: 0 }, stderr: { head: "", tail: "", totalBytes: 0, droppedBytes: 0 },
+      files: [], skippedFiles: [], clean: true,
+    });
+
+  it("accepts only this attempt's messages; a stray line or another nonce voids the attempt", () => {
+    expect(classifyLine(result("nonce-1"), "nonce-1")).toMatchObject({ ok: true, message: { type: "result" } });
+    expect(classifyLine(result("nonce-0"), "nonce-1")).toMatchObject({ ok: false, reason: expect.stringContaining("does not belong to this attempt") });
+    expect(classifyLine("hello from a script", "nonce-1")).toMatchObject({ ok: false, reason: expect.stringContaining("not JSON") });
+    expect(classifyLine('{"type":"ready"}', "nonce-1")).toMatchObject({ ok: false });
+  });
+
+  it("turns a voided attempt into that attempt's error (the fix loop goes on), not a crash of the run", () => {
+    const r = toResult({ kind: "protocol", reason: "the sandbox control channel carried a result message that does not belong to this attempt", stdoutHead: "x", stderrHead: "" }, 20, 10);
+    expect(r).toMatchObject({ outcome: "error", exitCode: null, stdout: "x", error: { type: "SandboxChannelError" } });
+    expect(r.stderr).toContain("container was thrown away");
+  });
+});
+
+describe("container owners", () => {
+  const here = { pid: 100, host: "h", bootId: "b", startTicks: "5", pidNamespace: "pid:[1]" };
+  const labels = (over: Partial<typeof here>) => ownerLabels({ ...here, ...over });
+
+  it("tells a dead owner (no pid, reused pid, reboot) from a live one and from one it cannot judge", () => {
+    const startOf = (pid: number) => (pid === 100 ? "5" : pid === 200 ? "9" : undefined);
+    expect(ownerState(labels({}), here, startOf)).toBe("alive");
+    expect(ownerState(labels({ pid: 300 }), here, startOf)).toBe("gone"); // no such process
+    expect(ownerState(labels({ pid: 200, startTicks: "7" }), here, startOf)).toBe("gone"); // the pid was reused
+    expect(ownerState(labels({ bootId: "older" }), here, startOf)).toBe("gone"); // rebooted since
+    expect(ownerState(labels({ host: "other" }), here, startOf)).toBe("unknown");
+    expect(ownerState(labels({ pidNamespace: "pid:[2]" }), here, startOf)).toBe("unknown");
+    expect(ownerState(undefined, here, startOf)).toBe("unknown");
   });
 });
