@@ -44,7 +44,7 @@ export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "
 export { readRunJson, readEvents, readAttempts, readScore, readRunRecord, type RunRecord } from "./record/index.js";
 export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./record/index.js";
 export { RunOptionsSchema, RoleModelsSchema, parseRunOptions, resolveRoleSpecs, type RunOptions, type RunOptionsInput, type RoleModelSpecs } from "./options.js";
-export { executeAndFix, describeFailure, parseValidationScore, type LoopEnvironment, type LoopResult, type AttemptOutput } from "./loop.js";
+export { executeAndFix, describeFailure, missingSubmissionMessage, parseValidationScore, type LoopEnvironment, type LoopResult, type AttemptOutput } from "./loop.js";
 export {
   runTask,
   resumeRun,

@@ -159,7 +159,7 @@ async function runOnce(env: LoopEnvironment, attempt: string, script: string): P
   const submissionPath = result.files["submission.csv"] ?? env.writer.attemptFile(attempt, ATTEMPT_FILES.submission);
   if (!existsSync(submissionPath)) {
     return {
-      verdict: { outcome: "invalid-submission", message: "no submission.csv was written in the working directory" },
+      verdict: { outcome: "invalid-submission", message: missingSubmissionMessage(result) },
       sandbox: result,
       durationMs,
     };
@@ -169,6 +169,13 @@ async function runOnce(env: LoopEnvironment, attempt: string, script: string): P
     return { verdict: { outcome: "invalid-submission", message: grade.errors.join("; "), grade, submissionPath }, sandbox: result, durationMs };
   }
   return { verdict: { outcome: "ok", grade, submissionPath }, sandbox: result, durationMs };
+}
+
+/** Why there is no submission to grade: not written, or written but not collected (a symlink, too large, …). */
+export function missingSubmissionMessage(result: Pick<SandboxRunResult, "skippedFiles">): string {
+  const skipped = result.skippedFiles?.find((f) => f.name === "submission.csv");
+  if (skipped) return `submission.csv was written but not collected from the sandbox: it is ${skipped.reason}; write a regular file of a sensible size`;
+  return "no submission.csv was written in the working directory";
 }
 
 function readText(path: string): string {
@@ -286,6 +293,7 @@ export async function executeAndFix(
       errorLine: verdict.line,
       stdoutTruncated: sandbox?.stdoutTruncated ?? false,
       stderrTruncated: sandbox?.stderrTruncated ?? false,
+      ...(sandbox?.skippedFiles?.length ? { skippedFiles: sandbox.skippedFiles.slice(0, 50) } : {}),
       submission: {
         present: verdict.submissionPath !== undefined,
         valid: verdict.grade?.valid ?? false,

@@ -236,6 +236,8 @@ export const AttemptResultSchema = z.object({
   errorLine: z.number().int().optional(),
   stdoutTruncated: z.boolean(),
   stderrTruncated: z.boolean(),
+  /** Workspace files the sandbox did not collect, with the reason (sandbox SkippedFile; at most 50). */
+  skippedFiles: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
   submission: z.object({
     present: z.boolean(),
     valid: z.boolean(),

@@ -18,6 +18,7 @@ import {
   SANDBOX_IMAGE_TAG,
   SANDBOX_SCRIPT_PATH,
 } from "../../sandbox/index.js";
+import { missingSubmissionMessage } from "../../execution/index.js";
 import { buildCli, linguacodus, repoRoot } from "../support/cli.js";
 import { docker, ensureSandboxImage, sandboxContainerIds } from "./engine-helpers.js";
 
@@ -390,6 +391,10 @@ describe("hostile scripts through `linguacodus sandbox run`", () => {
       reason: `${5000 - DEFAULT_SANDBOX_LIMITS.maxCollectFiles} more files not collected: at most ${DEFAULT_SANDBOX_LIMITS.maxCollectFiles} files are taken from the workspace`,
     });
     expect(existsSync(join(out, "submission.csv"))).toBe(false);
+    // What the fixer reads (and the attempt records) says what happened, not "no submission.csv was written".
+    expect(missingSubmissionMessage(result)).toBe(
+      "submission.csv was written but not collected from the sandbox: it is a symbolic link (links are not followed); write a regular file of a sensible size",
+    );
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 180_000);
 
