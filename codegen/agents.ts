@@ -51,6 +51,8 @@ export interface CodegenInput {
   /** The rendered task context. */
   context: string;
   libraries: readonly string[];
+  /** CPU cores a sandbox attempt gets (Sandbox.cores), told to the coders for n_jobs. */
+  cores?: number;
 }
 
 export interface GeneratedCode {
@@ -76,7 +78,7 @@ export function writeStageBlock(
 ): Promise<GeneratedCode> {
   return generateCode(
     coder,
-    coderPrompt({ stage, context: input.context, instruction: input.instruction, libraries: input.libraries, previous: input.previous }),
+    coderPrompt({ stage, context: input.context, instruction: input.instruction, libraries: input.libraries, cores: input.cores, previous: input.previous }),
     { ...options, step: `${stage}-block` },
   );
 }
@@ -89,7 +91,7 @@ export async function mergeBlocks(
   options: CallOptions = {},
 ): Promise<GeneratedCode & { draft: string }> {
   const draft = assembleDraft(blocks);
-  const merged = await generateCode(merger, mergePrompt({ context: input.context, libraries: input.libraries, draft }), {
+  const merged = await generateCode(merger, mergePrompt({ context: input.context, libraries: input.libraries, cores: input.cores, draft }), {
     ...options,
     step: "merge",
   });

@@ -249,7 +249,7 @@ export async function executeAndFix(
       try {
         const fixed = await fixScript(
           env.fixer,
-          { context: env.context, libraries: env.libraries, script: current, error: lastError, attempt: fixIndex },
+          { context: env.context, libraries: env.libraries, cores: env.sandbox.cores, script: current, error: lastError, attempt: fixIndex },
           env.callOptions,
         );
         current = fixed.code;

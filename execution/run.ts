@@ -241,7 +241,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     return true;
   });
   const libraries = deps.libraries;
-  const input = { context: context.text, libraries };
+  const input = { context: context.text, libraries, cores: deps.sandbox.cores };
 
   let instruction: Instruction | undefined;
   let script: string;

@@ -25,6 +25,8 @@ export interface WiringOptions {
   pool?: Partial<PoolOptions>;
   /** OpenAI-protocol options, e.g. model pools from --model-pool. */
   openai?: OpenAiOptions;
+  /** Sandbox executions at once (a bench's --sandboxes): they share the CPU limit, so each gets fewer threads. */
+  concurrency?: number;
 }
 
 export interface Wiring extends RunDependencies {
@@ -71,7 +73,11 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   let sandboxLimits: Record<string, unknown> | undefined;
   if (options.sandbox === "docker") {
     const docker = sandboxModule.dockerClient();
-    sandbox = await sandboxModule.createDockerSandbox({ docker, ...(options.pool ? { pool: options.pool } : {}) });
+    sandbox = await sandboxModule.createDockerSandbox({
+      docker,
+      ...(options.pool ? { pool: options.pool } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
     openGradingSandbox = () => openMleBenchGradingSandbox(docker);
     const manifest = await sandboxModule.readImageManifest(docker, sandboxModule.SANDBOX_IMAGE_TAG);
     libraries = sandboxModule.whitelistLines(manifest);

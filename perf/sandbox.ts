@@ -2,8 +2,11 @@
 // warm pool, against the same script run by plain `python3` on the host (a venv under the cache dir
 // holds pandas and scikit-learn for that comparison; it is not part of the product), plus the cold
 // start and a fresh container per attempt. Prints per-attempt times and the ratios.
+// Threads (issue 10): a small-data gradient boosting in the sandbox as configured (its cores, passive OpenMP
+// waits, fewer threads when the host is busy) against the same script pinned to one thread, on a quiet host
+// and beside two CPU-bound processes. Targets: within 1.2x quiet, within 2x under contention.
 //
-//   npx tsx perf/sandbox.ts [--attempts N] [--cache DIR]
+//   npx tsx perf/sandbox.ts [--attempts N] [--cache DIR] [--threads-only] [--repeats N]
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -57,13 +60,87 @@ const median = (xs: number[]): number => {
 };
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** 275 rows, like the issue's table: OpenMP's per-iteration synchronisation dominates, not the arithmetic. */
+const GB_SCRIPT = `import time
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+rng = np.random.default_rng(0)
+X = rng.normal(size=(275, 8))
+y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int)
+t = time.perf_counter()
+model = HistGradientBoostingClassifier(max_iter=100, random_state=0).fit(X, y)
+print("FIT_S", time.perf_counter() - t, "ACC", round(model.score(X, y), 3))
+`;
+
+/** Two busy-looping host processes, the "two other CPU-bound processes" of the issue. */
+function startHogs(n = 2): { stop(): void } {
+  const hogs = Array.from({ length: n }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  return { stop: () => hogs.forEach((h) => h.kill("SIGKILL")) };
+}
+
+async function fitSeconds(sandbox: Awaited<ReturnType<typeof createDockerSandbox>>, repeats: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const r = await sandbox.run({ script: GB_SCRIPT, timeoutSeconds: 600 });
+    const fit = Number(/FIT_S ([\d.e-]+)/.exec(r.stdout)?.[1]);
+    if (r.outcome !== "ok" || !Number.isFinite(fit)) throw new Error(`gradient boosting attempt failed: ${r.outcome} ${r.stderr.slice(-500)}`);
+    times.push(fit);
+  }
+  return times;
+}
+
+async function measureThreads(docker: ReturnType<typeof dockerClient>, repeats: number): Promise<void> {
+  const tuned = await createDockerSandbox({ docker });
+  const pinned = await createDockerSandbox({ docker, cores: 1 });
+  try {
+    await tuned.prewarm();
+    await pinned.prewarm();
+    const quietTuned = await fitSeconds(tuned, repeats);
+    const quietPinned = await fitSeconds(pinned, repeats);
+    const hogs = startHogs();
+    let busyTuned: number[];
+    let busyPinned: number[];
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      busyTuned = await fitSeconds(tuned, repeats);
+      busyPinned = await fitSeconds(pinned, repeats);
+    } finally {
+      hogs.stop();
+    }
+    const s = (xs: number[]) => xs.map((x) => `${x.toFixed(2)} s`).join(", ");
+    process.stdout.write(`threads: HistGradientBoostingClassifier on 275 rows, fit time in the warm sandbox (${repeats} runs each; sandbox cores ${tuned.cores}, host load ${(await import("node:os")).loadavg()[0]!.toFixed(1)})\n`);
+    process.stdout.write(`  quiet        as configured: ${s(quietTuned)}   pinned to 1 thread: ${s(quietPinned)}\n`);
+    process.stdout.write(`  2 CPU hogs   as configured: ${s(busyTuned)}   pinned to 1 thread: ${s(busyPinned)}\n`);
+    const quietRatio = median(quietTuned) / median(quietPinned);
+    const busyRatio = median(busyTuned) / median(busyPinned);
+    process.stdout.write(`ratio configured / pinned, quiet (median): ${quietRatio.toFixed(3)} (target <= 1.2: ${quietRatio <= 1.2 ? "met" : "NOT met"})\n`);
+    process.stdout.write(`ratio configured / pinned, beside 2 CPU-bound processes (median): ${busyRatio.toFixed(3)} (target <= 2: ${busyRatio <= 2 ? "met" : "NOT met"})\n`);
+  } finally {
+    await tuned.close();
+    await pinned.close();
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { attempts: { type: "string", default: "10" }, cache: { type: "string" }, fresh: { type: "string", default: "3" } } });
+  const { values } = parseArgs({
+    options: {
+      attempts: { type: "string", default: "10" },
+      cache: { type: "string" },
+      fresh: { type: "string", default: "3" },
+      "threads-only": { type: "boolean", default: false },
+      repeats: { type: "string", default: "3" },
+    },
+  });
   const attempts = Number(values.attempts);
   const freshAttempts = Number(values.fresh);
   const cacheDir = values.cache ?? defaultPaths().sandboxCache;
   const docker = dockerClient();
   if (!(await imageExists(docker, SANDBOX_IMAGE_TAG))) await buildImageOffline({ docker, cacheDir, log: (l) => process.stderr.write(`${l}\n`) });
+  if (values["threads-only"]) {
+    await measureThreads(docker, Number(values.repeats));
+    return;
+  }
   const python = await hostPython(cacheDir);
   const dir = await mkdtemp(join(tmpdir(), "lc-bench-sandbox-"));
   const scriptPath = join(dir, "bench.py");
@@ -120,6 +197,7 @@ async function main(): Promise<void> {
   process.stdout.write(`fresh container per attempt (reuse off), ${freshAttempts} attempts: ${fresh.map(ms).join(", ")}\n`);
   process.stdout.write(`ratio warm sandbox / host python3 (median): ${(median(warm) / median(host)).toFixed(3)}\n`);
   process.stdout.write(`ratio fresh container / host python3 (median): ${(median(fresh) / median(host)).toFixed(3)}\n`);
+  await measureThreads(docker, Number(values.repeats));
 }
 
 main().catch((error: unknown) => {

@@ -19,6 +19,7 @@ import {
   type SandboxRunResult,
 } from "./types.js";
 import { currentOwner } from "./owner.js";
+import { sandboxCores } from "./threads.js";
 import { removeStaleContainers, type AttemptEnd, type ContainerSpec, type SANDBOX_OWNER_LABEL } from "./warm-container.js";
 
 export interface DockerSandboxOptions {
@@ -33,6 +34,10 @@ export interface DockerSandboxOptions {
   pool?: Partial<PoolOptions>;
   /** Modules the in-container server imports once; default {@link PRELOAD_MODULES} (none when reuse is off). */
   preload?: readonly string[];
+  /** How many attempts run at once (a bench's --parallel): the CPU limit is shared among them. Default 1. */
+  concurrency?: number;
+  /** Cores per attempt, overriding the share computed from the CPU limit, the host and `concurrency`. */
+  cores?: number;
 }
 
 /** Thrown before a run when the request cannot be run as asked; the message names the field and the fix. */
@@ -61,6 +66,8 @@ export class DockerSandbox implements Sandbox {
   readonly instanceId = randomUUID();
   /** This process, labelled on every container so a later start can tell whether it is still alive. */
   private readonly ownerProcess = currentOwner();
+  /** Cores an attempt gets (its threads, and what the coders are told to use for n_jobs). */
+  readonly cores: number;
   private readonly pool: ContainerPool;
 
   constructor(
@@ -68,6 +75,7 @@ export class DockerSandbox implements Sandbox {
     readonly image: string = options.image ?? SANDBOX_IMAGE_TAG,
   ) {
     this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
+    this.cores = options.cores !== undefined ? Math.max(1, Math.floor(options.cores)) : sandboxCores({ cpus: this.limits.cpus, concurrent: options.concurrency ?? 1 });
     this.pool = new ContainerPool(options.docker, { ...DEFAULT_POOL_OPTIONS, ...options.pool });
   }
 
@@ -80,6 +88,7 @@ export class DockerSandbox implements Sandbox {
       publicDir: publicDir === undefined ? undefined : checkPublicDir(publicDir),
       limits: this.limits,
       gpus: this.options.gpus ?? false,
+      cores: this.cores,
     };
     // A container used once gains nothing from pre-imports: the script imports what it needs.
     const preload = this.options.preload ?? (this.options.reuse === false ? [] : undefined);

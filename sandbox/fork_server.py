@@ -312,6 +312,59 @@ def helper(req, fds):
 
 # ---- the attempt ----
 
+THREAD_VARS = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMEXPR_MAX_THREADS"]
+
+
+def host_busy():
+    """Runnable tasks on the host besides this one (/proc/stat is the host's): the median of three reads."""
+    samples = []
+    for _ in range(3):
+        try:
+            with open("/proc/stat") as f:
+                for line in f:
+                    if line.startswith("procs_running "):
+                        samples.append(int(line.split()[1]) - 1)
+                        break
+        except (OSError, ValueError):
+            return 0
+    samples.sort()
+    return samples[len(samples) // 2] if samples else 0
+
+
+THREADPOOLS = None  # threadpoolctl's handles on the loaded OpenMP/BLAS libraries, found once in the zygote
+
+
+def find_threadpools():
+    global THREADPOOLS
+    try:
+        from threadpoolctl import ThreadpoolController
+        THREADPOOLS = ThreadpoolController()
+    except Exception:
+        THREADPOOLS = None
+
+
+def limit_threads():
+    """Threads for this attempt: the container's share (LINGUACODUS_CPUS), fewer when other tasks keep the host's
+    cores busy right now; applied to the libraries already loaded and, through the environment, to subprocesses."""
+    try:
+        share = int(os.environ.get("LINGUACODUS_CPUS", "0"))
+    except ValueError:
+        return None
+    if share <= 0:
+        return None
+    free = (os.cpu_count() or share) - host_busy()
+    n = max(1, min(share, free))
+    for name in THREAD_VARS:
+        os.environ[name] = str(n)
+    os.environ["LINGUACODUS_CPUS"] = str(n)
+    if THREADPOOLS is None:
+        return None
+    try:
+        return THREADPOOLS.limit(limits=n)
+    except Exception:
+        return None
+
+
 def child(req, fds):
     out_w, err_w = fds
     os.setsid()
@@ -330,6 +383,7 @@ def child(req, fds):
     os.environ.clear()
     os.environ.update(BASE_ENV)
     os.environ.update(req.get("env") or {})
+    limits = limit_threads()  # noqa: F841 (kept for the attempt's lifetime)
     os.chdir(WORK)
     script_path = CONFIG["scriptPath"]
     os.makedirs(os.path.dirname(script_path), exist_ok=True)
@@ -384,7 +438,7 @@ def child(req, fds):
     os._exit(code)
 
 
-def zygote(sock):
+def zygote(sock, preload):
     keep_only_caps([CAP_SETUID, CAP_SETGID, CAP_SETPCAP])
     prctl(PR_SET_DUMPABLE, 0)
     # The zygote is root: what its imports write (matplotlib's cache) must not land where attempts write.
@@ -395,12 +449,14 @@ def zygote(sock):
         pass
     t0 = time.monotonic()
     preloaded, failed = [], []
-    for name in CONFIG["preload"]:
+    for name in preload:
         try:
             __import__(name)
             preloaded.append(name)
         except Exception as e:  # a missing library must not stop the server; the script will see it
             failed.append("%s: %s" % (name, e))
+    if preload:
+        find_threadpools()
     send_msg(sock, {"preloaded": preloaded, "failed": failed, "importMs": (time.monotonic() - t0) * 1000})
     while True:
         req, fds = recv_msg(sock)
@@ -460,60 +516,72 @@ class Supervisor:
         kill_others({os.getpid()})
         os._exit(0)
 
-    def start(self):
-        os.chdir("/")
-        prctl(PR_SET_DUMPABLE, 0)
-        self.sock, zsock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    def fork_zygote(self, preload):
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid = os.fork()
         if pid == 0:
             os.close(self.ctrl_in)
             os.close(self.ctrl_out)
-            self.sock.close()
+            mine.close()
+            for other in getattr(self, "socks", {}).values():
+                other.close()
             try:
-                zygote(zsock)
+                zygote(theirs, preload)
             finally:
                 os._exit(70)
-        zsock.close()
-        self.zygote = pid
+        theirs.close()
+        return pid, mine
+
+    def start(self):
+        os.chdir("/")
+        prctl(PR_SET_DUMPABLE, 0)
+        # Two zygotes, both forked while this process is small: the heavy one (the imports) starts attempts,
+        # the light one starts the collect-and-clean helper, whose fork then costs a millisecond, not a copy
+        # of the heavy one's page tables.
+        self.socks = {}
+        self.cleaner, self.socks["cleaner"] = self.fork_zygote([])
+        self.zygote, self.socks["zygote"] = self.fork_zygote(CONFIG["preload"])
         keep_only_caps([CAP_KILL])
-        ready, _ = recv_msg(self.sock)
+        recv_msg(self.socks["cleaner"])
+        ready, _ = recv_msg(self.socks["zygote"])
         if ready is None:
             sys.exit("the sandbox zygote died during its imports")
         self.helper_run({"type": "clean", "collect": False}, None)
         ready.update({"type": "ready", "pid": os.getpid(), "python": sys.version.split()[0]})
         self.send(ready)
 
-    def zygote_msg(self):
-        msg, _ = recv_msg(self.sock)
+    def zygote_msg(self, which="zygote"):
+        msg, _ = recv_msg(self.socks[which])
         if msg is None:
-            sys.exit("the sandbox zygote died")
+            sys.exit("the sandbox %s died" % which)
         return msg
 
     def helper_run(self, req, on_line):
-        """Runs the collect-and-clean helper; returns (wiped ok, what it reported)."""
+        """Runs the collect-and-clean helper (`on_line` gets what it reports); True when it wiped everything."""
+        sock = self.socks["cleaner"]
         if on_line is None:
-            send_msg(self.sock, req)
-            self.zygote_msg()
-            return os.WEXITSTATUS(self.zygote_msg()["exited"]) == 0
-        r, w = os.pipe()
-        send_msg(self.sock, req, [w])
-        os.close(w)
-        self.zygote_msg()
-        with os.fdopen(r, "rb") as f:
-            for line in f:
-                on_line(json.loads(line))
-        status = self.zygote_msg()["exited"]
+            send_msg(sock, req)
+        else:
+            r, w = os.pipe()
+            send_msg(sock, req, [w])
+            os.close(w)
+        self.zygote_msg("cleaner")  # started
+        if on_line is not None:
+            with os.fdopen(r, "rb") as f:
+                for line in f:
+                    on_line(json.loads(line))
+        status = self.zygote_msg("cleaner")["exited"]
         return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
     def run(self, req):
         nonce = req["id"]  # the attempt's nonce: only this process ever holds it
         limit = int(req.get("maxOutputBytes", 1 << 20))
-        keep = {os.getpid(), self.zygote}
+        keep = {os.getpid(), self.zygote, self.cleaner}
         oom_before = oom_kills()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         started = time.monotonic()
-        send_msg(self.sock, {"type": "run", "script": req["script"], "env": req.get("env") or {}}, [out_w, err_w])
+        send_msg(self.socks["zygote"], {"type": "run", "script": req["script"], "env": req.get("env") or {}}, [out_w, err_w])
         os.close(out_w)
         os.close(err_w)
         self.zygote_msg()  # started
@@ -523,13 +591,14 @@ class Supervisor:
         open_fds = [out_r, err_r]
         status = None
         while open_fds or status is None:
-            watch = open_fds + [self.sock.fileno()] + ([] if self.eof else [self.ctrl_in])
+            zsock = self.socks["zygote"].fileno()
+            watch = open_fds + [zsock] + ([] if self.eof else [self.ctrl_in])
             ready, _, _ = select.select(watch, [], [], 0.5)
             if self.ctrl_in in ready:
                 self.read_ctrl()
                 if self.eof:
                     self.host_gone()
-            if self.sock.fileno() in ready and status is None:
+            if zsock in ready and status is None:
                 status = self.zygote_msg()["exited"]
                 # Descendants may still hold the pipes open: stop them so the pipes reach EOF.
                 kill_others(keep)

@@ -50,3 +50,4 @@ export {
 } from "./owner.js";
 export { DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";
 export { ensurePythonLayerImage, pythonLayerTag, PYTHON_LAYER_DIR, type PythonLayerOptions } from "./python-layer.js";
+export { SANDBOX_CPUS_ENV, THREAD_ENV_NAMES, sandboxCores, threadEnv } from "./threads.js";

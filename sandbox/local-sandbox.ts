@@ -2,7 +2,7 @@
 // machines without Docker and only when asked for; every run prints a warning.
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { checkPublicDir, SandboxRequestError } from "./docker-sandbox.js";
 import { truncationMarker } from "./protocol.js";
@@ -77,6 +77,7 @@ export function mapSandboxPaths(script: string, dataDir: string | undefined, wor
 
 export class LocalSandbox implements Sandbox {
   readonly kind = "local" as const;
+  readonly cores = availableParallelism();
   private readonly limits: Pick<SandboxLimits, "maxOutputBytes" | "maxCollectBytes">;
 
   constructor(private readonly options: LocalSandboxOptions = {}) {

@@ -24,7 +24,7 @@ export class ContainerPool {
   ) {}
 
   static key(spec: ContainerSpec): string {
-    return JSON.stringify([spec.image, spec.publicDir ?? null, spec.limits, spec.gpus, spec.preload ?? null]);
+    return JSON.stringify([spec.image, spec.publicDir ?? null, spec.limits, spec.gpus, spec.preload ?? null, spec.cores]);
   }
 
   /** A warm container for `spec`: an idle one when there is one, else a new one (`coldStartMs` > 0). */

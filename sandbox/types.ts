@@ -92,6 +92,8 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 /** Anything that runs generated scripts: the Docker sandbox, or the explicit local runner. */
 export interface Sandbox {
   readonly kind: "docker" | "local";
+  /** CPU cores an attempt gets: the coders are told to use this many for n_jobs. */
+  readonly cores?: number;
   run(request: SandboxRunRequest): Promise<SandboxRunResult>;
   /** Stop pooled containers and free resources. */
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import type Docker from "dockerode";
 import { forkServerCommand } from "./fork-server.js";
 import { SANDBOX_GID, SANDBOX_UID } from "./image-recipe.js";
 import { ownerLabels, ownerState, type OwnerIdentity } from "./owner.js";
+import { threadEnv } from "./threads.js";
 import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMessage, type ServerMessage } from "./protocol.js";
 import { SANDBOX_DATA_DIR, SANDBOX_WORK_DIR, type SandboxLimits } from "./types.js";
 
@@ -26,6 +27,8 @@ export interface ContainerSpec {
   gpus: boolean;
   /** Modules the fork server imports once; default {@link PRELOAD_MODULES}. */
   preload?: readonly string[];
+  /** Cores an attempt gets (sandboxCores): the thread counts of OpenMP, OpenBLAS, MKL and numexpr. */
+  cores: number;
 }
 
 /** How one attempt inside the container ended, before the sandbox turns it into a result. */
@@ -49,7 +52,12 @@ export function containerOptions(spec: ContainerSpec): Docker.ContainerCreateOpt
     // The server starts as root with only SERVER_CAPABILITIES and runs every attempt as the sandbox user.
     User: "0:0",
     WorkingDir: SANDBOX_WORK_DIR,
-    Env: [`LINGUACODUS_DATA_DIR=${SANDBOX_DATA_DIR}`, `LINGUACODUS_WORK_DIR=${SANDBOX_WORK_DIR}`],
+    // Thread settings go in the container's environment: the libraries read them when the zygote imports them.
+    Env: [
+      `LINGUACODUS_DATA_DIR=${SANDBOX_DATA_DIR}`,
+      `LINGUACODUS_WORK_DIR=${SANDBOX_WORK_DIR}`,
+      ...Object.entries(threadEnv(spec.cores)).map(([k, v]) => `${k}=${v}`),
+    ],
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,

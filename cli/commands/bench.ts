@@ -125,7 +125,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const pool = benchmarks.benchPool(plan, concurrency);
   // With --executor slurm the nodes open their own sandbox and models; this process only submits and follows.
   const wiring =
-    executor === "local" ? await openWiring({ sandbox, modelsDir: home.models, ...(pool ? { pool } : {}), ...(modelPool ? { openai: { pools: modelPool.pools } } : {}) }) : undefined;
+    executor === "local" ? await openWiring({ sandbox, modelsDir: home.models, concurrency: sandboxes, ...(pool ? { pool } : {}), ...(modelPool ? { openai: { pools: modelPool.pools } } : {}) }) : undefined;
   const closeAll = async () => wiring?.close();
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();

@@ -24,6 +24,8 @@ export interface CoderPromptInput {
   context: string;
   instruction: string;
   libraries: readonly string[];
+  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
+  cores?: number;
   /** Blocks already written, in order. */
   previous: ReadonlyArray<{ stage: CodeStage; code: string }>;
 }
@@ -44,7 +46,7 @@ export function coderPrompt(input: CoderPromptInput): ChatTurn[] {
       role: "user",
       content: `${input.context}
 
-${sandboxRules(input.libraries)}
+${sandboxRules(input.libraries, input.cores)}
 
 ## Instruction to follow
 ${input.instruction}

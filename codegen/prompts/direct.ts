@@ -6,6 +6,8 @@ import { ANSWER_FORMAT, sandboxRules } from "./rules.js";
 export interface DirectPromptInput {
   context: string;
   libraries: readonly string[];
+  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
+  cores?: number;
   /** Present in the unstaged ablation only. */
   instruction?: string;
 }
@@ -21,7 +23,7 @@ export function directPrompt(input: DirectPromptInput): ChatTurn[] {
       role: "user",
       content: `${input.context}
 
-${sandboxRules(input.libraries)}${instruction}
+${sandboxRules(input.libraries, input.cores)}${instruction}
 
 ## Your job
 Write the complete Python script that solves this task: load the data, preprocess, train a model, validate it, and write submission.csv.

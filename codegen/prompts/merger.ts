@@ -6,6 +6,8 @@ import { ANSWER_FORMAT, sandboxRules } from "./rules.js";
 export interface MergePromptInput {
   context: string;
   libraries: readonly string[];
+  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
+  cores?: number;
   /** The blocks joined mechanically (imports hoisted and de-duplicated), stage markers kept. */
   draft: string;
 }
@@ -23,7 +25,7 @@ export function mergePrompt(input: MergePromptInput): ChatTurn[] {
       role: "user",
       content: `${input.context}
 
-${sandboxRules(input.libraries)}
+${sandboxRules(input.libraries, input.cores)}
 
 ## Draft to integrate
 \`\`\`python
@@ -40,6 +42,8 @@ ${ANSWER_FORMAT}`,
 export interface FixPromptInput {
   context: string;
   libraries: readonly string[];
+  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
+  cores?: number;
   script: string;
   /** What went wrong: exception and traceback tail, stderr tail, or the grader's reason. */
   error: string;
@@ -58,7 +62,7 @@ export function fixPrompt(input: FixPromptInput): ChatTurn[] {
       role: "user",
       content: `${input.context}
 
-${sandboxRules(input.libraries)}
+${sandboxRules(input.libraries, input.cores)}
 
 ## Script
 \`\`\`python

@@ -8,6 +8,8 @@ export const NO_CHANGES = "NO CHANGES";
 export interface ReviewerPromptInput {
   context: string;
   libraries: readonly string[];
+  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
+  cores?: number;
   script: string;
   stdoutTail: string;
   validationScore: number | null;
@@ -26,7 +28,7 @@ export function reviewerPrompt(input: ReviewerPromptInput): ChatTurn[] {
       role: "user",
       content: `${input.context}
 
-${sandboxRules(input.libraries)}
+${sandboxRules(input.libraries, input.cores)}
 
 ## Current script (feedback round ${input.round})
 \`\`\`python

@@ -10,6 +10,7 @@ import {
   SANDBOX_IMAGE_TAG,
   baseImageTag,
   classifyLine,
+  sandboxCores,
   ownerLabels,
   ownerState,
   rootfsHash,
@@ -21,6 +22,7 @@ import {
   renderDockerfile,
   toResult,
 } from "../../sandbox/index.js";
+import { sandboxRules } from "../../codegen/prompts/rules.js";
 
 describe("image recipe", () => {
   it("keeps sandbox/Dockerfile equal to the recipe (regenerate it from renderDockerfile())", () => {
@@ -40,7 +42,7 @@ describe("image recipe", () => {
     expect(rootfsHash()).toMatch(/^[0-9a-f]{12}$/);
     expect(baseImageTag()).toBe(`linguacodus-sandbox:base-${rootfsHash()}`);
     expect(renderDockerfile()).toContain(`COPY fork_server.py ${FORK_SERVER_IMAGE_PATH}`);
-    expect(containerOptions({ image: "img", owner: "o", publicDir: undefined, limits: DEFAULT_SANDBOX_LIMITS, gpus: false }).Cmd?.slice(0, 3)).toEqual([
+    expect(containerOptions({ image: "img", owner: "o", publicDir: undefined, limits: DEFAULT_SANDBOX_LIMITS, gpus: false, cores: 1 }).Cmd?.slice(0, 3)).toEqual([
       "python3",
       "-u",
       FORK_SERVER_IMAGE_PATH,
@@ -60,7 +62,7 @@ describe("image recipe", () => {
 });
 
 describe("container options", () => {
-  const spec = { image: "img", owner: "test", publicDir: "/tasks/t/public", limits: DEFAULT_SANDBOX_LIMITS, gpus: false };
+  const spec = { image: "img", owner: "test", publicDir: "/tasks/t/public", limits: DEFAULT_SANDBOX_LIMITS, gpus: false, cores: 2 };
 
   it("locks the container down", () => {
     const options = containerOptions(spec);
@@ -83,6 +85,21 @@ describe("container options", () => {
       NanoCpus: DEFAULT_SANDBOX_LIMITS.cpus * 1e9,
     });
     expect(options.HostConfig?.DeviceRequests).toBeUndefined();
+  });
+
+  it("pins the numeric libraries' threads to the attempt's cores, with threads that sleep while waiting", () => {
+    const env = containerOptions({ ...spec, cores: 3 }).Env ?? [];
+    for (const name of ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "LINGUACODUS_CPUS"]) expect(env).toContain(`${name}=3`);
+    expect(env).toContain("OMP_WAIT_POLICY=PASSIVE");
+    // The container's CPU limit is shared among the sandboxes that run at once, and never exceeds the host.
+    expect(sandboxCores({ cpus: 2, hostCpus: 2, concurrent: 1 })).toBe(2);
+    expect(sandboxCores({ cpus: 2, hostCpus: 2, concurrent: 2 })).toBe(1);
+    expect(sandboxCores({ cpus: 8, hostCpus: 4, concurrent: 1 })).toBe(4);
+    expect(sandboxCores({ cpus: 2, hostCpus: 2, concurrent: 5 })).toBe(1);
+    expect(sandboxCores({ cpus: 0.5, hostCpus: 2 })).toBe(1);
+    // The coders are told the count for n_jobs (and nothing when it is unknown).
+    expect(sandboxRules(["numpy"], 2)).toContain("The script gets 2 CPU cores: set n_jobs=2 (not -1)");
+    expect(sandboxRules(["numpy"])).not.toContain("n_jobs");
   });
 
   it("passes GPUs through only when asked", () => {
