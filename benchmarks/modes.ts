@@ -15,6 +15,8 @@ export const ModeFlagsSchema = RunOptionsSchema.pick({
   unstaged: true,
   feedbackIterations: true,
   plannerPrompt: true,
+  select: true,
+  criticStyle: true,
 });
 export type ModeFlags = z.infer<typeof ModeFlagsSchema>;
 
@@ -31,6 +33,8 @@ export const BenchRunOptionsSchema = RunOptionsSchema.pick({
   budgetTokens: true,
   budgetUsd: true,
   budgetMinutes: true,
+  // --sanity permuted-labels for every run of the bench.
+  sanity: true,
 }).partial();
 export type BenchRunOptions = z.infer<typeof BenchRunOptionsSchema>;
 
@@ -45,6 +49,13 @@ export const MODE_TABLE = {
   linguacodus: { ablation: false, flags: {}, description: "planner → critic → staged coders → merger, with fixes" },
   direct: { ablation: false, flags: { mode: "direct" }, description: "one coder from the task text, with fixes" },
   "no-critic": { ablation: true, flags: { noCritic: true }, description: "top-ranked instruction used without the critic" },
+  "select-first": { ablation: true, flags: { select: "first" }, description: "--select first: rank 1 as the planner wrote it (what no-critic does, recorded as a selection)" },
+  "select-validation": {
+    ablation: true,
+    flags: { select: "validation" },
+    description: "--select validation: every candidate coded and run through the fix loop, the best validation score kept",
+  },
+  "critic-paper": { ablation: true, flags: { criticStyle: "paper" }, description: "--critic-style paper: the paper's researcher lists flaws, a resolver picks and improves" },
   "single-instruction": { ablation: true, flags: { instructions: 1 }, description: "the planner writes 1 candidate" },
   unstaged: { ablation: true, flags: { unstaged: true }, description: "one coder writes the script from the instruction" },
   "no-fix": { ablation: true, flags: { fixAttempts: 0 }, description: "no fix attempts after the first execution" },

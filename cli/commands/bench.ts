@@ -28,6 +28,7 @@ interface BenchFlags extends ExecutorFlags {
   report: boolean;
   prices?: string;
   budgetTokens?: string;
+  sanity?: string;
   budgetUsd?: string;
   budgetMinutes?: string;
   json?: boolean;
@@ -129,7 +130,8 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const closeAll = async () => wiring?.close();
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
-  const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }) };
+  if (flags.sanity !== undefined && flags.sanity !== "permuted-labels") throw new UserFacingError(`--sanity must be permuted-labels (got '${flags.sanity}')`);
+  const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }), ...(flags.sanity ? { sanity: "permuted-labels" as const } : {}) };
   // What earlier sessions spent counts against the bench's budgets (a resumed bench does not start from zero).
   const budgetTracker = Object.keys(budget).length ? new benchmarks.BenchBudgetTracker(budget, prices, benchmarks.benchSpentSoFar(out, prices)) : undefined;
   // Runs cost their calls with the bench's price table (run.json usage) and start with what the budget leaves.
@@ -255,7 +257,7 @@ export function registerBench(program: Command): void {
     .command("bench")
     .description("Run a matrix of tasks × modes × models × temperatures × repeats; each cell is a run record; then report")
     .argument("[tasks...]", "suite (all, lite), built-in task ids or task folders (omit with --resume to reuse bench.json)")
-    .option("--modes <list>", "comma-separated: linguacodus, direct, no-critic, single-instruction, unstaged, no-fix, no-schema, feedback", "linguacodus,direct")
+    .option("--modes <list>", "comma-separated: linguacodus, direct, no-critic, select-first, select-validation, critic-paper, single-instruction, unstaged, no-fix, no-schema, feedback, paper-planner", "linguacodus,direct")
     .option("--ablation <list>", "ablation modes to add (comma-separated, or 'all')")
     .option("--models <specs...>", "one model column per value: SPEC, or 'label=NAME;all=SPEC;planner=SPEC;…'; replay:<bench-dir> replays a bench cell by cell")
     .option("--planner <spec>", "planner model of every column")
@@ -274,6 +276,7 @@ export function registerBench(program: Command): void {
     .option("--sandbox <kind>", "docker, or local (NO isolation)", "docker")
     .option("--no-report", "skip writing the report at the end")
     .option("--prices <file>", 'JSON price table for the report\'s cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
+    .option("--sanity <check>", "permuted-labels for every run: rerun each valid run's script on permuted training targets and flag a leak")
     .option("--budget-tokens <n>", "tokens of the whole bench (all runs, all sessions): no run starts past it, each run gets what is left")
     .option("--budget-usd <x>", "cost of the whole bench in USD, priced by --prices")
     .option("--budget-minutes <m>", "wall-clock minutes of the whole bench (all sessions)")

@@ -56,6 +56,27 @@ function number(flag: string, value: string): number {
   return n;
 }
 
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a === value);
+  if (!found) throw new UserFacingError(`${flag} must be one of ${allowed.join(", ")} (got '${value}')`);
+  return found;
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UserFacingError(`${flag} must be a number > 0 (got '${value}')`);
+  return n;
+}
+
+async function pricesFrom(file: string) {
+  const { readPriceTable } = await import("../../benchmarks/index.js");
+  try {
+    return readPriceTable(file);
+  } catch (error) {
+    throw new UserFacingError(`--prices: ${(error as Error).message}`);
+  }
+}
+
 /** `--chains`, or the deprecated `--parallel` with a warning; both given must agree. */
 function chainsFlag(flags: RunCommandFlags): number {
   if (flags.parallel === undefined) return integer("--chains", flags.chains ?? "1", 1);
@@ -125,16 +146,15 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     maxTokens: flags.maxTokens === undefined ? undefined : integer("--max-tokens", flags.maxTokens, 1),
     timeoutSeconds: integer("--timeout", flags.timeout, 1),
     notebook: flags.notebook ?? false,
-    // Issue 13: selection, critic style, sanity check, budgets (the schema checks the choices and names the field).
-    ...(flags.select !== undefined ? { select: flags.select as "critic" } : {}),
-    ...(flags.criticStyle !== undefined ? { criticStyle: flags.criticStyle as "paper" } : {}),
-    ...(flags.sanity !== undefined ? { sanity: flags.sanity as "permuted-labels" } : {}),
-    ...(flags.budgetTokens !== undefined ? { budgetTokens: integer("--budget-tokens", flags.budgetTokens, 1) } : {}),
-    ...(flags.budgetUsd !== undefined ? { budgetUsd: number("--budget-usd", flags.budgetUsd) } : {}),
-    ...(flags.budgetMinutes !== undefined ? { budgetMinutes: number("--budget-minutes", flags.budgetMinutes) } : {}),
-    ...(flags.prices !== undefined ? { prices: (await import("../../benchmarks/index.js")).readPriceTable(flags.prices) } : {}),
+    ...(flags.select === undefined ? {} : { select: oneOf("--select", flags.select, ["critic", "first", "validation"] as const) }),
+    ...(flags.criticStyle === undefined ? {} : { criticStyle: oneOf("--critic-style", flags.criticStyle, ["structured", "paper"] as const) }),
+    ...(flags.sanity === undefined ? {} : { sanity: oneOf("--sanity", flags.sanity, ["permuted-labels"] as const) }),
+    ...(flags.budgetTokens === undefined ? {} : { budgetTokens: integer("--budget-tokens", flags.budgetTokens, 1) }),
+    ...(flags.budgetUsd === undefined ? {} : { budgetUsd: positive("--budget-usd", flags.budgetUsd) }),
+    ...(flags.budgetMinutes === undefined ? {} : { budgetMinutes: positive("--budget-minutes", flags.budgetMinutes) }),
+    ...(flags.prices === undefined ? {} : { prices: await pricesFrom(flags.prices) }),
   };
-  if (options.budgetUsd !== undefined && options.prices === undefined) throw new UserFacingError("--budget-usd needs --prices <file> (USD per 1M tokens per model spec)");
+  if (options.budgetUsd !== undefined && options.prices === undefined) throw new UserFacingError("--budget-usd needs --prices <file> to turn tokens into USD");
   const parsedOptions = execution.RunOptionsSchema.safeParse(options);
   if (!parsedOptions.success) throw new UserFacingError(`run options: ${describeZodIssue(parsedOptions.error)}`);
 

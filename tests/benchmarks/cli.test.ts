@@ -43,7 +43,7 @@ describe("linguacodus bench: bad input is rejected before anything starts", () =
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--repeats", "0"], /--repeats must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--max-tokens", "0"], /--max-tokens must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--temperatures", "0,hot"], /--temperatures: 'hot' is not a number/],
-    [["bench", "no-such-suite", "--models", "openai:x@http://localhost:1/v1"], /unknown suite or task 'no-such-suite': give all or lite/],
+    [["bench", "no-such-suite", "--models", "openai:x@http://localhost:1/v1"], /unknown suite or task 'no-such-suite': give all, lite/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--budget-usd", "1"], /--budget-usd needs --prices <file> to turn tokens into USD/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--budget-tokens", "0"], /--budget-tokens must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--prices", "/nowhere/prices.json"], /--prices: price table \/nowhere\/prices.json does not exist \(expected \{"<model spec>"/],
@@ -109,5 +109,18 @@ describe("linguacodus run: --chains, and --parallel as its deprecated alias", ()
     const bad = cli(["run", join(root, "no-such-task"), "--chains", "0", "--model", "openai:x@http://localhost:1/v1"]);
     expect(bad.stderr).toMatch(/--chains must be an integer ≥ 1 \(got '0'\)/);
     expect(bad.stderr).not.toMatch(/deprecated/);
+  });
+});
+
+describe("linguacodus run: issue 13 flags are checked before anything starts", () => {
+  it.each([
+    [["--select", "best"], /--select must be one of critic, first, validation \(got 'best'\)/],
+    [["--sanity", "shuffled"], /--sanity must be one of permuted-labels \(got 'shuffled'\)/],
+    [["--budget-tokens", "0"], /--budget-tokens must be an integer ≥ 1 \(got '0'\)/],
+    [["--budget-usd", "2"], /--budget-usd needs --prices <file> to turn tokens into USD/],
+  ])("%j", (flags, reason) => {
+    const r = cli(["run", join(root, "no-such-task"), "--model", "openai:x@http://localhost:1/v1", ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(reason);
   });
 });

@@ -24,11 +24,13 @@ describe("modes", () => {
     expect(flagsOf("no-fix")).toEqual({ ...DEFAULT_MODE_FLAGS, fixAttempts: 0 });
     expect(flagsOf("single-instruction").instructions).toBe(1);
     expect(flagsOf("no-critic").noCritic).toBe(true);
+    expect([flagsOf("select-first").select, flagsOf("select-validation").select, flagsOf("linguacodus").select]).toEqual(["first", "validation", undefined]);
+    expect([flagsOf("critic-paper").criticStyle, flagsOf("linguacodus").criticStyle]).toEqual(["paper", undefined]);
     expect(flagsOf("unstaged").unstaged).toBe(true);
     expect(flagsOf("no-schema").noSchema).toBe(true);
     expect(flagsOf("feedback").feedbackIterations).toBeGreaterThan(0);
     expect(flagsOf("paper-planner").plannerPrompt).toBe("paper");
-    expect(ABLATION_NAMES).toEqual(["no-critic", "single-instruction", "unstaged", "no-fix", "no-schema", "feedback"]);
+    expect(ABLATION_NAMES).toEqual(["no-critic", "select-first", "select-validation", "critic-paper", "single-instruction", "unstaged", "no-fix", "no-schema", "feedback"]);
     for (const name of ABLATION_NAMES) expect(MODE_TABLE[name].description.length).toBeGreaterThan(5);
   });
   it("a mode's flags are the run options' defaults under its own, and the ids of earlier benches stay as they were", () => {
@@ -40,6 +42,10 @@ describe("modes", () => {
       "iris__linguacodus__m__t0.3__s7__f447a61c",
       "iris__direct__m__t0.3__s7__9b61c58d",
       "iris__no-critic__m__t0.3__s7__77799b96",
+      // Added later; their select is off the default, so only their ids include it.
+      "iris__select-first__m__t0.3__s7__867e956b",
+      "iris__select-validation__m__t0.3__s7__da66eedc",
+      "iris__critic-paper__m__t0.3__s7__b97a0eac",
       "iris__single-instruction__m__t0.3__s7__e682efbd",
       "iris__unstaged__m__t0.3__s7__a6592641",
       "iris__no-fix__m__t0.3__s7__ae9301fd",
