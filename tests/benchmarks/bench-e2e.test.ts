@@ -38,8 +38,8 @@ beforeAll(async () => {
   const keep = process.env.LINGUACODUS_KEEP_BENCH;
   if (keep) mkdirSync(keep, { recursive: true });
   root = keep ? mkdtempSync(join(resolve(keep), "e2e-")) : mkdtempSync(join(tmpdir(), "lc-bench-e2e-"));
-  tasks = await tasksWithReferences(["concrete-strength", "seattle-weather"], join(root, "tasks"), join(tmpdir(), "linguacodus-test-tasks"));
   wiring = await createWiring({ sandbox: "docker" });
+  tasks = await tasksWithReferences(["concrete-strength", "seattle-weather"], join(root, "tasks"), join(tmpdir(), "linguacodus-test-tasks"), wiring.sandbox);
   keys = expandMatrix({
     tasks: tasks.map((t) => ({ id: t.id, dir: t.dir })),
     modes: ["linguacodus", "direct"],

@@ -1,11 +1,11 @@
 // Scripted answers that solve any built-in regression or classification task (tests only): a random forest on
 // the numeric columns for linguacodus mode (with a KeyError on seed 1 that the fixer repairs), and a constant
 // prediction for direct mode — so the two modes score differently and the paired comparison has material.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createAgentTeam } from "../../agents/team.js";
 import { createJsonlTranscriptSink } from "../../agents/transcript.js";
-import { grade, loadTask, resolveTask } from "../../datasets/index.js";
+import { loadTask, recordReferenceScores, resolveTask, runPythonInSandbox, type ScriptSandbox } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
 import { ScriptedChatModel, type Script } from "../support/scripted-model.js";
 import { INSTRUCTIONS, VERDICT, callKind } from "../pipeline/support.js";
@@ -84,44 +84,36 @@ export function scriptedBenchDeps(real: RunDependencies): RunDependencies & { mo
 }
 
 /**
- * Copies built-in tasks into `root` and gives them reference scores: constant = the grade of the constant
- * (median / majority) submission, model = a fixed better point, so normalised scores exist for the report.
+ * Copies built-in tasks into `root` with reference scores recorded the way `tasks prepare` records them: the
+ * constant and model baselines of datasets/baselines.ts run in `sandbox` and are graded by the real grader. The
+ * baselines take minutes on a loaded 2-core machine, so a task is scored once into `<cacheDir>.references/<id>`
+ * and copied from there afterwards.
  */
-export async function tasksWithReferences(ids: string[], root: string, cacheDir: string): Promise<{ id: string; dir: string; constant: number; model: number }[]> {
+export async function tasksWithReferences(
+  ids: string[],
+  root: string,
+  cacheDir: string,
+  sandbox: ScriptSandbox,
+): Promise<{ id: string; dir: string; constant: number; model: number }[]> {
   const out = [];
   for (const id of ids) {
-    const source = await resolveTask(id, cacheDir);
-    const dir = join(root, id);
-    cpSync(source.dir, dir, { recursive: true });
-    const task = await loadTask(dir);
-    const work = join(root, `.constant-${id}`);
-    mkdirSync(work, { recursive: true });
-    // The constant submission, computed here as the sandbox script would.
-    const { readCsv } = await import("../../datasets/index.js");
-    const train = await readCsv(join(dir, "public", "train.csv"));
-    const sample = await readCsv(join(dir, "public", "sample_submission.csv"));
-    const target = sample.header[1]!;
-    const values = train.columns[train.header.indexOf(target)]!;
-    const numeric = values.every((v) => v !== "" && Number.isFinite(Number(v)));
-    let constant: string;
-    if (numeric) {
-      const sorted = values.map(Number).sort((a, b) => a - b);
-      const mid = Math.floor(sorted.length / 2);
-      constant = String(sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2);
-    } else {
-      const counts = new Map<string, number>();
-      for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-      constant = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    const scored = join(`${cacheDir}.references`, id);
+    if (!existsSync(join(scored, "task.json")) || !(await loadTask(scored)).spec.reference_scores) {
+      const source = await resolveTask(id, cacheDir);
+      const staging = `${scored}.${process.pid}`;
+      rmSync(staging, { recursive: true, force: true });
+      cpSync(source.dir, staging, { recursive: true });
+      const reports = await recordReferenceScores([await loadTask(staging)], runPythonInSandbox(sandbox, 900));
+      if (!reports[id]?.scores)
+        throw new Error(`reference scores of ${id} were not recorded: ${[reports[id]?.constant, reports[id]?.model].flatMap((r) => r?.errors ?? []).join("; ")}`);
+      rmSync(scored, { recursive: true, force: true });
+      renameSync(staging, scored);
     }
-    const path = join(work, "submission.csv");
-    writeFileSync(path, [sample.header.join(","), ...sample.columns[0]!.map((id) => `${id},${constant}`)].join("\n") + "\n");
-    const graded = await grade(task, path);
-    if (!graded.valid || graded.score === null) throw new Error(`constant submission of ${id} is invalid: ${graded.errors.join("; ")}`);
-    const modelScore = task.spec.lower_is_better ? graded.score / 3 : Math.min(1, graded.score + (1 - graded.score) / 2);
-    const spec = JSON.parse(readFileSync(join(dir, "task.json"), "utf8")) as Record<string, unknown>;
-    spec.reference_scores = { constant: graded.score, model: modelScore, model_name: "test reference" };
-    writeFileSync(join(dir, "task.json"), `${JSON.stringify(spec, null, 2)}\n`);
-    out.push({ id, dir, constant: graded.score, model: modelScore });
+    const dir = join(root, id);
+    cpSync(scored, dir, { recursive: true });
+    // What the report reads back is what the baselines recorded in task.json.
+    const recorded = (await loadTask(dir)).spec.reference_scores!;
+    out.push({ id, dir, constant: recorded.constant, model: recorded.model });
   }
   return out;
 }
