@@ -43,7 +43,7 @@ describe("linguacodus bench: bad input is rejected before anything starts", () =
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--repeats", "0"], /--repeats must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--max-tokens", "0"], /--max-tokens must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--temperatures", "0,hot"], /--temperatures: 'hot' is not a number/],
-    [["bench", "no-such-suite", "--models", "openai:x@http://localhost:1/v1"], /unknown suite or task 'no-such-suite': give all, lite/],
+    [["bench", "no-such-suite", "--models", "openai:x@http://localhost:1/v1"], /unknown suite or task 'no-such-suite': give all, lite, mlebench or mlebench-lite \(imported MLE-bench splits\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--budget-usd", "1"], /--budget-usd needs --prices <file> to turn tokens into USD/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--budget-tokens", "0"], /--budget-tokens must be a whole number ≥ 1 \(got '0'\)/],
     [["bench", "lite", "--models", "openai:x@http://localhost:1/v1", "--prices", "/nowhere/prices.json"], /--prices: price table \/nowhere\/prices.json does not exist \(expected \{"<model spec>"/],
