@@ -6,23 +6,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { type GradeResult, type Task, TASK_FILES } from "../datasets/index.js";
+import { type GradeResult, type Task, TASK_FILES, shuffledIndices } from "../datasets/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { ScoreJson } from "./record/index.js";
 
 type Sanity = NonNullable<ScoreJson["sanity"]>;
-
-/** A small seeded generator (mulberry32): the same seed permutes the same way on every machine. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
@@ -34,12 +22,7 @@ export function permuteTargets(csvText: string, targetColumns: readonly string[]
   const indices = targetColumns.map((name) => header.indexOf(name));
   const missing = targetColumns.filter((_, i) => indices[i] === -1);
   if (missing.length) throw new Error(`${TASK_FILES.train} has no target column ${missing.join(", ")}: cannot permute its labels`);
-  const order = body.map((_, i) => i);
-  const random = seededRandom(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = shuffledIndices(body.length, seed);
   const permuted = body.map((row, i) => {
     const source = body[order[i]!]!;
     const out = [...row];
