@@ -2,7 +2,7 @@
 // Each call goes to the replica with the fewest calls in flight; a replica that refuses connections is skipped
 // for a while and the call is retried on another. Which replica answered (and which were skipped) rides on the
 // answer's response_metadata, so the team can write it into the transcript.
-import { readFileSync } from "node:fs";
+import { readJsonFile } from "../../core/index.js";
 import type { BaseMessage } from "@langchain/core/messages";
 import { type Runnable, type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
 import { z } from "zod";
@@ -30,23 +30,10 @@ export type ModelPools = z.infer<typeof ModelPoolFileSchema>;
 
 /** Reads a pool file; errors name the file and the field. */
 export function readModelPoolFile(path: string): ModelPools {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(
-      code === "ENOENT"
-        ? `model pool file ${path} does not exist (expected {"<model>": ["http://host:port/v1", …]})`
-        : `model pool file ${path} is not valid JSON (${(error as Error).message})`,
-    );
-  }
-  const parsed = ModelPoolFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`model pool file ${path}: field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"} (expected {"<model>": ["http://host:port/v1", …]})`);
-  }
-  return parsed.data;
+  return readJsonFile(path, ModelPoolFileSchema, {
+    hint: 'expected {"<model>": ["http://host:port/v1", …]}',
+    toError: (message) => new Error(`model pool file ${message}`),
+  });
 }
 
 /** A refused or dropped connection: the replica is down, the request never got an answer, so retry elsewhere. */

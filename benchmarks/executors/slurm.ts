@@ -6,7 +6,8 @@
 //   <bench>/slurm/logs/<job>_<i>.out   each array task's stdout/stderr
 // A cell whose job failed, timed out, was cancelled or preempted gets a failed run record naming the Slurm state
 // and reason; `--resume` resubmits only cells that are unfinished or were stopped by Slurm.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { readJsonFile } from "../../core/index.js";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { readRunJson, writeJsonAtomic, type RunJson } from "../../execution/index.js";
@@ -38,9 +39,7 @@ const statePath = (dir: string) => join(dir, SLURM_DIR, "state.json");
 export function readSlurmState(dir: string): SlurmState {
   const path = statePath(dir);
   if (!existsSync(path)) return { submissions: [], reported: {} };
-  const parsed = SlurmStateSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-  if (!parsed.success) throw new BenchInputError(`${path}: field '${parsed.error.issues[0]?.path.join(".") ?? ""}' ${parsed.error.issues[0]?.message ?? "is invalid"}`);
-  return parsed.data;
+  return readJsonFile(path, SlurmStateSchema, { toError: (message) => new BenchInputError(message) });
 }
 
 function writeSlurmState(dir: string, state: SlurmState): void {

@@ -1,6 +1,7 @@
 // File primitives of the run record: atomic JSON/text snapshots, append-only JSON lines, and validated reads
 // whose errors name the file, the line and the field.
 import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
+import { readJsonFile as readCoreJsonFile } from "../../core/index.js";
 import { dirname } from "node:path";
 import type { z } from "zod";
 
@@ -33,18 +34,7 @@ export function dropPartialLastLine(path: string): void {
 }
 
 export function readJsonFile<T>(path: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new RunRecordError(`${path}: ${(error as Error).message}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RunRecordError(`${path}: field '${issue?.path.join(".") ?? ""}' ${issue?.message ?? "is invalid"}`);
-  }
-  return parsed.data;
+  return readCoreJsonFile(path, schema, { toError: (message) => new RunRecordError(message) });
 }
 
 /**
