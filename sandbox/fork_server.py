@@ -316,7 +316,9 @@ THREAD_VARS = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NU
 
 
 def host_busy():
-    """Runnable tasks on the host besides this one (/proc/stat is the host's): the median of three reads."""
+    """Cores other tasks keep busy (/proc is the host's): the larger of the runnable tasks right now (the median of
+    three reads, this one excluded) and the 1-minute load average, so a lull between other tenants' bursts does not
+    hand out threads that will have to wait for them."""
     samples = []
     for _ in range(3):
         try:
@@ -328,7 +330,13 @@ def host_busy():
         except (OSError, ValueError):
             return 0
     samples.sort()
-    return samples[len(samples) // 2] if samples else 0
+    now = samples[len(samples) // 2] if samples else 0
+    try:
+        with open("/proc/loadavg") as f:
+            recent = int(float(f.read().split()[0]) + 0.5)
+    except (OSError, ValueError, IndexError):
+        recent = 0
+    return max(now, recent)
 
 
 THREADPOOLS = None  # threadpoolctl's handles on the loaded OpenMP/BLAS libraries, found once in the zygote
