@@ -33,7 +33,7 @@ describe("linguacodus run: bad input", () => {
     ["a zero answer cap", ["run", "concrete-strength", "--max-tokens", "0"], /--max-tokens must be an integer ≥ 1 \(got '0'\)/],
     ["a bad mode", ["run", "concrete-strength", "--mode", "magic"], /--mode must be 'linguacodus' or 'direct'/],
     ["a run folder that is not one", ["run", "--resume", "/nonexistent/run"], /is not a run folder/],
-    ["an unknown selection", ["run", "concrete-strength", "--select", "best-test"], /run options: .*select.*(critic|first|validation)/],
+    ["an unknown selection", ["run", "concrete-strength", "--select", "best-test"], /--select must be one of critic, first, validation \(got 'best-test'\)/],
     ["a cost budget without prices", ["run", "concrete-strength", "--budget-usd", "2"], /--budget-usd needs --prices <file>/],
   ];
   for (const [name, args, message] of cases) {
