@@ -1,8 +1,8 @@
 // Prompt templates of the paper's two-agent critic (Linguacodus, "Iterative enhancing LLM responses through
 // multi-agent LLM", Fig. 7–8, after the researcher/resolver pattern of DERA and SmartGPT): a researcher lists the
 // flaws and faulty logic of every option step by step; a resolver finds the option the researcher thought best,
-// improves it, and prints it in full. The figures' exact wording is not in the paper's text: this follows the
-// pattern they name (see docs/DESIGN.md).
+// improves it, and prints it in full. The figures' exact wording is not in the paper's extracted text: this follows
+// the researcher/resolver pattern the paper names.
 import type { ChatTurn } from "../../agents/types.js";
 
 export interface PaperCriticInput {
