@@ -230,13 +230,14 @@ export async function computeReferenceScores(
 }
 
 /**
- * The narrow view of a script sandbox the baselines need (the Docker sandbox satisfies it): run a script with
- * the public files mounted, collect what it wrote.
+ * The narrow view of a script sandbox that datasets/ needs for baselines and competition graders (the Docker
+ * sandbox satisfies it): run a script with a folder mounted read-only, collect what it wrote.
  */
 export interface ScriptSandbox {
   run(request: { script: string; publicDir: string; outputDir: string; timeoutSeconds: number }): Promise<{
     outcome: string;
     stdout: string;
+    stderr: string;
     error?: { type: string; message: string };
     files: Record<string, string>;
   }>;

@@ -7,21 +7,15 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { projectFile } from "../../core/index.js";
+import type { ScriptSandbox } from "../baselines.js";
 import { grade as gradeBuiltin, type GradeResult } from "../grade.js";
 import { leaderboardFields } from "../leaderboard.js";
 import { exists, TaskFormatError, type Task } from "../task.js";
 import { graderMapping } from "./graders.js";
 import { roundLikePython } from "./round.js";
 
-/** The narrow view of a sandbox that grading needs (the Docker sandbox satisfies it). */
-export interface GraderSandbox {
-  run(request: { script: string; publicDir: string; outputDir: string; timeoutSeconds: number }): Promise<{
-    outcome: string;
-    stderr: string;
-    error?: { type: string; message: string };
-    files: Record<string, string>;
-  }>;
-}
+/** The sandbox a competition's grade function runs in (the baselines' narrow view of one). */
+export type GraderSandbox = ScriptSandbox;
 
 export interface MleBenchGraderOptions {
   /** An MLE-bench checkout; default: the task's own (recorded at import). */
