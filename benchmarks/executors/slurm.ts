@@ -6,6 +6,7 @@
 //   <bench>/slurm/logs/<job>_<i>.out   each array task's stdout/stderr
 // A cell whose job failed, timed out, was cancelled or preempted gets a failed run record naming the Slurm state
 // and reason; `--resume` resubmits only cells that are unfinished or were stopped by Slurm.
+import { acquireBenchLock } from "../lock.js";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { readJsonFile } from "../../core/index.js";
 import { dirname, join } from "node:path";
@@ -261,10 +262,25 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Runs a bench (or its unfinished part) as a Slurm job array and follows it to the end (unless detached). */
 export async function runSlurmBench(request: SlurmBenchRequest): Promise<SlurmOutcome> {
+  checkWritable(request.dir);
+  mkdirSync(join(request.dir, BENCH_FILES.runs), { recursive: true });
+  // One submitting process per bench folder, as the local runner: a second one would submit the same cells again.
+  const lock = acquireBenchLock(request.dir, request.manifest.command);
+  try {
+    if (lock.tookOverFrom) {
+      const line = `took over the lock of pid ${lock.tookOverFrom.pid} on ${lock.tookOverFrom.host} (started ${lock.tookOverFrom.startedAt}), which is no longer running`;
+      writeFileSync(join(request.dir, BENCH_FILES.log), `${nowIso()} ${line}\n`, { flag: "a" });
+      request.onLog?.(line);
+    }
+    return await submitAndFollow(request);
+  } finally {
+    lock.release();
+  }
+}
+
+async function submitAndFollow(request: SlurmBenchRequest): Promise<SlurmOutcome> {
   const { dir, keys } = request;
   const pollMs = request.pollMs ?? 2000;
-  checkWritable(dir);
-  mkdirSync(join(dir, BENCH_FILES.runs), { recursive: true });
   const existing = readManifest(dir);
   if (existing && !request.resume)
     throw new BenchInputError(`${join(dir, BENCH_FILES.manifest)} exists: add --resume to continue that bench, or choose another --out`);
