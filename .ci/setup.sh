@@ -43,7 +43,4 @@ node_modules() {
 step "system packages" apt_packages "${r_packages[@]}" debootstrap python3
 step "node modules" node_modules
 step "build" npm run --silent build
-step "chromium (viewer tests)" bash .ci/chromium.sh
-step "python venv (finetune)" bash .ci/python.sh
-step "slurm (single-node cluster)" bash .ci/slurm.sh up
 bash .ci/docker.sh
