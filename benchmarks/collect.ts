@@ -82,6 +82,8 @@ export interface ReportRun {
   /** run.json's machine/software fingerprint and its id (validity.ts fingerprintIdOf); null in older records. */
   fingerprint: Record<string, unknown> | null;
   fingerprintId: string | null;
+  /** score.json's --sanity permuted-labels result (null: not checked). */
+  sanity: { flagged: boolean } | null;
 }
 
 /** What the report needs of a run's task (task.json): type, metric, direction, reference scores. */
@@ -213,6 +215,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     selection: null,
     fingerprint: null,
     fingerprintId: null,
+    sanity: null,
   };
 }
 
@@ -275,6 +278,7 @@ function readOneRun(
     selection: selectionOf(record),
     fingerprint: (record.run.fingerprint as Record<string, unknown> | undefined) ?? null,
     fingerprintId: fingerprintIdOf(record.run.fingerprint as Record<string, unknown> | undefined),
+    sanity: summary.sanity ? { flagged: summary.sanity.flagged } : null,
   };
 }
 

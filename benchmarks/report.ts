@@ -7,7 +7,7 @@ import type { Collection, ReportRun } from "./collect.js";
 import { mlebenchSummary, type AggregateMetric, type MleBenchSummary } from "./mlebench.js";
 import { ABLATION_NAMES, describeMode, isModeName } from "./modes.js";
 import { isFinishedState } from "./runner.js";
-import { comparisonWarnings, costTable, describeFingerprint, fingerprintTable, selectionTable, validationTable, type ValidityRun } from "./validity.js";
+import { comparisonWarnings, costTable, describeFingerprint, fingerprintTable, sanityTable, selectionTable, validationTable, type ValidityRun } from "./validity.js";
 import { comparePaired, mean, meanWithError, type MeanWithError, type PairedComparison, type PairedObservation } from "./stats.js";
 
 /** One table cell: text, and where it links (a run folder, or the list of runs behind an aggregate). */
@@ -575,7 +575,7 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   // Issue 13: validation against test, selection, cost per valid/medal, and the fingerprints behind the numbers.
   const finished = runs.filter(isFinished);
   const link = (rs: readonly ValidityRun[], label: string) => groups.link(rs as ReportRun[], label);
-  for (const table of [validationTable({ runs: finished, link }), selectionTable({ runs: finished, link }), costTable({ runs: finished, link })]) if (table) tables.push(table);
+  for (const table of [validationTable({ runs: finished, link }), selectionTable({ runs: finished, link }), sanityTable({ runs: finished, link }), costTable({ runs: finished, link })]) if (table) tables.push(table);
   if (finished.some((r) => r.fingerprintId !== null)) tables.push(fingerprintTable({ runs: finished, link }, (id) => describeFingerprint(finished.find((r) => r.fingerprintId === id)?.fingerprint ?? null)));
   const trace = consistency(runs, options.linkOf);
   tables.push(trace.table, runIndexTable(runs, options.linkOf));

@@ -74,6 +74,8 @@ export const RunSummarySchema = z.object({
   failure: z.string().optional(),
   /** The validation score the final submission's script printed (null: none printed). */
   validationScore: z.number().nullable().optional(),
+  /** --sanity permuted-labels: whether the rerun on permuted training targets still scored near the real score. */
+  sanity: z.object({ flagged: z.boolean(), permutedScore: z.number().nullable(), detail: z.string().optional() }).optional(),
   /** Tokens and cost per role and stage (run.json `usage`; absent in records before it). */
   usage: UsageSchema.optional(),
   /** Which budget stopped the run (status `budget`). */
@@ -146,6 +148,7 @@ export function summarizeRun(recordOrDir: RunRecord | string, options: { tokens?
     totalTokens: Object.values(tokens).reduce((sum, t) => sum + t.totalTokens, 0),
     failure: run.failure?.message,
     validationScore: score?.validation_score ?? null,
+    ...(score?.sanity ? { sanity: { flagged: score.sanity.flagged, permutedScore: score.sanity.permutedScore, ...(score.sanity.detail ? { detail: score.sanity.detail } : {}) } } : {}),
     usage: run.usage,
     budgetReached: run.budget?.reached?.kind,
     chains: record.chains.length,

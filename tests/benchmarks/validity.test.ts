@@ -47,6 +47,8 @@ function outcomeOf(key: RunKey): GeneratedOutcome {
         }
       : {}),
     ...(linguacodus && key.seed === 3 ? { medal: "bronze" } : {}),
+    // --sanity on the direct runs: seed 2's script (the leakage suspect) still scores on permuted labels.
+    ...(key.mode === "direct" ? { sanity: key.seed === 2 ? { permutedScore: score - 0.01, flagged: true } : { permutedScore: task.reference.constant, flagged: false } } : {}),
   };
 }
 
@@ -125,6 +127,16 @@ describe("report: selection, cost, fingerprints, seeds", () => {
     expect(agree).toBe(2);
     const tokens = report.runs.filter((r) => r.mode === "linguacodus").map((r) => r.totalTokens);
     expect(row("Tokens / run")).toBe((tokens.reduce((a, b) => a + b, 0) / tokens.length).toFixed(0));
+  });
+
+  it("counts the permuted-label checks and the flagged runs per mode, from score.json", () => {
+    const checked = keys.filter((k) => readScore(join(bench, "runs", k.id))?.sanity !== undefined);
+    const flagged = checked.filter((k) => readScore(join(bench, "runs", k.id))!.sanity!.flagged);
+    expect(checked.every((k) => k.mode === "direct")).toBe(true);
+    expect(rowOf("sanity", "direct")("Checked")).toBe(String(checked.length));
+    expect(rowOf("sanity", "direct")("Flagged")).toBe(String(flagged.length));
+    expect(flagged.map((k) => k.seed)).toEqual([2]);
+    expect(rowOf("sanity", "linguacodus")("Checked")).toBe("0");
   });
 
   it("cost per valid submission and per medal", () => {

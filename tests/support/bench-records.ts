@@ -25,6 +25,8 @@ export interface GeneratedOutcome {
   criticRank?: number;
   /** A medal for a valid final submission (score.json). */
   medal?: string;
+  /** score.json's --sanity permuted-labels result (the permuted-data score; flagged when it stayed near the real one). */
+  sanity?: { permutedScore: number | null; flagged: boolean };
 }
 
 export function writeTaskFolder(root: string, task: GeneratedTask): TaskRef {
@@ -105,6 +107,7 @@ export function writeGeneratedRun(runDir: string, key: RunKey, task: GeneratedTa
     percentile: final ? 50 : null,
     ...(final ? { validation_score: final.validation ?? null } : {}),
     ...(final && outcome.medal ? { medal: outcome.medal } : {}),
+    ...(final && outcome.sanity ? { sanity: { check: "permuted-labels" as const, seed: key.seed, realScore: final.score, constantScore: task.reference.constant, ...outcome.sanity } } : {}),
   });
   if (outcome.fingerprint) writer.updateRun({ fingerprint: outcome.fingerprint });
   if (outcome.selection) writer.updateRun({ selection: outcome.selection });
