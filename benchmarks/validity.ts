@@ -38,6 +38,8 @@ export interface ValidityRun {
   selection: { method: string; criticMatchesValidationBest: boolean | null } | null;
   /** Stable id of the run's machine/software fingerprint (null: the record has none). */
   fingerprintId: string | null;
+  /** --sanity permuted-labels result (null: the run was not checked). */
+  sanity: { flagged: boolean } | null;
 }
 
 /** Spearman's rank correlation (Pearson's on average ranks, ties shared); null below 3 pairs or with no spread. */
@@ -288,6 +290,31 @@ export function costTable({ runs, link }: ValidityTablesInput): ValidityTable | 
     title: "Cost per valid submission and per medal",
     note: "Estimated cost of all runs (failed ones too) divided by the valid runs, and by the runs that won any medal (— when none).",
     columns: ["Mode", "Model", "Total cost", "Valid runs", "Cost / valid", "Medal runs", "Cost / medal"],
+    rows,
+  };
+}
+
+/** --sanity permuted-labels per mode × model: how many valid runs were checked, and which were flagged. */
+export function sanityTable({ runs, link }: ValidityTablesInput): ValidityTable | undefined {
+  if (!runs.some((r) => r.sanity !== null)) return undefined;
+  const rows = groupsOf(runs).map(([label, group]) => {
+    const checked = group.filter((r) => r.sanity !== null);
+    const flagged = checked.filter((r) => r.sanity!.flagged);
+    return [
+      { text: group[0]!.mode },
+      { text: group[0]!.model },
+      { text: String(checked.length), href: link(checked, `${label} · sanity-checked`) },
+      { text: String(flagged.length), href: link(flagged, `${label} · permuted-label flagged`), tone: flagged.length ? ("bad" as const) : ("good" as const) },
+    ];
+  });
+  return {
+    id: "sanity",
+    title: "Did the score come from learning? (--sanity permuted-labels)",
+    note:
+      "Each checked run's final script ran once more on public data whose training targets were permuted (seeded). Flagged: " +
+      "it still scored nearer the real score than the constant baseline — the features carry the target (a leak in the task) " +
+      "or the script does not learn from the labels.",
+    columns: ["Mode", "Model", "Checked", "Flagged"],
     rows,
   };
 }

@@ -1,6 +1,7 @@
 // `finetune corpus`: sources → ranked top-K solutions → the extractor writes each one's high-level instruction
 // (cached by solution hash, concurrency-limited, every call in transcripts.jsonl) → pairs.jsonl in the paper's
 // prompt format, split by competition, and the corpus.json card.
+import { describeZodIssue } from "../core/index.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -297,7 +298,7 @@ export function readCorpus(dir: string): { card: CorpusCard; pairs: Pair[] } {
     .filter((l) => l.trim())
     .map((line, i) => {
       const parsed = PairSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new CorpusError(`${pairsPath}:${i + 1}: ${parsed.error.issues[0]?.message}; rebuild the corpus.`);
+      if (!parsed.success) throw new CorpusError(`${pairsPath}:${i + 1}: ${describeZodIssue(parsed.error)}; rebuild the corpus.`);
       return parsed.data;
     });
   return { card, pairs };

@@ -1,7 +1,7 @@
 // File primitives of the run record: atomic JSON/text snapshots, append-only JSON lines, and validated reads
 // whose errors name the file, the line and the field.
 import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
-import { readJsonFile as readCoreJsonFile } from "../../core/index.js";
+import { readJsonFile as readCoreJsonFile, describeZodIssue } from "../../core/index.js";
 import { dirname } from "node:path";
 import type { z } from "zod";
 
@@ -60,7 +60,7 @@ export function readJsonLines<T>(path: string, schema: z.ZodType<T>): { items: T
       throw new RunRecordError(`${path}:${i + 1}: ${(error as Error).message}`);
     }
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new RunRecordError(`${path}:${i + 1}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    if (!parsed.success) throw new RunRecordError(`${path}:${i + 1}: ${describeZodIssue(parsed.error)}`);
     items.push(parsed.data);
   });
   return { items, truncatedTail };
