@@ -7,6 +7,7 @@ import { createAgentTeam } from "../../agents/team.js";
 import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { loadTask, recordReferenceScores, resolveTask, runPythonInSandbox, type ScriptSandbox } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
+import { createDockerSandbox, dockerClient } from "../../sandbox/index.js";
 import { ScriptedChatModel, type Script } from "../support/scripted-model.js";
 import { INSTRUCTIONS, VERDICT, callKind } from "../pipeline/support.js";
 
@@ -93,7 +94,8 @@ export async function tasksWithReferences(
   ids: string[],
   root: string,
   cacheDir: string,
-  sandbox: ScriptSandbox,
+  /** Where the baselines run when a task's references are not cached yet; default: a Docker sandbox opened here. */
+  sandbox?: ScriptSandbox,
 ): Promise<{ id: string; dir: string; constant: number; model: number }[]> {
   const out = [];
   for (const id of ids) {
@@ -103,7 +105,9 @@ export async function tasksWithReferences(
       const staging = `${scored}.${process.pid}`;
       rmSync(staging, { recursive: true, force: true });
       cpSync(source.dir, staging, { recursive: true });
-      const reports = await recordReferenceScores([await loadTask(staging)], runPythonInSandbox(sandbox, 900));
+      // Whichever test file needs these first computes them (file order is not fixed on a fresh machine).
+      const own = sandbox ? null : await createDockerSandbox({ docker: dockerClient(), reuse: false });
+      const reports = await recordReferenceScores([await loadTask(staging)], runPythonInSandbox((sandbox ?? own)!, 900)).finally(() => own?.close());
       if (!reports[id]?.scores)
         throw new Error(`reference scores of ${id} were not recorded: ${[reports[id]?.constant, reports[id]?.model].flatMap((r) => r?.errors ?? []).join("; ")}`);
       rmSync(scored, { recursive: true, force: true });
