@@ -132,8 +132,9 @@ describe("viewer in Chromium", () => {
     await page.goto(`${server.url}#/calls?path=${encodeURIComponent(path)}&role=merger`);
     await page.locator("details.call").first().waitFor();
     for (const summary of await page.locator("details.call > summary").all()) await summary.click();
+    // An opened call renders its messages after the click: wait for them rather than read at once.
+    await expect.poll(() => page.locator(".calls").innerText(), { timeout: 20_000 }).toContain('<script>window.__xss = "script"</script>');
     const text = await page.locator(".calls").innerText();
-    expect(text).toContain('<script>window.__xss = "script"</script>');
     expect(text).toContain(`<img src=x onerror="window.__xss = 'img'">`);
     expect(text).toContain(`<a href="javascript:window.__xss='link'">click me</a>`);
     await shot("calls-xss");
@@ -189,6 +190,8 @@ describe("viewer in Chromium", () => {
       await served.goto(`${server.url}#/run?path=${encodeURIComponent(path)}`);
       await exported.goto(`${pathToFileURL(file).href}#/run?path=${encodeURIComponent(path)}`);
       for (const p of [served, exported]) await p.locator('details.attempt[data-attempt="002"] .diff').waitFor();
+      // Parts of the page arrive separately: wait until both pages show the grade before comparing them.
+      for (const p of [served, exported]) await expect.poll(() => p.evaluate(() => document.querySelector("#grade")?.textContent ?? ""), { timeout: 20_000 }).not.toBe("");
       const facts = (p: Page) =>
         p.evaluate(() => ({
           title: document.querySelector(".page-head h1")?.textContent,
@@ -203,9 +206,9 @@ describe("viewer in Chromium", () => {
       // the bench page and the calls page work from the file too
       await exported.goto(`${pathToFileURL(file).href}#/calls?path=${encodeURIComponent(path)}&role=critic`);
       await exported.locator("details.call").first().waitFor();
-      await expect(exported.locator("details.call").count()).resolves.toBe(1);
+      await expect.poll(() => exported.locator("details.call").count(), { timeout: 20_000 }).toBe(1);
       await exported.goto(`${pathToFileURL(file).href}#/`);
-      await expect(exported.locator("td.cell").count()).resolves.toBe(4);
+      await expect.poll(() => exported.locator("td.cell").count(), { timeout: 20_000 }).toBe(4);
       await shot("export-bench", exported);
       await expect(exported.evaluate(() => (window as unknown as { __xss?: string }).__xss)).resolves.toBeUndefined();
       expect(requests.every((u) => u.startsWith("file:") || u.startsWith("data:"))).toBe(true);
