@@ -49,11 +49,11 @@ export { preflightSpec, preflightSpecs } from "./preflight.js";
 export { Semaphore, ModelCallLimiter, limitedSandbox, type ModelLimits } from "./limits.js";
 export { acquireBenchLock, BenchLockedError, BenchLockHolderSchema, BENCH_LOCK_FILE, type BenchLock, type BenchLockHolder } from "./lock.js";
 export { BenchBudgetSchema, BenchBudgetTracker, benchSpentSoFar, type BenchBudget, type BenchSpend, type BudgetReached } from "./budget.js";
-export { runBench, isRunFinished, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
+export { runBench, isRunFinished, isFinishedState, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
 export { pipelineCellRunner, ReplayBenchResolver, cellModels, cellOptions, type PipelineCellOptions } from "./cell.js";
 export * as stats from "./stats.js";
 export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type ReportTaskInfo, type PriceTable, type RunState } from "./collect.js";
-export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, type Table, type Cell } from "./report.js";
+export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, type Table, type Cell, type ComparisonOut, type ComparisonAxis } from "./report.js";
 export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat, type WrittenReport } from "./render.js";
 export {
   LEAKAGE_MARGIN,

@@ -15,7 +15,7 @@ export function relativeLink(fromDir: string, toDir: string): string {
 }
 
 function comparisonLabel(comp: ComparisonOut): string {
-  return `${comp.a} vs ${comp.b} (${comp.model}${comp.temperature === null ? "" : `, T=${comp.temperature}`})`;
+  return `${comp.a} vs ${comp.b} (${comp.axis === "model" ? "mode " : ""}${comp.within}${comp.temperature === null ? "" : `, T=${comp.temperature}`})`;
 }
 
 function mdEscape(text: string): string {

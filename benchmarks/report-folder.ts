@@ -3,7 +3,7 @@
 import { join, resolve } from "node:path";
 import { collectRuns, readPriceTable } from "./collect.js";
 import { BenchInputError } from "./matrix.js";
-import { buildReport } from "./report.js";
+import { buildReport, type Report } from "./report.js";
 import { relativeLink, renderJson, renderMarkdown, writeReport, type WrittenReport } from "./render.js";
 
 export interface ReportFolderOptions {
@@ -11,6 +11,8 @@ export interface ReportFolderOptions {
   out?: string;
   /** Pairs of modes to compare. */
   compare?: [string, string][];
+  /** Pairs of model columns (labels) to compare within each mode. */
+  compareModels?: [string, string][];
   /** A JSON price table file (readPriceTable's form). */
   pricesFile?: string;
   /** Seed of the bootstrap resampling. */
@@ -18,7 +20,7 @@ export interface ReportFolderOptions {
 }
 
 /** Builds and writes the report of a bench, runs or run folder; errors name the folder or file and the fix. */
-export async function writeReportFolder(target: string, options: ReportFolderOptions = {}): Promise<{ written: WrittenReport; markdown: string; json: string }> {
+export async function writeReportFolder(target: string, options: ReportFolderOptions = {}): Promise<{ report: Report; written: WrittenReport; markdown: string; json: string }> {
   // What the user named is wrong (no such folder, a bad price table): BenchInputError; anything later is a crash.
   const asInput = <T>(read: () => T): T => {
     try {
@@ -33,8 +35,9 @@ export async function writeReportFolder(target: string, options: ReportFolderOpt
   const report = buildReport(collection, {
     linkOf: (dir) => relativeLink(outDir, dir),
     ...(options.compare ? { compare: options.compare } : {}),
+    ...(options.compareModels ? { compareModels: options.compareModels } : {}),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   const written = await writeReport(report, outDir);
-  return { written, markdown: renderMarkdown(report), json: renderJson(report) };
+  return { report, written, markdown: renderMarkdown(report), json: renderJson(report) };
 }

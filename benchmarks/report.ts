@@ -35,10 +35,16 @@ export interface ChartOut {
   spec: TopLevelSpec;
 }
 
+/** What a paired comparison varies: two modes within one model column, or two model columns within one mode. */
+export type ComparisonAxis = "mode" | "model";
+
 export interface ComparisonOut {
+  axis: ComparisonAxis;
+  /** The two modes (axis "mode") or model-column labels (axis "model") compared. */
   a: string;
   b: string;
-  model: string;
+  /** What is held fixed: the model column (axis "mode") or the mode (axis "model"). */
+  within: string;
   temperature: number | null;
   result: PairedComparison;
   /** Runs behind the pairs. */
@@ -74,6 +80,8 @@ export interface Report {
 export interface ReportOptions {
   /** Pairs of modes to compare; default linguacodus vs direct when both ran. */
   compare?: [string, string][];
+  /** Pairs of model columns (labels) to compare within each mode, e.g. a fine-tuned planner vs its base. */
+  compareModels?: [string, string][];
   /** Href of a run folder as seen from the report folder. */
   linkOf: (runDir: string) => string;
   /** Seed of the bootstrap resampling (fixed so a report is reproducible). */
@@ -279,17 +287,23 @@ function modeSummaryTable(series: Series[], groups: GroupRegistry): Table {
   };
 }
 
-/** Pairs runs of two modes by task + seed (within one model column and temperature). */
-export function pairRuns(runs: readonly ReportRun[], a: string, b: string): Map<string, { key: string; a: ReportRun; b: ReportRun }[]> {
+/** Pairs runs of `a` and `b` along `axis` by task + seed, within one value of the other axis and one temperature. */
+export function pairRuns(
+  runs: readonly ReportRun[],
+  a: string,
+  b: string,
+  axis: ComparisonAxis = "mode",
+): Map<string, { key: string; a: ReportRun; b: ReportRun }[]> {
+  const other: ComparisonAxis = axis === "mode" ? "model" : "mode";
   const usable = runs.filter((r) => isFinished(r) && r.normalised !== null);
+  const cell = (r: ReportRun) => `${r.taskId}\u0000${r.seed}\u0000${r[other]}\u0000${temperatureLabel(r.temperature)}`;
   const index = new Map<string, ReportRun>();
-  for (const r of usable) index.set(`${r.mode}\u0000${r.taskId}\u0000${r.seed}\u0000${r.model}\u0000${temperatureLabel(r.temperature)}`, r);
+  for (const r of usable) index.set(`${r[axis]}\u0000${cell(r)}`, r);
   const out = new Map<string, { key: string; a: ReportRun; b: ReportRun }[]>();
-  for (const ra of usable.filter((r) => r.mode === a)) {
-    const rest = `${ra.taskId}\u0000${ra.seed}\u0000${ra.model}\u0000${temperatureLabel(ra.temperature)}`;
-    const rb = index.get(`${b}\u0000${rest}`);
+  for (const ra of usable.filter((r) => r[axis] === a)) {
+    const rb = index.get(`${b}\u0000${cell(ra)}`);
     if (!rb) continue;
-    const column = `${ra.model}\u0000${temperatureLabel(ra.temperature)}`;
+    const column = `${ra[other]}\u0000${temperatureLabel(ra.temperature)}`;
     const list = out.get(column) ?? [];
     list.push({ key: `${ra.taskId} seed ${ra.seed}`, a: ra, b: rb });
     out.set(column, list);
@@ -297,21 +311,23 @@ export function pairRuns(runs: readonly ReportRun[], a: string, b: string): Map<
   return out;
 }
 
-function compare(runs: ReportRun[], a: string, b: string, groups: GroupRegistry, seed: number): ComparisonOut[] {
+function compare(runs: ReportRun[], a: string, b: string, groups: GroupRegistry, seed: number, axis: ComparisonAxis = "mode"): ComparisonOut[] {
   const out: ComparisonOut[] = [];
-  for (const [column, pairs] of pairRuns(runs, a, b)) {
-    const [model, temperature] = column.split("\u0000") as [string, string];
+  for (const [column, pairs] of pairRuns(runs, a, b, axis)) {
+    const [within, temperature] = column.split("\u0000") as [string, string];
     const observations: PairedObservation[] = pairs.map((p) => ({ key: p.key, a: p.a.normalised as number, b: p.b.normalised as number }));
     const result = comparePaired(observations, { labelA: a, labelB: b, seed });
     const byType = groupBy(pairs, (p) => p.a.dataType);
+    const label = `${a} vs ${b} · ${within}`;
     out.push({
+      axis,
       a,
       b,
-      model,
+      within,
       temperature: temperature === "default" ? null : Number(temperature),
       result,
-      group: groups.link(pairs.flatMap((p) => [p.a, p.b]), `${a} vs ${b} · ${model}`) ?? "",
-      warnings: comparisonWarnings(`${a} vs ${b} · ${model}`, pairs.flatMap((p) => [p.a, p.b]), new Set(pairs.map((p) => p.a.seed)).size),
+      group: groups.link(pairs.flatMap((p) => [p.a, p.b]), label) ?? "",
+      warnings: comparisonWarnings(label, pairs.flatMap((p) => [p.a, p.b]), new Set(pairs.map((p) => p.a.seed)).size),
       byDataType: [...byType.entries()].map(([dataType, list]) => {
         const diffs = list.map((p) => (p.a.normalised as number) - (p.b.normalised as number));
         return {
@@ -333,13 +349,14 @@ function comparisonTable(comparisons: ComparisonOut[]): Table {
     id: "paired",
     title: "Paired comparison (normalised score, paired by task and seed)",
     note:
-      "Win = the first mode scored higher on the same task and seed. Mean difference = first − second, with a " +
+      "Win = the first mode (or model column) scored higher on the same task and seed, the other held fixed (Within). " +
+      "Mean difference = first − second, with a " +
       "percentile bootstrap 95% interval (10,000 resamples, fixed seed). Sign test: exact binomial on wins vs losses. " +
       "Wilcoxon signed-rank: two-sided, ties dropped (exact for small samples).",
-    columns: ["Comparison", "Model", "T", "Pairs", "Win / tie / loss", "Mean difference", "95% CI", "Sign test p", "Wilcoxon p", "Conclusion"],
+    columns: ["Comparison", "Within", "T", "Pairs", "Win / tie / loss", "Mean difference", "95% CI", "Sign test p", "Wilcoxon p", "Conclusion"],
     rows: comparisons.map((c) => [
       { text: `${c.a} vs ${c.b}` },
-      { text: c.model },
+      { text: c.within },
       { text: temperatureLabel(c.temperature) },
       { text: String(c.result.n), href: c.group },
       { text: `${c.result.wins} / ${c.result.ties} / ${c.result.losses}`, href: c.group },
@@ -356,11 +373,11 @@ function byDataTypeTable(comparisons: ComparisonOut[]): Table {
   return {
     id: "paired-by-data-type",
     title: "Paired comparison by data type",
-    columns: ["Comparison", "Model", "Data type", "Pairs", "Win / tie / loss", "Mean difference"],
+    columns: ["Comparison", "Within", "Data type", "Pairs", "Win / tie / loss", "Mean difference"],
     rows: comparisons.flatMap((c) =>
       c.byDataType.map((d) => [
         { text: `${c.a} vs ${c.b}` },
-        { text: c.model },
+        { text: c.within },
         { text: d.dataType },
         { text: String(d.n), href: c.group },
         { text: `${d.wins} / ${d.ties} / ${d.losses}`, href: c.group },
@@ -376,7 +393,7 @@ function ablationTable(runs: ReportRun[], series: Series[], groups: GroupRegistr
   const rows = ablations.map((s) => {
     const st = statsOf(s);
     const href = groups.link(st.finished, `${s.mode} · ${s.model}`);
-    const versus = s.mode === "linguacodus" ? undefined : compare(runs, s.mode, "linguacodus", groups, seed).find((c) => c.model === s.model && c.temperature === s.temperature);
+    const versus = s.mode === "linguacodus" ? undefined : compare(runs, s.mode, "linguacodus", groups, seed).find((c) => c.within === s.model && c.temperature === s.temperature);
     return [
       { text: s.mode },
       { text: isModeName(s.mode) ? describeMode(s.mode) : "" },
@@ -562,7 +579,13 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   const requested = options.compare ?? (modes.includes("linguacodus") && modes.includes("direct") ? [["linguacodus", "direct"] as [string, string]] : []);
   for (const [a, b] of requested)
     for (const m of [a, b]) if (!modes.includes(m)) notes.push(`Comparison ${a} vs ${b}: no runs of mode '${m}' here (modes present: ${modes.join(", ")}).`);
-  const comparisons = requested.flatMap(([a, b]) => compare(runs, a, b, groups, seed));
+  const labels = [...new Set(runs.map((r) => r.model))];
+  for (const [a, b] of options.compareModels ?? [])
+    for (const m of [a, b]) if (!labels.includes(m)) notes.push(`Comparison ${a} vs ${b}: no runs of model column '${m}' here (columns present: ${labels.join(", ")}).`);
+  const comparisons = [
+    ...requested.flatMap(([a, b]) => compare(runs, a, b, groups, seed)),
+    ...(options.compareModels ?? []).flatMap(([a, b]) => compare(runs, a, b, groups, seed, "model")),
+  ];
   if (comparisons.length) tables.push(comparisonTable(comparisons), byDataTypeTable(comparisons));
   const ablations = ablationTable(runs, series, groups, seed);
   if (ablations) tables.push(ablations);

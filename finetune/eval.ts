@@ -1,9 +1,10 @@
 // `finetune eval`: the base planner and the fine-tuned one (base + adapter), both asked with the paper's prompt,
 // one call per rank, on tasks that are not in the corpus: parse rate into the four sections, section completeness,
 // mean answer length. Downstream (valid rate, normalised score) is a bench whose model columns vary the planner
-// alone: `downstreamBenchArgs` builds it.
+// alone: `downstreamBenchArgs` builds it, `downstreamSummary` reads its report.
 import { resolve } from "node:path";
 import type { AgentTeam } from "../agents/types.js";
+import { isFinishedState, type Report, type ReportOptions } from "../benchmarks/index.js";
 import type { Task } from "../datasets/index.js";
 import { paperPlannerMessages, paperSectionsPresent, parsePaperInstruction, planPerRank } from "../instructions/index.js";
 import { adapterSpec } from "./adapter.js";
@@ -53,6 +54,8 @@ export interface EvalReport {
   tasks: string[];
   ranks: number;
   results: PlannerEval[];
+  /** The downstream bench (`--coder`): valid rate and normalised score per planner, paired comparisons. */
+  downstream?: DownstreamSummary;
 }
 
 export interface EvalOptions {
@@ -127,23 +130,114 @@ export async function evaluatePlanners(options: EvalOptions): Promise<EvalReport
   return { base: specs.base, adapter: specs.adapter, tasks: options.tasks.map((t) => t.spec.id), ranks, results };
 }
 
+/** The downstream bench's model columns and modes: the planner varies alone, direct is the no-planner baseline. */
+export const DOWNSTREAM = {
+  finetuned: "finetuned-planner",
+  base: "base-planner",
+  modes: ["paper-planner", "direct"],
+} as const;
+
+/** The paired comparisons of the downstream report: each planner vs direct, and fine-tuned vs base. */
+export const DOWNSTREAM_COMPARISONS: Pick<ReportOptions, "compare" | "compareModels"> = {
+  compare: [["paper-planner", "direct"]],
+  compareModels: [[DOWNSTREAM.finetuned, DOWNSTREAM.base]],
+};
+
 /**
  * The bench that measures downstream effect: the same coder for every column, the planner varied alone —
- * fine-tuned (paper prompt) vs base (paper prompt) in mode paper-planner, and direct as the no-planner baseline.
+ * fine-tuned (paper prompt) vs base (paper prompt) in mode paper-planner, and direct as the no-planner baseline
+ * (direct ignores the planner, so both columns run it: the pairs stay within a column).
  */
-export function downstreamBenchArgs(input: { base: string; adapterGguf: string; coder: string; tasks: readonly string[]; out: string; repeats?: number }): string[] {
+export function downstreamBenchArgs(input: {
+  base: string;
+  adapterGguf: string;
+  coder: string;
+  tasks: readonly string[];
+  out: string;
+  repeats?: number;
+  /** Continue the bench already in `out`. */
+  resume?: boolean;
+}): string[] {
   const column = (label: string, planner: string) => `label=${label};all=${input.coder};planner=${planner}`;
   return [
     "bench",
     ...input.tasks,
     "--modes",
-    "paper-planner,direct",
+    DOWNSTREAM.modes.join(","),
     "--models",
-    column("finetuned-planner", adapterSpec(input.base, input.adapterGguf)),
-    column("base-planner", `gguf:${resolve(input.base)}`),
+    column(DOWNSTREAM.finetuned, adapterSpec(input.base, input.adapterGguf)),
+    column(DOWNSTREAM.base, `gguf:${resolve(input.base)}`),
     "--repeats",
     String(input.repeats ?? 1),
     "--out",
     input.out,
+    ...(input.resume ? ["--resume"] : []),
   ];
+}
+
+export interface DownstreamCell {
+  column: string;
+  mode: string;
+  runs: number;
+  finished: number;
+  /** Valid submissions over finished runs. */
+  validRate: number;
+  /** Mean normalised score over finished runs (invalid = 0); null without reference scores. */
+  meanNormalised: number | null;
+}
+
+export interface DownstreamComparison {
+  a: string;
+  b: string;
+  within: string;
+  pairs: number;
+  wins: number;
+  ties: number;
+  losses: number;
+  meanDifference: number;
+  interval: [number, number];
+  wilcoxonP: number;
+  conclusion: string;
+}
+
+export interface DownstreamSummary {
+  bench: string;
+  cells: DownstreamCell[];
+  comparisons: DownstreamComparison[];
+}
+
+/** Valid rate and normalised score per column × mode, and the paired comparisons, from the bench's report. */
+export function downstreamSummary(report: Report): DownstreamSummary {
+  const cells: DownstreamCell[] = [];
+  for (const column of [DOWNSTREAM.finetuned, DOWNSTREAM.base])
+    for (const mode of DOWNSTREAM.modes) {
+      const runs = report.runs.filter((r) => r.model === column && r.mode === mode);
+      const finished = runs.filter((r) => isFinishedState(r.state));
+      const scored = finished.filter((r) => r.normalised !== null);
+      cells.push({
+        column,
+        mode,
+        runs: runs.length,
+        finished: finished.length,
+        validRate: finished.filter((r) => r.valid).length / Math.max(finished.length, 1),
+        meanNormalised: scored.length ? mean(scored.map((r) => r.normalised as number)) : null,
+      });
+    }
+  return {
+    bench: report.root,
+    cells,
+    comparisons: report.comparisons.map((c) => ({
+      a: c.a,
+      b: c.b,
+      within: c.within,
+      pairs: c.result.n,
+      wins: c.result.wins,
+      ties: c.result.ties,
+      losses: c.result.losses,
+      meanDifference: c.result.meanDifference,
+      interval: c.result.interval,
+      wilcoxonP: c.result.wilcoxon.pValue,
+      conclusion: c.result.conclusion,
+    })),
+  };
 }

@@ -30,10 +30,36 @@ export interface PerRankRequest {
 /** A retry at temperature 0 would repeat the same answer: it samples a little instead. */
 const RETRY_TEMPERATURE = 0.7;
 
-export async function planPerRank(planner: AgentModel, request: PerRankRequest, options: CallOptions = {}): Promise<PerRankPlan> {
+/** What asking for one place gave: its instruction (absent: every attempt failed) and the failed attempts. */
+export interface RankOutcome {
+  instruction?: Omit<Instruction, "rank">;
+  failures: RankParseFailure[];
+}
+
+/**
+ * The loop every per-rank mode shares: places 1..count asked in order, the places that gave an instruction
+ * renumbered 1..n, the failures kept; `noInstruction` is the error when no place gave one.
+ */
+export async function collectRanks(
+  count: number,
+  askRank: (rank: number) => Promise<RankOutcome>,
+  noInstruction: (failures: RankParseFailure[]) => Error,
+): Promise<PerRankPlan> {
   const instructions: Instruction[] = [];
   const failures: RankParseFailure[] = [];
-  for (let rank = 1; rank <= request.count; rank++) {
+  for (let rank = 1; rank <= count; rank++) {
+    const outcome = await askRank(rank);
+    failures.push(...outcome.failures);
+    if (outcome.instruction) instructions.push({ ...outcome.instruction, rank: instructions.length + 1 });
+  }
+  if (instructions.length === 0) throw noInstruction(failures);
+  return { instructions, failures };
+}
+
+/** Free-text answers parsed by `request.parse`; a rank whose answer does not parse is asked once more. */
+export function planPerRank(planner: AgentModel, request: PerRankRequest, options: CallOptions = {}): Promise<PerRankPlan> {
+  const askRank = async (rank: number): Promise<RankOutcome> => {
+    const failures: RankParseFailure[] = [];
     for (let attempt = 1; attempt <= 2; attempt++) {
       const retry = attempt > 1;
       const text = await planner.generate(request.prompt(rank), {
@@ -47,21 +73,20 @@ export async function planPerRank(planner: AgentModel, request: PerRankRequest, 
         step: `instructions:rank-${rank}${retry ? ":retry" : ""}`,
       });
       const parsed = request.parse(text, rank);
-      if (parsed.ok) {
-        instructions.push({ ...parsed.instruction, rank: instructions.length + 1 });
-        break;
-      }
+      if (parsed.ok) return { instruction: parsed.instruction, failures };
       failures.push({ rank, attempt, error: parsed.error, response: text.length > 2000 ? `${text.slice(0, 2000)}…` : text });
     }
-  }
-  if (instructions.length === 0) {
-    const last = failures.at(-1);
-    throw new StructuredOutputError(
-      `The planner (${planner.spec}) gave no parsable instruction for any of ${request.count} rank(s), each asked twice: ` +
-        `${last?.error ?? "no answer"}. Check that the model was fine-tuned on this prompt format, or use --planner-prompt json.`,
-    );
-  }
-  return { instructions, failures };
+    return { failures };
+  };
+  return collectRanks(
+    request.count,
+    askRank,
+    (failures) =>
+      new StructuredOutputError(
+        `The planner (${planner.spec}) gave no parsable instruction for any of ${request.count} rank(s), each asked twice: ` +
+          `${failures.at(-1)?.error ?? "no answer"}. Check that the model was fine-tuned on this prompt format, or use --planner-prompt json.`,
+      ),
+  );
 }
 
 export interface PaperPlanInput {

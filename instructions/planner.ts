@@ -6,7 +6,7 @@ import { StructuredOutputError } from "../agents/errors.js";
 import type { AgentModel, CallOptions } from "../agents/types.js";
 import { plannerPrompt } from "./prompts/planner.js";
 import { plannerRankPrompt } from "./prompts/planner-rank.js";
-import type { RankParseFailure } from "./per-rank.js";
+import { collectRanks, type PerRankPlan, type RankOutcome, type RankParseFailure } from "./per-rank.js";
 import { type Instruction, PlannerOutputSchema, type PlannerPromptMode, RankAnswerSchema } from "./schema.js";
 
 export interface InstructionInput {
@@ -39,30 +39,28 @@ export const jsonRankFormat: RankAnswerFormat = {
 };
 
 /** Instructions for places 1..count, one call each; a place whose answer fails (twice) is left out, with the reason. */
-export async function planJsonPerRank(
+export function planJsonPerRank(
   planner: AgentModel,
   input: InstructionInput & { count: number },
   format: RankAnswerFormat = jsonRankFormat,
   options: CallOptions = {},
-): Promise<{ instructions: Instruction[]; failures: RankParseFailure[] }> {
-  const instructions: Instruction[] = [];
-  const failures: RankParseFailure[] = [];
-  for (let rank = 1; rank <= input.count; rank++) {
+): Promise<PerRankPlan> {
+  const askRank = async (rank: number): Promise<RankOutcome> => {
     const prompt = plannerRankPrompt({ ...input, rank, answerFormat: format.instructions });
     try {
-      const answer = await format.answer(planner, prompt, { ...options, step: `instruction-${rank}` });
-      instructions.push({ rank: instructions.length + 1, ...answer });
+      return { instruction: await format.answer(planner, prompt, { ...options, step: `instruction-${rank}` }), failures: [] };
     } catch (error) {
       // Only a bad answer is skipped; a provider failure (unreachable, overflow, abort) ends the stage.
       if (!(error instanceof StructuredOutputError)) throw error;
       // The team asked twice (its schema retry); the message holds both errors and the last answer.
-      failures.push({ rank, attempt: 2, error: error.message, response: "" });
+      return { failures: [{ rank, attempt: 2, error: error.message, response: "" }] };
     }
-  }
-  if (instructions.length === 0) {
-    throw new Error(`the planner gave no valid instruction for any of ${input.count} place(s): ${failures.map((f) => `#${f.rank}: ${f.error}`).join(" | ")}`);
-  }
-  return { instructions, failures };
+  };
+  return collectRanks(
+    input.count,
+    askRank,
+    (failures) => new Error(`the planner gave no valid instruction for any of ${input.count} place(s): ${failures.map((f) => `#${f.rank}: ${f.error}`).join(" | ")}`),
+  );
 }
 
 /**

@@ -94,7 +94,7 @@ interface EvalFlags {
   out?: string;
   coder?: string;
   benchOut?: string;
-  downstream?: boolean;
+  repeats: string;
   contextSize: string;
 }
 
@@ -312,9 +312,9 @@ export function registerFinetune(program: Command): void {
     .option("--max-tokens <n>", "cap on each planner answer", "512")
     .option("--context-size <n>", "context window", "4096")
     .option("--out <file>", "write the report as JSON")
-    .option("--coder <spec>", "fixed coder of the downstream bench")
-    .option("--bench-out <dir>", "folder of the downstream bench", "bench-finetune")
-    .option("--downstream", "also run the downstream bench (needs --coder and the sandbox)")
+    .option("--coder <spec>", "run the downstream bench with this coder in every column (the planner varies alone)")
+    .option("--bench-out <dir>", "folder of the downstream bench (an existing one is resumed)", "bench-finetune")
+    .option("--repeats <n>", "seeds per task of the downstream bench", "1")
     .action(async (flags: EvalFlags) => {
       const ft = await import("../../finetune/index.js");
       const { resolveTasks } = await import("../../benchmarks/tasks.js");
@@ -332,6 +332,7 @@ export function registerFinetune(program: Command): void {
         throw new UserFacingError((error as Error).message);
       }
       const contextSize = int("--context-size", flags.contextSize, 256)!;
+      const repeats = int("--repeats", flags.repeats, 1)!;
       const report = await ft.evaluatePlanners({
         base: flags.base,
         adapterGguf: flags.adapter,
@@ -349,19 +350,45 @@ export function registerFinetune(program: Command): void {
             `section completeness ${(r.sectionCompleteness * 100).toFixed(0)}%, mean length ${Math.round(r.meanChars)} chars, ${fmtS(r.seconds)}\n`,
         );
       }
-      if (flags.out) writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+      // Written before the downstream bench too, so a failed or interrupted bench keeps the planner numbers.
+      const save = () => flags.out && writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+      save();
       if (flags.coder) {
-        const args = ft.downstreamBenchArgs({ base: flags.base, adapterGguf: flags.adapter, coder: flags.coder, tasks: tasks.map((t) => t.dir), out: flags.benchOut! });
-        const quoted = args.map((a) => (/[;\s'"]/.test(a) ? `'${a}'` : a)).join(" ");
-        process.stdout.write(`downstream: linguacodus ${quoted}\n`);
-        if (flags.downstream) {
-          const { spawnSync } = await import("node:child_process");
-          const run = spawnSync(process.execPath, [process.argv[1]!, ...args], { stdio: "inherit" });
-          if (run.status !== 0) throw new UserFacingError(`the downstream bench failed (exit ${run.status}); resume it with the command above and --resume`);
-          process.stdout.write(`report: linguacodus report ${flags.benchOut}\n`);
-        }
-      } else if (flags.downstream) {
-        throw new UserFacingError("--downstream needs --coder SPEC (the fixed coder every column shares)");
+        report.downstream = await runDownstream(ft, { ...flags, coder: flags.coder, repeats }, tasks.map((t) => t.dir));
+        printDownstream(report.downstream);
+        save();
       }
     });
+}
+
+type Finetune = typeof import("../../finetune/index.js");
+
+/** The downstream bench as a child `linguacodus bench` (its own progress, Ctrl-C and resume), then its report. */
+async function runDownstream(ft: Finetune, flags: Omit<EvalFlags, "repeats"> & { coder: string; repeats: number }, taskDirs: string[]) {
+  const { spawnSync } = await import("node:child_process");
+  const { existsSync } = await import("node:fs");
+  const { writeReportFolder, BENCH_FILES } = await import("../../benchmarks/index.js");
+  const benchOut = resolve(flags.benchOut ?? "bench-finetune");
+  const resume = existsSync(join(benchOut, BENCH_FILES.manifest));
+  const args = ft.downstreamBenchArgs({ base: flags.base, adapterGguf: flags.adapter, coder: flags.coder, tasks: taskDirs, out: benchOut, repeats: flags.repeats, resume });
+  const quoted = args.map((a) => (/[;\s'"|]/.test(a) ? `'${a}'` : a)).join(" ");
+  process.stderr.write(`downstream${resume ? " (resuming)" : ""}: linguacodus ${quoted}\n`);
+  // The same entry point and loader flags as this process (tsx in development, the built CLI otherwise).
+  const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ["ignore", "inherit", "inherit"] });
+  if (run.status !== 0) throw new UserFacingError(`the downstream bench failed (exit ${run.status ?? run.signal}); run the eval again to resume it`);
+  const { report, written } = await writeReportFolder(benchOut, ft.DOWNSTREAM_COMPARISONS);
+  process.stderr.write(`downstream report: ${written.dir}\n`);
+  return ft.downstreamSummary(report);
+}
+
+function printDownstream(summary: import("../../finetune/index.js").DownstreamSummary): void {
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  process.stdout.write("downstream (same coder, planner varied):\n");
+  for (const c of summary.cells)
+    process.stdout.write(
+      `  ${c.column.padEnd(18)} ${c.mode.padEnd(14)} valid ${pct(c.validRate).padStart(4)} of ${c.finished}/${c.runs} finished, ` +
+        `mean normalised ${c.meanNormalised === null ? "— (no reference scores)" : c.meanNormalised.toFixed(3)}\n`,
+    );
+  for (const c of summary.comparisons)
+    process.stdout.write(`  ${c.a} vs ${c.b} (${c.within}): ${c.wins}/${c.ties}/${c.losses} over ${c.pairs} pairs, Δ ${c.meanDifference.toFixed(3)} — ${c.conclusion}\n`);
 }

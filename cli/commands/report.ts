@@ -7,6 +7,7 @@ interface ReportFlags {
   format: string;
   out?: string;
   compare?: string[];
+  compareModels?: string[];
   prices?: string;
   seed: string;
 }
@@ -16,8 +17,8 @@ const FORMATS = ["md", "html", "json"] as const;
 /** Builds and writes the report of `target` (the library's writeReportFolder); shared by `report` and `bench`. */
 export async function writeReportFor(
   target: string,
-  options: { out?: string; compare?: [string, string][]; pricesFile?: string; seed?: number } = {},
-): Promise<{ written: import("../../benchmarks/index.js").WrittenReport; markdown: string; json: string }> {
+  options: { out?: string; compare?: [string, string][]; compareModels?: [string, string][]; pricesFile?: string; seed?: number } = {},
+): ReturnType<typeof import("../../benchmarks/index.js").writeReportFolder> {
   const { BenchInputError, readPriceTable, writeReportFolder } = await import("../../benchmarks/index.js");
   if (options.pricesFile) {
     try {
@@ -34,11 +35,11 @@ export async function writeReportFor(
   }
 }
 
-function parseCompare(values: string[] | undefined): [string, string][] | undefined {
+function parsePairs(flag: string, values: string[] | undefined, shape: string, example: string): [string, string][] | undefined {
   if (!values?.length) return undefined;
   return values.map((value) => {
     const parts = value.split(":");
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UserFacingError(`--compare '${value}': use MODE_A:MODE_B, e.g. linguacodus:direct`);
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UserFacingError(`${flag} '${value}': use ${shape}, e.g. ${example}`);
     return [parts[0], parts[1]];
   });
 }
@@ -47,10 +48,13 @@ async function reportAction(target: string, flags: ReportFlags): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UserFacingError(`--format must be one of ${FORMATS.join(", ")} (got '${flags.format}')`);
   const seed = Number(flags.seed);
   if (!Number.isInteger(seed)) throw new UserFacingError(`--seed must be a whole number (got '${flags.seed}')`);
-  const compare = parseCompare(flags.compare);
+  const compare = parsePairs("--compare", flags.compare, "MODE_A:MODE_B", "linguacodus:direct");
+  // Model columns are named by their label; a label holding ':' cannot be given here (bench labels rarely do).
+  const compareModels = parsePairs("--compare-models", flags.compareModels, "LABEL_A:LABEL_B", "finetuned-planner:base-planner");
   const { written, markdown, json } = await writeReportFor(target, {
     ...(flags.out ? { out: flags.out } : {}),
     ...(compare ? { compare } : {}),
+    ...(compareModels ? { compareModels } : {}),
     ...(flags.prices ? { pricesFile: flags.prices } : {}),
     seed,
   });
@@ -68,6 +72,7 @@ export function registerReport(program: Command): void {
     .option("--format <format>", "what to print on stdout: md, html (prints the file path) or json", "md")
     .option("--out <dir>", "report folder (default: <dir>/report)")
     .option("--compare <a:b...>", "pairs of modes to compare, e.g. linguacodus:direct no-critic:linguacodus (default linguacodus:direct)")
+    .option("--compare-models <a:b...>", "pairs of model columns (labels) to compare within each mode, e.g. finetuned-planner:base-planner")
     .option("--prices <file>", 'JSON price table for cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
     .option("--seed <n>", "seed of the bootstrap resampling", "20240101")
     .action(reportAction);

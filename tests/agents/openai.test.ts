@@ -1,8 +1,8 @@
 // The openai provider through the real @langchain/openai client, against a chat-completions server in the test.
 import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,76 +16,22 @@ import {
   createMemoryTranscriptSink,
 } from "../../agents/index.js";
 import type { ProviderOptions } from "../../agents/index.js";
+import { type OpenAiTestServer, type ReceivedRequest, type ServerReply, startOpenAiServer } from "../support/openai-server.js";
 
-interface Received {
-  body: Record<string, unknown>;
-  authorization: string | undefined;
-}
-type Reply = { status: number; json: unknown } | { text: string; usage?: { prompt: number; completion: number } };
-
-let server: Server;
+let server: OpenAiTestServer;
 let baseURL = "";
-let received: Received[] = [];
-let replies: Reply[] = [];
-
-function completion(model: string, text: string, usage = { prompt: 11, completion: 5 }) {
-  return {
-    id: "chatcmpl-test",
-    object: "chat.completion",
-    created: 1,
-    model,
-    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
-    usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
-  };
-}
-
-function stream(res: ServerResponse, model: string, text: string, includeUsage: boolean, usage = { prompt: 11, completion: 5 }) {
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  const chunk = (delta: object, finish: string | null) =>
-    `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-  res.write(chunk({ role: "assistant", content: "" }, null));
-  // Split the answer into several deltas, as real servers do.
-  for (let i = 0; i < text.length; i += 4) res.write(chunk({ content: text.slice(i, i + 4) }, null));
-  res.write(chunk({}, "stop"));
-  if (includeUsage) {
-    const u = { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion };
-    res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model, choices: [], usage: u })}\n\n`);
-  }
-  res.end("data: [DONE]\n\n");
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse) {
-  let raw = "";
-  for await (const part of req) raw += String(part);
-  if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
-    res.writeHead(404).end();
-    return;
-  }
-  const body = JSON.parse(raw) as Record<string, unknown>;
-  received.push({ body, authorization: req.headers.authorization });
-  const reply = replies.shift() ?? { status: 500, json: { error: { message: "test server: no reply scripted" } } };
-  if ("status" in reply) {
-    res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.json));
-    return;
-  }
-  const model = String(body.model);
-  if (body.stream === true) {
-    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    stream(res, model, reply.text, includeUsage, reply.usage);
-    return;
-  }
-  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion(model, reply.text, reply.usage)));
-}
+let replies: ServerReply[] = [];
+// The requests since the test began (the server's list, emptied before each test).
+let received: ReceivedRequest[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  server = await startOpenAiServer(() => replies.shift() ?? { status: 500, json: { error: { message: "test server: no reply scripted" } } });
+  baseURL = server.baseURL;
+  received = server.received;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 beforeEach(() => {
-  received = [];
+  received.length = 0;
   replies = [];
 });
 
@@ -178,7 +124,7 @@ describe("openai provider against a local chat-completions server", () => {
     expect(received).toHaveLength(3);
     expect(sink.lines.map((l) => l.attempt)).toEqual([1, 2, 3]);
 
-    received = [];
+    received.length = 0;
     replies = [limited, limited, limited, limited];
     await expect(t.model("coder").generate(ask)).rejects.toBeInstanceOf(RateLimitError);
     expect(received).toHaveLength(3); // first try + 2 retries, no more

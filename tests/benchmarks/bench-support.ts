@@ -12,9 +12,10 @@ import { ScriptedChatModel, type Script } from "../support/scripted-model.js";
 import { INSTRUCTIONS, VERDICT, callKind } from "../pipeline/support.js";
 
 const F = "```";
-const fence = (code: string) => `${F}python\n${code}\n${F}`;
+export const fence = (code: string) => `${F}python\n${code}\n${F}`;
 
-const forest = (seed: number, targetExpr: string) => `import pandas as pd
+/** A random forest on the numeric columns (the target named by `targetExpr`, a Python expression). */
+export const forest = (seed: number, targetExpr: string) => `import pandas as pd
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 
 

@@ -87,6 +87,10 @@ describe("linguacodus report", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/missing does not exist: give a run folder, a runs folder or a bench folder/);
     expect(cli(["report", bench, "--compare", "linguacodus"]).stderr).toMatch(/--compare 'linguacodus': use MODE_A:MODE_B/);
+    expect(cli(["report", bench, "--compare-models", "ft"]).stderr).toMatch(/--compare-models 'ft': use LABEL_A:LABEL_B, e\.g\. finetuned-planner:base-planner/);
+    // Columns the bench lacks are named in the report's notes.
+    const columns = JSON.parse(cli(["report", bench, "--format", "json", "--compare-models", "ft:base"]).stdout) as { notes: string[] };
+    expect(columns.notes.join(" ")).toMatch(/Comparison ft vs base: no runs of model column 'ft' here \(columns present: replay:gen\)/);
     const prices = join(root, "prices.json");
     writeFileSync(prices, JSON.stringify({ "replay:generated": { input: "cheap" } }));
     expect(cli(["report", bench, "--prices", prices]).stderr).toMatch(/--prices: price table .*prices.json: field 'replay:generated.input'/);

@@ -263,3 +263,44 @@ describe("temperature sweeps and costs", () => {
     expect(collectRuns(dir).runs[0]!.costEstimate).toBeNull();
   });
 });
+
+describe("model-column comparisons (a fine-tuned planner vs its base)", () => {
+  it("pairs two model columns within each mode by task and seed, and names a missing column", () => {
+    const dir = join(root, "columns");
+    const models = [
+      { label: "finetuned-planner", all: "replay:coder", overrides: { planner: "replay:ft" } },
+      { label: "base-planner", all: "replay:coder", overrides: { planner: "replay:base" } },
+    ];
+    // finetuned: q 0.8 on paper-planner; base: q 0.4, and seed 2 fails; direct: q 0.5 in both columns (a tie).
+    writeGeneratedBench(dir, {
+      tasks,
+      modes: ["paper-planner", "direct"],
+      repeats: 2,
+      models,
+      outcomeOf: (key, task) => {
+        if (key.mode === "direct") return { attempts: [{ score: at(task, 0.5) }] };
+        if (key.model.label === "finetuned-planner") return { attempts: [{ score: at(task, 0.8) }] };
+        return key.seed === 2 ? { attempts: [{ errorClass: "PlannerParseError" }] } : { attempts: [{ score: at(task, 0.4) }] };
+      },
+    });
+    const r = buildReport(collectRuns(dir), {
+      linkOf: (d) => relativeLink(join(dir, "report"), d),
+      compare: [["paper-planner", "direct"]],
+      compareModels: [["finetuned-planner", "base-planner"], ["finetuned-planner", "nowhere"]],
+    });
+    const byModel = r.comparisons.filter((c) => c.axis === "model");
+    expect(byModel.map((c) => [c.a, c.b, c.within, c.result.n, c.result.wins, c.result.ties, c.result.losses])).toEqual([
+      ["finetuned-planner", "base-planner", "paper-planner", 6, 6, 0, 0],
+      ["finetuned-planner", "base-planner", "direct", 6, 0, 6, 0],
+    ]);
+    // seeds 1: 0.8 − 0.4, seeds 2: 0.8 − 0 (a failed run counts 0)
+    expect(byModel[0]!.result.meanDifference).toBeCloseTo((3 * 0.4 + 3 * 0.8) / 6, 9);
+    const byMode = r.comparisons.filter((c) => c.axis === "mode");
+    expect(byMode.map((c) => [c.within, c.result.wins, c.result.losses])).toEqual([
+      ["finetuned-planner", 6, 0],
+      ["base-planner", 0, 6],
+    ]);
+    expect(r.notes.join(" ")).toMatch(/Comparison finetuned-planner vs nowhere: no runs of model column 'nowhere' here \(columns present: finetuned-planner, base-planner\)/);
+    expect(renderMarkdown(r)).toContain("**finetuned-planner vs base-planner (mode paper-planner):**");
+  });
+});

@@ -64,6 +64,14 @@ describe.skipIf(!enabled)("finetune on Gemma 3 270M (opt-in)", () => {
       maxTokens: 200,
       createTeam: team,
     });
+    // The numbers a note quotes (opt-in, so printing them is the point of running it).
+    console.info(
+      [
+        `corpus ${corpus.pairs.length} pairs; ${steps} steps, loss ${trained.card.loss_history.map((h) => h.loss.toFixed(2)).join(" → ")}, validation ${trained.card.validation_loss?.toFixed(3)}`,
+        `export ${exported.tensors} tensors; greedy output differs: ${check.differs}`,
+        ...report.results.map((r) => `${r.planner}: parse ${(r.parseRate * 100).toFixed(0)}%, sections ${(r.sectionCompleteness * 100).toFixed(0)}%, ${Math.round(r.meanChars)} chars, ${r.seconds.toFixed(0)} s`),
+      ].join("\n"),
+    );
     expect(report.results.map((r) => r.planner)).toEqual(["base", "adapter"]);
     expect(report.results.every((r) => r.answers.length >= 1 && r.meanChars > 0)).toBe(true);
   }, 3_600_000);

@@ -8,6 +8,7 @@ import type { JsonSchema } from "../../json-schema.js";
 import { loadNodeLlamaCpp } from "./binding.js";
 import { DEFAULT_CONTEXT_SIZE, type GgufOptions } from "./options.js";
 import { Pool } from "./pool.js";
+import { clampStringsToSchema } from "./string-bounds.js";
 
 export interface GenerateRequest {
   history: ChatHistoryItem[];
@@ -180,7 +181,7 @@ export class LoadedGgufModel {
       const ended = performance.now();
       const outputTokens = meter.usedOutputTokens - outputBefore;
       return {
-        text: response.response,
+        text: grammar && request.jsonSchema ? clampStringsToSchema(response.response, request.jsonSchema) : response.response,
         inputTokens,
         evaluatedInputTokens: meter.usedInputTokens - inputBefore,
         outputTokens,

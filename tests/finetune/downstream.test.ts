@@ -1,0 +1,116 @@
+// `finetune eval --coder`: after the planner eval, the downstream bench runs as a child `linguacodus bench` on the
+// real Docker sandbox — one coder (an OpenAI-protocol server in this test) in every column, the planner varied
+// alone (tiny base vs base + adapter) — and the eval reports valid rate, normalised score and the paired
+// comparisons from that bench's records. A second eval resumes the bench instead of redoing it.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readManifest } from "../../benchmarks/index.js";
+import { readRunJson } from "../../execution/index.js";
+import { adapterSpec, DOWNSTREAM, type EvalReport } from "../../finetune/index.js";
+import { fence, forest, tasksWithReferences } from "../benchmarks/bench-support.js";
+import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
+import { writeTinyModels } from "../support/tiny-gguf.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const exec = promisify(execFile);
+let root: string;
+let coder: OpenAiTestServer;
+let models: { modelPath: string; loraPath: string };
+let taskDir: string;
+
+// Asynchronous on purpose: the coder server answers from this process's event loop while the child runs.
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
+      maxBuffer: 64 * 1024 ** 2,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "lc-ft-downstream-"));
+  models = writeTinyModels(join(root, "models"));
+  // What export writes next to the adapter: the corpus it was trained on (no overlap with the eval task).
+  writeFileSync(
+    `${models.loraPath}.json`,
+    JSON.stringify({ kind: "linguacodus-adapter-gguf", base: models.modelPath, adapterDir: join(root, "adapter"), corpusDir: join(root, "corpus"), competitions: ["wine-quality"], card: {} }),
+  );
+  const [task] = await tasksWithReferences(["concrete-strength"], join(root, "tasks"), join(tmpdir(), "linguacodus-test-tasks"));
+  taskDir = task!.dir;
+  // The coder answers every call with a working script; the tiny planners never get as far as the coders.
+  coder = await startOpenAiServer(() => ({ text: fence(forest(1, "sample.columns[1]")) }));
+}, 900_000);
+
+afterAll(async () => {
+  await coder?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe("finetune eval --coder: the downstream bench", () => {
+  it("runs one bench varying the planner alone and reports valid rate, normalised score and paired comparisons; a rerun resumes", async () => {
+    const bench = join(root, "bench");
+    const out = join(root, "eval.json");
+    const args = [
+      "finetune", "eval",
+      "--adapter", models.loraPath,
+      "--base", models.modelPath,
+      "--tasks", taskDir,
+      "--ranks", "1",
+      "--max-tokens", "16",
+      "--context-size", "1024",
+      "--coder", `openai:scripted@${coder.baseURL}`,
+      "--bench-out", bench,
+      "--out", out,
+    ];
+    const first = await cli(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^base +parse rate \d+%/m);
+    expect(first.stdout).toMatch(/^adapter +parse rate \d+%/m);
+
+    // The bench: 2 columns × {paper-planner, direct}, the same coder everywhere, the planner varied alone.
+    const manifest = readManifest(bench)!;
+    expect(manifest.runs).toHaveLength(4);
+    const planners = new Map(manifest.runs.map((r) => [`${r.model} ${r.mode}`, readRunJson(join(bench, "runs", r.id)).models]));
+    expect(planners.get(`${DOWNSTREAM.finetuned} paper-planner`)?.planner).toBe(adapterSpec(models.modelPath, models.loraPath));
+    expect(planners.get(`${DOWNSTREAM.base} paper-planner`)?.planner).toBe(`gguf:${models.modelPath}`);
+    expect(new Set([...planners.values()].map((m) => m.coder))).toEqual(new Set([`openai:scripted@${coder.baseURL}`]));
+
+    const report = JSON.parse(readFileSync(out, "utf8")) as EvalReport;
+    const cell = (column: string, mode: string) => report.downstream!.cells.find((c) => c.column === column && c.mode === mode)!;
+    for (const column of [DOWNSTREAM.finetuned, DOWNSTREAM.base]) {
+      // Direct: the coder's forest is valid and beats the constant baseline; the tiny planners' runs end invalid.
+      expect(cell(column, "direct")).toMatchObject({ runs: 1, finished: 1, validRate: 1 });
+      expect(cell(column, "direct").meanNormalised).toBeGreaterThan(0);
+      expect(cell(column, "paper-planner")).toMatchObject({ runs: 1, finished: 1, validRate: 0, meanNormalised: 0 });
+    }
+    const comparison = (a: string, within: string) => report.downstream!.comparisons.find((c) => c.a === a && c.within === within)!;
+    expect(comparison("paper-planner", DOWNSTREAM.finetuned)).toMatchObject({ b: "direct", pairs: 1, wins: 0, losses: 1 });
+    expect(comparison(DOWNSTREAM.finetuned, "paper-planner")).toMatchObject({ b: DOWNSTREAM.base, pairs: 1, ties: 1 });
+    expect(first.stdout).toMatch(new RegExp(`${DOWNSTREAM.finetuned} +direct +valid 100% of 1/1 finished, mean normalised 0\\.\\d{3}`));
+    expect(readFileSync(join(bench, "report", "report.md"), "utf8")).toContain(`**${DOWNSTREAM.finetuned} vs ${DOWNSTREAM.base} (mode paper-planner):**`);
+
+    // Again: the bench is resumed, nothing reruns (the coder is not called again).
+    const calls = coder.received.length;
+    const again = await cli(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/downstream \(resuming\): linguacodus bench .* --resume/);
+    expect(coder.received.length).toBe(calls);
+    expect(readManifest(bench)!.runs).toHaveLength(4);
+  }, 900_000);
+
+  it("refuses a bad --repeats before anything runs", async () => {
+    const r = await cli(["finetune", "eval", "--adapter", models.loraPath, "--base", models.modelPath, "--tasks", taskDir, "--coder", `openai:x@${coder.baseURL}`, "--repeats", "0", "--bench-out", join(root, "never")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--repeats must be an integer ≥ 1 \(got '0'\)/);
+  }, 300_000);
+});
