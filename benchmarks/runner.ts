@@ -103,6 +103,16 @@ export function recordFailure(runDir: string, key: RunKey, reason: string, versi
   return writer.finish("failed", { valid: false, reason, stage: "bench" });
 }
 
+/**
+ * The record of a cell once its runner returned or threw: the run's own when it recorded its end (a failed stage
+ * records, then ends runTask with RunFailedError), else a failed one written here with the error's first line.
+ */
+export function settleRecord(runDir: string, key: RunKey, error: unknown, version: string): RunJson {
+  if (isFinishedState(runState(runDir))) return readRunJson(runDir);
+  const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : error !== undefined ? String(error) : "the run left no finished record";
+  return recordFailure(runDir, key, reason || "unknown error", version);
+}
+
 /** Keeps an unfinished attempt's folder (nothing is deleted) and frees the run's folder for a rerun. */
 export function moveAside(runDir: string, why: string): void {
   const parent = join(runDir, "..", "..", "interrupted");
@@ -210,11 +220,7 @@ async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
       request.onProgress?.({ ...progress });
       return;
     }
-    let run: RunJson;
-    if (error !== undefined || !recordFinished) {
-      const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : error !== undefined ? String(error) : "the run left no finished record";
-      run = recordFailure(runDir, key, reason || "unknown error", request.version);
-    } else run = readRunJson(runDir);
+    const run = settleRecord(runDir, key, error, request.version);
     request.budget?.addRun(runDir);
     const summary = scoreOf(runDir);
     // A run its budget stopped is finished (its best valid submission was graded): it counts by its outcome.

@@ -157,6 +157,8 @@ export function downstreamBenchArgs(input: {
   repeats?: number;
   /** Continue the bench already in `out`. */
   resume?: boolean;
+  /** The bench's `--max-tokens` (every answer of every role). */
+  maxTokens?: number;
 }): string[] {
   const column = (label: string, planner: string) => `label=${label};all=${input.coder};planner=${planner}`;
   return [
@@ -171,6 +173,7 @@ export function downstreamBenchArgs(input: {
     String(input.repeats ?? 1),
     "--out",
     input.out,
+    ...(input.maxTokens ? ["--max-tokens", String(input.maxTokens)] : []),
     ...(input.resume ? ["--resume"] : []),
   ];
 }

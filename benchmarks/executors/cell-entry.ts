@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { readRunJson, type RunJson } from "../../execution/index.js";
+import type { RunJson } from "../../execution/index.js";
 import { BenchInputError, expandMatrix, parseModes, type RunKey } from "../matrix.js";
 import { BENCH_FILES, modelColumnsOf, readManifest, type BenchManifest } from "../manifest.js";
-import { moveAside, recordFailure, runState, type CellRunner } from "../runner.js";
+import { moveAside, settleRecord, type CellRunner } from "../runner.js";
 
 /** The run keys of a bench, from its manifest; the ids must be the ones recorded. */
 export function keysOfManifest(manifest: BenchManifest, dir: string): RunKey[] {
@@ -71,10 +71,5 @@ export async function runBenchCell(request: BenchCellRequest): Promise<RunJson |
     error = caught;
   }
   if (request.signal?.aborted) return undefined;
-  const state = runState(runDir);
-  if (error !== undefined || (state !== "succeeded" && state !== "failed")) {
-    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : error !== undefined ? String(error) : "the run left no finished record";
-    return recordFailure(runDir, request.key, reason || "unknown error", request.version);
-  }
-  return readRunJson(runDir);
+  return settleRecord(runDir, request.key, error, request.version);
 }

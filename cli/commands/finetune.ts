@@ -95,6 +95,7 @@ interface EvalFlags {
   coder?: string;
   benchOut?: string;
   repeats: string;
+  benchMaxTokens?: string;
   contextSize: string;
 }
 
@@ -315,6 +316,7 @@ export function registerFinetune(program: Command): void {
     .option("--coder <spec>", "run the downstream bench with this coder in every column (the planner varies alone)")
     .option("--bench-out <dir>", "folder of the downstream bench (an existing one is resumed)", "bench-finetune")
     .option("--repeats <n>", "seeds per task of the downstream bench", "1")
+    .option("--bench-max-tokens <n>", "cap on every model answer in the downstream bench (keeps a small local model from rambling)")
     .action(async (flags: EvalFlags) => {
       const ft = await import("../../finetune/index.js");
       const { resolveTasks } = await import("../../benchmarks/tasks.js");
@@ -333,6 +335,7 @@ export function registerFinetune(program: Command): void {
       }
       const contextSize = int("--context-size", flags.contextSize, 256)!;
       const repeats = int("--repeats", flags.repeats, 1)!;
+      const benchMaxTokens = int("--bench-max-tokens", flags.benchMaxTokens, 1);
       const report = await ft.evaluatePlanners({
         base: flags.base,
         adapterGguf: flags.adapter,
@@ -354,7 +357,15 @@ export function registerFinetune(program: Command): void {
       const save = () => flags.out && writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
       save();
       if (flags.coder) {
-        report.downstream = await runDownstream(ft, { ...flags, coder: flags.coder, repeats }, tasks.map((t) => t.dir));
+        const downstream: DownstreamFlags = {
+          base: flags.base,
+          adapter: flags.adapter,
+          coder: flags.coder,
+          repeats,
+          ...(flags.benchOut ? { benchOut: flags.benchOut } : {}),
+          ...(benchMaxTokens ? { maxTokens: benchMaxTokens } : {}),
+        };
+        report.downstream = await runDownstream(ft, downstream, tasks.map((t) => t.dir));
         printDownstream(report.downstream);
         save();
       }
@@ -363,19 +374,50 @@ export function registerFinetune(program: Command): void {
 
 type Finetune = typeof import("../../finetune/index.js");
 
+interface DownstreamFlags {
+  base: string;
+  adapter: string;
+  coder: string;
+  benchOut?: string;
+  repeats: number;
+  maxTokens?: number;
+}
+
 /** The downstream bench as a child `linguacodus bench` (its own progress, Ctrl-C and resume), then its report. */
-async function runDownstream(ft: Finetune, flags: Omit<EvalFlags, "repeats"> & { coder: string; repeats: number }, taskDirs: string[]) {
-  const { spawnSync } = await import("node:child_process");
+async function runDownstream(ft: Finetune, flags: DownstreamFlags, taskDirs: string[]) {
+  const { spawn } = await import("node:child_process");
   const { existsSync } = await import("node:fs");
   const { writeReportFolder, BENCH_FILES } = await import("../../benchmarks/index.js");
   const benchOut = resolve(flags.benchOut ?? "bench-finetune");
   const resume = existsSync(join(benchOut, BENCH_FILES.manifest));
-  const args = ft.downstreamBenchArgs({ base: flags.base, adapterGguf: flags.adapter, coder: flags.coder, tasks: taskDirs, out: benchOut, repeats: flags.repeats, resume });
+  const args = ft.downstreamBenchArgs({
+    base: flags.base,
+    adapterGguf: flags.adapter,
+    coder: flags.coder,
+    tasks: taskDirs,
+    out: benchOut,
+    repeats: flags.repeats,
+    resume,
+    ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
+  });
   const quoted = args.map((a) => (/[;\s'"|]/.test(a) ? `'${a}'` : a)).join(" ");
   process.stderr.write(`downstream${resume ? " (resuming)" : ""}: linguacodus ${quoted}\n`);
   // The same entry point and loader flags as this process (tsx in development, the built CLI otherwise).
-  const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ["ignore", "inherit", "inherit"] });
-  if (run.status !== 0) throw new UserFacingError(`the downstream bench failed (exit ${run.status ?? run.signal}); run the eval again to resume it`);
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ["ignore", "inherit", "inherit"] });
+  // Ctrl-C reaches the child through the terminal's process group (the bench stops gracefully, then we report
+  // the error); a SIGTERM sent to this process alone is passed on so the bench never outlives the eval.
+  const onInterrupt = () => undefined;
+  const onTerminate = () => child.kill("SIGTERM");
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onTerminate);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
+    child.once("exit", (c, s) => done([c, s]));
+    child.once("error", fail);
+  }).finally(() => {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onTerminate);
+  });
+  if (code !== 0) throw new UserFacingError(`the downstream bench failed (exit ${code ?? signal}); run the eval again to resume it`);
   const { report, written } = await writeReportFolder(benchOut, ft.DOWNSTREAM_COMPARISONS);
   process.stderr.write(`downstream report: ${written.dir}\n`);
   return ft.downstreamSummary(report);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readRunJson } from "../../execution/index.js";
+import { RunRecordWriter, readRunJson } from "../../execution/index.js";
 import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
 import { BenchEventSchema, readManifest } from "../../benchmarks/manifest.js";
 import { runBench, type CellRunner } from "../../benchmarks/runner.js";
@@ -61,6 +61,26 @@ describe("runBench", () => {
     // the report sees the failures with their reasons
     const collected = collectRuns(dir);
     expect(collected.runs.filter((r) => r.state === "failed").map((r) => r.failure).sort()).toEqual(["model error: 500 from server", "the run left no finished record"]);
+  });
+
+  it("takes a run that recorded its own failure and then threw (a failed stage) as that record", async () => {
+    const dir = join(root, "b-stage");
+    const cell: CellRunner = async (key, runDir) => {
+      const writer = RunRecordWriter.create(runDir, { runId: key.id, taskId: key.task.id, taskDir: key.task.dir, mode: key.mode, config: {}, versions: { linguacodus: "test", node: process.version }, models: {}, seed: key.seed });
+      writer.finish("failed", { valid: false, reason: "planner: no parsable instruction", stage: "planner" });
+      throw new Error("planner: no parsable instruction");
+    };
+    const lines: string[] = [];
+    const outcome = await runBench({ dir, keys: keys.slice(0, 2), manifest: manifestBase, parallel: 1, resume: false, runCell: cell, version: "test", onLog: (l) => lines.push(l) });
+    expect(outcome).toMatchObject({ total: 2, succeeded: 0, failed: 2 });
+    expect(lines.filter((l) => l.includes("could not be recorded"))).toEqual([]);
+    expect(lines.filter((l) => l.includes("✗ failed: planner: no parsable instruction"))).toHaveLength(2);
+    const finished = events(dir).filter((e) => e.type === "run.finished");
+    expect(finished.map((e) => ("reason" in e ? e.reason : undefined))).toEqual(["planner: no parsable instruction", "planner: no parsable instruction"]);
+    expect(readRunJson(join(dir, "runs", keys[0]!.id)).failure).toMatchObject({ stage: "planner" });
+    // Finished: a resume has nothing to rerun.
+    const again = await runBench({ dir, keys: keys.slice(0, 2), manifest: manifestBase, parallel: 1, resume: true, runCell: cell, version: "test" });
+    expect(again).toMatchObject({ skipped: 2, failed: 0 });
   });
 
   it("refuses to overwrite a bench without --resume, and a resume with a different matrix", async () => {

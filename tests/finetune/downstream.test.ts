@@ -1,14 +1,15 @@
 // `finetune eval --coder`: after the planner eval, the downstream bench runs as a child `linguacodus bench` on the
 // real Docker sandbox — one coder (an OpenAI-protocol server in this test) in every column, the planner varied
 // alone (tiny base vs base + adapter) — and the eval reports valid rate, normalised score and the paired
-// comparisons from that bench's records. A second eval resumes the bench instead of redoing it.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// comparisons from that bench's records. A SIGTERM mid-bench stops the child bench too and keeps the planner
+// numbers; the next eval resumes the bench, and one after that redoes nothing.
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readManifest } from "../../benchmarks/index.js";
+import { BENCH_LOCK_FILE, readManifest } from "../../benchmarks/index.js";
 import { readRunJson } from "../../execution/index.js";
 import { adapterSpec, DOWNSTREAM, type EvalReport } from "../../finetune/index.js";
 import { fence, forest, tasksWithReferences } from "../benchmarks/bench-support.js";
@@ -53,7 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await coder?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
+  if (root && !process.env.LINGUACODUS_KEEP_TEST_DIR) rmSync(root, { recursive: true, force: true });
 });
 
 describe("finetune eval --coder: the downstream bench", () => {
@@ -72,8 +73,26 @@ describe("finetune eval --coder: the downstream bench", () => {
       "--bench-out", bench,
       "--out", out,
     ];
+    // Stopped once the bench has started: the eval passes SIGTERM on and waits for the bench to let go of its folder.
+    const stopped = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args, "--bench-max-tokens", "2048"], {
+      cwd: ROOT,
+      env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stoppedErr = "";
+    stopped.stderr.on("data", (d: Buffer) => (stoppedErr += String(d)));
+    const exited = new Promise<number | null>((done) => stopped.once("exit", (code) => done(code)));
+    while (!existsSync(join(bench, BENCH_LOCK_FILE))) await new Promise((r) => setTimeout(r, 100));
+    stopped.kill("SIGTERM");
+    expect(await exited, stoppedErr).not.toBe(0);
+    expect(stoppedErr).toMatch(/the downstream bench failed \(exit \d+\); run the eval again to resume it/);
+    expect(existsSync(join(bench, BENCH_LOCK_FILE))).toBe(false);
+    expect((JSON.parse(readFileSync(out, "utf8")) as EvalReport).results).toHaveLength(2);
+    expect(readManifest(bench)!.options).toMatchObject({ maxTokens: 2048 });
+
     const first = await cli(args);
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/downstream \(resuming\)/);
     expect(first.stdout).toMatch(/^base +parse rate \d+%/m);
     expect(first.stdout).toMatch(/^adapter +parse rate \d+%/m);
 
