@@ -82,7 +82,8 @@ describe("finetune eval --coder: the downstream bench", () => {
     let stoppedErr = "";
     stopped.stderr.on("data", (d: Buffer) => (stoppedErr += String(d)));
     const exited = new Promise<number | null>((done) => stopped.once("exit", (code) => done(code)));
-    while (!existsSync(join(bench, BENCH_LOCK_FILE))) await new Promise((r) => setTimeout(r, 100));
+    while (!existsSync(join(bench, BENCH_LOCK_FILE)) && stopped.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(stopped.exitCode, `the eval ended before its bench started: ${stoppedErr}`).toBeNull();
     stopped.kill("SIGTERM");
     expect(await exited, stoppedErr).not.toBe(0);
     expect(stoppedErr).toMatch(/the downstream bench failed \(exit \d+\); run the eval again to resume it/);
