@@ -130,10 +130,23 @@ describe("viewer in Chromium", () => {
   it("markup in model answers and scripts is shown as text and never runs", async () => {
     const path = runPath("concrete-strength", "linguacodus");
     await page.goto(`${server.url}#/calls?path=${encodeURIComponent(path)}&role=merger`);
-    await page.locator("details.call").first().waitFor();
-    for (const summary of await page.locator("details.call > summary").all()) await summary.click();
-    // An opened call renders its messages after the click: wait for them rather than read at once.
-    await expect.poll(() => page.locator(".calls").innerText(), { timeout: 20_000 }).toContain('<script>window.__xss = "script"</script>');
+    // Only a hash changes, so the previous test's (critic) list stays until the merger calls arrive: wait for them.
+    await page.waitForFunction(() => {
+      const shown = [...document.querySelectorAll("details.call")];
+      return shown.length > 0 && shown.every((e) => e.getAttribute("data-role") === "merger");
+    });
+    // Open every call (again, should a late render have replaced one) until their messages are shown.
+    await expect
+      .poll(
+        async () => {
+          // The set shrinks with each click: always take the first closed one.
+          const closed = page.locator("details.call:not([open]) > summary");
+          while ((await closed.count()) > 0) await closed.first().click();
+          return page.locator(".calls").innerText();
+        },
+        { timeout: 20_000 },
+      )
+      .toContain('<script>window.__xss = "script"</script>');
     const text = await page.locator(".calls").innerText();
     expect(text).toContain(`<img src=x onerror="window.__xss = 'img'">`);
     expect(text).toContain(`<a href="javascript:window.__xss='link'">click me</a>`);
