@@ -3,6 +3,7 @@
 // evaluates the shared prefix (system text, task context, environment) once and reuses it for the other ranks.
 import type { ChatTurn } from "../../agents/types.js";
 import { placeWord } from "./paper.js";
+import { environmentSection } from "./planner.js";
 
 export interface PlannerRankPromptInput {
   context: string;
@@ -28,9 +29,7 @@ export function plannerRankPrompt(input: PlannerRankPromptInput): ChatTurn[] {
       role: "user",
       content: `${input.context}
 
-## Environment
-The solution runs offline in a Python sandbox with only these libraries: ${input.libraries.join(", ") || "(standard library only)"}.
-Input files are under /data (read-only); the script must write submission.csv in its working directory.
+${environmentSection(input.libraries)}
 Hold out a validation split (or use cross-validation) and compute the task's metric on it.
 
 ${input.answerFormat}

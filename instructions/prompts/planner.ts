@@ -7,6 +7,13 @@ export interface PlannerPromptInput {
   libraries: readonly string[];
 }
 
+/** What every planner prompt says of the sandbox the solution will run in (the per-rank prompt too). */
+export function environmentSection(libraries: readonly string[]): string {
+  return `## Environment
+The solution runs offline in a Python sandbox with only these libraries: ${libraries.join(", ") || "(standard library only)"}.
+Input files are under /data (read-only); the script must write submission.csv in its working directory.`;
+}
+
 export function plannerPrompt(input: PlannerPromptInput): ChatTurn[] {
   return [
     {
@@ -21,9 +28,7 @@ export function plannerPrompt(input: PlannerPromptInput): ChatTurn[] {
       role: "user",
       content: `${input.context}
 
-## Environment
-The solution runs offline in a Python sandbox with only these libraries: ${input.libraries.join(", ") || "(standard library only)"}.
-Input files are under /data (read-only); the script must write submission.csv in its working directory.
+${environmentSection(input.libraries)}
 
 ## Your job
 Write ${input.count} different solution instruction${input.count === 1 ? "" : "s"} for this task, ranked by how well you expect each to score on the metric (rank 1 = best).
