@@ -5,13 +5,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgentTeam } from "../../agents/team.js";
-import { createJsonlTranscriptSink } from "../../agents/transcript.js";
-import { grade, type Task } from "../../datasets/index.js";
-import { readAttempts, readEvents, readRunRecord, readScore, runTask, type RunDependencies } from "../../execution/index.js";
+import type { Task } from "../../datasets/index.js";
+import { readAttempts, readEvents, readRunRecord, readScore, runTask } from "../../execution/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
-import { ScriptedChatModel, type ScriptedCall } from "../support/scripted-model.js";
-import { TEST_LIBRARIES, builtinTask, dockerSandbox, tempDir } from "./support.js";
+import type { ScriptedCall } from "../support/scripted-model.js";
+import { builtinTask, dockerSandbox, scriptedDeps, tempDir } from "./support.js";
 
 let task: Task;
 let sandbox: Sandbox;
@@ -27,44 +25,18 @@ const short = { dataPreprocessing: ["Read /data/train.csv"], modelArchitecture: 
 const PROSE = "Here is what I would do: first I would look at the data, then think about a model.";
 
 /** What the embedded base model does, by role: plans and critiques in JSON (the grammar sees to it), no code. */
-function answerFor(role: string, call: ScriptedCall): string {
-  if (role === "planner") return JSON.stringify({ title: `Plan ${call.index + 1}`, ...short });
-  if (role === "critic") return JSON.stringify({ candidates: [{ rank: 1, findings: [] }], chosenRank: 1, rationale: "Simple.", refined: { rank: 1, title: "Refined plan", ...short } });
+function answerFor(call: ScriptedCall): string {
+  if (call.role === "planner") return JSON.stringify({ title: `Plan ${call.step}`, ...short });
+  if (call.role === "critic") return JSON.stringify({ candidates: [{ rank: 1, findings: [] }], chosenRank: 1, rationale: "Simple.", refined: { rank: 1, title: "Refined plan", ...short } });
   // The merger's calls: merge, fix-1, fix-2, fix-3. The second fix writes a script, which fails in the sandbox;
   // every other code answer is prose.
-  if (role === "merger" && call.index === 2) return "```python\nraise RuntimeError('the model guessed wrong')\n```";
+  if (call.role === "merger" && call.step === "fix-2") return "```python\nraise RuntimeError('the model guessed wrong')\n```";
   return PROSE;
-}
-
-function deps(): RunDependencies & { calls: Array<{ role: string; step?: string }> } {
-  const calls: Array<{ role: string; step?: string }> = [];
-  return {
-    calls,
-    sandbox,
-    grade,
-    libraries: TEST_LIBRARIES,
-    createTeam: ({ runId, transcriptsPath, models }) => {
-      const byRole = new Map<string, ScriptedChatModel>();
-      return createAgentTeam({
-        models,
-        runId,
-        transcript: createJsonlTranscriptSink(transcriptsPath),
-        resolveChatModel: (_spec, role) => {
-          let model = byRole.get(role);
-          if (!model) {
-            model = new ScriptedChatModel((call) => answerFor(role, call));
-            byRole.set(role, model);
-          }
-          return model;
-        },
-      });
-    },
-  };
 }
 
 describe("a full run with a model that writes no code", () => {
   it("reaches every stage, uses every fix, and ends graded invalid with the reasons", { timeout: 300_000 }, async () => {
-    const d = deps();
+    const d = scriptedDeps(sandbox, answerFor);
     const result = await runTask(
       task,
       { mode: "linguacodus", plannerPrompt: "json-per-rank", instructions: 3, fixAttempts: 3, models: { default: "openai:scripted" } },
