@@ -14,7 +14,7 @@ import { z } from "zod";
 import { readRunJson, writeJsonAtomic, type RunJson } from "../../execution/index.js";
 import { BenchInputError, type RunKey } from "../matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchManifest } from "../manifest.js";
-import { appendEvent, checkManifest, describe, isRunFinished, moveAside, recordFailure, runState, scoreOf, type BenchOutcome, type BenchProgress } from "../runner.js";
+import { appendEvent, checkManifest, describe, isFinishedState, isRunFinished, moveAside, recordFailure, runState, scoreOf, type BenchOutcome, type BenchProgress } from "../runner.js";
 import { renderJobScript, type SlurmResources } from "./job-script.js";
 import { SlurmCommandError, TERMINAL_STATES, taskState, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
 
@@ -165,10 +165,11 @@ export async function reconcile(
     }
     const runDir = join(dir, BENCH_FILES.runs, cell);
     const logFile = join(dir, SLURM_DIR, "logs", `${task}.out`);
-    const recordState = runState(runDir);
-    let run: RunJson | undefined = recordState === "succeeded" || recordState === "failed" ? readRunJson(runDir) : undefined;
+    let run: RunJson | undefined = isFinishedState(runState(runDir)) ? readRunJson(runDir) : undefined;
     const ours = tally?.cancelledByUs.has(cell) && slurm.state === "CANCELLED";
-    const stoppedBySlurm = !run;
+    // Stopped by Slurm: no finished record, or a failed one written while the cell stopped on SIGTERM (the run
+    // records its own end at the next checkpoint). A task that exited by itself (COMPLETED) has its outcome recorded.
+    const stoppedBySlurm = !run || (slurm.state !== "COMPLETED" && run.status === "failed");
     if (!run) run = recordFailure(runDir, key, slurmFailure(task, slurm, logFile), version);
     const durationMs = run.finishedAt ? Math.max(0, Date.parse(run.finishedAt) - Date.parse(run.createdAt)) : 0;
     const summary = scoreOf(runDir);
@@ -181,7 +182,7 @@ export async function reconcile(
       score: summary.score,
       durationMs,
       // A cell Slurm stopped is rerun by --resume, like a cell the local runner interrupted.
-      ...(stoppedBySlurm ? { reason: `${INTERRUPTED} ${run.failure?.message ?? slurm.state}` } : run.failure ? { reason: run.failure.message } : {}),
+      ...(stoppedBySlurm ? { reason: `${INTERRUPTED} ${slurmFailure(task, slurm, logFile)}` } : run.failure ? { reason: run.failure.message } : {}),
     });
     state.reported[cell] = task;
     changed = true;
