@@ -83,6 +83,7 @@ export {
   cellKey,
   cellIdAt,
   keysOfManifest,
+  shellQuote,
   type ExecutorName,
   type SlurmResources,
   type SlurmOutcome,

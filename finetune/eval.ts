@@ -143,12 +143,8 @@ export const DOWNSTREAM_COMPARISONS: Pick<ReportOptions, "compare" | "compareMod
   compareModels: [[DOWNSTREAM.finetuned, DOWNSTREAM.base]],
 };
 
-/**
- * The bench that measures downstream effect: the same coder for every column, the planner varied alone —
- * fine-tuned (paper prompt) vs base (paper prompt) in mode paper-planner, and direct as the no-planner baseline
- * (direct ignores the planner, so both columns run it: the pairs stay within a column).
- */
-export function downstreamBenchArgs(input: {
+/** What the downstream bench is built from. */
+export interface DownstreamBenchInput {
   base: string;
   adapterGguf: string;
   coder: string;
@@ -159,7 +155,14 @@ export function downstreamBenchArgs(input: {
   resume?: boolean;
   /** The bench's `--max-tokens` (every answer of every role). */
   maxTokens?: number;
-}): string[] {
+}
+
+/**
+ * The bench that measures downstream effect: the same coder for every column, the planner varied alone —
+ * fine-tuned (paper prompt) vs base (paper prompt) in mode paper-planner, and direct as the no-planner baseline
+ * (direct ignores the planner, so both columns run it: the pairs stay within a column).
+ */
+export function downstreamBenchArgs(input: DownstreamBenchInput): string[] {
   const column = (label: string, planner: string) => `label=${label};all=${input.coder};planner=${planner}`;
   return [
     "bench",

@@ -58,6 +58,7 @@ export {
   DOWNSTREAM,
   DOWNSTREAM_COMPARISONS,
   EvalInputError,
+  type DownstreamBenchInput,
   type DownstreamCell,
   type DownstreamComparison,
   type DownstreamSummary,

@@ -357,15 +357,15 @@ export function registerFinetune(program: Command): void {
       const save = () => flags.out && writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
       save();
       if (flags.coder) {
-        const downstream: DownstreamFlags = {
+        report.downstream = await runDownstream(ft, {
           base: flags.base,
-          adapter: flags.adapter,
+          adapterGguf: flags.adapter,
           coder: flags.coder,
+          tasks: tasks.map((t) => t.dir),
+          out: resolve(flags.benchOut!),
           repeats,
-          ...(flags.benchOut ? { benchOut: flags.benchOut } : {}),
           ...(benchMaxTokens ? { maxTokens: benchMaxTokens } : {}),
-        };
-        report.downstream = await runDownstream(ft, downstream, tasks.map((t) => t.dir));
+        });
         printDownstream(report.downstream);
         save();
       }
@@ -374,34 +374,14 @@ export function registerFinetune(program: Command): void {
 
 type Finetune = typeof import("../../finetune/index.js");
 
-interface DownstreamFlags {
-  base: string;
-  adapter: string;
-  coder: string;
-  benchOut?: string;
-  repeats: number;
-  maxTokens?: number;
-}
-
 /** The downstream bench as a child `linguacodus bench` (its own progress, Ctrl-C and resume), then its report. */
-async function runDownstream(ft: Finetune, flags: DownstreamFlags, taskDirs: string[]) {
+async function runDownstream(ft: Finetune, bench: Omit<import("../../finetune/index.js").DownstreamBenchInput, "resume">) {
   const { spawn } = await import("node:child_process");
   const { existsSync } = await import("node:fs");
-  const { writeReportFolder, BENCH_FILES } = await import("../../benchmarks/index.js");
-  const benchOut = resolve(flags.benchOut ?? "bench-finetune");
-  const resume = existsSync(join(benchOut, BENCH_FILES.manifest));
-  const args = ft.downstreamBenchArgs({
-    base: flags.base,
-    adapterGguf: flags.adapter,
-    coder: flags.coder,
-    tasks: taskDirs,
-    out: benchOut,
-    repeats: flags.repeats,
-    resume,
-    ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
-  });
-  const quoted = args.map((a) => (/[;\s'"|]/.test(a) ? `'${a}'` : a)).join(" ");
-  process.stderr.write(`downstream${resume ? " (resuming)" : ""}: linguacodus ${quoted}\n`);
+  const { writeReportFolder, BENCH_FILES, shellQuote } = await import("../../benchmarks/index.js");
+  const resume = existsSync(join(bench.out, BENCH_FILES.manifest));
+  const args = ft.downstreamBenchArgs({ ...bench, resume });
+  process.stderr.write(`downstream${resume ? " (resuming)" : ""}: linguacodus ${args.map(shellQuote).join(" ")}\n`);
   // The same entry point and loader flags as this process (tsx in development, the built CLI otherwise).
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ["ignore", "inherit", "inherit"] });
   // Ctrl-C reaches the child through the terminal's process group (the bench stops gracefully, then we report
@@ -418,7 +398,7 @@ async function runDownstream(ft: Finetune, flags: DownstreamFlags, taskDirs: str
     process.off("SIGTERM", onTerminate);
   });
   if (code !== 0) throw new UserFacingError(`the downstream bench failed (exit ${code ?? signal}); run the eval again to resume it`);
-  const { report, written } = await writeReportFolder(benchOut, ft.DOWNSTREAM_COMPARISONS);
+  const { report, written } = await writeReportFolder(bench.out, ft.DOWNSTREAM_COMPARISONS);
   process.stderr.write(`downstream report: ${written.dir}\n`);
   return ft.downstreamSummary(report);
 }
