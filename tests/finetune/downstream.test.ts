@@ -3,42 +3,30 @@
 // alone (tiny base vs base + adapter) — and the eval reports valid rate, normalised score and the paired
 // comparisons from that bench's records. A SIGTERM mid-bench stops the child bench too and keeps the planner
 // numbers; the next eval resumes the bench, and one after that redoes nothing.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BENCH_LOCK_FILE, readManifest } from "../../benchmarks/index.js";
 import { readRunJson } from "../../execution/index.js";
 import { adapterSpec, DOWNSTREAM, type EvalReport } from "../../finetune/index.js";
 import { fence, forest, tasksWithReferences } from "../benchmarks/bench-support.js";
+import { buildCli, cliPath, linguacodus } from "../support/cli.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
 import { writeTinyModels } from "../support/tiny-gguf.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
 let root: string;
 let coder: OpenAiTestServer;
 let models: { modelPath: string; loraPath: string };
 let taskDir: string;
 
-// Asynchronous on purpose: the coder server answers from this process's event loop while the child runs.
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
-      maxBuffer: 64 * 1024 ** 2,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+// Asynchronous on purpose (linguacodus, spawn): the coder server answers from this process's event loop while the
+// CLI runs.
+const cli = (args: string[]) => linguacodus(args, { LINGUACODUS_HOME: join(root, "home") });
 
 beforeAll(async () => {
+  await buildCli();
   root = mkdtempSync(join(tmpdir(), "lc-ft-downstream-"));
   models = writeTinyModels(join(root, "models"));
   // What export writes next to the adapter: the corpus it was trained on (no overlap with the eval task).
@@ -74,8 +62,7 @@ describe("finetune eval --coder: the downstream bench", () => {
       "--out", out,
     ];
     // Stopped once the bench has started: the eval passes SIGTERM on and waits for the bench to let go of its folder.
-    const stopped = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args, "--bench-max-tokens", "2048"], {
-      cwd: ROOT,
+    const stopped = spawn(process.execPath, [cliPath, ...args, "--bench-max-tokens", "2048"], {
       env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
       stdio: ["ignore", "pipe", "pipe"],
     });
