@@ -37,6 +37,7 @@ export {
   BenchEventSchema,
   readManifest,
   interruptedRuns,
+  isFinishedState,
   manifestEntry,
   modelColumnsOf,
   type BenchManifest,
@@ -49,7 +50,7 @@ export { preflightSpec, preflightSpecs } from "./preflight.js";
 export { Semaphore, ModelCallLimiter, limitedSandbox, type ModelLimits } from "./limits.js";
 export { acquireBenchLock, BenchLockedError, BenchLockHolderSchema, BENCH_LOCK_FILE, type BenchLock, type BenchLockHolder } from "./lock.js";
 export { BenchBudgetSchema, BenchBudgetTracker, benchSpentSoFar, type BenchBudget, type BenchSpend, type BudgetReached } from "./budget.js";
-export { runBench, isRunFinished, isFinishedState, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
+export { runBench, isRunFinished, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
 export { pipelineCellRunner, ReplayBenchResolver, cellModels, cellOptions, type PipelineCellOptions } from "./cell.js";
 export * as stats from "./stats.js";
 export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type ReportTaskInfo, type PriceTable, type RunState } from "./collect.js";

@@ -20,6 +20,11 @@ export const BENCH_FILES = {
 
 export const BENCH_SCHEMA_VERSION = 1;
 
+/** A record in one of these states is finished: `budget` too (the run stopped at its budget and was graded). */
+export function isFinishedState(state: string): boolean {
+  return state === "succeeded" || state === "failed" || state === "budget";
+}
+
 const ModelColumnSchema = z.object({
   label: z.string().min(1),
   all: z.string().min(1),

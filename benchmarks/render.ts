@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { renderSvg } from "./charts.js";
 import type { ReportRun } from "./collect.js";
-import type { Cell, ComparisonOut, Report, Table } from "./report.js";
+import type { Cell, ComparisonOut, Report, Table } from "./report-model.js";
 
 export type ReportFormat = "md" | "html" | "json";
 

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
 import { specForRole, BenchInputError, type RunKey } from "./matrix.js";
-import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
+import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, isFinishedState, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
 import { RUN_ROLES } from "../agents/index.js";
 import { acquireBenchLock } from "./lock.js";
 import type { BenchBudgetTracker, BudgetReached } from "./budget.js";
@@ -72,10 +72,6 @@ export function runState(runDir: string): RunJson["status"] | "absent" | "unread
   }
 }
 
-/** A record in one of these states is finished: `budget` too (the run stopped at its budget and was graded). */
-export function isFinishedState(state: string): boolean {
-  return state === "succeeded" || state === "failed" || state === "budget";
-}
 
 /** Whether a run is finished for `--resume` purposes. */
 export function isRunFinished(benchDir: string, id: string, interrupted: Set<string> = interruptedRuns(benchDir)): boolean {

@@ -1,6 +1,7 @@
 // Statistics for bench reports: mean and standard error over repeats, normalised scores, and the paired
 // comparison of two modes (win/tie/loss, bootstrap interval, sign test, Wilcoxon signed-rank test).
 // P-values follow scipy.stats (binomtest; wilcoxon with zero_method="wilcox", correction=False).
+import { fmt, fmtInterval } from "./format.js";
 import { normalisedScore, seededRandom, type ReferenceScores as TaskReferenceScores } from "../datasets/index.js";
 
 export function mean(values: readonly number[]): number {
@@ -290,7 +291,7 @@ export function concludePaired(input: {
       `even if every pair agreed, the Wilcoxon p-value could not go below ${fmt(smallestWilcoxonP(input.untied))} ` +
       `(needs at least ${pairsNeeded(input.alpha)} untied pairs at α = ${input.alpha}).`
     );
-  const ci = `95% CI of the mean difference [${fmt(input.interval[0])}, ${fmt(input.interval[1])}]`;
+  const ci = `95% CI of the mean difference ${fmtInterval(input.interval)}`;
   if (input.p >= input.alpha)
     return `No significant difference between ${labelA} and ${labelB} (Wilcoxon p = ${fmt(input.p)} ≥ ${input.alpha}; ${ci}).`;
   const better = input.meanDifference > 0 ? labelA : labelB;
@@ -304,7 +305,3 @@ function pairsNeeded(alpha: number): number {
   return n;
 }
 
-function fmt(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(2);
-}

@@ -3,6 +3,8 @@
 // leakage suspects), how the instruction was selected and what that cost, cost per valid submission and per
 // medal, the hardware/software fingerprints behind a comparison, and the seeds behind it.
 import { createHash } from "node:crypto";
+import { fmt } from "./format.js";
+import type { Table } from "./report-model.js";
 import { averageRanks, mean } from "./stats.js";
 
 /**
@@ -194,16 +196,6 @@ export function comparisonWarnings(label: string, runs: readonly ValidityRun[], 
 // ---------------------------------------------------------------------------------------------------------------
 // Report tables (rendered by render.ts like every other table).
 
-/** A table in the report's shape (report.ts's Table; redeclared structurally to keep this module below report.ts). */
-export interface ValidityTable {
-  id: string;
-  title: string;
-  note?: string;
-  columns: string[];
-  rows: { text: string; href?: string; tone?: "good" | "bad" | "neutral" }[][];
-}
-
-const fmtNum = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
 
 function groupsOf(runs: readonly ValidityRun[]): [string, ValidityRun[]][] {
   const out = new Map<string, ValidityRun[]>();
@@ -218,15 +210,15 @@ export interface ValidityTablesInput {
 }
 
 /** Validation against test per mode × model, and the leakage suspects. */
-export function validationTable({ runs, link }: ValidityTablesInput): ValidityTable | undefined {
+export function validationTable({ runs, link }: ValidityTablesInput): Table | undefined {
   const rows = groupsOf(runs).map(([label, group]) => {
     const s = validationSummary(group);
     return [
       { text: group[0]!.mode },
       { text: group[0]!.model },
       { text: `${s.printed}/${s.validRuns}`, href: link(group.filter((r) => r.valid), `${label} (valid)`) },
-      { text: `${fmtNum(s.rankCorrelation, 2)}${s.pairs ? ` (n=${s.pairs})` : ""}` },
-      { text: fmtNum(s.meanGap) },
+      { text: `${fmt(s.rankCorrelation, 2)}${s.pairs ? ` (n=${s.pairs})` : ""}` },
+      { text: fmt(s.meanGap) },
       { text: String(s.leakageSuspects.length), href: link(s.leakageSuspects, `${label} · leakage suspects`), tone: s.leakageSuspects.length ? ("bad" as const) : ("good" as const) },
     ];
   });
@@ -246,7 +238,7 @@ export function validationTable({ runs, link }: ValidityTablesInput): ValidityTa
 }
 
 /** How often the critic picked the validation-best branch, and what each selection method cost. */
-export function selectionTable({ runs, link }: ValidityTablesInput): ValidityTable | undefined {
+export function selectionTable({ runs, link }: ValidityTablesInput): Table | undefined {
   if (!runs.some((r) => r.selection !== null)) return undefined;
   const rows = groupsOf(runs).flatMap(([label, group]) =>
     selectionSummary(group).map((s) => [
@@ -255,8 +247,8 @@ export function selectionTable({ runs, link }: ValidityTablesInput): ValidityTab
       { text: s.method },
       { text: String(s.runs), href: link(group, label) },
       { text: s.compared ? `${s.agree}/${s.compared}` : "—" },
-      { text: fmtNum(s.meanTokens, 0) },
-      { text: fmtNum(s.meanMinutes, 2) },
+      { text: fmt(s.meanTokens, 0) },
+      { text: fmt(s.meanMinutes, 2) },
     ]),
   );
   return {
@@ -271,18 +263,18 @@ export function selectionTable({ runs, link }: ValidityTablesInput): ValidityTab
 }
 
 /** Cost per valid submission and per medal, per mode × model. */
-export function costTable({ runs, link }: ValidityTablesInput): ValidityTable | undefined {
+export function costTable({ runs, link }: ValidityTablesInput): Table | undefined {
   if (!runs.some((r) => r.costEstimate !== null)) return undefined;
   const rows = groupsOf(runs).map(([label, group]) => {
     const c = costSummary(group);
     return [
       { text: group[0]!.mode },
       { text: group[0]!.model },
-      { text: fmtNum(c.total, 4), href: link(group, label) },
+      { text: fmt(c.total, 4), href: link(group, label) },
       { text: String(c.validRuns) },
-      { text: fmtNum(c.perValid, 4) },
+      { text: fmt(c.perValid, 4) },
       { text: String(c.medalRuns) },
-      { text: fmtNum(c.perMedal, 4) },
+      { text: fmt(c.perMedal, 4) },
     ];
   });
   return {
@@ -295,7 +287,7 @@ export function costTable({ runs, link }: ValidityTablesInput): ValidityTable | 
 }
 
 /** --sanity permuted-labels per mode × model: how many valid runs were checked, and which were flagged. */
-export function sanityTable({ runs, link }: ValidityTablesInput): ValidityTable | undefined {
+export function sanityTable({ runs, link }: ValidityTablesInput): Table | undefined {
   if (!runs.some((r) => r.sanity !== null)) return undefined;
   const rows = groupsOf(runs).map(([label, group]) => {
     const checked = group.filter((r) => r.sanity !== null);
@@ -320,7 +312,7 @@ export function sanityTable({ runs, link }: ValidityTablesInput): ValidityTable 
 }
 
 /** The fingerprints of the aggregated runs, one row each. */
-export function fingerprintTable({ runs, link }: ValidityTablesInput, describe: (id: string) => string): ValidityTable {
+export function fingerprintTable({ runs, link }: ValidityTablesInput, describe: (id: string) => string): Table {
   const rows = [...fingerprintsOf(runs).entries()].map(([id, n]) => [
     { text: id },
     { text: String(n), href: link(runs.filter((r) => (r.fingerprintId ?? "unknown") === id), `fingerprint ${id}`) },

@@ -13,8 +13,8 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { readRunJson, writeJsonAtomic, type RunJson } from "../../execution/index.js";
 import { BenchInputError, type RunKey } from "../matrix.js";
-import { BENCH_FILES, BENCH_SCHEMA_VERSION, INTERRUPTED, interruptedRuns, manifestEntry, readManifest, type BenchManifest } from "../manifest.js";
-import { appendEvent, checkManifest, describe, isFinishedState, isRunFinished, moveAside, recordFailure, runState, scoreOf, type BenchOutcome, type BenchProgress } from "../runner.js";
+import { BENCH_FILES, BENCH_SCHEMA_VERSION, INTERRUPTED, interruptedRuns, isFinishedState, manifestEntry, readManifest, type BenchManifest } from "../manifest.js";
+import { appendEvent, checkManifest, describe, isRunFinished, moveAside, recordFailure, runState, scoreOf, type BenchOutcome, type BenchProgress } from "../runner.js";
 import { renderJobScript, type SlurmResources } from "./job-script.js";
 import { SlurmCommandError, TERMINAL_STATES, taskState, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
 
