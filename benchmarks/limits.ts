@@ -2,7 +2,7 @@
 // separately — a local GGUF model is one process-wide instance, so its calls are serialised, while API
 // models may run concurrently up to a limit. The wrappers keep the Sandbox and AgentTeam interfaces.
 import { specProvider, type AgentTeam, wrapTeamCalls } from "../agents/index.js";
-import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "../sandbox/index.js";
+import { type Sandbox, wrapSandbox } from "../sandbox/index.js";
 
 /** A counting semaphore with a FIFO queue. */
 export class Semaphore {
@@ -40,11 +40,7 @@ export class Semaphore {
 
 /** A sandbox whose runs wait for a slot of a shared semaphore; closing it leaves the shared sandbox open. */
 export function limitedSandbox(sandbox: Sandbox, slots: Semaphore): Sandbox {
-  return {
-    kind: sandbox.kind,
-    run: (request: SandboxRunRequest): Promise<SandboxRunResult> => slots.use(() => sandbox.run(request)),
-    close: async () => {},
-  };
+  return wrapSandbox(sandbox, { run: (request, inner) => slots.use(() => inner.run(request)), close: async () => {} });
 }
 
 export interface ModelLimits {

@@ -5,7 +5,7 @@
 // (benchmarks/executors/), so every executor records runs the same way.
 import { appendFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
+import { RunOptionsSchema, RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
 import { specForRole, BenchInputError, type RunKey } from "./matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, isFinishedState, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
 import { RUN_ROLES } from "../agents/index.js";
@@ -90,7 +90,8 @@ export function recordFailure(runDir: string, key: RunKey, reason: string, versi
     taskId: key.task.id,
     taskDir: key.task.dir,
     mode: key.flags.mode,
-    config: { ...key.flags, benchMode: key.mode },
+    // The mode's options (the bench mode's name is the manifest's, by run id).
+    config: RunOptionsSchema.parse({ ...key.flags, models }),
     versions: { linguacodus: version, node: process.version },
     models,
     seed: key.seed,

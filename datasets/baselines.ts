@@ -4,6 +4,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isBetter } from "./direction.js";
 import { grade, type GradeResult } from "./grade.js";
 import { METRICS } from "./metric-registry.js";
 import { writeReferenceScores } from "./suite/prepare.js";
@@ -257,7 +258,7 @@ export function runPythonInSandbox(sandbox: ScriptSandbox, timeoutSeconds: numbe
 export function describeReferenceScores(task: Task, report: ReferenceScoreReport): string {
   if (!report.scores) return `${task.spec.id}: reference scores not recorded: ${[report.constant, report.model].flatMap((r) => r.errors).join("; ")}`;
   const { constant, model, model_name } = report.scores;
-  const beats = task.spec.lower_is_better ? model < constant : model > constant;
+  const beats = isBetter(model, constant, task.spec.lower_is_better);
   return `${task.spec.id}: constant ${constant}, model ${model} (${model_name})${beats ? "" : " — warning: the model does not beat the constant"}`;
 }
 

@@ -7,6 +7,7 @@ export { assertTaskRunnable, checkTaskRunnable, findAnswerLeaks } from "./prefli
 export { grade, gradeTables, readAnswers } from "./grade.js";
 export type { GradeResult } from "./grade.js";
 export { rankScore, readLeaderboardScores } from "./leaderboard.js";
+export { isBetter, isAtLeast, bestFirst } from "./direction.js";
 export type { Medal, LeaderboardPlacement } from "./leaderboard.js";
 export { METRICS, METRIC_NAMES, METRIC_DEFINITIONS, computeMetric, checkMetricParams, metricForAlias, isMetricName, predictionRange } from "./metric-registry.js";
 export type { MetricName, MetricInfo, MetricDefinition, MetricAlias, MetricParams, CellKind, AlignedColumns, PredictionRange } from "./metric-registry.js";

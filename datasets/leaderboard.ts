@@ -1,5 +1,6 @@
 // A score's place on a task's leaderboard.csv by Kaggle's progression rules (as MLE-bench's rank_score).
 import { readCsv } from "./csv.js";
+import { bestFirst, isAtLeast, isBetter } from "./direction.js";
 import { TaskFormatError } from "./task.js";
 
 export type Medal = "gold" | "silver" | "bronze" | "none";
@@ -39,7 +40,7 @@ export async function readLeaderboardScores(path: string): Promise<number[]> {
 export function rankScore(score: number, leaderboard: readonly number[], lowerIsBetter: boolean): LeaderboardPlacement | null {
   const teams = leaderboard.length;
   if (teams === 0) return null;
-  const sorted = [...leaderboard].sort((a, b) => (lowerIsBetter ? a - b : b - a));
+  const sorted = [...leaderboard].sort(bestFirst(lowerIsBetter));
   const at = (position: number) => sorted[Math.min(Math.max(position, 1), teams) - 1]!;
   let gold: number;
   let silver: number;
@@ -64,14 +65,14 @@ export function rankScore(score: number, leaderboard: readonly number[], lowerIs
   const ascending = [...leaderboard].sort((a, b) => a - b);
   const mid = Math.floor(teams / 2);
   const median = teams % 2 === 1 ? ascending[mid]! : (ascending[mid - 1]! + ascending[mid]!) / 2;
-  const atLeast = (threshold: number) => (lowerIsBetter ? score <= threshold : score >= threshold);
+  const atLeast = (threshold: number) => isAtLeast(score, threshold, lowerIsBetter);
   const medal: Medal = atLeast(gold) ? "gold" : atLeast(silver) ? "silver" : atLeast(bronze) ? "bronze" : "none";
   let beaten = 0;
-  for (const s of leaderboard) if (lowerIsBetter ? score < s : score > s) beaten++;
+  for (const s of leaderboard) if (isBetter(score, s, lowerIsBetter)) beaten++;
   return {
     percentile: (100 * beaten) / teams,
     medal,
-    above_median: lowerIsBetter ? score < median : score > median,
+    above_median: isBetter(score, median, lowerIsBetter),
     thresholds: { gold, silver, bronze, median },
     leaderboard_size: teams,
   };

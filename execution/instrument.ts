@@ -3,7 +3,7 @@
 import type { AgentRole, AgentTeam } from "../agents/types.js";
 import { wrapTeamCalls } from "../agents/team.js";
 import type { TranscriptLine } from "../agents/transcript.js";
-import type { Sandbox, SandboxRunRequest, SandboxRunResult } from "../sandbox/types.js";
+import { type Sandbox, wrapSandbox } from "../sandbox/types.js";
 import type { UsageTally } from "./usage.js";
 
 export interface ModelCallReport {
@@ -62,16 +62,14 @@ export function meteredTeam(team: AgentTeam, meter: Meter, onCall: (report: Mode
 }
 
 export function meteredSandbox(sandbox: Sandbox, meter: Meter): Sandbox {
-  return {
-    kind: sandbox.kind,
-    async run(request: SandboxRunRequest): Promise<SandboxRunResult> {
+  return wrapSandbox(sandbox, {
+    async run(request, inner) {
       const started = performance.now();
       try {
-        return await sandbox.run(request);
+        return await inner.run(request);
       } finally {
         meter.sandboxMs += performance.now() - started;
       }
     },
-    close: () => sandbox.close(),
-  };
+  });
 }

@@ -5,8 +5,11 @@ import { z } from "zod";
 import { AGENT_ROLES, RUN_ROLES, roleModelSpec, type AgentRole } from "../agents/index.js";
 import { PLANNER_PROMPT_MODES } from "../instructions/index.js";
 import { describeZodIssue } from "../core/index.js";
-import { RunModeSchema } from "./record/index.js";
 import { PriceTableSchema } from "./usage.js";
+
+/** The two pipelines (run.json keeps it; the record's schemas take it from here, so options import no record). */
+export const RunModeSchema = z.enum(["linguacodus", "direct"]);
+export type RunMode = z.infer<typeof RunModeSchema>;
 
 const ModelSpec = z.string().min(1);
 const roleShape = Object.fromEntries(AGENT_ROLES.map((role) => [role, ModelSpec.optional()])) as Record<AgentRole, z.ZodOptional<z.ZodString>>;
@@ -80,6 +83,12 @@ function withLegacyKeys(input: unknown): unknown {
   const { parallel, ...rest } = input as Record<string, unknown>;
   return parallel !== undefined && rest.chains === undefined ? { ...rest, chains: parallel } : input;
 }
+
+/**
+ * run.json's `config`: the options as parsed when the run started. Records of older versions read as resume reads
+ * them (old key names, fields added since take their defaults, fields no longer known are dropped).
+ */
+export const RunConfigSchema = z.preprocess(withLegacyKeys, RunOptionsSchema);
 
 /** Parses options, naming the field and the fix on bad input. */
 export function parseRunOptions(input: unknown): RunOptions {

@@ -22,7 +22,7 @@ import {
   writeDirectScript,
   writeStageBlock,
 } from "../codegen/index.js";
-import { type GradeResult, type Task, assertTaskRunnable, loadTask } from "../datasets/index.js";
+import { type GradeResult, type Task, assertTaskRunnable, bestFirst, isBetter, loadTask } from "../datasets/index.js";
 import {
   INSTRUCTION_SECTIONS,
   type Instruction,
@@ -213,10 +213,6 @@ interface SolutionOutcome {
   failure?: { message: string; stage?: string };
   /** The run stopped on a budget (what it had is graded; status `budget`). */
   budget?: BudgetReachedError;
-}
-
-function better(a: number, b: number, lowerIsBetter: boolean): boolean {
-  return lowerIsBetter ? a < b : a > b;
 }
 
 /** One solution in one run folder: instructions (linguacodus mode), code, execute-and-fix, feedback rounds. */
@@ -430,7 +426,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     const loop = await executeAndFix(loopEnv, review.code, { feedbackRound: round, kind: "feedback" });
     const validation = loop.final ? parseValidationScore(loop.final.stdout) : null;
     const improved =
-      loop.success && validation !== null && (bestValidation === null || better(validation, bestValidation, task.spec.lower_is_better));
+      loop.success && validation !== null && (bestValidation === null || isBetter(validation, bestValidation, task.spec.lower_is_better));
     writer.event({ type: "feedback.finished", round, changed: true, improved, score: validation });
     writer.event({ type: "stage.finished", stage: stageName, ok: true, durationMs: performance.now() - roundStart, detail: improved ? "improved" : "not improved" });
     // The choice among versions uses the validation score the code printed, never the hidden answers.
@@ -510,7 +506,7 @@ async function solveBranches(env: SolutionEnvironment, candidates: Instruction[]
     .filter((r) => r.valid && r.final)
     .sort((a, b) => {
       if (a.validationScore === null || b.validationScore === null) return (a.validationScore === null ? 1 : 0) - (b.validationScore === null ? 1 : 0);
-      return lower ? a.validationScore - b.validationScore : b.validationScore - a.validationScore;
+      return bestFirst(lower)(a.validationScore, b.validationScore);
     });
   const chosen = ranked[0];
   writer.updateRun({
@@ -784,7 +780,7 @@ export async function runTask(task: Task, optionsInput: RunOptionsInput, env: Ru
     taskId: task.spec.id,
     taskDir: resolve(task.dir),
     mode: options.mode,
-    config: options as unknown as Record<string, unknown>,
+    config: options,
     versions: { linguacodus: LINGUACODUS_VERSION, node: process.version, ...(env.versions?.sandbox ? { sandbox: env.versions.sandbox } : {}) },
     models: resolveRoleSpecs(options.models),
     fingerprint: machineFingerprint({

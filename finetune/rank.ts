@@ -1,5 +1,6 @@
 // Ranking within a competition (the paper ranks solutions by score), top-K, and the split by competition.
 import { createHash } from "node:crypto";
+import { bestFirst } from "../datasets/index.js";
 import type { Dropped, Solution } from "./schema.js";
 
 export interface RankedSolution extends Solution {
@@ -48,7 +49,7 @@ export function rankSolutions(solutions: readonly Solution[], topK: number): { r
         }
         return true;
       });
-      ordered = scored.sort((a, b) => (a.lowerIsBetter ? a.score! - b.score! : b.score! - a.score!));
+      ordered = scored.sort((a, b) => bestFirst(a.lowerIsBetter!)(a.score!, b.score!));
     }
     ordered.forEach((s, i) => {
       if (i < topK) ranked.push({ ...s, rank: i + 1, solutionHash: solutionHash(s) });

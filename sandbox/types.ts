@@ -99,6 +99,26 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+// Wrappers that change how a sandbox runs (timing, a shared slot limit) must not change what it is: every field
+// (its kind, the cores the coders and fixers are told about) comes from the sandbox it wraps.
+/** What a wrapper replaces; each receives the wrapped sandbox. What is not given is the inner sandbox's. */
+export interface SandboxAround {
+  run?: (request: SandboxRunRequest, inner: Sandbox) => Promise<SandboxRunResult>;
+  close?: (inner: Sandbox) => Promise<void>;
+}
+
+export function wrapSandbox(inner: Sandbox, around: SandboxAround): Sandbox {
+  const { run, close } = around;
+  // Every key of Sandbox, required: a field added to the interface fails to compile here until it is passed on.
+  const wrapped: { [K in keyof Required<Sandbox>]: Sandbox[K] } = {
+    kind: inner.kind,
+    cores: inner.cores,
+    run: run ? (request) => run(request, inner) : (request) => inner.run(request),
+    close: close ? () => close(inner) : () => inner.close(),
+  };
+  return wrapped;
+}
+
 /** Where scripts see the task's public data inside the sandbox, and their writable working folder. */
 export const SANDBOX_DATA_DIR = "/data";
 export const SANDBOX_WORK_DIR = "/workspace";

@@ -3,8 +3,9 @@
 import { z } from "zod";
 import { RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 
-export const RunModeSchema = z.enum(["linguacodus", "direct"]);
-export type RunMode = z.infer<typeof RunModeSchema>;
+// The run's options (and its mode) are execution/options.ts's; the record stores them as parsed.
+import { RunConfigSchema, RunModeSchema, type RunMode } from "../options.js";
+export { RunModeSchema, type RunMode };
 
 /** `budget`: the run reached a --budget-* limit and stopped; what it had (its best valid submission) is graded. */
 export const RunStatusSchema = z.enum(["running", "succeeded", "failed", "budget"]);
@@ -124,8 +125,8 @@ export const RunJsonSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().optional(),
-  /** The run options as run (parsed by execution/options.ts `RunOptionsSchema`). */
-  config: z.record(z.string(), z.unknown()),
+  /** The run options as run (execution/options.ts `RunOptionsSchema`). */
+  config: RunConfigSchema,
   versions: z.object({
     linguacodus: z.string(),
     node: z.string(),
