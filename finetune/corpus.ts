@@ -21,13 +21,10 @@ import {
 } from "./schema.js";
 import { readSource, type SourceRead } from "./sources.js";
 import { STATIC_EXTRACTOR, staticExtract } from "./static-extractor.js";
+import { isPairsSource } from "./pairs.js";
+import { CORPUS_FILES, CorpusError, atomicWrite, countBy, hash8, writeCorpus } from "./corpus-files.js";
+import { buildPairsCorpus } from "./pairs-corpus.js";
 
-export const CORPUS_FILES = {
-  pairs: "pairs.jsonl",
-  card: "corpus.json",
-  transcripts: "transcripts.jsonl",
-  cache: "cache",
-} as const;
 
 export interface CorpusOptions {
   /** `--from` values (folders, or builtin[:ids]). */
@@ -44,6 +41,8 @@ export interface CorpusOptions {
   tasksDir: string;
   /** Continue a corpus folder that already exists (cached extractions are reused either way). */
   resume?: boolean;
+  /** Pairs files: a row whose place word is not recognised is kept with rank unknown (default) or dropped. */
+  unknownPlace?: "keep" | "drop";
   /** At most this many solutions in all after ranking (best ranks first, round-robin over competitions). */
   limit?: number;
   /** Cap on each extractor answer (tokens). */
@@ -76,16 +75,8 @@ export interface CorpusResult {
   extractorCalls: number;
 }
 
-export class CorpusError extends Error {
-  override name = "CorpusError";
-}
 
-const hash8 = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 8);
 
-function atomicWrite(path: string, text: string): void {
-  writeFileSync(`${path}.partial`, text);
-  renameSync(`${path}.partial`, path);
-}
 
 /** Best ranks first across competitions, so a limit keeps every competition's best solutions. */
 function roundRobin(ranked: readonly RankedSolution[], limit: number): { kept: RankedSolution[]; dropped: Dropped[] } {
@@ -125,6 +116,9 @@ function pairFor(solution: RankedSolution, sections: CachedExtraction["sections"
     source: solution.source,
     origin: solution.origin,
     solutionHash: solution.solutionHash,
+    title: solution.title,
+    metric: solution.metric,
+    dataType: solution.dataType,
     prompt,
     completion,
     messages: [
@@ -134,14 +128,28 @@ function pairFor(solution: RankedSolution, sections: CachedExtraction["sections"
   });
 }
 
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
-  return out;
-}
+
+export { CorpusError };
 
 export async function buildCorpus(options: CorpusOptions, deps: CorpusDependencies): Promise<CorpusResult> {
   const dir = resolve(options.out);
+  const pairSources = options.from.filter(isPairsSource);
+  if (pairSources.length > 0) {
+    if (pairSources.length !== options.from.length) {
+      throw new CorpusError(
+        `--from mixes pre-extracted pairs (${pairSources.join(", ")}) with solution sources; build them as two corpora (pairs need no extractor).`,
+      );
+    }
+    return buildPairsCorpus({
+      from: options.from,
+      out: options.out,
+      ...(options.validationShare !== undefined ? { validationShare: options.validationShare } : {}),
+      ...(options.resume !== undefined ? { resume: options.resume } : {}),
+      ...(options.unknownPlace ? { unknownPlace: options.unknownPlace } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      now: deps.now ?? Date.now,
+    });
+  }
   const topK = options.topK ?? 75;
   const share = options.validationShare ?? 0.1;
   if (!Number.isInteger(topK) || topK < 1) throw new CorpusError(`--top-k must be a positive integer (got ${topK}).`);
@@ -255,33 +263,17 @@ export async function buildCorpus(options: CorpusOptions, deps: CorpusDependenci
   if (pairs.length === 0) {
     throw new CorpusError(`The extractor (${options.extractor}) gave no usable instruction for any of ${ranked.length} solutions; see ${join(dir, CORPUS_FILES.transcripts)}.`);
   }
-  const pairsText = pairs.map((p) => JSON.stringify(p)).join("\n") + "\n";
-  atomicWrite(join(dir, CORPUS_FILES.pairs), pairsText);
-  const keptCompetitions = new Set(pairs.map((p) => p.competition));
-  const card: CorpusCard = CorpusCardSchema.parse({
-    kind: "linguacodus-finetune-corpus",
+  const card = writeCorpus(dir, pairs, {
     createdAt: new Date(now()).toISOString(),
     sources: reads.map((r) => ({ kind: r.kind, path: r.path, solutions: r.solutions.length })),
     extractor: options.extractor,
     topK,
     validationShare: share,
-    pairs: pairs.length,
-    pairsSha256: createHash("sha256").update(pairsText).digest("hex"),
-    competitions: {
-      train: split.train.filter((c) => keptCompetitions.has(c)),
-      validation: split.validation.filter((c) => keptCompetitions.has(c)),
-    },
-    counts: {
-      bySource: countBy(pairs, (p) => p.source),
-      byMetric: countBy(pairs, (p) => ranked.find((s) => s.solutionHash === p.solutionHash)?.metric ?? "?"),
-      byDataType: countBy(pairs, (p) => ranked.find((s) => s.solutionHash === p.solutionHash)?.dataType ?? "?"),
-      bySplit: countBy(pairs, (p) => p.split),
-    },
+    split,
     dropped,
     licenses: countBy(pairs, (p) => ranked.find((s) => s.solutionHash === p.solutionHash)?.license ?? "unknown"),
     promptTemplate: EXTRACTOR_TEMPLATE_VERSION,
   });
-  atomicWrite(join(dir, CORPUS_FILES.card), `${JSON.stringify(card, null, 2)}\n`);
   return { dir, card, pairs, extractorCalls: calls };
 }
 

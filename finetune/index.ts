@@ -32,12 +32,22 @@ export {
   buildCorpus,
   readCorpus,
   CorpusError,
-  CORPUS_FILES,
   type CorpusOptions,
   type CorpusDependencies,
   type CorpusProgress,
   type CorpusResult,
 } from "./corpus.js";
+export { CORPUS_FILES, writeCorpus, type CorpusCardInput } from "./corpus-files.js";
+export {
+  readPairs,
+  isPairsSource,
+  parseLlama2Chat,
+  recoverPaperFields,
+  type PairRecord,
+  type PairsRead,
+  type PairsFormat,
+  type ReadPairsOptions,
+} from "./pairs.js";
 export { ensureVenv, runRecipe, recipeDir, RecipeError, type VenvOptions, type RunRecipeOptions, type RecipeRun } from "./python.js";
 export {
   trainAdapter,

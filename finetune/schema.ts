@@ -1,8 +1,9 @@
 // The files of the fine-tuning path, as zod schemas: a scored solution read from a source, the training pairs
 // (pairs.jsonl), the corpus card (corpus.json), the extraction cache, and the adapter card that train.py writes.
 import { z } from "zod";
+import { PaperPromptTemplateSchema } from "../instructions/index.js";
 
-export const SOURCE_KINDS = ["code4ml", "runs", "folder", "builtin"] as const;
+export const SOURCE_KINDS = ["code4ml", "runs", "folder", "builtin", "pairs"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** One scored solution of one competition, whatever source it came from. */
@@ -43,15 +44,22 @@ export const PairSchema = z.object({
   id: z.string(),
   competition: z.string(),
   split: z.enum(["train", "validation"]),
-  /** Place of the solution within its competition after ranking (1 = best). */
-  rank: z.number().int().positive(),
+  /** Place of the solution within its competition (1 = best); null: a pre-extracted pair whose place word is unknown. */
+  rank: z.number().int().positive().nullable(),
   score: z.number().nullable(),
   source: z.enum(SOURCE_KINDS),
   origin: z.string(),
   solutionHash: z.string(),
+  /** The task as the prompt names it (eval fills the prompt of a held-out competition from these). */
+  title: z.string().optional(),
+  metric: z.string().optional(),
+  dataType: z.string().optional(),
+  /** The system prompt the pair was written with (pre-extracted pairs; absent: none). */
+  system: z.string().optional(),
   prompt: z.string(),
   completion: z.string(),
-  messages: z.array(z.object({ role: z.enum(["user", "assistant"]), content: z.string() })).length(2),
+  /** The same as chat turns: [system,] user, assistant. */
+  messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })).min(2).max(3),
 });
 export type Pair = z.infer<typeof PairSchema>;
 
@@ -69,10 +77,15 @@ export const CorpusCardSchema = z.object({
   /** sha256 of pairs.jsonl (the adapter card records it too). */
   pairsSha256: z.string(),
   competitions: z.object({ train: z.array(z.string()), validation: z.array(z.string()) }),
-  counts: z.object({ bySource: Counts, byMetric: Counts, byDataType: Counts, bySplit: Counts }),
+  counts: z.object({ bySource: Counts, byMetric: Counts, byDataType: Counts, bySplit: Counts, byPlace: Counts.optional() }),
   dropped: z.array(DroppedSchema),
+  /** Items kept with something to say (pairs: a place word not recognised, kept with rank unknown). */
+  warnings: z.array(DroppedSchema).optional(),
   licenses: Counts,
+  /** Version of the extractor's prompt ("none" for pre-extracted pairs). */
   promptTemplate: z.string(),
+  /** The planner prompt the pairs were written with, read from the corpus (absent: this project's paraphrase). */
+  plannerPrompt: PaperPromptTemplateSchema.optional(),
 });
 export type CorpusCard = z.infer<typeof CorpusCardSchema>;
 

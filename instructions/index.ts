@@ -36,11 +36,24 @@ export {
   paperSectionsPresent,
   renderPaperCompletion,
   placeWord,
+  placeRank,
   PAPER_DESCRIPTION_CHARS,
   type PaperPromptInput,
   type PaperSections,
   type PaperParse,
 } from "./prompts/paper.js";
+export {
+  PaperPromptTemplateSchema,
+  TEMPLATE_SLOTS,
+  adapterPromptTemplate,
+  fillSlots,
+  loraPathOf,
+  templateMessages,
+  templateValues,
+  type PaperPromptTemplate,
+  type TemplateFill,
+  type TemplateSlot,
+} from "./prompts/paper-template.js";
 export {
   planPerRank,
   planInstructionsPaper,

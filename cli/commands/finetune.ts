@@ -54,6 +54,7 @@ interface CorpusFlags {
   resume?: boolean;
   tasksDir?: string;
   contextSize: string;
+  unknownPlace: string;
 }
 
 interface TrainFlags {
@@ -107,7 +108,10 @@ export function registerFinetune(program: Command): void {
   finetune
     .command("corpus")
     .description("Build pairs.jsonl (the paper's prompt → instruction) from scored solutions, with an extractor model")
-    .requiredOption("--from <sources...>", "Code4ML folder, runs/bench folder, plain <competition>/ folder, or builtin[:ids]")
+    .requiredOption(
+      "--from <sources...>",
+      "Code4ML folder, runs/bench folder, plain <competition>/ folder, builtin[:ids], or pre-extracted pairs: pairs:<file> (the paper's CSV, or JSONL of prompt/completion or messages; a .jsonl or a CSV with a prompt column is detected)",
+    )
     .requiredOption("--out <dir>", "corpus folder (pairs.jsonl, corpus.json, transcripts.jsonl, cache/)")
     .option("--extractor <spec>", "model that reads each solution (default: the embedded model), or 'static' (no model: the calls the code makes)")
     .option("--top-k <n>", "solutions kept per competition, best first", "75")
@@ -118,7 +122,9 @@ export function registerFinetune(program: Command): void {
     .option("--context-size <n>", "context window of a gguf extractor", "4096")
     .option("--tasks-dir <dir>", "prepared built-in tasks (for builtin)")
     .option("--resume", "continue an existing corpus folder (cached extractions are never repeated)")
+    .option("--unknown-place <keep|drop>", "pairs whose place word is not recognised: keep with rank unknown, or drop", "keep")
     .action(async (flags: CorpusFlags) => {
+      if (flags.unknownPlace !== "keep" && flags.unknownPlace !== "drop") throw new UserFacingError(`--unknown-place must be keep or drop (got '${flags.unknownPlace}')`);
       const ft = await import("../../finetune/index.js");
       const agents = await import("../../agents/index.js");
       const { SingleBar, Presets } = (await import("cli-progress")).default;
@@ -143,6 +149,7 @@ export function registerFinetune(program: Command): void {
             seed: 0,
             tasksDir: resolve(flags.tasksDir ?? home().tasks),
             resume: flags.resume ?? false,
+            unknownPlace: flags.unknownPlace,
           },
           {
             createTeam: ({ spec, transcriptsPath }) => realTeam(spec, "extractor", transcriptsPath, int("--context-size", flags.contextSize, 256)),
@@ -162,6 +169,8 @@ export function registerFinetune(program: Command): void {
             `${c.competitions.train.length + c.competitions.validation.length} competitions; ${c.dropped.length} dropped (see corpus.json); ` +
             `${result.extractorCalls} extractor calls\n`,
         );
+        for (const w of c.warnings ?? []) process.stdout.write(`  kept: ${w.origin}: ${w.reason}\n`);
+        if (c.plannerPrompt) process.stdout.write(`  prompt template read from the corpus (${c.plannerPrompt.rowsMatching}/${c.plannerPrompt.rows} prompts match it): stored in corpus.json\n`);
       } catch (error) {
         if (started) bar.stop();
         if (error instanceof ft.CorpusError || error instanceof ft.CorpusSourceError) throw new UserFacingError(error.message);

@@ -17,8 +17,9 @@ from common import RecipeError, emit, fail, load_base, read_jsonl, sha256_file  
 # Llama 2's instruction format, the paper's Fig. 5 ("[/INST]" separates prompt and completion): used when the base
 # tokenizer has no chat template of its own.
 INST_TEMPLATE = (
-    "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'user' %}[INST] {{ m['content'] }} [/INST]"
-    "{% else %} {{ m['content'] }}{{ eos_token }}{% endif %}{% endfor %}"
+    "{{ bos_token }}{% set sys = namespace(text='') %}{% for m in messages %}{% if m['role'] == 'system' %}"
+    "{% set sys.text = '<<SYS>>\\n' + m['content'] + '\\n<</SYS>>\\n\\n' %}{% elif m['role'] == 'user' %}[INST] {{ sys.text }}"
+    "{{ m['content'] }} [/INST]{% else %} {{ m['content'] }}{{ eos_token }}{% endif %}{% endfor %}"
 )
 
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -58,7 +59,9 @@ def parse_args(argv):
 
 def encode(tokenizer, pair, max_length):
     """input_ids and labels with the prompt masked (-100): the loss covers the completion tokens only."""
-    user = [{"role": "user", "content": pair["prompt"]}]
+    # The pair's own turns ([system,] user): a corpus of pre-extracted pairs keeps its system prompt.
+    turns = pair.get("messages") or []
+    user = [m for m in turns if m.get("role") in ("system", "user")] or [{"role": "user", "content": pair["prompt"]}]
     full = user + [{"role": "assistant", "content": pair["completion"]}]
     prompt_text = tokenizer.apply_chat_template(user, tokenize=False, add_generation_prompt=True)
     full_text = tokenizer.apply_chat_template(full, tokenize=False)

@@ -16,6 +16,24 @@ export function placeWord(rank: number): string {
   return `${rank}${suffix}`;
 }
 
+const ORDINALS = [
+  ...PLACES,
+  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+] as const;
+
+/**
+ * The rank a place word names: "first" … "twentieth", or a number with an ordinal suffix ("21st", and "21.0st" as
+ * the paper's released corpus writes places past 20). Undefined for anything else.
+ */
+export function placeRank(word: string): number | undefined {
+  const w = word.trim().toLowerCase();
+  const index = (ORDINALS as readonly string[]).indexOf(w);
+  if (index >= 0) return index + 1;
+  const numeric = /^(\d+)(?:\.0+)?(?:st|nd|rd|th)$/.exec(w);
+  const n = numeric ? Number(numeric[1]) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 /** Characters of the task description the prompt keeps (a small model's window; training truncates the same way). */
 export const PAPER_DESCRIPTION_CHARS = 1500;
 
