@@ -26,6 +26,7 @@ export {
   createMemoryTranscriptSink,
   readTranscript,
   transcriptFilePath,
+  TRANSCRIPT_FILE,
   hashPrompt,
   scrubSecrets,
   type TranscriptLine,

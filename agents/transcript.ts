@@ -118,9 +118,12 @@ export function createMemoryTranscriptSink(): TranscriptSink & { readonly lines:
   return { lines, append: (line) => void lines.push(TranscriptLineSchema.parse(line)) };
 }
 
+/** The transcript's file name in a run folder (the run record's layout names it through this). */
+export const TRANSCRIPT_FILE = "transcripts.jsonl";
+
 /** Resolves a run directory or a transcripts.jsonl path to the file. */
 export function transcriptFilePath(runDirOrFile: string): string {
-  if (existsSync(runDirOrFile) && statSync(runDirOrFile).isDirectory()) return join(runDirOrFile, "transcripts.jsonl");
+  if (existsSync(runDirOrFile) && statSync(runDirOrFile).isDirectory()) return join(runDirOrFile, TRANSCRIPT_FILE);
   return runDirOrFile;
 }
 

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AGENT_ROLES, replayPathOf } from "../agents/index.js";
 import { loadTask } from "../datasets/index.js";
-import { runTask, type RunDependencies, type RunOptionsInput, type RunProgress, type RoleModelSpecs } from "../execution/index.js";
+import { RUN_FILES, runTask, type RunDependencies, type RunOptionsInput, type RunProgress, type RoleModelSpecs } from "../execution/index.js";
 import { BenchInputError, specsOf, type RunKey } from "./matrix.js";
 import { BENCH_FILES, readManifest, type BenchManifest } from "./manifest.js";
 import type { BenchRunOptions } from "./modes.js";
@@ -71,8 +71,8 @@ export class ReplayBenchResolver {
         try {
           const resolved = this.resolve(spec, key);
           const recording = replayPathOf(resolved);
-          if (resolved !== spec && recording !== undefined && !existsSync(join(recording, "transcripts.jsonl")))
-            problems.push(`${recording} has no transcripts.jsonl to replay`);
+          if (resolved !== spec && recording !== undefined && !existsSync(join(recording, RUN_FILES.transcripts)))
+            problems.push(`${recording} has no ${RUN_FILES.transcripts} to replay`);
         } catch (error) {
           problems.push((error as Error).message);
         }

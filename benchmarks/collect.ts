@@ -4,8 +4,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { PriceTableSchema, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
-import { parseTaskSpec } from "../datasets/index.js";
+import { PriceTableSchema, RUN_FILES, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
+import { TASK_FILES, parseTaskSpec } from "../datasets/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
 import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
@@ -114,7 +114,7 @@ export interface Collection {
 }
 
 function readTaskInfo(taskDir: string, warnings: string[]): ReportTaskInfo | undefined {
-  const path = join(taskDir, "task.json");
+  const path = join(taskDir, TASK_FILES.spec);
   if (!existsSync(path)) {
     warnings.push(`${path} is missing: data type, metric and normalised scores are unknown for its runs`);
     return undefined;
@@ -296,7 +296,7 @@ function selectionOf(record: RunRecord): ReportRun["selection"] {
 }
 
 function isRunDir(dir: string): boolean {
-  return existsSync(join(dir, "run.json"));
+  return existsSync(join(dir, RUN_FILES.run));
 }
 
 function subfolders(dir: string): string[] {

@@ -7,8 +7,9 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { BenchInputError } from "./matrix.js";
+import { BENCH_FILES } from "./layout.js";
 
-export const BENCH_LOCK_FILE = "bench.lock";
+export const BENCH_LOCK_FILE = BENCH_FILES.lock;
 
 export const BenchLockHolderSchema = z.object({
   pid: z.number().int().positive(),

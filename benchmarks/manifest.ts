@@ -7,16 +7,9 @@ import { readJsonFile } from "../core/index.js";
 import { readJsonLines } from "../execution/index.js";
 import { MODE_NAMES, ModeFlagsSchema, type ModeName } from "./modes.js";
 import type { ModelColumn, RunKey } from "./matrix.js";
+import { BENCH_FILES } from "./layout.js";
 
-export const BENCH_FILES = {
-  manifest: "bench.json",
-  runs: "runs",
-  /** Append-only: one JSON line per run started/finished. */
-  events: "bench-events.jsonl",
-  /** Append-only: one human-readable line per finished run. */
-  log: "bench.log",
-  report: "report",
-} as const;
+export { BENCH_FILES };
 
 export const BENCH_SCHEMA_VERSION = 1;
 

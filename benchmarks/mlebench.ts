@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { parseTaskSpec } from "../datasets/index.js";
+import { TASK_FILES, parseTaskSpec } from "../datasets/index.js";
+import { RUN_FILES } from "../execution/index.js";
 import type { ReportRun } from "./collect.js";
 
 /** One run as MLE-bench's CompetitionReport.to_dict() writes it. */
@@ -47,7 +48,7 @@ const ScoreFileSchema = z
 /** The competition id of a run's task when it is an imported MLE-bench competition, else null. */
 function mlebenchCompetitionOf(taskDir: string, cache: Map<string, string | null>): string | null {
   if (!cache.has(taskDir)) {
-    const path = join(taskDir, "task.json");
+    const path = join(taskDir, TASK_FILES.spec);
     let id: string | null = null;
     try {
       if (existsSync(path)) id = parseTaskSpec(readFileSync(path, "utf8"), path).mlebench?.competition_id ?? null;
@@ -61,8 +62,8 @@ function mlebenchCompetitionOf(taskDir: string, cache: Map<string, string | null
 
 /** The competition report of one run (a run that ended without a graded submission has none of it). */
 export function competitionReportOf(run: ReportRun, competitionId: string): MleBenchCompetitionReport {
-  const scorePath = join(run.dir, "score.json");
-  const submissionPath = join(run.dir, "submission.csv");
+  const scorePath = join(run.dir, RUN_FILES.score);
+  const submissionPath = join(run.dir, RUN_FILES.submission);
   let score: z.infer<typeof ScoreFileSchema> = {};
   if (existsSync(scorePath)) {
     const parsed = ScoreFileSchema.safeParse(JSON.parse(readFileSync(scorePath, "utf8")));

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { renderSvg } from "./charts.js";
+import { REPORT_FILES } from "./layout.js";
 import type { ReportRun } from "./collect.js";
 import type { Cell, ComparisonOut, Report, Table } from "./report-model.js";
 
@@ -185,12 +186,12 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
     charts.push(path);
   }
   const files: WrittenReport["files"] = {
-    md: join(outDir, "report.md"),
-    html: join(outDir, "report.html"),
-    json: join(outDir, "report.json"),
-    runsCsv: join(outDir, "runs.csv"),
-    attemptsCsv: join(outDir, "attempts.csv"),
-    tokensCsv: join(outDir, "tokens.csv"),
+    md: join(outDir, REPORT_FILES.md),
+    html: join(outDir, REPORT_FILES.html),
+    json: join(outDir, REPORT_FILES.json),
+    runsCsv: join(outDir, REPORT_FILES.runsCsv),
+    attemptsCsv: join(outDir, REPORT_FILES.attemptsCsv),
+    tokensCsv: join(outDir, REPORT_FILES.tokensCsv),
     charts,
   };
   writeFileSync(files.md, renderMarkdown(report));
@@ -201,9 +202,9 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
   writeFileSync(files.tokensCsv, tokensCsv(report.runs));
   if (report.mlebench) {
     // MLE-bench's own formats, so its tooling (and papers' tables) can read the bench directly.
-    const gradingReport = join(outDir, "grading_report.json");
+    const gradingReport = join(outDir, REPORT_FILES.gradingReport);
     writeFileSync(gradingReport, `${JSON.stringify(report.mlebench.grading_report, null, 2)}\n`);
-    const aggregate = join(outDir, "mlebench_aggregate.json");
+    const aggregate = join(outDir, REPORT_FILES.mlebenchAggregate);
     writeFileSync(aggregate, `${JSON.stringify(report.mlebench.aggregates, null, 2)}\n`);
     files.gradingReport = gradingReport;
     files.mlebenchAggregate = aggregate;

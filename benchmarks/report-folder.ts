@@ -3,6 +3,7 @@
 import { join, resolve } from "node:path";
 import { collectRuns, readPriceTable } from "./collect.js";
 import { BenchInputError } from "./matrix.js";
+import { BENCH_FILES } from "./layout.js";
 import { buildReport, type Report } from "./report.js";
 import { relativeLink, renderJson, renderMarkdown, writeReport, type WrittenReport } from "./render.js";
 
@@ -31,7 +32,7 @@ export async function writeReportFolder(target: string, options: ReportFolderOpt
   };
   const prices = options.pricesFile ? asInput(() => readPriceTable(options.pricesFile as string)) : undefined;
   const collection = asInput(() => collectRuns(target, prices ? { prices } : {}));
-  const outDir = resolve(options.out ?? join(collection.root, "report"));
+  const outDir = resolve(options.out ?? join(collection.root, BENCH_FILES.report));
   const report = buildReport(collection, {
     linkOf: (dir) => relativeLink(outDir, dir),
     ...(options.compare ? { compare: options.compare } : {}),

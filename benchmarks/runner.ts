@@ -5,7 +5,7 @@
 // (benchmarks/executors/), so every executor records runs the same way.
 import { appendFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { RunOptionsSchema, RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
+import { RUN_FILES, RunOptionsSchema, RunRecordWriter, readRunJson, readScore, writeJsonAtomic, type RunJson } from "../execution/index.js";
 import { specForRole, BenchInputError, type RunKey } from "./matrix.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, BenchEventSchema, INTERRUPTED, interruptedRuns, isFinishedState, manifestEntry, readManifest, type BenchEvent, type BenchManifest } from "./manifest.js";
 import { RUN_ROLES } from "../agents/index.js";
@@ -64,7 +64,7 @@ export function appendEvent(dir: string, event: BenchEvent): void {
 
 
 export function runState(runDir: string): RunJson["status"] | "absent" | "unreadable" {
-  if (!existsSync(join(runDir, "run.json"))) return "absent";
+  if (!existsSync(join(runDir, RUN_FILES.run))) return "absent";
   try {
     return readRunJson(runDir).status;
   } catch {

@@ -3,7 +3,7 @@
 // when their folder is missing (no download).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUILTIN_TASKS, LITE_TASK_IDS, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readMleBenchSplit } from "../datasets/index.js";
+import { BUILTIN_TASKS, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readMleBenchSplit } from "../datasets/index.js";
 import { BenchInputError, type TaskRef } from "./matrix.js";
 
 export const SUITES: Record<string, () => readonly string[]> = {
@@ -38,7 +38,7 @@ async function mlebenchSplitDirs(split: string, options: ResolveOptions, problem
     return [];
   }
   const ids = await readMleBenchSplit(checkout, split);
-  const missing = ids.filter((id) => !existsSync(join(options.tasksDir, id, "task.json")));
+  const missing = ids.filter((id) => !existsSync(join(options.tasksDir, id, TASK_FILES.spec)));
   if (missing.length > 0) {
     problems.push(
       `${missing.length} of the ${ids.length} competitions of MLE-bench's '${split}' split are not imported into ${options.tasksDir} (${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}): run 'linguacodus tasks import-mlebench --all <MLE-bench data dir> --mlebench ${checkout}'`,
@@ -63,7 +63,7 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
     if (builtin) {
       for (const id of builtin) {
         const dir = join(options.tasksDir, id);
-        if (!existsSync(join(dir, "task.json"))) toPrepare.push(id);
+        if (!existsSync(join(dir, TASK_FILES.spec))) toPrepare.push(id);
         dirs.push(dir);
       }
       continue;
@@ -90,7 +90,7 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
       continue;
     }
     // The folder's task.json id names the task (checked above).
-    const spec = parseTaskSpec(readFileSync(join(dir, "task.json"), "utf8"), join(dir, "task.json"));
+    const spec = parseTaskSpec(readFileSync(join(dir, TASK_FILES.spec), "utf8"), join(dir, TASK_FILES.spec));
     refs.push({ id: spec.id, dir });
   }
   if (problems.length) throw new BenchInputError(problems.join("; "));

@@ -8,7 +8,7 @@ import { isBetter } from "./direction.js";
 import { grade, type GradeResult } from "./grade.js";
 import { METRICS } from "./metric-registry.js";
 import { writeReferenceScores } from "./suite/prepare.js";
-import type { ReferenceScores, Task } from "./task.js";
+import { SUBMISSION_FILE, type ReferenceScores, type Task } from "./task.js";
 
 /** Runs a Python script with the task's public files at `dataDir` inside; returns the submission it wrote. */
 export type RunPython = (request: { script: string; publicDir: string; outputDir: string }) => Promise<{
@@ -82,7 +82,7 @@ else:
             sub[t] = float(np.expm1(np.log1p(y.clip(lower=0)).mean()))
         else:
             sub[t] = float(y.mean())
-sub.to_csv("submission.csv", index=False)
+sub.to_csv("${SUBMISSION_FILE}", index=False)
 `;
 
 // A standard model: TF-IDF + linear model for text; a linear trend + month model when the only feature is a
@@ -177,7 +177,7 @@ else:
             sub[t] = np.expm1(make_reg().fit(Ftr, np.log1p(y.clip(lower=0))).predict(Fte)).clip(min=0)
         else:
             sub[t] = make_reg().fit(Ftr, y).predict(Fte)
-sub.to_csv("submission.csv", index=False)
+sub.to_csv("${SUBMISSION_FILE}", index=False)
 print("model:", NAME)
 `;
 
@@ -248,7 +248,7 @@ export interface ScriptSandbox {
 export function runPythonInSandbox(sandbox: ScriptSandbox, timeoutSeconds: number): RunPython {
   return async ({ script, publicDir, outputDir }) => {
     const result = await sandbox.run({ script, publicDir, outputDir, timeoutSeconds });
-    const submissionPath = result.files["submission.csv"] ?? null;
+    const submissionPath = result.files[SUBMISSION_FILE] ?? null;
     const failure = result.outcome === "ok" ? undefined : `${result.outcome}${result.error ? `: ${result.error.type}: ${result.error.message}` : ""}`;
     return { submissionPath, stdout: result.stdout, ...(failure ? { failure } : {}) };
   };

@@ -1,5 +1,5 @@
 // Public face of datasets/: the task folder format, the grader, the metrics and the built-in suite.
-export { loadTask, parseTaskSpec, TaskSpecSchema, TaskFormatError, TASK_FILES, DATA_TYPES } from "./task.js";
+export { loadTask, parseTaskSpec, TaskSpecSchema, TaskFormatError, TASK_FILES, SUBMISSION_FILE, DATA_TYPES } from "./task.js";
 export type { Task, TaskSpec, TaskSpecInput, ReferenceScores, MleBenchGrading } from "./task.js";
 export { checkTaskFolder, sha256File } from "./check.js";
 export type { TaskCheckReport, TaskProblem } from "./check.js";

@@ -95,6 +95,9 @@ export class TaskFormatError extends Error {
   }
 }
 
+/** The file a solution writes in its working directory, graded against the answers (the run record keeps it too). */
+export const SUBMISSION_FILE = "submission.csv";
+
 export const TASK_FILES = {
   spec: "task.json",
   description: "description.md",

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { describeZodIssue } from "../core/index.js";
 import { TranscriptLineSchema, type TranscriptLine } from "../agents/index.js";
 import { InstructionsRecordSchema, type InstructionsRecord } from "../instructions/index.js";
-import { AttemptResultSchema, RUN_FILES, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record/index.js";
+import { ATTEMPT_FILES, AttemptResultSchema, RUN_FILES, attemptPath, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record/index.js";
 
 /** A piece of a run folder: its value when it could be read, and what is wrong when it could not. */
 export interface Browsed<T> {
@@ -87,7 +87,7 @@ export function browseAttempts(dir: string): { attempts: AttemptResult[]; proble
   const attempts: AttemptResult[] = [];
   const problems: string[] = [];
   for (const name of readdirSync(execDir).sort()) {
-    const rel = join(RUN_FILES.exec, name, "result.json");
+    const rel = attemptPath(name, ATTEMPT_FILES.result);
     if (!statSync(join(execDir, name)).isDirectory()) continue;
     if (!existsSync(join(dir, rel))) {
       problems.push(`${rel} is missing: attempt ${name} has no result (still running, or the run was killed)`);

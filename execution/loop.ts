@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { AgentModel, CallOptions } from "../agents/types.js";
 import { NoCodeError, checkSyntax, fixScript, hasCode, noCodeReasons } from "../codegen/index.js";
 import { VALIDATION_SCORE_MARKER } from "../codegen/index.js";
-import type { GradeResult, Task } from "../datasets/index.js";
+import { SUBMISSION_FILE, type GradeResult, type Task } from "../datasets/index.js";
 import type { Sandbox, SandboxRunResult } from "../sandbox/types.js";
 import {
   ATTEMPT_FILES,
@@ -156,7 +156,7 @@ async function runOnce(env: LoopEnvironment, attempt: string, script: string): P
       durationMs,
     };
   }
-  const submissionPath = result.files["submission.csv"] ?? env.writer.attemptFile(attempt, ATTEMPT_FILES.submission);
+  const submissionPath = result.files[SUBMISSION_FILE] ?? env.writer.attemptFile(attempt, ATTEMPT_FILES.submission);
   if (!existsSync(submissionPath)) {
     return {
       verdict: { outcome: "invalid-submission", message: missingSubmissionMessage(result) },
@@ -173,7 +173,7 @@ async function runOnce(env: LoopEnvironment, attempt: string, script: string): P
 
 /** Why there is no submission to grade: not written, or written but not collected (a symlink, too large, …). */
 export function missingSubmissionMessage(result: Pick<SandboxRunResult, "skippedFiles">): string {
-  const skipped = result.skippedFiles?.find((f) => f.name === "submission.csv");
+  const skipped = result.skippedFiles?.find((f) => f.name === SUBMISSION_FILE);
   if (skipped) return `submission.csv was written but not collected from the sandbox: it is ${skipped.reason}; write a regular file of a sensible size`;
   return "no submission.csv was written in the working directory";
 }

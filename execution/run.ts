@@ -47,6 +47,8 @@ import { type AttemptOutput, type LoopEnvironment, executeAndFix, parseValidatio
 import { type RunOptions, type RunOptionsInput, parseRunOptions, resolveRoleSpecs } from "./options.js";
 import {
   ATTEMPT_FILES,
+  CODE_FILE,
+  CODE_FILES,
   RUN_FILES,
   type RunEvent,
   type RunJson,
@@ -319,7 +321,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     const instructionText = renderInstruction(instruction);
 
     if (options.unstaged) {
-      script = await step("coder:script", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
+      script = await step("coder:script", () => readTextIfExists(writer.path(RUN_FILES.blocks, CODE_FILE.block("script"))), async () => {
         const code = await codeOrPlaceholder("script", () => writeDirectScript(team.model("coder"), { ...input, instruction: instructionText }, callOptions));
         writer.writeBlock("script", code);
         return code;
@@ -327,7 +329,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
       blocks = [{ stage: "script", code: script }];
     } else {
       for (const codeStage of CODE_STAGES) {
-        const code = await step(`coder:${codeStage}`, () => readTextIfExists(writer.path(RUN_FILES.blocks, `${codeStage}.py`)), async () => {
+        const code = await step(`coder:${codeStage}`, () => readTextIfExists(writer.path(RUN_FILES.blocks, CODE_FILE.block(codeStage))), async () => {
           const code = await codeOrPlaceholder(`${codeStage} block`, () =>
             writeStageBlock(
               team.model("coder"),
@@ -341,7 +343,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
         }, noCodeDetail);
         blocks.push({ stage: codeStage, code });
       }
-      script = await step("merger", () => readTextIfExists(writer.path(RUN_FILES.code, "merged.py")), async () => {
+      script = await step("merger", () => readTextIfExists(writer.path(RUN_FILES.merged)), async () => {
         let merged: string;
         try {
           merged = (await mergeBlocks(team.model("merger"), blocks, input, callOptions)).code;
@@ -349,14 +351,14 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
           if (!(error instanceof NoCodeError)) throw error;
           // The blocks still make a script: run the mechanical join and let the fix loop do the rest.
           merged = assembleDraft(blocks);
-          writer.writeCodeFile("merge-fallback.txt", `${error.message}\nThe mechanical join of the blocks is used instead.\n`);
+          writer.writeCodeFile(CODE_FILES.mergeFallback, `${error.message}\nThe mechanical join of the blocks is used instead.\n`);
         }
-        writer.writeCodeFile("merged.py", merged);
+        writer.writeCodeFile(CODE_FILES.merged, merged);
         return merged;
       });
     }
   } else {
-    script = await step("direct", () => readTextIfExists(writer.path(RUN_FILES.blocks, "script.py")), async () => {
+    script = await step("direct", () => readTextIfExists(writer.path(RUN_FILES.blocks, CODE_FILE.block("script"))), async () => {
       const code = await codeOrPlaceholder("script", () => writeDirectScript(team.model("direct"), input, callOptions));
       writer.writeBlock("script", code);
       return code;
@@ -417,7 +419,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
       { ...input, script: best.script, stdoutTail: best.stdout.slice(-3000), validationScore: bestValidation, round },
       callOptions,
     );
-    writer.writeCodeFile(`feedback-${round}.py`, review.code);
+    writer.writeCodeFile(CODE_FILE.feedback(round), review.code);
     if (!review.changed) {
       writer.event({ type: "feedback.finished", round, changed: false, improved: false, score: bestValidation });
       writer.event({ type: "stage.finished", stage: stageName, ok: true, durationMs: performance.now() - roundStart, detail: "code unchanged" });
@@ -573,7 +575,7 @@ async function finishSolution(
       writer.writeScore({ ...score, sanity });
       writer.event({ type: "stage.finished", stage: "sanity", ok: true, durationMs: performance.now() - started, detail: sanity.flagged ? "flagged" : "not flagged" });
     }
-    writer.writeCodeFile("final.py", final.script);
+    writer.writeCodeFile(CODE_FILES.final, final.script);
     if (options.notebook) {
       writer.writeNotebook(toNotebook({ title: `${task.spec.title} — ${options.mode}`, script: final.script, sections: notebookSections(outcome.instruction) }));
     }
@@ -756,7 +758,7 @@ async function runChains(
     writer.writeSubmission(join(dir, RUN_FILES.submission));
     const score = readScore(dir)!;
     writer.writeScore({ ...score, attempt: `${chosen}/${score.attempt ?? ""}` });
-    writer.writeCodeFile("final.py", readFileSync(join(dir, RUN_FILES.finalScript), "utf8"));
+    writer.writeCodeFile(CODE_FILES.final, readFileSync(join(dir, RUN_FILES.finalScript), "utf8"));
     const reached = budgetReached();
     writer.finish(reached ? "budget" : "succeeded", { valid: true, score: score.score, ...(reached ? { reason: reached.message } : {}) });
   } else {

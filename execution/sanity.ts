@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { type GradeResult, type Task, TASK_FILES, shuffledIndices } from "../datasets/index.js";
+import { type GradeResult, type Task, SUBMISSION_FILE, TASK_FILES, shuffledIndices } from "../datasets/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 import type { ScoreJson } from "./record/index.js";
 
@@ -51,14 +51,14 @@ export async function permutedLabelCheck(input: SanityInput): Promise<Sanity & {
   const base = { check: "permuted-labels" as const, seed: input.seed, realScore: input.realScore, constantScore };
   const work = mkdtempSync(join(tmpdir(), "lc-sanity-"));
   try {
-    const publicCopy = join(work, "public");
+    const publicCopy = join(work, TASK_FILES.public);
     cpSync(task.publicDir, publicCopy, { recursive: true, dereference: true });
-    const trainPath = join(publicCopy, "train.csv");
+    const trainPath = join(work, TASK_FILES.train);
     if (!existsSync(trainPath)) return { ...base, permutedScore: null, flagged: false, detail: "the task has no train.csv to permute", stdout: "", stderr: "" };
     writeFileSync(trainPath, permuteTargets(readFileSync(trainPath, "utf8"), task.spec.target_columns, input.seed));
     const result = await input.sandbox.run({ script: input.script, publicDir: publicCopy, timeoutSeconds: input.timeoutSeconds, outputDir: input.outputDir });
     const streams = { stdout: result.stdout, stderr: result.stderr };
-    const submission = result.files["submission.csv"] ?? join(input.outputDir, "submission.csv");
+    const submission = result.files[SUBMISSION_FILE] ?? join(input.outputDir, SUBMISSION_FILE);
     if (result.outcome !== "ok" || !existsSync(submission)) {
       return { ...base, permutedScore: null, flagged: false, detail: `the script did not produce a submission on permuted labels (${result.outcome})`, ...streams };
     }

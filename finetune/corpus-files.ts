@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { TRANSCRIPT_FILE } from "../agents/index.js";
 import { type CorpusCard, CorpusCardSchema, type Pair } from "./schema.js";
 
 export class CorpusError extends Error {
@@ -12,7 +13,7 @@ export class CorpusError extends Error {
 export const CORPUS_FILES = {
   pairs: "pairs.jsonl",
   card: "corpus.json",
-  transcripts: "transcripts.jsonl",
+  transcripts: TRANSCRIPT_FILE,
   cache: "cache",
 } as const;
 

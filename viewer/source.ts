@@ -4,11 +4,16 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { buildReport, collectRuns, relativeLink, renderSvg, type Collection, type ReportRun } from "../benchmarks/index.js";
+import { BENCH_FILES, buildReport, collectRuns, relativeLink, renderSvg, type Collection, type ReportRun } from "../benchmarks/index.js";
 import { CODE_STAGES } from "../codegen/index.js";
 import {
+  ATTEMPT_FILES,
+  CODE_FILES,
   RUN_FILES,
   TranscriptIndex,
+  attemptPath,
+  blockNameOf,
+  isAttemptScript,
   browseAttempts,
   browseEvents,
   browseInstructions,
@@ -52,7 +57,6 @@ export class NotFoundError extends Error {
   }
 }
 
-const BENCH_MANIFEST = "bench.json";
 const OUTPUT_LIMIT = 256 * 1024;
 const SUBMISSION_ROWS = 20;
 
@@ -126,7 +130,7 @@ export class ViewerSource {
     if (!existsSync(this.root) || !statSync(this.root).isDirectory()) {
       throw new NotFoundError(`${this.root} is not a folder: give a run folder, a folder of runs or a bench folder`);
     }
-    this.kind = existsSync(join(this.root, BENCH_MANIFEST)) ? "bench" : existsSync(join(this.root, RUN_FILES.run)) ? "run" : "runs";
+    this.kind = existsSync(join(this.root, BENCH_FILES.manifest)) ? "bench" : existsSync(join(this.root, RUN_FILES.run)) ? "run" : "runs";
   }
 
   /** The absolute folder of a run path; refuses anything outside the opened folder (after symlinks). */
@@ -159,7 +163,7 @@ export class ViewerSource {
   private runFolders(): string[] {
     if (this.kind === "run") return [this.root];
     const direct = subfolders(this.root).map((n) => join(this.root, n));
-    const underRuns = subfolders(join(this.root, "runs")).map((n) => join(this.root, "runs", n));
+    const underRuns = subfolders(join(this.root, BENCH_FILES.runs)).map((n) => join(this.root, BENCH_FILES.runs, n));
     return [...direct, ...underRuns].filter((d) => existsSync(join(d, RUN_FILES.run)));
   }
 
@@ -169,7 +173,7 @@ export class ViewerSource {
    * for a plain folder of runs the watcher compares the full signature now and then as well.
    */
   watchSignature(): string {
-    const parts = [stamp(join(this.root, BENCH_MANIFEST)), stamp(join(this.root, "bench-events.jsonl"))];
+    const parts = [stamp(join(this.root, BENCH_FILES.manifest)), stamp(join(this.root, BENCH_FILES.events))];
     const open = new Set(this.collection?.value.runs.filter((r) => r.state !== "succeeded" && r.state !== "failed").map((r) => r.dir) ?? []);
     for (const dir of this.runFolders()) parts.push(dir, ...(open.has(dir) || !this.collection ? [stamp(join(dir, RUN_FILES.run)), stamp(join(dir, RUN_FILES.events))] : []));
     return parts.join("|");
@@ -178,7 +182,7 @@ export class ViewerSource {
   /** Changes whenever the bench (or any run in it) changes: the page refreshes when it does. */
   indexSignature(): string {
     // run.json and events.jsonl change at every step of a run (score.json is written just before the last event).
-    const parts = [stamp(join(this.root, BENCH_MANIFEST))];
+    const parts = [stamp(join(this.root, BENCH_FILES.manifest))];
     for (const dir of this.runFolders()) parts.push(dir, stamp(join(dir, RUN_FILES.run)), stamp(join(dir, RUN_FILES.events)));
     return parts.join("|");
   }
@@ -187,12 +191,12 @@ export class ViewerSource {
   runSignature(path: string): string {
     const dir = this.runDir(path);
     const parts: string[] = [];
-    for (const rel of [RUN_FILES.run, RUN_FILES.events, RUN_FILES.transcripts, RUN_FILES.instructions, RUN_FILES.score, RUN_FILES.submission, "context.md"]) {
+    for (const rel of [RUN_FILES.run, RUN_FILES.events, RUN_FILES.transcripts, RUN_FILES.instructions, RUN_FILES.score, RUN_FILES.submission, RUN_FILES.context]) {
       parts.push(stamp(join(dir, rel)));
     }
     for (const name of listRunFolder(dir, RUN_FILES.code)) parts.push(name, stamp(join(dir, RUN_FILES.code, name)));
     for (const name of listRunFolder(dir, RUN_FILES.blocks)) parts.push(name, stamp(join(dir, RUN_FILES.blocks, name)));
-    for (const name of subfolders(join(dir, RUN_FILES.exec))) parts.push(name, stamp(join(dir, RUN_FILES.exec, name, "result.json")));
+    for (const name of subfolders(join(dir, RUN_FILES.exec))) parts.push(name, stamp(join(dir, attemptPath(name, ATTEMPT_FILES.result))));
     return parts.join("|");
   }
 
@@ -320,23 +324,25 @@ export class ViewerSource {
       parent: parents.get(a.attempt) ?? null,
       scriptPath: posix(a.script),
       script: readRunText(dir, a.script)?.text ?? null,
-      stdout: textView(dir, join(RUN_FILES.exec, a.attempt, "stdout.txt")),
-      stderr: textView(dir, join(RUN_FILES.exec, a.attempt, "stderr.txt")),
+      stdout: textView(dir, attemptPath(a.attempt, ATTEMPT_FILES.stdout)),
+      stderr: textView(dir, attemptPath(a.attempt, ATTEMPT_FILES.stderr)),
       stdoutTruncated: a.stdoutTruncated,
       stderrTruncated: a.stderrTruncated,
     }));
 
-    const blockNames = listRunFolder(dir, RUN_FILES.blocks).filter((n) => n.endsWith(".py"));
     const order = (name: string) => {
-      const i = (CODE_STAGES as readonly string[]).indexOf(name.replace(/\.py$/, ""));
+      const i = (CODE_STAGES as readonly string[]).indexOf(name);
       return i === -1 ? CODE_STAGES.length : i;
     };
-    const blocks = blockNames
-      .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
-      .map((name) => ({ name: name.replace(/\.py$/, ""), code: readRunText(dir, join(RUN_FILES.blocks, name))?.text ?? "" }));
-    const known = new Set(["merged.py", "final.py", "solution.ipynb"]);
+    const blocks = listRunFolder(dir, RUN_FILES.blocks)
+      .flatMap((file) => {
+        const name = blockNameOf(file);
+        return name === undefined ? [] : [{ name, code: readRunText(dir, join(RUN_FILES.blocks, file))?.text ?? "" }];
+      })
+      .sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
+    const known = new Set<string>([CODE_FILES.merged, CODE_FILES.final, CODE_FILES.notebook]);
     const codeFiles = listRunFolder(dir, RUN_FILES.code)
-      .filter((name) => !known.has(name) && !/^attempt-.*\.py$/.test(name) && !name.endsWith(".tmp"))
+      .filter((name) => !known.has(name) && !isAttemptScript(name) && !name.endsWith(".tmp"))
       .map((name) => ({ name, text: readRunText(dir, join(RUN_FILES.code, name))?.text ?? "" }));
 
     const chains = (runJson.value?.chains ?? []).map((c) => ({ path: this.relPath(join(dir, c.dir)), runId: c.id }));
@@ -347,10 +353,10 @@ export class ViewerSource {
       problems,
       events,
       timeline: stageTimeline(events, transcripts.entries),
-      context: readRunText(dir, "context.md")?.text ?? null,
+      context: readRunText(dir, RUN_FILES.context)?.text ?? null,
       instructions: instructions.value ? instructionsView(instructions.value) : null,
       blocks,
-      merged: readRunText(dir, join(RUN_FILES.code, "merged.py"))?.text ?? null,
+      merged: readRunText(dir, RUN_FILES.merged)?.text ?? null,
       final: readRunText(dir, RUN_FILES.finalScript)?.text ?? null,
       codeFiles,
       attempts: attemptViews,

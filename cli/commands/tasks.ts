@@ -22,7 +22,7 @@ export function registerTasks(program: Command): void {
     .option("--json", "print JSON")
     .option("--dir <dir>", "folder of prepared tasks", defaultPaths().tasks)
     .action(async (options: { json?: boolean; dir: string }) => {
-      const { BUILTIN_TASKS, LITE_TASK_IDS, METRICS } = await import("../../datasets/index.js");
+      const { BUILTIN_TASKS, LITE_TASK_IDS, METRICS, TASK_FILES } = await import("../../datasets/index.js");
       const { existsSync } = await import("node:fs");
       const rows = BUILTIN_TASKS.map((t) => ({
         id: t.id,
@@ -32,7 +32,7 @@ export function registerTasks(program: Command): void {
         lower_is_better: METRICS[t.metric.name].lowerIsBetter,
         size: t.size,
         lite: (LITE_TASK_IDS as readonly string[]).includes(t.id),
-        prepared: existsSync(join(options.dir, t.id, "task.json")),
+        prepared: existsSync(join(options.dir, t.id, TASK_FILES.spec)),
       }));
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ dir: options.dir, tasks: rows }, null, 2)}\n`);

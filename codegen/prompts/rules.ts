@@ -1,12 +1,14 @@
 // The sandbox rules every code-writing prompt states (one place, so the coder, merger, direct coder and
 // reviewer ask for the same contract the execution loop checks).
+import { SUBMISSION_FILE } from "../../datasets/index.js";
+
 export const VALIDATION_SCORE_MARKER = "VALIDATION_SCORE=";
 
 export function sandboxRules(libraries: readonly string[], cores?: number): string {
   return `## Rules of the sandbox the script runs in
 - Python 3, offline (no network, no downloads, no pip install). Only these libraries are installed: ${libraries.join(", ") || "(standard library only)"}.
 - Input files are under /data (read-only). Read them with absolute paths, e.g. pd.read_csv("/data/train.csv").
-- Write the final predictions to "submission.csv" in the current working directory, with exactly the columns and ids of /data/sample_submission.csv when it exists.
+- Write the final predictions to "${SUBMISSION_FILE}" in the current working directory, with exactly the columns and ids of /data/sample_submission.csv when it exists.
 - Hold out a validation split, compute the task's metric on it and print one line: ${VALIDATION_SCORE_MARKER}<number>
 - Keep it CPU-friendly: modest model sizes, no GPU, finish within a few minutes.${cores ? `\n- The script gets ${cores} CPU core${cores === 1 ? "" : "s"}: set n_jobs=${cores} (not -1) where a library takes it.` : ""}`;
 }

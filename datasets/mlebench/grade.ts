@@ -10,7 +10,7 @@ import { projectFile } from "../../core/index.js";
 import type { ScriptSandbox } from "../baselines.js";
 import { grade as gradeBuiltin, type GradeResult } from "../grade.js";
 import { leaderboardFields } from "../leaderboard.js";
-import { exists, TaskFormatError, type Task } from "../task.js";
+import { exists, SUBMISSION_FILE, TaskFormatError, type Task } from "../task.js";
 import { graderMapping } from "./graders.js";
 import { roundLikePython } from "./round.js";
 
@@ -41,6 +41,9 @@ export const MLEBENCH_GRADER_REQUIREMENTS = [
 
 /** A grade function for any task: MLE-bench tasks as MLE-bench grades them, the others by the built-in grader. */
 export type TaskGrader = (task: Task, submissionPath: string) => Promise<GradeResult>;
+
+/** The files grade_driver.py reads and writes in its sandbox (its own names, not a run record's). */
+const GRADE_DRIVER_FILES = { job: "job.json", result: "result.json" } as const;
 
 const DriverResultSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("graded"), score: z.number(), raw_score: z.number() }),
@@ -113,12 +116,12 @@ async function gradeWithCompetitionGrader(task: Task, submissionPath: string, ch
     await copyCheckoutPython(checkout, join(inputs, "checkout"));
     const answersName = `answers-${mle.answers.split("/").pop()}`;
     await cp(join(task.dir, mle.answers), join(inputs, answersName));
-    await cp(submissionPath, join(inputs, "submission.csv"));
-    await writeFile(join(inputs, "job.json"), JSON.stringify({ grade_fn: mle.grade_fn, submission: "submission.csv", answers: answersName }));
+    await cp(submissionPath, join(inputs, SUBMISSION_FILE));
+    await writeFile(join(inputs, GRADE_DRIVER_FILES.job), JSON.stringify({ grade_fn: mle.grade_fn, submission: SUBMISSION_FILE, answers: answersName }));
     const output = join(work, "output");
     await mkdir(output, { recursive: true });
     const run = await sandbox.run({ script: await readFile(projectFile("datasets/mlebench/grade_driver.py"), "utf8"), publicDir: inputs, outputDir: output, timeoutSeconds });
-    const resultPath = run.files["result.json"];
+    const resultPath = run.files[GRADE_DRIVER_FILES.result];
     if (!resultPath) {
       const why = run.error ? `${run.error.type}: ${run.error.message}` : run.stderr.trim().split("\n").slice(-3).join(" ");
       throw new Error(`the MLE-bench grader of ${task.spec.id} did not finish (${run.outcome}${why ? `: ${why}` : ""})`);

@@ -6,29 +6,66 @@
 //     events.jsonl        RunEvent per line, appended as things happen
 //     transcripts.jsonl   written by the agents layer (one LLM call per line)
 //     instructions.json   InstructionsRecord (candidates, critic findings, choice, refined instruction)
-//     code/blocks/<stage>.py, code/attempt-<n>.py, code/final.py, code/solution.ipynb
+//     context.md          the rendered task context every prompt starts from
+//     code/blocks/<stage>.py, code/merged.py, code/merge-fallback.txt, code/attempt-<n>.py, code/feedback-<r>.py,
+//       code/final.py, code/solution.ipynb
 //     exec/<n>/           result.json (AttemptResult), stdout.txt, stderr.txt, workspace/ (the script's output files)
 //     submission.csv, score.json
 //     chains/<chain-id>/  one full run record per chain when --chains/--iterations ask for several
 //     branches/<k>/       one full run record per candidate instruction under --select validation
 //     sanity/             --sanity permuted-labels: the final script's rerun on permuted training targets
+//
+// No other module spells one of these names: tests/pipeline/layout.test.ts scans the library for them.
 import { join } from "node:path";
+import { TRANSCRIPT_FILE } from "../../agents/index.js";
+import { SUBMISSION_FILE } from "../../datasets/index.js";
 
 export const RUN_RECORD_SCHEMA_VERSION = 1;
+
+/** Names of the files under code/ (for RunRecordWriter.writeCodeFile); the numbered ones are built by CODE_FILE. */
+export const CODE_FILES = {
+  /** The merger's script before its first run (resume reads it instead of asking the merger again). */
+  merged: "merged.py",
+  /** Why the merger's answer was not used and the mechanical join of the blocks was. */
+  mergeFallback: "merge-fallback.txt",
+  final: "final.py",
+  notebook: "solution.ipynb",
+} as const;
+
+/** The numbered and named files under code/: what each holds is said where they are written. */
+export const CODE_FILE = {
+  /** code/blocks/<name>.py: a staged coder's block, or the direct coder's whole script ("script"). */
+  block: (name: string) => `${name}.py`,
+  /** code/attempt-<n>.py: the script an attempt ran. */
+  attempt: (attempt: string) => `attempt-${attempt}.py`,
+  /** code/feedback-<r>.py: the reviewer's script of feedback round r. */
+  feedback: (round: number) => `feedback-${round}.py`,
+};
+
+/** The block name of a file under code/blocks/ (undefined when it is not a block). */
+export function blockNameOf(file: string): string | undefined {
+  return file.endsWith(".py") ? file.slice(0, -".py".length) : undefined;
+}
+
+/** True for an attempt's script under code/ (attempt-<n>.py, see CODE_FILE.attempt). */
+export function isAttemptScript(file: string): boolean {
+  return /^attempt-.+\.py$/.test(file);
+}
 
 export const RUN_FILES = {
   run: "run.json",
   events: "events.jsonl",
-  transcripts: "transcripts.jsonl",
+  transcripts: TRANSCRIPT_FILE,
   instructions: "instructions.json",
   context: "context.md",
   code: "code",
   blocks: join("code", "blocks"),
   exec: "exec",
-  submission: "submission.csv",
+  submission: SUBMISSION_FILE,
   score: "score.json",
-  notebook: join("code", "solution.ipynb"),
-  finalScript: join("code", "final.py"),
+  notebook: join("code", CODE_FILES.notebook),
+  merged: join("code", CODE_FILES.merged),
+  finalScript: join("code", CODE_FILES.final),
   chains: "chains",
   branches: "branches",
   /** --sanity permuted-labels: the rerun's workspace, stdout.txt and stderr.txt. */
@@ -43,7 +80,7 @@ export const ATTEMPT_FILES = {
   /** The folder the script wrote into (submission.csv and whatever else it left). */
   workspace: "workspace",
   /** The submission inside the workspace. */
-  submission: join("workspace", "submission.csv"),
+  submission: join("workspace", SUBMISSION_FILE),
 } as const;
 
 /** Relative path of a file of one attempt: exec/<attempt>/<file>. */

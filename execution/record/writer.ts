@@ -3,7 +3,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { dropPartialLastLine, writeTextAtomic } from "./files.js";
-import { ATTEMPT_FILES, RUN_FILES, RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
+import { ATTEMPT_FILES, CODE_FILE, RUN_FILES, RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 import { readRunJson } from "./reader.js";
 import {
   type AttemptResult,
@@ -145,14 +145,14 @@ export class RunRecordWriter {
 
   /** A code block of the staged coders (or the direct coder's whole script): code/blocks/<name>.py */
   writeBlock(name: string, code: string): string {
-    const rel = join(RUN_FILES.blocks, `${name}.py`);
+    const rel = join(RUN_FILES.blocks, CODE_FILE.block(name));
     this.writeText(rel, code);
     return rel;
   }
 
   /** The merged script of one attempt: code/attempt-<n>.py (returns the relative path). */
   writeAttemptScript(attempt: string, code: string): string {
-    const rel = join(RUN_FILES.code, `attempt-${attempt}.py`);
+    const rel = join(RUN_FILES.code, CODE_FILE.attempt(attempt));
     this.writeText(rel, code);
     return rel;
   }
