@@ -32,16 +32,23 @@ export {
 export {
   paperPrompt,
   paperPlannerMessages,
-  parsePaperInstruction,
-  paperSectionsPresent,
   renderPaperCompletion,
   placeWord,
   placeRank,
   PAPER_DESCRIPTION_CHARS,
   type PaperPromptInput,
   type PaperSections,
-  type PaperParse,
 } from "./prompts/paper.js";
+export {
+  parsePaperInstruction,
+  paperSectionsPresent,
+  paperMainSectionsPresent,
+  splitPaperSections,
+  PAPER_MAIN_SECTIONS,
+  DEFAULT_SUBMISSION_STEP,
+  type PaperParse,
+  type PaperSplit,
+} from "./prompts/paper-parse.js";
 export {
   PaperPromptTemplateSchema,
   TEMPLATE_SLOTS,

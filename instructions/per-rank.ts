@@ -5,7 +5,8 @@
 import type { AgentModel, CallOptions, ChatTurn } from "../agents/types.js";
 import { StructuredOutputError } from "../agents/errors.js";
 import type { Instruction } from "./schema.js";
-import { paperPlannerMessages, parsePaperInstruction, type PaperParse } from "./prompts/paper.js";
+import { paperPlannerMessages } from "./prompts/paper.js";
+import { parsePaperInstruction, type PaperParse } from "./prompts/paper-parse.js";
 
 export interface RankParseFailure {
   rank: number;

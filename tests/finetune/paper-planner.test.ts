@@ -48,7 +48,7 @@ describe("paper planner prompt", () => {
 
   it("names the missing sections when an answer does not parse", () => {
     const parsed = parsePaperInstruction("Data Preprocessing:\n- read\nModel Training:\n", 1);
-    expect(parsed).toEqual({ ok: false, error: "missing or empty sections: Model Architecture, Model Training, Submission" });
+    expect(parsed).toEqual({ ok: false, error: "missing or empty sections: Model Architecture, Model Training" });
     expect(paperSectionsPresent("Data Preprocessing:\n- read\nModel Training:\n")).toBe(1);
   });
 
