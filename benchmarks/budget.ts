@@ -5,17 +5,12 @@
 // running past the bench's limit (with --parallel P the bench can still overshoot by the runs in flight).
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { readJsonLines, summarizeRun } from "../execution/index.js";
 import { BENCH_FILES, BenchEventSchema } from "./manifest.js";
+import { BenchBudgetSchema, type BenchBudget } from "./options.js";
 import type { PriceTable } from "./collect.js";
 
-export const BenchBudgetSchema = z.object({
-  tokens: z.number().int().positive().optional(),
-  usd: z.number().positive().optional(),
-  minutes: z.number().positive().optional(),
-});
-export type BenchBudget = z.infer<typeof BenchBudgetSchema>;
+export { BenchBudgetSchema, type BenchBudget };
 
 export interface BenchSpend {
   tokens: number;

@@ -8,6 +8,7 @@ import { readJsonLines } from "../execution/index.js";
 import { MODE_NAMES, ModeFlagsSchema, type ModeName } from "./modes.js";
 import type { ModelColumn, RunKey } from "./matrix.js";
 import { BENCH_FILES } from "./layout.js";
+import { BenchOptionsSchema } from "./options.js";
 
 export { BENCH_FILES };
 
@@ -49,7 +50,7 @@ export const BenchManifestSchema = z.object({
   temperatures: z.array(z.number()),
   repeats: z.number().int().positive(),
   baseSeed: z.number().int(),
-  options: z.record(z.string(), z.unknown()),
+  options: BenchOptionsSchema,
   runs: z.array(BenchRunEntrySchema),
 });
 export type BenchManifest = z.infer<typeof BenchManifestSchema>;

@@ -19,6 +19,7 @@ import {
   type RunKey,
 } from "./matrix.js";
 import type { BenchRunOptions } from "./modes.js";
+import type { BenchOptions } from "./options.js";
 import type { BenchBudgetTracker } from "./budget.js";
 import { preflightSpecs } from "./preflight.js";
 import type { BenchRequest, CellRunner } from "./runner.js";
@@ -106,7 +107,7 @@ export async function planBench(input: BenchPlanInput): Promise<BenchPlan> {
 }
 
 /** The manifest part runBench writes (bench.json): the matrix, the command and the bench-wide options. */
-export function benchManifestOf(plan: BenchPlan, command: string[], options: Record<string, unknown>): BenchRequest["manifest"] {
+export function benchManifestOf(plan: BenchPlan, command: string[], options: BenchOptions): BenchRequest["manifest"] {
   const { request } = plan;
   return {
     command,

@@ -75,6 +75,10 @@ export const RunOptionsSchema = z.object({
   prices: PriceTableSchema.optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
+
+/** Where generated scripts run: `docker` (the sandbox) or `local` (no isolation; execution/wiring.ts). */
+export const SANDBOX_KINDS = ["docker", "local"] as const;
+export type SandboxKind = (typeof SANDBOX_KINDS)[number];
 export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
 
 /** Run records written before `parallel` was renamed `chains` keep the old key; resume reads them as written. */

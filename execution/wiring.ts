@@ -9,9 +9,10 @@ import type { AgentTeam } from "../agents/types.js";
 import { createTaskGrader, MLEBENCH_GRADER_REQUIREMENTS, type GraderSandbox } from "../datasets/index.js";
 import type { PoolOptions } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
+import type { SandboxKind } from "./options.js";
 import type { RunDependencies, TeamRequest } from "./run.js";
 
-export type SandboxKind = "docker" | "local";
+export type { SandboxKind };
 
 export interface WiringOptions {
   sandbox: SandboxKind;

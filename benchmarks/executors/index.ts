@@ -5,7 +5,4 @@ export { runSlurmBench, benchStatus, reconcile, readSlurmState, checkWritable, s
 export { renderJobScript, splitSbatchArgs, sbatchDirectives, shellQuote, type SlurmResources, type JobScriptInput } from "./job-script.js";
 export { realSlurmCommands, findOnPath, parseSbatchOutput, parseStateLines, parseScontrolJobs, taskState, expandIndices, SlurmCommandError, TERMINAL_STATES, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
 export { runBenchCell, cellKey, cellIdAt, keysOfManifest, type BenchCellRequest } from "./cell-entry.js";
-
-/** The executors `bench --executor` accepts. */
-export const EXECUTORS = ["local", "slurm"] as const;
-export type ExecutorName = (typeof EXECUTORS)[number];
+export { EXECUTORS, type ExecutorName } from "../options.js";

@@ -1,19 +1,9 @@
 // The sbatch script of a Slurm bench: one job array, one array task per cell. Written into the bench folder so a
 // user can read it or resubmit it with plain `sbatch`. Pure: text in, text out.
 
-export interface SlurmResources {
-  partition?: string;
-  /** HH:MM:SS (or any form sbatch's --time accepts). */
-  time?: string;
-  cpus?: number;
-  /** sbatch --mem, e.g. 8G. */
-  mem?: string;
-  gpus?: number;
-  /** `%` throttle: at most this many array tasks at once. */
-  maxRunning?: number;
-  /** Further sbatch options, as typed (e.g. "--account=lab --qos=short"). */
-  extra?: string;
-}
+import type { SlurmResources } from "../options.js";
+
+export type { SlurmResources };
 
 export interface JobScriptInput {
   benchDir: string;

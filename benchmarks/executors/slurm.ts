@@ -244,7 +244,7 @@ async function submit(request: SlurmBenchRequest, cells: string[]): Promise<Subm
   writeSlurmState(dir, state);
   // The job ids also go into bench.json, for anyone reading the bench without this executor.
   const manifest = readManifest(dir);
-  if (manifest) writeJsonAtomic(join(dir, BENCH_FILES.manifest), { ...manifest, options: { ...manifest.options, slurm: { ...(manifest.options.slurm as object | undefined), jobIds: state.submissions.map((s) => s.jobId) } } });
+  if (manifest) writeJsonAtomic(join(dir, BENCH_FILES.manifest), { ...manifest, options: { ...manifest.options, slurm: { ...manifest.options.slurm, jobIds: state.submissions.map((s) => s.jobId) } } });
   return submission;
 }
 

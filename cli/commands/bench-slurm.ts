@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { UserFacingError } from "../failure.js";
 import { defaultPaths } from "../paths.js";
-import { openWiring, sandboxKind } from "../wiring.js";
+import { openWiring } from "../wiring.js";
 
 export interface ExecutorFlags {
   executor: string;
@@ -127,11 +127,12 @@ export function registerBenchCell(program: Command): void {
       } catch (error) {
         return userError(error);
       }
+      // bench.json's options, typed: every bench-wide run option (sanity, prices, time limit, answer cap) reaches
+      // this cell as it reaches a local one.
       const options = cell.manifest.options;
-      const num = (name: string): number | undefined => (typeof options[name] === "number" ? (options[name] as number) : undefined);
-      const pool = await modelPoolOf(typeof options.modelPool === "string" ? options.modelPool : undefined);
+      const pool = await modelPoolOf(options.modelPool);
       const wiring = await openWiring({
-        sandbox: sandboxKind(typeof options.sandbox === "string" ? options.sandbox : "docker"),
+        sandbox: options.sandbox ?? "docker",
         modelsDir: defaultPaths().models,
         ...(pool ? { openai: { pools: pool.pools } } : {}),
       });
@@ -141,10 +142,8 @@ export function registerBenchCell(program: Command): void {
       const onTerm = () => stop.abort(new Error("stopped by Slurm"));
       process.on("SIGTERM", onTerm);
       process.on("SIGINT", onTerm);
-      const timeoutSeconds = num("timeoutSeconds");
-      const maxTokens = num("maxTokens");
-      const runOptions = { ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }), ...(maxTokens === undefined ? {} : { maxTokens }) };
-      const runCell = benchmarks.benchCellRunner(wiring, { parallel: 1, sandboxes: 1, apiConcurrency: num("apiConcurrency") ?? 4 }, runOptions, stop.signal);
+      const concurrency = { parallel: 1, sandboxes: 1, apiConcurrency: options.apiConcurrency ?? 4 };
+      const runCell = benchmarks.benchCellRunner(wiring, concurrency, benchmarks.sharedRunOptions(options), stop.signal);
       try {
         const run = await benchmarks.runBenchCell({ dir, key: cell.key, runCell, version: execution.LINGUACODUS_VERSION, signal: stop.signal });
         process.stderr.write(`cell ${cell.key.id}: ${run ? run.status : "stopped"}${run?.failure ? ` (${run.failure.message})` : ""}\n`);

@@ -131,11 +131,12 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
   if (flags.sanity !== undefined && flags.sanity !== "permuted-labels") throw new UserFacingError(`--sanity must be permuted-labels (got '${flags.sanity}')`);
-  const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }), ...(flags.sanity ? { sanity: "permuted-labels" as const } : {}) };
+  // What every cell shares; bench.json keeps it, so Slurm cells run with the same options as local ones.
+  const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }), ...(flags.sanity ? { sanity: "permuted-labels" as const } : {}), ...(prices ? { prices } : {}) };
   // What earlier sessions spent counts against the bench's budgets (a resumed bench does not start from zero).
   const budgetTracker = Object.keys(budget).length ? new benchmarks.BenchBudgetTracker(budget, prices, benchmarks.benchSpentSoFar(out, prices)) : undefined;
   // Runs cost their calls with the bench's price table (run.json usage) and start with what the budget leaves.
-  const runCell = wiring && benchmarks.benchCellRunner(wiring, concurrency, { ...runOptions, ...(prices ? { prices } : {}) }, stopRuns.signal, budgetTracker);
+  const runCell = wiring && benchmarks.benchCellRunner(wiring, concurrency, runOptions, stopRuns.signal, budgetTracker);
 
   // 3. Progress: a bar on a terminal, plain lines otherwise; both go to stderr.
   const { MultiBar, Presets } = await import("cli-progress");
@@ -172,7 +173,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const manifest = benchmarks.benchManifestOf(plan, ["linguacodus", ...process.argv.slice(2)], {
     ...concurrency,
     ...runOptions,
-    sandbox: flags.sandbox,
+    sandbox,
     ...(budgetTracker ? { budget } : {}),
     executor,
     ...(modelPool ? { modelPool: modelPool.path } : {}),

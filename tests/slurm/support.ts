@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
+import type { ModeName } from "../../benchmarks/modes.js";
 import { runBench } from "../../benchmarks/runner.js";
 import { pipelineCellRunner } from "../../benchmarks/cell.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
@@ -35,10 +36,11 @@ export interface Recorded {
   keys: RunKey[];
 }
 
-/** 2 tasks × {linguacodus, direct} × 1 repeat with scripted models, recorded for replay. */
-export async function recordBench(root: string): Promise<Recorded> {
-  const tasks = (await tasksWithReferences(["concrete-strength", "seattle-weather"], join(root, "tasks"), join("/tmp", "linguacodus-test-tasks"))).map((t) => ({ id: t.id, dir: t.dir }));
-  const keys = expandMatrix({ tasks, modes: ["linguacodus", "direct"], models: [parseModelColumn("label=scripted;all=openai:scripted")], temperatures: [], repeats: 1, baseSeed: 1 });
+/** Tasks × modes × 1 repeat with scripted models (2 tasks × {linguacodus, direct} unless told), recorded for replay. */
+export async function recordBench(root: string, matrix: { taskIds: string[]; modes: ModeName[] } = { taskIds: ["concrete-strength", "seattle-weather"], modes: ["linguacodus", "direct"] }): Promise<Recorded> {
+  const tasks = (await tasksWithReferences(matrix.taskIds, join(root, "tasks"), join("/tmp", "linguacodus-test-tasks"))).map((t) => ({ id: t.id, dir: t.dir }));
+  const { modes } = matrix;
+  const keys = expandMatrix({ tasks, modes, models: [parseModelColumn("label=scripted;all=openai:scripted")], temperatures: [], repeats: 1, baseSeed: 1 });
   const dir = join(root, "recorded");
   const wiring = await createWiring({ sandbox: "docker" });
   try {
@@ -46,13 +48,13 @@ export async function recordBench(root: string): Promise<Recorded> {
     const outcome = await runBench({
       dir,
       keys,
-      manifest: { command: ["test"], tasks, modes: ["linguacodus", "direct"], models: [keys[0]!.model], temperatures: [], repeats: 1, baseSeed: 1, options: {} },
+      manifest: { command: ["test"], tasks, modes, models: [keys[0]!.model], temperatures: [], repeats: 1, baseSeed: 1, options: {} },
       parallel: 2,
       resume: false,
       runCell,
       version: "test",
     });
-    if (outcome.succeeded !== 4) throw new Error(`recording bench: ${JSON.stringify(outcome)}`);
+    if (outcome.succeeded !== keys.length) throw new Error(`recording bench: ${JSON.stringify(outcome)}`);
   } finally {
     await wiring.close();
   }

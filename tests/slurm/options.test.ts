@@ -1,0 +1,73 @@
+// Bench-wide options reach the cells on a real single-node Slurm cluster (.ci/slurm.sh) as they reach them locally:
+// the same one-task bench with --sanity permuted-labels and --prices records the same config in run.json and the
+// same sanity block in score.json under --executor slurm as under the local executor.
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readRunJson, readScore } from "../../execution/index.js";
+import { readManifest } from "../../benchmarks/manifest.js";
+import { readSlurmState } from "../../benchmarks/executors/index.js";
+import { buildDist, cli, recordBench, slurmUp, type Recorded } from "./support.js";
+
+let root: string;
+let env: NodeJS.ProcessEnv;
+let recorded: Recorded;
+let pricesFile: string;
+const PRICES = { "openai:scripted": { input: 1, output: 2 } };
+
+const benchArgs = (out: string) => [
+  "bench",
+  ...recorded.tasks.map((t) => t.dir),
+  "--modes",
+  "direct",
+  "--models",
+  `label=scripted;all=replay:${recorded.dir}`,
+  "--sanity",
+  "permuted-labels",
+  "--prices",
+  pricesFile,
+  "--timeout",
+  "120",
+  "--no-report",
+  "--json",
+  "--out",
+  out,
+];
+
+beforeAll(async () => {
+  env = { ...slurmUp(), LINGUACODUS_SLURM_POLL_MS: "300" };
+  root = mkdtempSync(join(tmpdir(), "lc-slurm-options-"));
+  env.LINGUACODUS_HOME = join(root, "home");
+  pricesFile = join(root, "prices.json");
+  writeFileSync(pricesFile, JSON.stringify(PRICES));
+  await buildDist();
+  recorded = await recordBench(root, { taskIds: ["concrete-strength"], modes: ["direct"] });
+}, 1_200_000);
+
+afterAll(() => {
+  const jobs = root && existsSync(root) ? readdirSync(root).flatMap((d) => (existsSync(join(root, d, "slurm", "state.json")) ? readSlurmState(join(root, d)).submissions.map((s) => s.jobId) : [])) : [];
+  if (env && jobs.length) execFileSync("scancel", jobs, { env });
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe("bench --executor slurm: the bench-wide options reach every cell", () => {
+  it("records --sanity and --prices in the cell's run as the local executor does", async () => {
+    const local = join(root, "local");
+    const slurmOut = join(root, "slurm");
+    const [l, s] = [await cli(benchArgs(local), env), await cli([...benchArgs(slurmOut), "--executor", "slurm"], env)];
+    expect(l.code, l.stderr).toBe(0);
+    expect(s.code, s.stderr).toBe(0);
+    const [id] = readManifest(local)!.runs.map((r) => r.id);
+    expect(readManifest(slurmOut)!.runs.map((r) => r.id)).toEqual([id]);
+    const [a, b] = [join(local, "runs", id!), join(slurmOut, "runs", id!)];
+    // locally: the sanity rerun is in score.json, the price table in run.json's config
+    expect(readScore(a)?.sanity).toBeDefined();
+    expect(readRunJson(a).config).toMatchObject({ sanity: "permuted-labels", prices: PRICES, timeoutSeconds: 120 });
+    // on the node: the same
+    expect(readRunJson(b).config).toMatchObject({ sanity: "permuted-labels", prices: PRICES, timeoutSeconds: 120 });
+    expect(readScore(b)?.sanity).toEqual(readScore(a)?.sanity);
+    expect(readRunJson(b).usage?.total.costUsd).toEqual(readRunJson(a).usage?.total.costUsd);
+  }, 900_000);
+});
