@@ -1,15 +1,13 @@
 // Bench-wide options reach the cells on a real single-node Slurm cluster (.ci/slurm.sh) as they reach them locally:
 // the same one-task bench with --sanity permuted-labels and --prices records the same config in run.json and the
 // same sanity block in score.json under --executor slurm as under the local executor.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRunJson, readScore } from "../../execution/index.js";
 import { readManifest } from "../../benchmarks/manifest.js";
-import { readSlurmState } from "../../benchmarks/executors/index.js";
-import { buildDist, cli, recordBench, slurmUp, type Recorded } from "./support.js";
+import { buildDist, cleanUp, cli, recordBench, slurmUp, type Recorded } from "./support.js";
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -46,11 +44,7 @@ beforeAll(async () => {
   recorded = await recordBench(root, { taskIds: ["concrete-strength"], modes: ["direct"] });
 }, 1_200_000);
 
-afterAll(() => {
-  const jobs = root && existsSync(root) ? readdirSync(root).flatMap((d) => (existsSync(join(root, d, "slurm", "state.json")) ? readSlurmState(join(root, d)).submissions.map((s) => s.jobId) : [])) : [];
-  if (env && jobs.length) execFileSync("scancel", jobs, { env });
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => cleanUp(root, env));
 
 describe("bench --executor slurm: the bench-wide options reach every cell", () => {
   it("records --sanity and --prices in the cell's run as the local executor does", async () => {

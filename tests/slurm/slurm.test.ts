@@ -3,14 +3,14 @@
 // (with the Slurm state) and rerun by --resume, Ctrl-C twice leaving nothing in squeue, and bad input rejected
 // with the fix.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRunJson, readScore, summarizeRun } from "../../execution/index.js";
 import { readManifest } from "../../benchmarks/manifest.js";
 import { readSlurmState } from "../../benchmarks/executors/index.js";
-import { buildDist, cli, events, recordBench, sleep, slurm, slurmUp, type Recorded } from "./support.js";
+import { buildDist, cleanUp, cli, events, recordBench, sleep, slurm, slurmUp, type Recorded } from "./support.js";
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -36,12 +36,7 @@ beforeAll(async () => {
   if (r.code !== 0) throw new Error(`local bench failed: ${r.stderr}`);
 }, 1_200_000);
 
-afterAll(() => {
-  // Only this file's jobs: other benches may share the cluster.
-  const jobs = root && existsSync(root) ? readdirSync(root).flatMap((d) => (existsSync(join(root, d, "slurm", "state.json")) ? readSlurmState(join(root, d)).submissions.map((s) => s.jobId) : [])) : [];
-  if (env && jobs.length) execFileSync("scancel", jobs, { env });
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => cleanUp(root, env));
 
 describe("bench --executor slurm on a real cluster", () => {
   it("runs every cell as one job array and records the same runs as the local executor", async () => {

@@ -1,7 +1,7 @@
 // Shared by the Slurm tests: the single-node cluster of .ci/slurm.sh, a recorded bench to replay (scripted models
 // on the real Docker sandbox), and the built CLI run as a user runs it.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
@@ -11,6 +11,7 @@ import { pipelineCellRunner } from "../../benchmarks/cell.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
 import { BenchEventSchema, type BenchEvent } from "../../benchmarks/manifest.js";
 import { createWiring } from "../../execution/wiring.js";
+import { readSlurmState } from "../../benchmarks/executors/index.js";
 import { scriptedBenchDeps, tasksWithReferences } from "../benchmarks/bench-support.js";
 
 const exec = promisify(execFile);
@@ -86,6 +87,15 @@ export function events(dir: string): BenchEvent[] {
 /** A Slurm client command's stdout. */
 export function slurm(command: string, args: string[], env: NodeJS.ProcessEnv): string {
   return execFileSync(command, args, { env, encoding: "utf8" });
+}
+
+/** Cancels the jobs of the benches under `root` (only those: other benches may share the cluster), then removes it. */
+export function cleanUp(root: string | undefined, env: NodeJS.ProcessEnv | undefined): void {
+  if (!root) return;
+  const benches = existsSync(root) ? readdirSync(root).map((d) => join(root, d)) : [];
+  const jobs = benches.flatMap((dir) => (existsSync(join(dir, "slurm", "state.json")) ? readSlurmState(dir).submissions.map((s) => s.jobId) : []));
+  if (env && jobs.length) execFileSync("scancel", jobs, { env });
+  rmSync(root, { recursive: true, force: true });
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
