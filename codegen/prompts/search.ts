@@ -1,0 +1,72 @@
+// Prompt templates of tree search's code-writing steps (AIDE's draft and improve, read from its paper and
+// aide/agent.py, written for this project's sandbox contract): a short plan in prose, then one code block.
+// A debug step is the fixer's prompt (merger.ts fixPrompt): the same job the execute-and-fix loop gives it.
+import type { ChatTurn } from "../../agents/types.js";
+import { sandboxRules } from "./rules.js";
+
+export interface SearchPromptInput {
+  context: string;
+  libraries: readonly string[];
+  cores?: number;
+  /** Earlier working solutions of the tree: plan and validation score (empty for the first draft). */
+  memory: string;
+}
+
+const PLAN_THEN_CODE =
+  "Answer with a short plan in plain prose (3-5 sentences), then the whole script in one ```python code block. Nothing after the code block.";
+
+const SYSTEM = "You are a Kaggle grandmaster who writes complete, runnable Python solutions and improves them step by step.";
+
+function memorySection(memory: string): string {
+  return memory.trim() ? `\n\n## Solutions tried so far (plan → validation score)\n${memory}` : "";
+}
+
+/** A new, simple solution that differs from what the tree already holds. */
+export function draftPrompt(input: SearchPromptInput): ChatTurn[] {
+  return [
+    { role: "system", content: SYSTEM },
+    {
+      role: "user",
+      content: `${input.context}
+
+${sandboxRules(input.libraries, input.cores)}${memorySection(input.memory)}
+
+## Your job
+Propose a simple first solution (no ensembling, no hyperparameter search) that differs from the solutions tried so far, and implement it.
+${PLAN_THEN_CODE}`,
+    },
+  ];
+}
+
+export interface ImprovePromptInput extends SearchPromptInput {
+  script: string;
+  outputTail: string;
+  validationScore: number | null;
+}
+
+/** One atomic improvement of a working solution, so its effect can be measured. */
+export function improvePrompt(input: ImprovePromptInput): ChatTurn[] {
+  return [
+    { role: "system", content: SYSTEM },
+    {
+      role: "user",
+      content: `${input.context}
+
+${sandboxRules(input.libraries, input.cores)}${memorySection(input.memory)}
+
+## Solution to improve (validation score ${input.validationScore ?? "not printed"})
+\`\`\`python
+${input.script}
+\`\`\`
+
+## Its output (tail)
+\`\`\`text
+${input.outputTail}
+\`\`\`
+
+## Your job
+Propose one specific, atomic improvement of this solution (so its effect can be measured) and implement it in the whole script.
+${PLAN_THEN_CODE}`,
+    },
+  ];
+}
