@@ -32,6 +32,7 @@ import {
   buildTaskContext,
   critiqueInstructions,
   critiqueInstructionsPaper,
+  adapterPromptTemplate,
   planInstructionsPaper,
   planInstructionsReport,
   renderInstruction,
@@ -256,7 +257,10 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     const candidates = await step("planner", () => loadInstructions()?.candidates, async () => {
       if (options.plannerPrompt === "paper") {
         const info = taskInfo(task);
-        const plan = await planInstructionsPaper(team.model("planner"), { ...info, count: options.instructions }, callOptions);
+        const planner = team.model("planner");
+        // An adapter trained on a corpus with its own prompt (the paper's) is asked with that prompt, from its sidecar.
+        const template = adapterPromptTemplate(planner.spec);
+        const plan = await planInstructionsPaper(planner, { ...info, count: options.instructions, ...(template ? { template } : {}) }, callOptions);
         writer.writeInstructions({
           candidates: plan.instructions,
           critic: null,

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { PaperPromptTemplateSchema } from "../instructions/index.js";
 
 /** The spec that runs the fine-tuned planner: gguf:<base>+lora:<adapter.gguf>. */
 export function adapterSpec(base: string, adapterGguf: string): string {
@@ -16,6 +17,8 @@ export const AdapterSidecarSchema = z.object({
   corpusDir: z.string(),
   competitions: z.array(z.string()),
   card: z.record(z.string(), z.unknown()),
+  /** The prompt the adapter was trained with (from its card); `--planner-prompt paper` asks it with this. */
+  promptTemplate: PaperPromptTemplateSchema.nullable().optional(),
 });
 export type AdapterSidecar = z.infer<typeof AdapterSidecarSchema>;
 

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { AgentTeam } from "../agents/types.js";
 import { isFinishedState, type Report, type ReportOptions } from "../benchmarks/index.js";
 import type { Task } from "../datasets/index.js";
-import { paperPlannerMessages, paperSectionsPresent, parsePaperInstruction, planPerRank } from "../instructions/index.js";
+import { adapterPromptTemplate, paperRankMessages, paperSectionsPresent, parsePaperInstruction, planPerRank } from "../instructions/index.js";
 import { adapterSpec } from "./adapter.js";
 
 export class EvalInputError extends Error {
@@ -78,6 +78,8 @@ export async function evaluatePlanners(options: EvalOptions): Promise<EvalReport
   const ranks = options.ranks ?? 3;
   const specs = { base: `gguf:${resolve(options.base)}`, adapter: adapterSpec(options.base, options.adapterGguf) } as const;
   const results: PlannerEval[] = [];
+  // Both planners get the prompt the adapter was trained with (its corpus's own, or the paraphrase).
+  const template = adapterPromptTemplate(specs.adapter);
   for (const planner of ["base", "adapter"] as const) {
     const team = await options.createTeam(specs[planner]);
     const answers: PlannerAnswerStats[] = [];
@@ -86,6 +88,8 @@ export async function evaluatePlanners(options: EvalOptions): Promise<EvalReport
     try {
       for (const task of options.tasks) {
         const input = {
+          title: task.spec.title,
+          ...(template ? { template } : {}),
           description: task.description,
           dataType: task.spec.data_type,
           metricName: task.spec.metric.name,
@@ -96,7 +100,7 @@ export async function evaluatePlanners(options: EvalOptions): Promise<EvalReport
           team.model("planner"),
           {
             count: ranks,
-            prompt: (rank) => paperPlannerMessages({ ...input, rank }),
+            prompt: (rank) => paperRankMessages(input, rank),
             parse: (text, rank) => {
               const parsed = parsePaperInstruction(text, rank);
               const attempt = (attempts.get(rank) ?? 0) + 1;

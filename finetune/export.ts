@@ -47,6 +47,7 @@ export async function exportAdapter(options: ExportOptions): Promise<ExportResul
       corpusDir,
       competitions,
       card,
+      promptTemplate: card.prompt_template ?? null,
     };
     writeFileSync(sidecarPath(options.out), `${JSON.stringify(sidecar, null, 2)}\n`);
   }

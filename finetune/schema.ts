@@ -106,6 +106,8 @@ export const AdapterCardSchema = z.looseObject({
   base: z.looseObject({ base: z.string(), format: z.string().optional(), architecture: z.string().optional(), identity: z.string().optional() }),
   corpus: z.looseObject({ dir: z.string(), pairs_sha256: z.string(), train_pairs: z.number(), validation_pairs: z.number() }),
   prompt_format: z.string(),
+  /** The corpus's own planner prompt (corpus.json plannerPrompt), which the adapter is asked with. */
+  prompt_template: PaperPromptTemplateSchema.nullable().optional(),
   hyperparameters: z.record(z.string(), z.unknown()),
   steps: z.number(),
   train_loss: z.number().nullable(),

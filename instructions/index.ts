@@ -64,6 +64,7 @@ export {
 export {
   planPerRank,
   planInstructionsPaper,
+  paperRankMessages,
   type PerRankPlan,
   type PerRankRequest,
   type RankParseFailure,

@@ -6,6 +6,7 @@ import type { AgentModel, CallOptions, ChatTurn } from "../agents/types.js";
 import { StructuredOutputError } from "../agents/errors.js";
 import type { Instruction } from "./schema.js";
 import { paperPlannerMessages } from "./prompts/paper.js";
+import { type PaperPromptTemplate, templateMessages } from "./prompts/paper-template.js";
 import { parsePaperInstruction, type PaperParse } from "./prompts/paper-parse.js";
 
 export interface RankParseFailure {
@@ -91,11 +92,21 @@ export function planPerRank(planner: AgentModel, request: PerRankRequest, option
 }
 
 export interface PaperPlanInput {
+  title?: string;
   description: string;
   dataType: string;
   metricName: string;
   lowerIsBetter: boolean;
   count: number;
+  /** The prompt the adapter was trained with (its sidecar's); absent: this project's paraphrase (paperPrompt). */
+  template?: PaperPromptTemplate;
+}
+
+/** The messages for one place: the adapter's own template when it has one, else the paraphrase. */
+export function paperRankMessages(input: Omit<PaperPlanInput, "count">, rank: number): ChatTurn[] {
+  return input.template
+    ? templateMessages(input.template, { rank, description: input.description, dataType: input.dataType, metricName: input.metricName, ...(input.title ? { title: input.title } : {}) })
+    : paperPlannerMessages({ ...input, rank });
 }
 
 /** `--planner-prompt paper`: the prompt the fine-tuning pairs were built with, one call per rank. */
@@ -104,7 +115,7 @@ export function planInstructionsPaper(planner: AgentModel, input: PaperPlanInput
     planner,
     {
       count: input.count,
-      prompt: (rank) => paperPlannerMessages({ ...input, rank }),
+      prompt: (rank) => paperRankMessages(input, rank),
       parse: parsePaperInstruction,
     },
     options,

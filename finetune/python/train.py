@@ -57,6 +57,14 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def corpus_template(corpus_dir):
+    path = os.path.join(corpus_dir, "corpus.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f).get("plannerPrompt")
+
+
 def encode(tokenizer, pair, max_length):
     """input_ids and labels with the prompt masked (-100): the loss covers the completion tokens only."""
     # The pair's own turns ([system,] user): a corpus of pre-extracted pairs keeps its system prompt.
@@ -268,6 +276,8 @@ def main(argv):
         "corpus": {"dir": os.path.abspath(args.corpus), "pairs_sha256": sha256_file(pairs_path),
                    "train_pairs": len(train_set), "validation_pairs": len(valid_pairs)},
         "prompt_format": prompt_format,
+        # The corpus's own planner prompt travels with the adapter (export copies it into the sidecar).
+        "prompt_template": corpus_template(args.corpus),
         "hyperparameters": {k: v for k, v in vars(args).items() if k not in ("corpus", "base", "out", "cache_dir", "resume")},
         "four_bit": four_bit,
         "device": "cuda" if cuda else "cpu",

@@ -1,6 +1,6 @@
 // --planner-prompt paper: the prompt the fine-tuning pairs are built with, one planner call per rank, free text
 // parsed into the four sections; a parse failure is recorded and that rank asked once more.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAgentTeam, createMemoryTranscriptSink } from "../../agents/index.js";
@@ -110,5 +110,37 @@ describe("paper planner prompt", () => {
     expect(deps.model.calls[0]!.lastUser).toBe(
       paperPrompt({ description: task.description, dataType: task.spec.data_type, metricName: task.spec.metric.name, lowerIsBetter: task.spec.lower_is_better, rank: 1 }),
     );
+  });
+
+  it("an adapter whose sidecar carries its corpus's prompt template is asked with that template (system prompt, wording, place words)", async () => {
+    const task = await builtinTask();
+    const out = tempDir("lc-paper-template-run-");
+    const adapter = join(tempDir("lc-paper-template-"), "planner-lora.gguf");
+    const template = {
+      system: "You are a careful Kaggle grandmaster.",
+      user: "Write the {place} place recipe. Task: {task}\nThe {dataType} data is used for the problem. The metric type is {metric} for the problem.",
+      places: ["first", "second"],
+      dataTypes: ["image data", "tabular data"],
+      metrics: ["mae", "auc"],
+      source: "paper.csv",
+      rowsMatching: 2,
+      rows: 2,
+    };
+    // The sidecar export writes next to the adapter GGUF (only promptTemplate is read on this path).
+    writeFileSync(`${adapter}.json`, JSON.stringify({ kind: "linguacodus-adapter-gguf", promptTemplate: template }));
+    const deps = scriptedDeps(new LocalSandbox({ warn: () => {} }), () => GOOD("t"));
+    const stop = new AbortController();
+    await runTask(
+      task,
+      { plannerPrompt: "paper", instructions: 2, noCritic: true, models: { default: "openai:scripted", planner: `gguf:/models/base.gguf+lora:${adapter}` } },
+      { ...deps, outDir: out, signal: stop.signal, onProgress: (e) => e.type === "stage.finished" && e.stage === "planner" && stop.abort(new Error("planner stage done")) },
+    ).catch(() => undefined);
+    const [first, second] = deps.model.calls;
+    expect(first!.messages[0]).toEqual({ role: "system", content: template.system });
+    expect(first!.lastUser).toMatch(new RegExp(`^Write the first place recipe\\. Task: ${task.spec.title}\\n`));
+    expect(first!.lastUser).toContain(`\nThe tabular data data is used for the problem. The metric type is ${task.spec.metric.name} for the problem.`);
+    expect(second!.lastUser).toMatch(/^Write the second place recipe\./);
+    // Without the sidecar's template the paraphrase is used (the test above).
+    expect(first!.lastUser).not.toContain("Generate the first place instruction");
   });
 });
