@@ -16,6 +16,8 @@ export class AnswerKey {
   readonly idBytes: Buffer;
   readonly idStart: Uint32Array;
   readonly idEnd: Uint32Array;
+  /** Byte length of the longest id: a longer submission id is unknown without being read as text. */
+  readonly longestIdBytes: number;
   private idStrings: string[] | null = null;
   private indexById: Map<string, number> | null = null;
   private numeric: Float64Array[] | null = null;
@@ -51,6 +53,9 @@ export class AnswerKey {
         this.idEnd[i] = offset;
       }
     }
+    let longest = 0;
+    for (let i = 0; i < this.n; i++) longest = Math.max(longest, this.idEnd[i]! - this.idStart[i]!);
+    this.longestIdBytes = longest;
   }
 
   static fromTable(spec: TaskSpec, table: CsvTable): AnswerKey {

@@ -24,6 +24,8 @@ export interface CsvRow {
   text(col: number): string;
   /** The cell as a plain decimal number (no hex, binary, Infinity or words); NaN otherwise. */
   number(col: number): number;
+  /** The cell's bytes (a view where possible: valid only during the call; no string is made). */
+  bytes(col: number): Buffer;
   /** True when the cell holds exactly `bytes[start, end)` (no string is made). */
   equals(col: number, bytes: Buffer, start: number, end: number): boolean;
 }
@@ -85,6 +87,7 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
     },
     text: (c) => buf.toString("utf8", starts[c]!, ends[c]!),
     number: (c) => parseDecimalAt(buf, starts[c]!, ends[c]!),
+    bytes: (c) => buf.subarray(starts[c]!, ends[c]!),
     equals: (c, bytes, s, e) => sameBytes(buf, starts[c]!, ends[c]!, bytes, s, e),
   };
 
@@ -150,20 +153,33 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
 
   try {
     const chunk = Buffer.allocUnsafe(CHUNK);
-    let carry: Buffer = Buffer.alloc(0);
+    // The unfinished last line, in pieces joined once its end arrives, so a long line is copied once, not once
+    // per chunk.
+    const pieces: Buffer[] = [];
+    let pending = 0;
+    const keep = (bytes: Buffer): void => {
+      pieces.push(Buffer.from(bytes)); // copied, since `chunk` is reused
+      pending += bytes.length;
+      if (pending > MAX_LINE_BYTES) throw new CsvFormatError(`${what} line ${line + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB; write one short line per row`);
+    };
     let position = 0;
     for (;;) {
       const { bytesRead } = await handle.read(chunk, 0, CHUNK, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const data = chunk.subarray(0, bytesRead);
+      if (data.indexOf(LF) === -1) {
+        keep(data);
+        continue;
+      }
+      buf = pieces.length > 0 ? Buffer.concat([...pieces, data]) : data;
+      pieces.length = 0;
+      pending = 0;
       const rest = scan(false);
-      // The unfinished line moves to the next round; copied, since `chunk` is reused.
-      carry = Buffer.from(buf.subarray(rest));
-      if (carry.length > MAX_LINE_BYTES) throw new CsvFormatError(`${what} line ${line + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB; write one short line per row`);
+      if (rest < buf.length) keep(buf.subarray(rest));
     }
-    buf = carry;
-    if (carry.length > 0) scan(true);
+    buf = Buffer.concat(pieces);
+    if (buf.length > 0) scan(true);
     if (width < 0) throw new CsvFormatError(`${what} is empty (no header line)`);
     return { rows };
   } finally {
@@ -183,6 +199,7 @@ async function scanQuoted(path: string, sink: CsvSink, what: string): Promise<{ 
     },
     text: (c) => cells[c] ?? "",
     number: (c) => parseDecimal(cells[c] ?? ""),
+    bytes: (c) => Buffer.from(cells[c] ?? "", "utf8"),
     equals: (c, bytes, s, e) => (cells[c] ?? "") === bytes.toString("utf8", s, e),
   };
   let countFrom = -1;

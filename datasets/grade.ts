@@ -91,6 +91,7 @@ export function gradeTables(spec: TaskSpec, answers: CsvTable, submission: CsvTa
     },
     text: (c) => submission.columns[c]![rowIndex]!,
     number: (c) => parseDecimal(submission.columns[c]![rowIndex]!),
+    bytes: (c) => Buffer.from(submission.columns[c]![rowIndex]!, "utf8"),
     equals: (c, bytes, s, e) => submission.columns[c]![rowIndex] === bytes.toString("utf8", s, e),
   };
   for (; rowIndex < submission.rowCount; rowIndex++) if (sink.row(row) === "count") break;

@@ -15,18 +15,34 @@ export function mse(y: Numbers, p: Numbers): number {
     const d = y[i]! - p[i]!;
     s += d * d;
   }
-  return s / n;
+  if (Number.isFinite(s)) return s / n;
+  const k = scaleOf(y, p);
+  return k * k * meanSquaredDifference(y, p, k);
 }
 
+/** RMSE; finite whenever the true value is (squares of values past 1e154 overflow, so those are scaled first). */
 export function rmse(y: Numbers, p: Numbers): number {
-  return Math.sqrt(mse(y, p));
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = y[i]! - p[i]!;
+    s += d * d;
+  }
+  if (Number.isFinite(s)) return Math.sqrt(s / n);
+  const k = scaleOf(y, p);
+  return k * Math.sqrt(meanSquaredDifference(y, p, k));
 }
 
 export function mae(y: Numbers, p: Numbers): number {
   const n = y.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.abs(y[i]! - p[i]!);
-  return s / n;
+  if (Number.isFinite(s)) return s / n;
+  // Near the float limit: the mean of the scaled values, scaled back (y − p itself may overflow).
+  const k = scaleOf(y, p);
+  let t = 0;
+  for (let i = 0; i < n; i++) t += Math.abs(y[i]! / k - p[i]! / k) / n;
+  return t * k;
 }
 
 /** Root mean squared log error; inputs must be > -1 (the grader checks). */
@@ -52,8 +68,32 @@ export function r2(y: Numbers, p: Numbers): number {
     num += e * e;
     den += d * d;
   }
+  if (!Number.isFinite(num) || !Number.isFinite(den)) return r2Scaled(y, p);
   if (den === 0) return num === 0 ? 1 : 0;
   return 1 - num / den;
+}
+
+/**
+ * R² when squares overflow: each sum is taken over its terms divided by the largest one, so neither overflows
+ * nor underflows; the ratio may still be beyond float range (then −Infinity, as it truly is).
+ */
+function r2Scaled(y: Numbers, p: Numbers): number {
+  const n = y.length;
+  const k = scaleOf(y, p);
+  const ys = scaled(y, k);
+  const e = ys.map((v, i) => v - p[i]! / k);
+  const meanY = sum(ys) / n;
+  const d = ys.map((v) => v - meanY);
+  const ke = scaleOf(e, e);
+  const kd = scaleOf(d, d);
+  if (kd === 0) return ke === 0 ? 1 : 0;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (e[i]! / ke) ** 2;
+    den += (d[i]! / kd) ** 2;
+  }
+  return 1 - (ke / kd) ** 2 * (num / den);
 }
 
 const FLOAT64_EPS = 2.220446049250313e-16;
@@ -63,7 +103,10 @@ export function mape(y: Numbers, p: Numbers): number {
   const n = y.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.abs(y[i]! - p[i]!) / Math.max(Math.abs(y[i]!), FLOAT64_EPS);
-  return s / n;
+  if (Number.isFinite(s)) return s / n;
+  let t = 0;
+  for (let i = 0; i < n; i++) t += (Math.abs(y[i]! / 2 - p[i]! / 2) / Math.max(Math.abs(y[i]!), FLOAT64_EPS) / n) * 2;
+  return t;
 }
 
 /** Pearson's r; NaN when either input is constant (as scipy). */
@@ -81,6 +124,11 @@ export function pearson(x: Numbers, y: Numbers): number {
     sxx += dx * dx;
     syy += dy * dy;
     sxy += dx * dy;
+  }
+  if (!Number.isFinite(sxx) || !Number.isFinite(syy) || !Number.isFinite(sxy)) {
+    // Sums or squares overflowed: r does not change when each input is scaled into range.
+    if (isConstant(x) || isConstant(y)) return Number.NaN;
+    return pearson(scaled(x, scaleOf(x, x)), scaled(y, scaleOf(y, y)));
   }
   if (sxx === 0 || syy === 0 || isConstant(x) || isConstant(y)) return Number.NaN;
   const r = sxy / (Math.sqrt(sxx) * Math.sqrt(syy));
@@ -114,7 +162,19 @@ export function meanCosineSimilarity(ys: readonly Numbers[], ps: readonly Number
       ny += a * a;
       np += b * b;
     }
-    if (ny > 0 && np > 0) total += dot / (Math.sqrt(ny) * Math.sqrt(np));
+    if (!Number.isFinite(dot) || !Number.isFinite(ny) || !Number.isFinite(np)) {
+      // Squares overflowed: the cosine of two vectors is that of the vectors scaled into range.
+      let ka = 0;
+      let kb = 0;
+      for (let c = 0; c < ys.length; c++) {
+        ka = Math.max(ka, Math.abs(ys[c]![i]!));
+        kb = Math.max(kb, Math.abs(ps[c]![i]!));
+      }
+      total += meanCosineSimilarity(
+        ys.map((col) => [col[i]! / ka]),
+        ps.map((col) => [col[i]! / kb]),
+      );
+    } else if (ny > 0 && np > 0) total += dot / (Math.sqrt(ny) * Math.sqrt(np));
   }
   return total / n;
 }
@@ -361,6 +421,28 @@ export function meanAveragePrecisionAtK(
 }
 
 // ---------- helpers ----------
+
+/** The largest magnitude in y and p: dividing by it brings values near the float limit into range. */
+function scaleOf(y: Numbers, p: Numbers): number {
+  let k = 0;
+  for (let i = 0; i < y.length; i++) k = Math.max(k, Math.abs(y[i]!), Math.abs(p[i]!));
+  return k;
+}
+
+function scaled(a: Numbers, k: number): Float64Array {
+  return Float64Array.from(a as ArrayLike<number>, (v) => v / k);
+}
+
+/** Mean of ((y − p) / k)², summed as means so no step overflows. */
+function meanSquaredDifference(y: Numbers, p: Numbers, k: number): number {
+  const n = y.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = y[i]! / k - p[i]! / k;
+    s += (d * d) / n;
+  }
+  return s;
+}
 
 function sum(a: Numbers): number {
   let s = 0;

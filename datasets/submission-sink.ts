@@ -1,13 +1,27 @@
 // A submission's rows, streamed into arrays indexed by answer row, then validated and scored (see grade.ts).
+import { createHash } from "node:crypto";
 import type { AnswerKey } from "./answer-key.js";
 import type { CsvRow, CsvSink, RowAction } from "./csv-stream.js";
 import { parseDecimal } from "./fast-csv.js";
-import { computeMetric, predictionRange, type AlignedColumns, type PredictionRange } from "./metric-registry.js";
+import { computeMetric, MapAtKParamsSchema, predictionRange, type AlignedColumns, type PredictionRange } from "./metric-registry.js";
 import { TaskFormatError } from "./task.js";
 
 // Data rows start on line 2 of the file (line 1 is the header).
 const lineOf = (row: number) => row + 2;
+/** Examples in messages are few and short: a hostile cell is never echoed whole. */
+export const EXAMPLE_CHARS = 80;
+export const excerpt = (text: string): string => (text.length <= EXAMPLE_CHARS ? text : `${text.slice(0, EXAMPLE_CHARS)}… (${text.length} characters)`);
+/** {@link excerpt} of a cell's bytes, decoding only the start. */
+const excerptBytes = (bytes: Buffer): string => `${bytes.toString("utf8", 0, EXAMPLE_CHARS).replace(/\uFFFD$/, "")}… (${bytes.length} bytes)`;
 const quote = (ids: string[]) => ids.map((i) => `'${i}'`).join(", ");
+const EXAMPLES = 5;
+/**
+ * A fixed-size stand-in for an id the answers don't hold, to count distinct unknown ids (and tell repeats)
+ * without keeping them: memory follows the answers, not the submission. A collision only merges two ids that
+ * are wrong anyway.
+ */
+const fingerprint = (text: string | Buffer) => createHash("sha256").update(text).digest("base64");
+const isSpace = (b: number) => b === 32 || (b >= 9 && b <= 13);
 const MISSING_WORDS = new Set(["", "nan", "na", "null", "none"]);
 
 /** The first (in answer order) of a kind of bad cell, and how many there are. */
@@ -21,7 +35,7 @@ class Tally {
     if (answerIndex < this.at) {
       this.at = answerIndex;
       this.row = row;
-      this.text = text();
+      this.text = excerpt(text());
     }
   }
 }
@@ -50,12 +64,15 @@ export class SubmissionSink implements CsvSink {
   private filledCount = 0;
   private duplicates = 0;
   private readonly duplicateExamples: string[] = [];
+  /** Fingerprints of the distinct unknown ids (bounded in number by detailLimit). */
   private readonly unknown = new Set<string>();
   private readonly unknownExamples: string[] = [];
   private numeric: NumericColumn[] = [];
   private readonly range: PredictionRange | null;
   /** Label, ordinal and ranking metrics read one column of text. */
   private text: string[] | null = null;
+  /** Longest answer label (or ranked item), so a longer prediction cell can be stored cut short. */
+  private longestAnswer = 0;
   private readonly detailLimit: number;
   private truncated = false;
 
@@ -73,7 +90,7 @@ export class SubmissionSink implements CsvSink {
     const expected = [idColumn, ...targets].join(", ");
     this.idCol = names.indexOf(idColumn);
     if (this.idCol < 0) {
-      this.errors.push(`Submission is missing the id column '${idColumn}'; expected columns: ${expected} (as in sample_submission.csv); found: ${names.join(", ")}`);
+      this.errors.push(`Submission is missing the id column '${idColumn}'; expected columns: ${expected} (as in sample_submission.csv); found: ${excerpt(names.join(", "))}`);
     }
     this.missingTargets = targets.filter((t) => !names.includes(t));
     if (this.missingTargets.length > 0) {
@@ -87,7 +104,12 @@ export class SubmissionSink implements CsvSink {
     this.targetCols = targets.map((t) => names.indexOf(t));
     if (this.missingTargets.length > 0) return;
     const kind = this.key.metric.cell;
-    if (kind === "label" || kind === "ordinal" || kind === "ranking") this.text = new Array<string>(this.key.n).fill("");
+    if (kind === "label" || kind === "ordinal" || kind === "ranking") {
+      this.text = new Array<string>(this.key.n).fill("");
+      for (const cell of this.key.column(targets[0]!)) {
+        for (const item of kind === "ranking" ? cell.split(/\s+/) : [cell]) this.longestAnswer = Math.max(this.longestAnswer, item.length);
+      }
+    }
     else {
       this.numeric = targets.map((column) => ({ column, values: new Float64Array(this.key.n), missing: new Tally(), bad: new Tally(), outOfRange: new Tally() }));
     }
@@ -105,26 +127,32 @@ export class SubmissionSink implements CsvSink {
     let id: string | null = null;
     if (index < key.n && r.equals(this.idCol, key.idBytes, key.idStart[index]!, key.idEnd[index]!)) answer = index;
     else {
+      const raw = r.bytes(this.idCol);
+      let start = 0;
+      let end = raw.length;
+      while (start < end && isSpace(raw[start]!)) start++;
+      while (end > start && isSpace(raw[end - 1]!)) end--;
+      // Longer than every answer id: unknown, and never made into a string (it may be megabytes long).
+      if (end - start > key.longestIdBytes) {
+        this.unknownId(fingerprint(raw.subarray(start, end)), () => excerptBytes(raw.subarray(start, end)));
+        return "continue";
+      }
       id = r.text(this.idCol).trim();
       answer = key.indexOf(id);
     }
     if (answer === undefined) {
       const unknownId = id!;
-      if (this.unknown.has(unknownId)) this.duplicate(unknownId);
-      else {
-        this.unknown.add(unknownId);
-        if (this.unknownExamples.length < 3) this.unknownExamples.push(unknownId);
-      }
+      this.unknownId(fingerprint(unknownId), () => excerpt(unknownId));
       return "continue";
     }
     if (this.filled[answer] === 1) {
-      this.duplicate(id ?? r.text(this.idCol).trim());
+      this.duplicate(() => excerpt(id ?? r.text(this.idCol).trim()));
       return "continue";
     }
     this.filled[answer] = 1;
     this.filledCount++;
     this.rowOf[answer] = index;
-    if (this.text) this.text[answer] = r.text(this.targetCols[0]!);
+    if (this.text) this.text[answer] = this.boundCell(r.text(this.targetCols[0]!));
     else {
       for (let t = 0; t < this.numeric.length; t++) {
         const col = this.targetCols[t]!;
@@ -142,9 +170,35 @@ export class SubmissionSink implements CsvSink {
     return "continue";
   }
 
-  private duplicate(id: string): void {
+  /**
+   * A label cell longer than any answer label cannot match one, so it is kept as a short stand-in that is still
+   * distinct per text (F1 macro counts every predicted label); a ranking keeps its first k items, each cut just
+   * past the longest answer item (a cut item still matches nothing). Memory follows the answers.
+   */
+  private boundCell(cell: string): string {
+    const limit = this.longestAnswer + 64;
+    if (cell.length <= limit) return cell;
+    if (this.key.metric.cell !== "ranking") return `${cell.slice(0, limit)}\u0000${fingerprint(cell)}`;
+    const { k } = MapAtKParamsSchema.parse(this.key.spec.metric.params);
+    const items: string[] = [];
+    for (const match of cell.matchAll(/\S+/g)) {
+      items.push(match[0].slice(0, this.longestAnswer + 1));
+      if (items.length >= k) break;
+    }
+    return items.join(" ");
+  }
+
+  private unknownId(print: string, example: () => string): void {
+    if (this.unknown.has(print)) this.duplicate(example);
+    else {
+      this.unknown.add(print);
+      if (this.unknownExamples.length < EXAMPLES) this.unknownExamples.push(example());
+    }
+  }
+
+  private duplicate(example: () => string): void {
     this.duplicates++;
-    if (this.duplicateExamples.length < 3) this.duplicateExamples.push(id);
+    if (this.duplicateExamples.length < EXAMPLES) this.duplicateExamples.push(example());
   }
 
   finish(rows: number): { score: number | null; errors: string[] } {
@@ -163,7 +217,7 @@ export class SubmissionSink implements CsvSink {
       const parts: string[] = [];
       if (missingCount > 0) {
         const missing: string[] = [];
-        for (let i = 0; i < n && missing.length < 3; i++) if (this.filled[i] === 0) missing.push(key.id(i));
+        for (let i = 0; i < n && missing.length < EXAMPLES; i++) if (this.filled[i] === 0) missing.push(excerpt(key.id(i)));
         parts.push(`${missingCount} test id(s) are missing (e.g. ${quote(missing)})`);
       }
       if (this.unknown.size > 0) parts.push(`${this.unknown.size} id(s) are not in the test set (e.g. ${quote(this.unknownExamples)})`);
@@ -175,10 +229,16 @@ export class SubmissionSink implements CsvSink {
     if (errors.length > 0 || aligned === null) return { score: null, errors };
     const metric = key.metric;
     const score = computeMetric(metric.name, key.spec.metric.params, aligned);
-    if (!Number.isFinite(score)) {
+    if (Number.isNaN(score)) {
       errors.push(
         `${metric.title} is undefined for this submission (${metric.cell === "number" ? "constant predictions or answers" : "a single class in the answers, or degenerate predictions"})`,
       );
+      return { score: null, errors };
+    }
+    if (!Number.isFinite(score)) {
+      // The true value exceeds 64-bit floats (MSE of predictions near 1e308): no JSON number can hold it.
+      const largest = aligned.predictions.reduce((k, column) => column.reduce((m, v) => Math.max(m, Math.abs(v)), k), 0);
+      errors.push(`${metric.title} of this submission is beyond the range of 64-bit floats (predictions as large as ${largest}); predict values of a sensible size`);
       return { score: null, errors };
     }
     return { score, errors };
@@ -226,7 +286,7 @@ export class SubmissionSink implements CsvSink {
     const isNumber = (s: string) => s !== "" && Number.isFinite(parseDecimal(s));
     if (metric.cell === "ordinal") {
       const bad = p.findIndex((s) => s !== "" && !isNumber(s));
-      if (bad >= 0) errors.push(`Column '${t}' has non-numeric rating(s), e.g. '${p[bad]}' on line ${lineOf(this.rowOf[bad]!)}; write the numeric rating`);
+      if (bad >= 0) errors.push(`Column '${t}' has non-numeric rating(s), e.g. '${excerpt(p[bad]!)}' on line ${lineOf(this.rowOf[bad]!)}; write the numeric rating`);
       const badAnswer = a.findIndex((s) => !isNumber(s));
       if (badAnswer >= 0) throw new TaskFormatError(`answers.csv column '${t}' holds a non-numeric rating '${a[badAnswer]}'`);
     }
