@@ -4,12 +4,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { PriceTableSchema, RUN_FILES, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
+import { PriceTableSchema, RUN_FILES, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
 import { TASK_FILES, parseTaskSpec } from "../datasets/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
 import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
-import { readJsonFile } from "../core/index.js";
 import { runCost } from "./budget.js";
 import { fingerprintIdOf } from "./validity.js";
 import { InstructionsRecordSchema } from "../instructions/index.js";
@@ -94,15 +93,8 @@ export interface ReportTaskInfo {
   reference?: ReferenceScores;
 }
 
-/** Price per million tokens of a model spec (prompt and completion). */
-// The price table is defined once, in execution/ (runs cost their calls and check --budget-usd with it).
-export { PriceTableSchema, type PriceTable };
-
-/** Reads a price table file; the error names the file, the field and the expected form. */
-export function readPriceTable(path: string): PriceTable {
-  const form = '{"<model spec>": {"input": <price per 1M prompt tokens>, "output": <price per 1M completion tokens>}}';
-  return readJsonFile(path, PriceTableSchema, { hint: `expected ${form}`, toError: (message) => new Error(`price table ${message}`) });
-}
+// The price table and its file are defined once, in execution/ (runs cost their calls and check --budget-usd with it).
+export { PriceTableSchema, readPriceTable, type PriceTable };
 
 export interface Collection {
   /** Folder the report is about. */

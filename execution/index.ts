@@ -64,7 +64,7 @@ export {
   type TeamRequest,
 } from "./run.js";
 export type { ModelCallReport } from "./instrument.js";
-export { PriceTableSchema, UsageTally, callCost, stageOfCall, type PriceTable } from "./usage.js";
+export { PriceTableSchema, UsageTally, readPriceTable, callCost, stageOfCall, type PriceTable } from "./usage.js";
 export {
   browseRunJson,
   browseScore,

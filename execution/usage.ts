@@ -2,11 +2,18 @@
 // and the price table (USD per 1M tokens per model spec) that cost and --budget-usd are computed with.
 import { z } from "zod";
 import type { TranscriptLine } from "../agents/transcript.js";
+import { readJsonFile } from "../core/index.js";
 import type { Usage, UsageEntry } from "./record/index.js";
 
 /** {"<model spec>": {"input": <USD per 1M prompt tokens>, "output": <USD per 1M completion tokens>}} */
 export const PriceTableSchema = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }));
 export type PriceTable = z.infer<typeof PriceTableSchema>;
+
+/** Reads a price table file (`run`/`bench --prices`, `report --prices`); the error names the file, the field and the expected form. */
+export function readPriceTable(path: string): PriceTable {
+  const form = '{"<model spec>": {"input": <price per 1M prompt tokens>, "output": <price per 1M completion tokens>}}';
+  return readJsonFile(path, PriceTableSchema, { hint: `expected ${form}`, toError: (message) => new Error(`price table ${message}`) });
+}
 
 const emptyEntry = (): UsageEntry => ({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
 

@@ -69,7 +69,7 @@ function positive(flag: string, value: string): number {
 }
 
 async function pricesFrom(file: string) {
-  const { readPriceTable } = await import("../../benchmarks/index.js");
+  const { readPriceTable } = await import("../../execution/index.js");
   try {
     return readPriceTable(file);
   } catch (error) {
