@@ -15,13 +15,14 @@ import { parseArgs } from "node:util";
 import { readRunJson } from "../execution/index.js";
 import { readManifest } from "../benchmarks/manifest.js";
 import { readSlurmState } from "../benchmarks/executors/index.js";
-import { buildDist, cli, events, recordBench, slurmUp } from "../tests/slurm/support.js";
+import { buildCli, linguacodus } from "../tests/support/cli.js";
+import { events, recordBench, slurmUp } from "../tests/slurm/support.js";
 
 const { values } = parseArgs({ options: { from: { type: "string" }, keep: { type: "boolean", default: false }, poll: { type: "string", default: "500" } } });
 
 const root = mkdtempSync(join(tmpdir(), "lc-perf-slurm-"));
 const env = { ...slurmUp(), LINGUACODUS_HOME: join(root, "home"), LINGUACODUS_SLURM_POLL_MS: values.poll };
-await buildDist();
+await buildCli();
 const recorded = values.from ?? (await recordBench(root)).dir;
 const manifest = readManifest(recorded);
 if (!manifest) throw new Error(`${recorded} is not a bench folder`);
@@ -52,7 +53,7 @@ interface Measured {
 async function measure(name: string, extra: string[]): Promise<Measured> {
   const out = join(root, name);
   const started = Date.now();
-  const r = await cli([...args(out), ...extra], env);
+  const r = await linguacodus([...args(out), ...extra], env);
   const wallMs = Date.now() - started;
   if (r.code !== 0) throw new Error(`${name} bench failed: ${r.stderr}`);
   const runs = readManifest(out)!.runs.map((e) => readRunJson(join(out, "runs", e.id)));

@@ -3,16 +3,14 @@
 // prediction for direct mode — so the two modes score differently and the paired comparison has material.
 import { cpSync, existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { createAgentTeam } from "../../agents/team.js";
-import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { loadTask, recordReferenceScores, resolveTask, runPythonInSandbox, type ScriptSandbox } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
 import { createDockerSandbox, dockerClient } from "../../sandbox/index.js";
-import { ScriptedChatModel, type Script } from "../support/scripted-model.js";
+import { fence } from "../support/fence.js";
+import type { ScriptedChatModel, Script } from "../support/scripted-model.js";
+import { withScriptedModels } from "../support/scripted-team.js";
 import { INSTRUCTIONS, VERDICT, callKind } from "../pipeline/support.js";
 
-const F = "```";
-export const fence = (code: string) => `${F}python\n${code}\n${F}`;
 
 /** A random forest on the numeric columns (the target named by `targetExpr`, a Python expression). */
 export const forest = (seed: number, targetExpr: string) => `import pandas as pd
@@ -76,13 +74,7 @@ export const benchScript: Script = (call) => {
 
 /** Real dependencies with the models replaced by the scripted one (all roles). */
 export function scriptedBenchDeps(real: RunDependencies): RunDependencies & { model: ScriptedChatModel } {
-  const model = new ScriptedChatModel(benchScript);
-  return {
-    ...real,
-    model,
-    createTeam: ({ runId, transcriptsPath, models, onCall }) =>
-      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model, ...(onCall ? { onCall } : {}) }),
-  };
+  return withScriptedModels(real, benchScript);
 }
 
 /**

@@ -11,7 +11,7 @@ import { referenceAvailable, runPythonReference } from "../support/python-refere
 const rand = seededRandom(20261121);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const randint = (k: number) => Math.floor(rand() * k);
-const arr = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+const arr = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
 interface Case {

@@ -3,7 +3,6 @@
 // alone (tiny base vs base + adapter) — and the eval reports valid rate, normalised score and the paired
 // comparisons from that bench's records. A SIGTERM mid-bench stops the child bench too and keeps the planner
 // numbers; the next eval resumes the bench, and one after that redoes nothing.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BENCH_LOCK_FILE, readManifest } from "../../benchmarks/index.js";
 import { readRunJson } from "../../execution/index.js";
 import { adapterSpec, DOWNSTREAM, type EvalReport } from "../../finetune/index.js";
-import { fence, forest, tasksWithReferences } from "../benchmarks/bench-support.js";
-import { buildCli, cliPath, linguacodus } from "../support/cli.js";
+import { forest, tasksWithReferences } from "../benchmarks/bench-support.js";
+import { fence } from "../support/fence.js";
+import { buildCli, linguacodus } from "../support/cli.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
 import { writeTinyModels } from "../support/tiny-gguf.js";
 
@@ -62,18 +62,15 @@ describe("finetune eval --coder: the downstream bench", () => {
       "--out", out,
     ];
     // Stopped once the bench has started: the eval passes SIGTERM on and waits for the bench to let go of its folder.
-    const stopped = spawn(process.execPath, [cliPath, ...args, "--bench-max-tokens", "2048"], {
-      env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const stopped = cli([...args, "--bench-max-tokens", "2048"]);
     let stoppedErr = "";
-    stopped.stderr.on("data", (d: Buffer) => (stoppedErr += String(d)));
-    const exited = new Promise<number | null>((done) => stopped.once("exit", (code) => done(code)));
-    while (!existsSync(join(bench, BENCH_LOCK_FILE)) && stopped.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-    expect(stopped.exitCode, `the eval ended before its bench started: ${stoppedErr}`).toBeNull();
-    stopped.kill("SIGTERM");
-    expect(await exited, stoppedErr).not.toBe(0);
-    expect(stoppedErr).toMatch(/the downstream bench failed \(exit \d+\); run the eval again to resume it/);
+    stopped.child.stderr.on("data", (d: Buffer) => (stoppedErr += String(d)));
+    while (!existsSync(join(bench, BENCH_LOCK_FILE)) && stopped.child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(stopped.child.exitCode, `the eval ended before its bench started: ${stoppedErr}`).toBeNull();
+    stopped.child.kill("SIGTERM");
+    const exited = await stopped;
+    expect(exited.code, exited.stderr).not.toBe(0);
+    expect(exited.stderr).toMatch(/the downstream bench failed \(exit \d+\); run the eval again to resume it/);
     expect(existsSync(join(bench, BENCH_LOCK_FILE))).toBe(false);
     expect((JSON.parse(readFileSync(out, "utf8")) as EvalReport).results).toHaveLength(2);
     expect(readManifest(bench)!.options).toMatchObject({ maxTokens: 2048 });

@@ -59,7 +59,7 @@ describe("finetune eval", () => {
       ["finetuned-planner", "openai:coder@http://127.0.0.1:9/v1", { planner: "gguf:/m/base.gguf+lora:/m/lora.gguf" }],
       ["base-planner", "openai:coder@http://127.0.0.1:9/v1", { planner: "gguf:/m/base.gguf" }],
     ]);
-    const keys = expandMatrix({ tasks: [{ id: "a", dir: "/t/a" }], modes: ["paper-planner", "direct"], models, temperatures: [null], repeats: 1, baseSeed: 1 });
+    const keys = expandMatrix({ tasks: [{ id: "a", dir: "/t/a" }], modes: ["paper-planner", "direct"], models, temperatures: [], repeats: 1, baseSeed: 1 });
     expect(keys.map((k) => [k.mode, k.model.label, k.flags.plannerPrompt]).sort()).toEqual([
       ["direct", "base-planner", "json"],
       ["direct", "finetuned-planner", "json"],

@@ -1,8 +1,7 @@
 // Code extraction on a corpus of realistic messy model outputs.
 import { describe, expect, it } from "vitest";
 import { extractCode } from "../../codegen/extract.js";
-
-const F = "```";
+import { FENCE as F } from "../support/fence.js";
 
 interface Case {
   name: string;

@@ -9,6 +9,7 @@ import type { Task } from "../../datasets/index.js";
 import { readAttempts, readEvents, readRunRecord, readScore, runTask } from "../../execution/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import type { ScriptedCall } from "../support/scripted-model.js";
+import { fence } from "../support/fence.js";
 import { builtinTask, dockerSandbox, scriptedDeps, tempDir } from "./support.js";
 
 let task: Task;
@@ -30,7 +31,7 @@ function answerFor(call: ScriptedCall): string {
   if (call.role === "critic") return JSON.stringify({ candidates: [{ rank: 1, findings: [] }], chosenRank: 1, rationale: "Simple.", refined: { rank: 1, title: "Refined plan", ...short } });
   // The merger's calls: merge, fix-1, fix-2, fix-3. The second fix writes a script, which fails in the sandbox;
   // every other code answer is prose.
-  if (call.role === "merger" && call.step === "fix-2") return "```python\nraise RuntimeError('the model guessed wrong')\n```";
+  if (call.role === "merger" && call.step === "fix-2") return fence("raise RuntimeError('the model guessed wrong')");
   return PROSE;
 }
 

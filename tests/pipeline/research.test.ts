@@ -4,32 +4,25 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgentTeam } from "../../agents/team.js";
-import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { type Task, grade, loadTask } from "../../datasets/index.js";
 import { readAttempts, readEvents, readRunRecord, runTask, type RunDependencies } from "../../execution/index.js";
 import { type Wiring, createWiring } from "../../execution/wiring.js";
-import { type Script, ScriptedChatModel } from "../support/scripted-model.js";
+import { fence } from "../support/fence.js";
+import type { Script, ScriptedChatModel } from "../support/scripted-model.js";
+import { withScriptedModels } from "../support/scripted-team.js";
 import { BLOCKS, INSTRUCTIONS, MERGED_FIXED, builtinTask, callKind, linguacodusScript, tempDir } from "./support.js";
 
-const F = "```";
 let task: Task;
 let wiring: Wiring;
 
 /** The production wiring (Docker sandbox, grader, image whitelist, versions) with scripted models. */
 function scripted(script: Script): RunDependencies & { model: ScriptedChatModel } {
-  const model = new ScriptedChatModel(script);
-  return {
-    ...wiring,
-    model,
-    createTeam: ({ runId, transcriptsPath, models, onCall }) =>
-      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model, ...(onCall ? { onCall } : {}) }),
-  };
+  return withScriptedModels(wiring, script);
 }
 
 /** linguacodus answers, plus a reviewer that always proposes a changed (still valid) script. */
 const withReviewer: Script = (call) =>
-  callKind(call) === "review" ? `${F}python\n${MERGED_FIXED.replace("VALIDATION_SCORE={mae:.4f}", "VALIDATION_SCORE={mae * 0.9:.4f}")}\n${F}` : linguacodusScript(call);
+  callKind(call) === "review" ? fence(MERGED_FIXED.replace("VALIDATION_SCORE={mae:.4f}", "VALIDATION_SCORE={mae * 0.9:.4f}")) : linguacodusScript(call);
 
 beforeAll(async () => {
   task = await builtinTask();
@@ -116,11 +109,11 @@ describe("--select validation", () => {
     if (kind === "coder:preprocessing") {
       // The block says which instruction it follows, so the merger of that branch can answer for it.
       const title = INSTRUCTIONS.instructions.map((i) => i.title).find((t) => call.promptText.includes(`# ${t}`) || call.promptText.includes(t))!;
-      return `${F}python\n${BLOCKS.preprocessing}\n# branch ${byTitle[title]!.tag}\n${F}`;
+      return fence(`${BLOCKS.preprocessing}\n# branch ${byTitle[title]!.tag}`);
     }
     if (kind === "merge") {
       const entry = Object.values(byTitle).find((e) => call.promptText.includes(`# branch ${e.tag}`))!;
-      return `${F}python\n${entry.script}\n${F}`;
+      return fence(entry.script);
     }
     if (kind === "critic") throw new Error("--select validation must not call the critic");
     return linguacodusScript(call);
@@ -200,7 +193,7 @@ with open("submission.csv", "w", newline="") as f:
 `;
 
   async function sanityRun(t: Task, script: string) {
-    const deps = scripted((call) => (callKind(call) === "direct" ? `${F}python\n${script}\n${F}` : linguacodusScript(call)));
+    const deps = scripted((call) => (callKind(call) === "direct" ? fence(script) : linguacodusScript(call)));
     return runTask(t, { mode: "direct", models: { default: "openai:scripted" }, fixAttempts: 0, sanity: "permuted-labels", seed: 3 }, { ...deps, outDir: tempDir("lc-sanity-") });
   }
 

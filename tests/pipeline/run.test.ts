@@ -7,6 +7,7 @@ import { createProviderResolver } from "../../agents/providers/index.js";
 import { grade, type Task } from "../../datasets/index.js";
 import { readAttempts, readEvents, readRunRecord, resumeRun, runTask, type RunProgress, type RunResult } from "../../execution/index.js";
 import { teamFactory } from "../../execution/wiring.js";
+import { fence } from "../support/fence.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import {
   MERGED_BUGGY,
@@ -20,7 +21,6 @@ import {
   tempDir,
 } from "./support.js";
 
-const F = "```";
 
 let task: Task;
 let sandbox: Sandbox;
@@ -188,7 +188,7 @@ describe("the fix loop", () => {
   it("stops at the fix limit and records every failed attempt", async () => {
     const deps = scriptedDeps(sandbox, (call) => {
       // The fixer never finds the bug.
-      if (callKind(call) === "fix") return `${F}python\n${MERGED_BUGGY}\n${F}`;
+      if (callKind(call) === "fix") return fence(MERGED_BUGGY);
       return linguacodusScript(call);
     });
     const result = await runTask(task, { models: { default: "openai:scripted" }, fixAttempts: 2, noCritic: true }, { ...deps, outDir: tempDir("lc-limit-") });
@@ -214,9 +214,9 @@ describe("the fix loop", () => {
     const deps = scriptedDeps(sandbox, (call) => {
       const { promptText } = call;
       const kind = callKind(call);
-      if (kind === "direct") return `${F}python\n${broken}\n${F}`;
-      if (kind === "fix" && promptText.includes("does not parse")) return `${F}python\n${noSubmission}\n${F}`;
-      if (kind === "fix" && promptText.includes("no submission.csv")) return `${F}python\n${MERGED_FIXED}\n${F}`;
+      if (kind === "direct") return fence(broken);
+      if (kind === "fix" && promptText.includes("does not parse")) return fence(noSubmission);
+      if (kind === "fix" && promptText.includes("no submission.csv")) return fence(MERGED_FIXED);
       throw new Error(`unexpected ${kind}: ${promptText.slice(-400)}`);
     });
     const result = await runTask(task, { mode: "direct", models: { default: "openai:scripted" } }, { ...deps, outDir: tempDir("lc-direct-") });
@@ -265,7 +265,7 @@ describe("feedback iterations and chains", () => {
     const improved = MERGED_FIXED.replace('print(f"VALIDATION_SCORE={mae:.4f}")', 'print(f"VALIDATION_SCORE={mae * 0.5:.4f}")');
     const deps = scriptedDeps(sandbox, (call) => {
       if (callKind(call) === "review") {
-        return call.step === "review-1" ? `Reflection: try harder.\n${F}python\n${improved}\n${F}` : "NO CHANGES";
+        return call.step === "review-1" ? `Reflection: try harder.\n${fence(improved)}` : "NO CHANGES";
       }
       return linguacodusScript(call);
     });
@@ -310,7 +310,7 @@ describe("ablations and bad model output", () => {
       if (kind === "unstaged") {
         // The unstaged coder's prompt carries the chosen instruction.
         expect(call.promptText).toContain("## Instruction to follow");
-        return `${F}python\n${MERGED_FIXED}\n${F}`;
+        return fence(MERGED_FIXED);
       }
       return linguacodusScript(call);
     });
@@ -372,7 +372,7 @@ describe("stopping a run and capping answers", () => {
 
   it("maxTokens reaches every model call and its transcript params", async () => {
     const deps = scriptedDeps(sandbox, (call) =>
-      callKind(call) === "unstaged" ? `${F}python\n${MERGED_FIXED}\n${F}` : linguacodusScript(call),
+      callKind(call) === "unstaged" ? fence(MERGED_FIXED) : linguacodusScript(call),
     );
     const result = await runTask(
       task,

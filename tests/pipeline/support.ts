@@ -3,14 +3,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAgentTeam } from "../../agents/team.js";
-import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { grade, resolveTask, type Task } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
 import { SANDBOX_IMAGE_TAG, createDockerSandbox, dockerClient, readImageManifest, whitelistLines } from "../../sandbox/index.js";
 import { ensureSandboxImage } from "../sandbox/engine-helpers.js";
 import type { Sandbox } from "../../sandbox/types.js";
-import { type Script, type ScriptedCall, ScriptedChatModel } from "../support/scripted-model.js";
+import { fence } from "../support/fence.js";
+import type { Script, ScriptedCall, ScriptedChatModel } from "../support/scripted-model.js";
+import { withScriptedModels } from "../support/scripted-team.js";
 
 export const TEST_LIBRARIES = ["numpy", "pandas", "scikit-learn (import sklearn)", "scipy"];
 
@@ -36,19 +36,8 @@ export function tempDir(prefix: string): string {
 
 /** Dependencies whose models all answer from `script` (one shared scripted model, its calls recorded). */
 export function scriptedDeps(sandbox: Sandbox, script: Script): RunDependencies & { model: ScriptedChatModel } {
-  const model = new ScriptedChatModel(script);
-  return {
-    model,
-    sandbox,
-    grade,
-    libraries: TEST_LIBRARIES,
-    createTeam: ({ runId, transcriptsPath, models, onCall }) =>
-      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model, ...(onCall ? { onCall } : {}) }),
-  };
+  return withScriptedModels({ sandbox, grade, libraries: TEST_LIBRARIES }, script);
 }
-
-const F = "```";
-const fence = (code: string) => `${F}python\n${code}\n${F}`;
 
 export const INSTRUCTIONS = {
   instructions: [

@@ -12,7 +12,7 @@ describe("teamFactory", () => {
     const transcriptsPath = join(mkdtempSync(join(tmpdir(), "lc-wiring-")), "transcripts.jsonl");
     const dotenvValue = "odd-dotenv-value-7Qx";
     const createTeam = teamFactory(() => scriptedModel([`the key is ${dotenvValue}`]), [dotenvValue]);
-    const team = createTeam({ runId: "r1", transcriptsPath, models: { default: "openai:scripted@http://127.0.0.1:9/v1" } });
+    const team = await createTeam({ runId: "r1", transcriptsPath, models: { default: "openai:scripted@http://127.0.0.1:9/v1" } });
     await team.model("coder").generate([{ role: "user", content: `use ${dotenvValue}` }]);
     await team.close();
     const text = readFileSync(transcriptsPath, "utf8");

@@ -19,7 +19,7 @@ import {
   SANDBOX_SCRIPT_PATH,
 } from "../../sandbox/index.js";
 import { missingSubmissionMessage } from "../../execution/index.js";
-import { buildCli, linguacodus, repoRoot } from "../support/cli.js";
+import { buildCli, linguacodus } from "../support/cli.js";
 import { docker, ensureSandboxImage, sandboxContainerIds } from "./engine-helpers.js";
 
 let sandbox: DockerSandbox;
@@ -399,9 +399,7 @@ describe("hostile scripts through `linguacodus sandbox run`", () => {
   }, 180_000);
 
   it("dies with its owner: kill -9 of the CLI mid-attempt stops the container, and a new start removes a dead owner's containers only", async () => {
-    const cli = spawn(process.execPath, [join(repoRoot, "dist", "cli", "main.js"), "sandbox", "run", hostile("endless.py"), "--timeout", "20"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const { child: cli } = linguacodus(["sandbox", "run", hostile("endless.py"), "--timeout", "20"]);
     const mine = () => docker.listContainers({ filters: { label: [`${OWNER_PID_LABEL}=${cli.pid}`], status: ["running"] } });
     // Wait until the attempt runs (the server's processes are up; a container with no preloads starts in ~1 s).
     const serverUp = async () => {

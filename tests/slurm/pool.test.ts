@@ -12,7 +12,8 @@ import { parseModelSpec, formatModelSpec, readTranscript, type TranscriptLine } 
 import { pickReplica } from "../../agents/providers/index.js";
 import { readRunJson } from "../../execution/index.js";
 import { CONSTANT, tasksWithReferences } from "../benchmarks/bench-support.js";
-import { buildDist, cli } from "./support.js";
+import { fence } from "../support/fence.js";
+import { buildCli, linguacodus } from "../support/cli.js";
 
 interface Replica {
   server: Server;
@@ -45,7 +46,7 @@ async function startReplica(onAnswer: (replica: Replica) => void): Promise<Repli
     void (async () => {
       for await (const part of req) void part;
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(completion("```python\n" + CONSTANT + "\n```")));
+      res.end(JSON.stringify(completion(fence(CONSTANT))));
       replica.answered += 1;
       onAnswer(replica);
     })();
@@ -58,7 +59,7 @@ async function startReplica(onAnswer: (replica: Replica) => void): Promise<Repli
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "lc-pool-"));
-  await buildDist();
+  await buildCli();
   const a = await startReplica(() => undefined);
   let stopped = false;
   // Replica B goes away after its second answer, while the bench is running.
@@ -107,7 +108,7 @@ describe("model pools", () => {
     writeFileSync(poolFile, JSON.stringify({ scripted: replicas.map((r) => r.url) }));
     const out = join(root, "bench");
     const env = { ...process.env, LINGUACODUS_HOME: join(root, "home"), OPENAI_API_KEY: "" };
-    const r = await cli(["bench", tasks[0]!.dir, "--modes", "direct", "--repeats", "8", "--models", "openai:scripted", "--model-pool", poolFile, "--parallel", "3", "--no-report", "--out", out, "--json"], env);
+    const r = await linguacodus(["bench", tasks[0]!.dir, "--modes", "direct", "--repeats", "8", "--models", "openai:scripted", "--model-pool", poolFile, "--parallel", "3", "--no-report", "--out", out, "--json"], env);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ succeeded: 8, failed: 0 });
     const lines: TranscriptLine[] = [];

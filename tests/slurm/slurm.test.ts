@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRunJson, readScore, summarizeRun } from "../../execution/index.js";
 import { readManifest } from "../../benchmarks/manifest.js";
 import { readSlurmState } from "../../benchmarks/executors/index.js";
-import { buildDist, cleanUp, cli, events, recordBench, sleep, slurm, slurmUp, type Recorded } from "./support.js";
+import { buildCli, linguacodus } from "../support/cli.js";
+import { cleanUp, events, recordBench, sleep, slurm, slurmUp, type Recorded } from "./support.js";
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -29,10 +30,10 @@ beforeAll(async () => {
   env = { ...slurmUp(), LINGUACODUS_SLURM_POLL_MS: "300" };
   root = mkdtempSync(join(tmpdir(), "lc-slurm-"));
   env.LINGUACODUS_HOME = join(root, "home");
-  await buildDist();
+  await buildCli();
   recorded = await recordBench(root);
   local = join(root, "local");
-  const r = await cli([...benchArgs(local), "--json"], env);
+  const r = await linguacodus([...benchArgs(local), "--json"], env);
   if (r.code !== 0) throw new Error(`local bench failed: ${r.stderr}`);
 }, 1_200_000);
 
@@ -41,7 +42,7 @@ afterAll(() => cleanUp(root, env));
 describe("bench --executor slurm on a real cluster", () => {
   it("runs every cell as one job array and records the same runs as the local executor", async () => {
     const out = join(root, "slurm");
-    const r = await cli([...benchArgs(out), "--executor", "slurm", "--slurm-cpus", "1", "--json"], env);
+    const r = await linguacodus([...benchArgs(out), "--executor", "slurm", "--slurm-cpus", "1", "--json"], env);
     expect(r.code, r.stderr).toBe(0);
     const outcome = JSON.parse(r.stdout) as { succeeded: number; failed: number; jobIds: string[] };
     expect(outcome).toMatchObject({ succeeded: 4, failed: 0 });
@@ -73,7 +74,7 @@ describe("bench --executor slurm on a real cluster", () => {
   it("records a cell cancelled with scancel as failed with the Slurm state, and --resume reruns only it", async () => {
     const out = join(root, "cancelled");
     // Held: nothing starts until released, so the cancel hits a known cell.
-    const submitted = await cli([...benchArgs(out), "--executor", "slurm", "--detach", "--slurm-extra", "--hold", "--json"], env);
+    const submitted = await linguacodus([...benchArgs(out), "--executor", "slurm", "--detach", "--slurm-extra", "--hold", "--json"], env);
     expect(submitted.code, submitted.stderr).toBe(0);
     const jobId = (JSON.parse(submitted.stdout) as { jobIds: string[] }).jobIds[0]!;
     const cells = readSlurmState(out).submissions[0]!.cells;
@@ -81,7 +82,7 @@ describe("bench --executor slurm on a real cluster", () => {
     // wait until Slurm has the task as cancelled
     for (let i = 0; i < 50 && !jobTasks(jobId).some(([id, s]) => id === `${jobId}_0` && s.startsWith("CANCELLED")); i++) await sleep(200);
 
-    const status = await cli(["bench", "--status", out, "--json"], env);
+    const status = await linguacodus(["bench", "--status", out, "--json"], env);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ total: 4, failed: 1, succeeded: 0, pending: 3, toRerun: 1 });
     const cancelled = readRunJson(join(out, "runs", cells[0]!));
@@ -89,7 +90,7 @@ describe("bench --executor slurm on a real cluster", () => {
     expect(cancelled.failure?.message).toMatch(new RegExp(`^Slurm job ${jobId}_0 ended CANCELLED`));
 
     slurm("scontrol", ["release", jobId], env);
-    const resumed = await cli(["bench", "--resume", "--out", out, "--executor", "slurm", "--json", "--no-report"], env);
+    const resumed = await linguacodus(["bench", "--resume", "--out", out, "--executor", "slurm", "--json", "--no-report"], env);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain("3 still in Slurm, 1 to submit");
     const outcome = JSON.parse(resumed.stdout) as { succeeded: number; failed: number; jobIds: string[] };
@@ -105,7 +106,7 @@ describe("bench --executor slurm on a real cluster", () => {
 
   it("Ctrl-C once cancels the cells not yet started, twice cancels the running one: nothing left in squeue", async () => {
     const out = join(root, "ctrl-c");
-    const run = cli([...benchArgs(out), "--executor", "slurm", "--slurm-extra", "--hold"], env);
+    const run = linguacodus([...benchArgs(out), "--executor", "slurm", "--slurm-extra", "--hold"], env);
     let jobId: string | undefined;
     for (let i = 0; i < 300 && !jobId; i++) {
       await sleep(100);
@@ -133,7 +134,7 @@ describe("bench --executor slurm on a real cluster", () => {
     expect(finished).toHaveLength(4);
     expect(finished.flatMap((e) => (e.type === "run.finished" && e.reason?.startsWith("interrupted:") ? [] : [e]))).toEqual([]);
     expect(readRunJson(join(out, "runs", runningCell)).failure?.message).toBe("stopped by Slurm");
-    const status = await cli(["bench", "--status", out, "--json"], env);
+    const status = await linguacodus(["bench", "--status", out, "--json"], env);
     expect(JSON.parse(status.stdout)).toMatchObject({ total: 4, toRerun: 4 });
   }, 900_000);
 });
@@ -144,7 +145,7 @@ describe("bench --executor slurm: bad input is rejected with the fix", () => {
     mkdirSync(bin, { recursive: true });
     if (!existsSync(join(bin, "node"))) symlinkSync(process.execPath, join(bin, "node"));
     const out = join(root, "no-sbatch");
-    const r = await cli([...benchArgs(out), "--executor", "slurm"], { ...env, PATH: bin });
+    const r = await linguacodus([...benchArgs(out), "--executor", "slurm"], { ...env, PATH: bin });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--executor slurm: 'sbatch' is not on PATH: run the bench from a Slurm login\/submit node, add Slurm's bin folder to PATH, or use --executor local/);
     expect(existsSync(out)).toBe(false);
@@ -155,7 +156,7 @@ describe("bench --executor slurm: bad input is rejected with the fix", () => {
     mkdirSync(ro, { recursive: true });
     execFileSync("mount", ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", ro]);
     try {
-      const r = await cli([...benchArgs(join(ro, "bench")), "--executor", "slurm"], env);
+      const r = await linguacodus([...benchArgs(join(ro, "bench")), "--executor", "slurm"], env);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/bench folder .*read-only\/bench is not writable \(EROFS\): give --out a folder you can write, on a filesystem every Slurm node shares/);
     } finally {
@@ -165,7 +166,7 @@ describe("bench --executor slurm: bad input is rejected with the fix", () => {
 
   it("passes on Slurm's error for an unknown partition, with the fix", async () => {
     const out = join(root, "bad-partition");
-    const r = await cli([...benchArgs(out), "--executor", "slurm", "--slurm-partition", "no-such-partition"], env);
+    const r = await linguacodus([...benchArgs(out), "--executor", "slurm", "--slurm-partition", "no-such-partition"], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Slurm refused the job array: sbatch: error: invalid partition specified: no-such-partition .*Invalid partition name specified\. Fix: give --slurm-partition one of the partitions `sinfo -s` lists/);
     expect(r.stderr).toContain("rerun with --resume");

@@ -1,9 +1,8 @@
 // Shared by the Slurm tests: the single-node cluster of .ci/slurm.sh, a recorded bench to replay (scripted models
 // on the real Docker sandbox), and the built CLI run as a user runs it.
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
 import type { ModeName } from "../../benchmarks/modes.js";
 import { runBench } from "../../benchmarks/runner.js";
@@ -14,9 +13,7 @@ import { createWiring } from "../../execution/wiring.js";
 import { readSlurmState } from "../../benchmarks/executors/index.js";
 import { scriptedBenchDeps, tasksWithReferences } from "../benchmarks/bench-support.js";
 
-const exec = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const CLI = join(ROOT, "dist", "cli", "main.js");
 
 /** Starts (or finds running) the single-node cluster; returns the environment its client commands need. */
 export function slurmUp(): NodeJS.ProcessEnv {
@@ -25,11 +22,6 @@ export function slurmUp(): NodeJS.ProcessEnv {
   return { ...process.env, SLURM_CONF: conf };
 }
 
-/** Compiles dist/ (the nodes run the built CLI). */
-export async function buildDist(): Promise<void> {
-  await exec("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT }).catch(() => undefined);
-  if (!existsSync(CLI)) throw new Error("dist/cli/main.js was not built");
-}
 
 export interface Recorded {
   dir: string;
@@ -60,23 +52,6 @@ export async function recordBench(root: string, matrix: { taskIds: string[]; mod
     await wiring.close();
   }
   return { dir, tasks, keys };
-}
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `linguacodus <args>` from the built CLI. */
-export function cli(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<CliResult> & { child: ChildProcess } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((r) => child.on("close", (code) => r({ code, stdout, stderr })));
-  return Object.assign(done, { child });
 }
 
 export function events(dir: string): BenchEvent[] {

@@ -183,3 +183,17 @@ export function writeGeneratedBench(
   }
   return { dir, keys, tasks: options.tasks };
 }
+
+/** The measured benches' shape: about `totalRuns` generated runs of linguacodus, direct and two ablations × 5 repeats. */
+export function writeSizedBench(dir: string, totalRuns: number): GeneratedBench & { modes: ModeName[]; repeats: number } {
+  const modes: ModeName[] = ["linguacodus", "direct", "no-critic", "no-fix"];
+  const repeats = 5;
+  const taskCount = Math.max(1, Math.round(totalRuns / (modes.length * repeats)));
+  const tasks: GeneratedTask[] = Array.from({ length: taskCount }, (_, i) => ({
+    id: `task-${String(i).padStart(3, "0")}`,
+    dataType: (["tabular", "text", "time-series", "image"] as const)[i % 4]!,
+    metric: i % 2 ? "accuracy" : "rmse",
+    reference: i % 2 ? { constant: 0.5, model: 0.9 } : { constant: 10, model: 2 },
+  }));
+  return { ...writeGeneratedBench(dir, { tasks, modes, repeats, seed: 3 }), modes, repeats };
+}

@@ -1,7 +1,8 @@
 // Runs the built CLI (dist/cli/main.js) as a child process, the way a user does.
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcessByStdio } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 
 const exec = promisify(execFile);
@@ -10,6 +11,7 @@ export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const cliPath = join(repoRoot, "dist", "cli", "main.js");
 
 export interface CliResult {
+  /** The exit code; -1 when a signal ended the process. */
   code: number;
   stdout: string;
   stderr: string;
@@ -21,13 +23,19 @@ export async function buildCli(): Promise<void> {
   if (!existsSync(cliPath)) throw new Error("dist/cli/main.js was not built");
 }
 
-/** `linguacodus <args>`: exit code and both streams, never throws on a non-zero exit. */
-export async function linguacodus(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await exec("node", [cliPath, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 ** 2 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
+/**
+ * `linguacodus <args>` with `env` over the test's environment: settles when it exits with the exit code and both
+ * streams (never rejects on a non-zero exit); `child` is the running process, to signal it.
+ */
+export function linguacodus(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): Promise<CliResult> & { child: ChildProcessByStdio<null, Readable, Readable> } {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((settle, fail) => {
+    child.on("error", fail);
+    child.on("close", (code) => settle({ code: code ?? -1, stdout, stderr }));
+  });
+  return Object.assign(done, { child });
 }

@@ -1,13 +1,12 @@
 // `linguacodus view` as a user runs it (the built CLI as a child process): it prints the URL of a server that
 // answers and stops on Ctrl-C; --export writes one HTML file with the data embedded and a hash-locked CSP;
 // bad arguments end with a one-line reason.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, linguacodus, repoRoot } from "../support/cli.js";
+import { buildCli, linguacodus } from "../support/cli.js";
 import { SCRIPT_V1, SCRIPT_V2, finishFixture, fixtureRun } from "./fixtures.js";
 import { buildWebBundle } from "./support.js";
 
@@ -28,7 +27,7 @@ afterAll(() => {
 
 describe("linguacodus view", () => {
   it("prints the URL of a loopback server over the folder and stops on SIGINT", async () => {
-    const child = spawn("node", [join(repoRoot, "dist", "cli", "main.js"), "view", root, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const { child } = linguacodus(["view", root, "--port", "0"]);
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";

@@ -7,15 +7,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { chromium, type Browser } from "playwright-core";
-import { createAgentTeam } from "../../agents/team.js";
-import { createJsonlTranscriptSink } from "../../agents/transcript.js";
 import { pipelineCellRunner } from "../../benchmarks/cell.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
 import { expandMatrix, parseModelColumn } from "../../benchmarks/matrix.js";
 import { runBench } from "../../benchmarks/runner.js";
 import type { RunDependencies } from "../../execution/index.js";
 import { benchScript, tasksWithReferences } from "../benchmarks/bench-support.js";
-import { ScriptedChatModel, type Script } from "../support/scripted-model.js";
+import { FENCE } from "../support/fence.js";
+import type { Script } from "../support/scripted-model.js";
+import { withScriptedModels } from "../support/scripted-team.js";
 import { XSS } from "./fixtures.js";
 
 const exec = promisify(execFile);
@@ -44,8 +44,9 @@ export async function launchChromium(): Promise<Browser> {
 /** The bench's scripted answers, with markup a hostile model might add around (and inside) its code. */
 export const xssBenchScript: Script = async (call) => {
   const answer = await benchScript(call);
-  if (typeof answer !== "string" || !answer.startsWith("```python")) return answer;
-  return `Here you go. ${XSS}\n\n${answer.replace("```python\n", `\`\`\`python\n# ${XSS}\n`)}\n\nDone.`;
+  const opening = `${FENCE}python\n`;
+  if (typeof answer !== "string" || !answer.startsWith(opening)) return answer;
+  return `Here you go. ${XSS}\n\n${answer.replace(opening, `${opening}# ${XSS}\n`)}\n\nDone.`;
 };
 
 export interface RecordedBench {
@@ -64,12 +65,7 @@ export async function recordBench(root: string, real: RunDependencies): Promise<
     repeats: 1,
     baseSeed: 1,
   });
-  const model = new ScriptedChatModel(xssBenchScript);
-  const deps: RunDependencies = {
-    ...real,
-    createTeam: ({ runId, transcriptsPath, models }) =>
-      createAgentTeam({ models, runId, transcript: createJsonlTranscriptSink(transcriptsPath), resolveChatModel: () => model }),
-  };
+  const deps: RunDependencies = withScriptedModels(real, xssBenchScript);
   const dir = join(root, "bench");
   const outcome = await runBench({
     dir,
