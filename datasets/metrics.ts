@@ -265,6 +265,34 @@ export function confusionMatrix(y: Numbers, p: Numbers, k: number): Float64Array
   return m;
 }
 
+/** A confusion matrix with its margins: per class the true count (row sum), predicted count (column sum) and hits. */
+interface Confusion {
+  m: Float64Array;
+  trueCount: Float64Array;
+  predictedCount: Float64Array;
+  hits: Float64Array;
+  /** Rows in all. */
+  n: number;
+}
+
+function confusion(y: Numbers, p: Numbers, k: number): Confusion {
+  const m = confusionMatrix(y, p, k);
+  const trueCount = new Float64Array(k);
+  const predictedCount = new Float64Array(k);
+  const hits = new Float64Array(k);
+  let n = 0;
+  for (let t = 0; t < k; t++) {
+    for (let q = 0; q < k; q++) {
+      const v = m[t * k + q]!;
+      trueCount[t]! += v;
+      predictedCount[q]! += v;
+      n += v;
+      if (t === q) hits[t]! += v;
+    }
+  }
+  return { m, trueCount, predictedCount, hits, n };
+}
+
 export function accuracy(y: Numbers, p: Numbers): number {
   let hit = 0;
   for (let i = 0; i < y.length; i++) if (y[i] === p[i]) hit++;
@@ -273,14 +301,12 @@ export function accuracy(y: Numbers, p: Numbers): number {
 
 /** Mean recall over the classes that occur in `y` (sklearn's balanced_accuracy_score). */
 export function balancedAccuracy(y: Numbers, p: Numbers, k: number): number {
-  const m = confusionMatrix(y, p, k);
+  const { trueCount, hits } = confusion(y, p, k);
   let s = 0;
   let classes = 0;
   for (let c = 0; c < k; c++) {
-    let support = 0;
-    for (let j = 0; j < k; j++) support += m[c * k + j]!;
-    if (support > 0) {
-      s += m[c * k + c]! / support;
+    if (trueCount[c]! > 0) {
+      s += hits[c]! / trueCount[c]!;
       classes++;
     }
   }
@@ -294,18 +320,7 @@ export type F1Average = "binary" | "micro" | "macro" | "weighted";
  * `y` or `p`; binary scores only `positive`.
  */
 export function f1(y: Numbers, p: Numbers, k: number, average: F1Average, positive = 1): number {
-  const m = confusionMatrix(y, p, k);
-  const tp = new Float64Array(k);
-  const trueSum = new Float64Array(k);
-  const predSum = new Float64Array(k);
-  for (let t = 0; t < k; t++) {
-    for (let q = 0; q < k; q++) {
-      const v = m[t * k + q]!;
-      trueSum[t]! += v;
-      predSum[q]! += v;
-      if (t === q) tp[t]! += v;
-    }
-  }
+  const { hits: tp, trueCount: trueSum, predictedCount: predSum } = confusion(y, p, k);
   const f = (tpc: number, ts: number, ps: number): number => (ts + ps === 0 ? 0 : (2 * tpc) / (ts + ps));
   if (average === "binary") return f(tp[positive] ?? 0, trueSum[positive] ?? 0, predSum[positive] ?? 0);
   if (average === "micro") {
@@ -333,20 +348,8 @@ export function f1(y: Numbers, p: Numbers, k: number, average: F1Average, positi
 
 /** Matthews correlation coefficient (multi-class form, as sklearn); 0 when undefined. */
 export function mcc(y: Numbers, p: Numbers, k: number): number {
-  const m = confusionMatrix(y, p, k);
-  const t = new Float64Array(k);
-  const q = new Float64Array(k);
-  let correct = 0;
-  let n = 0;
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      const v = m[i * k + j]!;
-      t[i]! += v;
-      q[j]! += v;
-      n += v;
-      if (i === j) correct += v;
-    }
-  }
+  const { trueCount: t, predictedCount: q, hits, n } = confusion(y, p, k);
+  const correct = hits.reduce((a, b) => a + b, 0);
   let tq = 0;
   let qq = 0;
   let tt = 0;
@@ -367,18 +370,7 @@ export function mcc(y: Numbers, p: Numbers, k: number): number {
  * sorted list of labels seen in either array, and the weight of a cell is the squared distance of positions.
  */
 export function quadraticWeightedKappa(y: Numbers, p: Numbers, k: number): number {
-  const m = confusionMatrix(y, p, k);
-  const rows = new Float64Array(k);
-  const cols = new Float64Array(k);
-  let n = 0;
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      const v = m[i * k + j]!;
-      rows[i]! += v;
-      cols[j]! += v;
-      n += v;
-    }
-  }
+  const { m, trueCount: rows, predictedCount: cols, n } = confusion(y, p, k);
   let observed = 0;
   let expected = 0;
   for (let i = 0; i < k; i++) {

@@ -4,16 +4,16 @@ import { z } from "zod";
 // Bounds keep a small model's grammar-constrained output from running on (JSON-schema limits become grammar limits).
 const Bullets = z.array(z.string().min(1).max(400)).min(1).max(8);
 
+/** The four sections of the Linguacodus paper's instruction, each a list of bullets within `bullets`' bounds. */
+const sections = <B extends z.ZodType>(bullets: B) => ({ dataPreprocessing: bullets, modelArchitecture: bullets, modelTraining: bullets, submission: bullets });
+
 /** One high-level solution instruction, in the four sections of the Linguacodus paper. */
 export const InstructionSchema = z.object({
   /** 1 = the planner's best. */
   rank: z.number().int().min(1),
   /** A short name for the approach, e.g. "Gradient boosting on one-hot features". */
   title: z.string().min(1).max(160),
-  dataPreprocessing: Bullets,
-  modelArchitecture: Bullets,
-  modelTraining: Bullets,
-  submission: Bullets,
+  ...sections(Bullets),
 });
 export type Instruction = z.infer<typeof InstructionSchema>;
 
@@ -23,10 +23,7 @@ const ShortBullets = z.array(z.string().min(1).max(120)).min(1).max(3);
 /** One place's answer in the per-rank planner mode: a short instruction (the rank is the call's, not the model's). */
 export const RankAnswerSchema = z.object({
   title: z.string().min(1).max(80),
-  dataPreprocessing: ShortBullets,
-  modelArchitecture: ShortBullets,
-  modelTraining: ShortBullets,
-  submission: ShortBullets,
+  ...sections(ShortBullets),
 });
 export type RankAnswer = z.infer<typeof RankAnswerSchema>;
 

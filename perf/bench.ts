@@ -23,7 +23,7 @@ import {
   Semaphore,
   writeReport,
 } from "../benchmarks/index.js";
-import { writeGeneratedBench, type GeneratedTask } from "../tests/support/bench-records.js";
+import { writeSizedBench } from "../tests/support/bench-records.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,17 +35,9 @@ const { values } = parseArgs({
 
 async function measureReport(totalRuns: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "lc-perf-report-"));
-  const modes = parseModes(["linguacodus", "direct"], ["no-critic", "no-fix"]);
-  const repeats = 5;
-  const taskCount = Math.max(1, Math.round(totalRuns / (modes.length * repeats)));
-  const tasks: GeneratedTask[] = Array.from({ length: taskCount }, (_, i) => ({
-    id: `task-${String(i).padStart(3, "0")}`,
-    dataType: (["tabular", "text", "time-series", "image"] as const)[i % 4]!,
-    metric: i % 2 ? "accuracy" : "rmse",
-    reference: i % 2 ? { constant: 0.5, model: 0.9 } : { constant: 10, model: 2 },
-  }));
   const t0 = performance.now();
-  writeGeneratedBench(dir, { tasks, modes, repeats, seed: 3 });
+  const { tasks, modes, repeats } = writeSizedBench(dir, totalRuns);
+  const taskCount = tasks.length;
   const t1 = performance.now();
   const collection = collectRuns(dir);
   const t2 = performance.now();

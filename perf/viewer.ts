@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { writeGeneratedBench, type GeneratedTask } from "../tests/support/bench-records.js";
-import { parseModes } from "../benchmarks/index.js";
+import { writeSizedBench } from "../tests/support/bench-records.js";
 import { hashPrompt } from "../agents/index.js";
 import { RunRecordWriter } from "../execution/index.js";
 import { startViewer } from "../viewer/index.js";
@@ -48,16 +47,9 @@ const browser = await chromium.launch({
 
 async function measureBench(totalRuns: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "lc-perf-viewer-bench-"));
-  const modes = parseModes(["linguacodus", "direct"], ["no-critic", "no-fix"]);
-  const repeats = 5;
-  const taskCount = Math.max(1, Math.round(totalRuns / (modes.length * repeats)));
-  const tasks: GeneratedTask[] = Array.from({ length: taskCount }, (_, i) => ({
-    id: `task-${String(i).padStart(3, "0")}`,
-    dataType: (["tabular", "text", "time-series", "image"] as const)[i % 4]!,
-    metric: i % 2 ? "accuracy" : "rmse",
-    reference: i % 2 ? { constant: 0.5, model: 0.9 } : { constant: 10, model: 2 },
-  }));
-  const generated = writeGeneratedBench(dir, { tasks, modes, repeats, seed: 3 });
+  const generated = writeSizedBench(dir, totalRuns);
+  const { modes, repeats } = generated;
+  const taskCount = generated.tasks.length;
   // Real runs keep every prompt and answer: give each generated run a transcript of realistic size.
   const kb = Number(values["transcript-kb"]);
   const call = JSON.stringify({ role: "coder", step: "training-block", latencyMs: 900, tokens: { input: 2500, output: 2400 }, messages: [{ role: "user", content: "x".repeat(9_000) }], response: "y".repeat(900) });
