@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { writeSizedBench } from "../tests/support/bench-records.js";
 import { hashPrompt } from "../agents/index.js";
-import { RunRecordWriter } from "../execution/index.js";
+import { RunRecordWriter, parseRunOptions } from "../execution/index.js";
 import { startViewer } from "../viewer/index.js";
 
 const { values } = parseArgs({
@@ -92,7 +92,7 @@ function bigTranscriptRun(dir: string, mb: number): { lines: number; bytes: numb
     taskId: "perf-task",
     taskDir: join(dir, "no-task"),
     mode: "linguacodus",
-    config: {},
+    config: parseRunOptions({}),
     versions: { linguacodus: "perf", node: process.version },
     models: { planner: "openai:perf", critic: "openai:perf", coder: "openai:perf", merger: "openai:perf" },
   });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunRecordWriter, readRunJson } from "../../execution/index.js";
+import { RunRecordWriter, parseRunOptions, readRunJson } from "../../execution/index.js";
 import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
 import { BenchEventSchema, readManifest } from "../../benchmarks/manifest.js";
 import { runBench, type CellRunner } from "../../benchmarks/runner.js";
@@ -66,7 +66,7 @@ describe("runBench", () => {
   it("takes a run that recorded its own failure and then threw (a failed stage) as that record", async () => {
     const dir = join(root, "b-stage");
     const cell: CellRunner = async (key, runDir) => {
-      const writer = RunRecordWriter.create(runDir, { runId: key.id, taskId: key.task.id, taskDir: key.task.dir, mode: key.flags.mode, config: {}, versions: { linguacodus: "test", node: process.version }, models: {}, seed: key.seed });
+      const writer = RunRecordWriter.create(runDir, { runId: key.id, taskId: key.task.id, taskDir: key.task.dir, mode: key.flags.mode, config: parseRunOptions(key.flags), versions: { linguacodus: "test", node: process.version }, models: {}, seed: key.seed });
       writer.finish("failed", { valid: false, reason: "planner: no parsable instruction", stage: "planner" });
       throw new Error("planner: no parsable instruction");
     };

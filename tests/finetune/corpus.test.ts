@@ -37,7 +37,7 @@ describe("finetune corpus", () => {
       { from: [code4ml, runs, plain], out, extractor: "openai:scripted-extractor", topK: 2, validationShare: 0.34, concurrency: 2, tasksDir: join(root, "tasks") },
       { ...scriptedCorpusDeps(model), onProgress: (p) => progress.push(p.done) },
     );
-    const byComp = (c: string) => result.pairs.filter((p) => p.competition === c).sort((a, b) => a.rank - b.rank);
+    const byComp = (c: string) => result.pairs.filter((p) => p.competition === c).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
 
     // rmse: lower is better → k2 (1.0) first, k3 (2.0) second; k1 (3.0) is beyond the top 2.
     expect(byComp("house-rmse").map((p) => [p.rank, p.origin])).toEqual([

@@ -49,7 +49,7 @@ describe("cores line in code-writing prompts (real Docker sandbox, scripted mode
       baseSeed: 1,
     });
     const runCell = pipelineCellRunner({ deps, limiter: new ModelCallLimiter({ apiConcurrency: 1, replayConcurrency: 1 }), sandboxSlots: new Semaphore(1) });
-    await runCell(key!, join(dir, "cell"));
+    await runCell(key!, join(dir, "cell"), new AbortController().signal);
     const calls = deps.model.calls.filter((c) => codeWriting(callKind(c)));
     expect(calls.map((c) => callKind(c))).toContain("coder:model");
     const line = `set n_jobs=${sandbox.cores}`;

@@ -10,6 +10,7 @@ import {
   summarizeRun,
   attemptName,
 } from "../../execution/record/index.js";
+import { parseRunOptions } from "../../execution/index.js";
 
 function newWriter() {
   const dir = join(mkdtempSync(join(tmpdir(), "lc-record-")), "run");
@@ -18,7 +19,7 @@ function newWriter() {
     taskId: "toy",
     taskDir: "/tasks/toy",
     mode: "linguacodus",
-    config: { fixAttempts: 3 },
+    config: parseRunOptions({ fixAttempts: 3 }),
     versions: { linguacodus: "0.1.0", node: process.version },
     models: { planner: "replay:x", coder: "replay:x" },
     seed: 7,

@@ -2,7 +2,7 @@
 // speed measurement. Records go through execution's RunRecordWriter, so they have the real format.
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RunRecordWriter, attemptName, type Fingerprint, type Selection } from "../../execution/index.js";
+import { RunRecordWriter, attemptName, parseRunOptions, type Fingerprint, type Selection } from "../../execution/index.js";
 import { BENCH_FILES, BENCH_SCHEMA_VERSION, expandMatrix, manifestEntry, type BenchManifest, type ModeName, type ModelColumn, type RunKey, type TaskRef } from "../../benchmarks/index.js";
 import { seededRandom } from "../../datasets/index.js";
 import { InstructionsRecordSchema } from "../../instructions/index.js";
@@ -57,7 +57,7 @@ export function writeGeneratedRun(runDir: string, key: RunKey, task: GeneratedTa
     taskId: key.task.id,
     taskDir: key.task.dir,
     mode: key.flags.mode,
-    config: { ...key.flags },
+    config: parseRunOptions(key.flags),
     versions: { linguacodus: "0.1.0", node: process.version },
     models: { planner: spec, critic: spec, coder: spec, merger: spec, direct: spec },
     seed: key.seed,

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createJsonlTranscriptSink, hashPrompt, type TranscriptLine } from "../../agents/index.js";
-import { RunRecordWriter, attemptName, type AttemptResult } from "../../execution/index.js";
+import { RunRecordWriter, attemptName, parseRunOptions, type AttemptResult } from "../../execution/index.js";
 import { INSTRUCTIONS, VERDICT } from "../pipeline/support.js";
 
 /** Markup a model might return; the page must show it literally and run none of it. */
@@ -45,7 +45,7 @@ export function fixtureRun(dir: string, options: { runId?: string; taskId?: stri
     taskId: options.taskId ?? "concrete-strength",
     taskDir: join(dir, "no-such-task"),
     mode,
-    config: { mode, fixAttempts: 3 },
+    config: parseRunOptions({ mode, fixAttempts: 3 }),
     versions: { linguacodus: "test", node: process.version },
     models: { planner: "openai:scripted", critic: "openai:scripted", coder: "openai:scripted", merger: "openai:scripted" },
     seed: 1,
