@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRunJson, readScore } from "../../execution/index.js";
 import { readManifest } from "../../benchmarks/manifest.js";
-import { buildDist, cleanUp, cli, recordBench, slurmUp, type Recorded } from "./support.js";
+import { buildCli, linguacodus } from "../support/cli.js";
+import { cleanUp, recordBench, slurmUp, type Recorded } from "./support.js";
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -40,7 +41,7 @@ beforeAll(async () => {
   env.LINGUACODUS_HOME = join(root, "home");
   pricesFile = join(root, "prices.json");
   writeFileSync(pricesFile, JSON.stringify(PRICES));
-  await buildDist();
+  await buildCli();
   recorded = await recordBench(root, { taskIds: ["concrete-strength"], modes: ["direct"] });
 }, 1_200_000);
 
@@ -50,7 +51,7 @@ describe("bench --executor slurm: the bench-wide options reach every cell", () =
   it("records --sanity and --prices in the cell's run as the local executor does", async () => {
     const local = join(root, "local");
     const slurmOut = join(root, "slurm");
-    const [l, s] = [await cli(benchArgs(local), env), await cli([...benchArgs(slurmOut), "--executor", "slurm"], env)];
+    const [l, s] = [await linguacodus(benchArgs(local), env), await linguacodus([...benchArgs(slurmOut), "--executor", "slurm"], env)];
     expect(l.code, l.stderr).toBe(0);
     expect(s.code, s.stderr).toBe(0);
     const [id] = readManifest(local)!.runs.map((r) => r.id);
