@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCli, cliPath } from "../support/cli.js";
 import { csv, tempDir, writeTask } from "./fixtures.js";
+import type { MetricName } from "../../datasets/index.js";
 
 const exec = promisify(execFile);
 let root: string;
@@ -85,7 +86,7 @@ describe("grader memory follows the answers, not the submission", () => {
 
 describe("predictions near the float limit", () => {
   const rows = (v: string) => answers.map((a) => [a[0]!, v]);
-  const gradeJson = async (metric: string, lower: boolean, values: string) => {
+  const gradeJson = async (metric: MetricName, lower: boolean, values: string) => {
     const dir = await writeTask(root, `big-${metric}-${values.length}`, { spec: { metric: { name: metric }, lower_is_better: lower, target_columns: ["y"] }, answers });
     const path = join(root, `big-${metric}.csv`);
     await writeFile(path, csv(["id", "y"], rows(values)));
@@ -94,7 +95,7 @@ describe("predictions near the float limit", () => {
   };
 
   it("scores all-1e308 predictions by RMSE and MAE (a constant prediction is a valid one) instead of calling them undefined", async () => {
-    for (const metric of ["rmse", "mae"]) {
+    for (const metric of ["rmse", "mae"] as const) {
       const { code, result } = await gradeJson(metric, true, "1e308");
       expect(code, JSON.stringify(result)).toBe(0);
       expect(result.valid).toBe(true);
