@@ -13,6 +13,7 @@ import { readLeaderboardScores } from "../leaderboard.js";
 import { METRICS, METRIC_NAMES, metricForAlias } from "../metric-registry.js";
 import { DATA_TYPES, exists, TASK_FILES, TaskFormatError, type TaskSpec } from "../task.js";
 import { readCompetitionConfig, type CompetitionConfig } from "./config.js";
+import { assertCompetitionId, confinedDescription, confinedPath, taskIdOf } from "./confine.js";
 import { graderMapping, type BuiltinEquivalent } from "./graders.js";
 
 export interface ImportOptions {
@@ -54,6 +55,12 @@ async function firstExisting(paths: readonly (string | null | undefined)[]): Pro
   return null;
 }
 
+/** The first candidate file that exists, checked against its folder by `confine` (which throws when it leaves it). */
+async function firstInside(candidates: [string | null, string | null][], confine: (path: string, folder: string) => Promise<string>): Promise<string | null> {
+  for (const [path, folder] of candidates) if (path && folder && (await exists(path))) return confine(path, folder);
+  return null;
+}
+
 /** Our metric for an MLE-bench grader name ("auc-roc", "map@5", …) or one of ours (the registry's aliases). */
 export function metricForGrader(name: string): BuiltinEquivalent | null {
   const mapping = graderMapping(name);
@@ -88,21 +95,33 @@ async function locateCompetition(srcDir: string, checkout: string | undefined, n
   if (checkout && !(await exists(join(resolve(checkout), "mlebench", "competitions")))) {
     throw new TaskFormatError(`${resolve(checkout)} is not an MLE-bench checkout (no mlebench/competitions/); pass the folder you cloned MLE-bench into`);
   }
+  if (configPath) await confinedPath(configPath, configPath === localConfig ? root : competitionDir(basename(root))!, "config.yaml");
   const config = configPath ? await readCompetitionConfig(configPath) : null;
   const id = config?.id ?? basename(root);
+  if (config) assertCompetitionId(config.id, configPath!);
   const inCheckout = competitionDir(id);
-
-  const descriptionPath = await firstExisting([
-    join(root, "description.md"),
-    join(publicDir, "description.md"),
-    checkout && config?.description ? join(resolve(checkout), config.description) : null,
-    inCheckout && join(inCheckout, "description.md"),
-  ]);
+  // Each candidate is read only from inside its own folder: the competition folder given, or the
+  // competition's folder in the checkout (config.yaml's description path is joined to the checkout).
+  const descriptionPath = await firstInside(
+    [
+      [join(root, "description.md"), root],
+      [join(publicDir, "description.md"), root],
+      [checkout && config?.description ? join(resolve(checkout), config.description) : null, inCheckout],
+      [inCheckout && join(inCheckout, "description.md"), inCheckout],
+    ],
+    confinedDescription,
+  );
   if (!descriptionPath) {
     throw new TaskFormatError(`no description.md for ${id} in ${root} or ${publicDir}${checkout ? ` or ${inCheckout}` : ""}; pass --mlebench <checkout> (MLE-bench keeps it in mlebench/competitions/${id}/)`);
   }
 
-  let leaderboardPath = await firstExisting([join(root, "leaderboard.csv"), inCheckout && join(inCheckout, "leaderboard.csv")]);
+  let leaderboardPath = await firstInside(
+    [
+      [join(root, "leaderboard.csv"), root],
+      [inCheckout && join(inCheckout, "leaderboard.csv"), inCheckout],
+    ],
+    (path, folder) => confinedPath(path, folder, "leaderboard.csv"),
+  );
   if (leaderboardPath && (await isLfsPointer(leaderboardPath))) {
     notes.push(`${leaderboardPath} is a Git LFS pointer, not the leaderboard: run 'git lfs pull' in the checkout; imported without medals and percentiles`);
     leaderboardPath = null;
@@ -228,7 +247,7 @@ export async function importMleBench(srcDir: string, options: ImportOptions): Pr
   if (targets.length === 0) throw new TaskFormatError(`${samplePath} has no target column besides '${idColumn}'; pass --target-columns`);
 
   const rawId = options.id ?? files.id;
-  const id = rawId.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "");
+  const id = taskIdOf(rawId);
   const dir = join(resolve(options.outDir), id);
   if ((await exists(dir)) && !options.force) throw new TaskFormatError(`${dir} already exists; pass --force to replace it`);
 
