@@ -8,10 +8,13 @@
 #               forks each attempt (so an attempt pays a fork, not a second of imports). It never holds the
 #               host channel or a nonce, so a forked attempt has neither in its memory. Not dumpable.
 #   attempt     the sandbox user (uid 1000), no capabilities, empty bounding set, no inherited fds but its
-#               own stdio pipes. A different uid cannot signal, ptrace or open /proc/<pid>/{fd,mem} of the
-#               two above. After each attempt a helper in the same domain collects the workspace files and
-#               removes every trace (files, SysV IPC, POSIX queues); the supervisor kills what is left and
-#               reports `clean: false` when anything survived, so the host throws the container away.
+#               own stdio pipes, and a seccomp filter refusing ptrace / process_vm_* / pidfd_getfd. A different
+#               uid cannot signal, ptrace or open /proc/<pid>/{fd,mem} of the two above.
+# Nothing an attempt starts outlives it: when its main process ends, a helper in the sandbox user's domain sends
+# kill(-1, SIGKILL) (every process of that user at once, whatever its state), then collects the workspace files
+# and removes every trace (files, SysV IPC, POSIX queues). The supervisor then reads every task of every process
+# (/proc/*/task/*: a zombie leader's live threads count); anything alive, or any trace left, and it reports
+# `clean: false`, so the host throws the container away and no later attempt ever shares it with a survivor.
 #
 # argv[1]: JSON {"scriptPath", "preload": [module names], "uid", "gid"}.
 import base64, codecs, ctypes, io, json, os, select, shutil, signal, socket, stat, sys, time
@@ -57,7 +60,7 @@ def prctl(option, arg):
         raise OSError(err, "prctl(%d): %s" % (option, os.strerror(err)))
 
 
-def become_sandbox_user(uid, gid):
+def become_sandbox_user(uid, gid, dumpable):
     """Irreversibly becomes the unprivileged sandbox user: no capabilities, none obtainable."""
     for cap in range(64):
         try:
@@ -69,8 +72,41 @@ def become_sandbox_user(uid, gid):
     os.setresuid(uid, uid, uid)
     if os.getuid() == 0 or os.geteuid() == 0:
         os._exit(71)
-    # A fresh process of this user is dumpable; the setuid made it not (its /proc files would be root's).
-    prctl(PR_SET_DUMPABLE, 1)
+    if dumpable:
+        # A fresh process of this user is dumpable; the setuid made it not (its /proc files would be root's).
+        prctl(PR_SET_DUMPABLE, 1)
+
+
+# Syscalls no attempt needs and a survivor would use on another process of the same user: tracing and reading or
+# writing its memory or file descriptors. Refused with EPERM by a seccomp filter every attempt process inherits
+# (across fork and exec). Numbers per architecture: (AUDIT_ARCH, [ptrace, process_vm_readv, process_vm_writev,
+# pidfd_getfd]).
+DENIED_SYSCALLS = {"x86_64": (0xC000003E, [101, 310, 311, 438]), "aarch64": (0xC00000B7, [117, 270, 271, 438])}
+PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def deny_tracing():
+    arch, numbers = DENIED_SYSCALLS[os.uname().machine]
+    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_JMP|BPF_JGE|BPF_K, BPF_RET|BPF_K
+    allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    n = len(numbers)
+    prog = [(ld_abs, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, eperm), (ld_abs, 0, 0, 0)]  # (seccomp_data.arch, .nr)
+    prog += [(jeq, n - i, 0, nr) for i, nr in enumerate(numbers)]  # each jumps to the EPERM below
+    prog += [(jge, 0, 1, 0x40000000), (ret, 0, 0, eperm), (ret, 0, 0, allow)]  # x32 numbers and other ABIs: EPERM
+    filters = (_SockFilter * len(prog))(*[_SockFilter(*ins) for ins in prog])
+    fprog = _SockFprog(len(prog), filters)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "seccomp: " + os.strerror(err))
 
 
 # ---- messages between supervisor and zygote: JSON over a SOCK_SEQPACKET pair, fds by SCM_RIGHTS ----
@@ -135,37 +171,43 @@ class Capture:
 
 # ---- process and leftover inspection (supervisor) ----
 
-def other_pids(keep):
-    pids = []
+def live_tasks(keep):
+    """{tgid: [tid, ...]} of every task that is not dead, outside `keep` and init. Reads every thread, not only the
+    process entries: a thread-group leader that ended with the raw exit syscall is a zombie while its other
+    threads run on, so a zombie pid may still hold a live process."""
+    found = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        pid = int(entry)
-        if pid == 1 or pid in keep:
+        if not entry.isdigit() or int(entry) == 1 or int(entry) in keep:
             continue
         try:
-            with open("/proc/%d/stat" % pid) as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
+            tids = os.listdir("/proc/%s/task" % entry)
+        except OSError:
             continue
-        if state not in ("Z", "X"):
-            pids.append(pid)
-    return pids
-
-
-def kill_others(keep):
-    """Kills whatever an attempt left running (daemons, fork bombs); True when nothing is left."""
-    for _ in range(100):
-        pids = other_pids(keep)
-        if not pids:
-            return True
-        for pid in pids:
+        for tid in tids:
             try:
-                os.kill(pid, signal.SIGKILL)
+                with open("/proc/%s/task/%s/stat" % (entry, tid)) as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state not in ("Z", "X"):
+                found.setdefault(int(entry), []).append(int(tid))
+    return found
+
+
+def kill_others(keep, rounds=100):
+    """Kills (as root, by pid) whatever outside `keep` is alive; True when nothing is left. A fallback and the
+    final check: an attempt's own processes are ended all at once by the helper's kill(-1) (see Supervisor.reap)."""
+    for _ in range(rounds):
+        alive = live_tasks(keep)
+        if not alive:
+            return True
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)  # to the thread group: also reaches the live threads of a zombie leader
             except OSError:
                 pass
         time.sleep(0.02)
-    return not other_pids(keep)
+    return not live_tasks(keep)
 
 
 def ipc_ids(kind):
@@ -287,8 +329,20 @@ def collect(out, max_bytes, max_files):
         emit({"skip": "", "reason": "%d more files not collected: at most %d files are taken from the workspace" % (over_count, max_files), "count": over_count})
 
 
+def end_sandbox_user_processes():
+    """kill(-1) as the sandbox user: SIGKILL to every process of that user but this one. The kernel signals them all
+    in one pass under the task-list lock, so none is missed whatever its state (stopped, traced, a vfork parent, a
+    zombie leader's live threads, another session) and none forks past it (a fork whose parent has a fatal signal
+    pending fails)."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # nothing else of the sandbox user runs
+
+
 def helper(req, fds):
-    """Runs as the sandbox user once the attempt's processes are gone: collect, then clean."""
+    """Runs as the sandbox user after an attempt: ends everything of that user, then (type "clean") collects and
+    cleans. It stays non-dumpable, so nothing of the sandbox user can trace it or read its memory."""
     out = os.fdopen(fds[0], "wb") if fds else None
     for fd in range(3, 1024):
         if not fds or fd != fds[0]:
@@ -296,7 +350,10 @@ def helper(req, fds):
                 os.close(fd)
             except OSError:
                 pass
-    become_sandbox_user(CONFIG["uid"], CONFIG["gid"])
+    become_sandbox_user(CONFIG["uid"], CONFIG["gid"], dumpable=False)
+    end_sandbox_user_processes()
+    if req["type"] == "kill":
+        os._exit(0)
     os.chdir("/")
     if out is not None:
         if req.get("collect"):
@@ -381,7 +438,8 @@ def child(req, fds):
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
     os.closerange(3, 65536)  # the zygote's channel, everything else: the attempt inherits only its stdio
-    become_sandbox_user(CONFIG["uid"], CONFIG["gid"])
+    become_sandbox_user(CONFIG["uid"], CONFIG["gid"], dumpable=True)
+    deny_tracing()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -581,6 +639,12 @@ class Supervisor:
         status = self.zygote_msg("cleaner")["exited"]
         return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
+    def reap(self, keep):
+        """Ends everything the attempt started, in whatever state: kill(-1) in the sandbox user's own domain (atomic,
+        see end_sandbox_user_processes), then waits until those tasks are gone (killing from here what is not)."""
+        self.helper_run({"type": "kill"}, None)
+        return kill_others(keep)
+
     def run(self, req):
         nonce = req["id"]  # the attempt's nonce: only this process ever holds it
         limit = int(req.get("maxOutputBytes", 1 << 20))
@@ -608,8 +672,10 @@ class Supervisor:
                     self.host_gone()
             if zsock in ready and status is None:
                 status = self.zygote_msg()["exited"]
-                # Descendants may still hold the pipes open: stop them so the pipes reach EOF.
-                kill_others(keep)
+                # Descendants may still hold the pipes open: end them so the pipes reach EOF.
+                self.reap(keep)
+            elif not ready and status is not None:
+                kill_others(keep)  # the pipes are still open: something escaped the reap (its helper was stopped?)
             for fd in ready:
                 if fd not in caps or fd not in open_fds:
                     continue
@@ -624,7 +690,6 @@ class Supervisor:
                     open_fds.remove(fd)
                     os.close(fd)
         duration_ms = (time.monotonic() - started) * 1000
-        clean = kill_others(keep)
         oom_after = oom_kills()
         files, skipped = [], []
 
@@ -637,8 +702,13 @@ class Supervisor:
                 skipped.append({"name": msg["skip"], "reason": msg["reason"]})
 
         wiped = self.helper_run({"type": "clean", "collect": True, "maxCollectBytes": int(req.get("maxCollectBytes", 64 << 20)), "maxCollectFiles": int(req.get("maxCollectFiles", 1000))}, on_line)
-        clean = kill_others(keep) and clean
-        left = leftovers()
+        # The helper ended everything of the sandbox user before it collected; anything alive now escaped both
+        # kills: it is killed too, and the container is not used again.
+        survivors = live_tasks(keep)
+        if survivors:
+            kill_others(keep)
+        left = ["process %d (threads %s) outlived the attempt" % (pid, ",".join(map(str, tids))) for pid, tids in survivors.items()]
+        left += leftovers()
         signal_number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         self.send({
             "type": "result",
@@ -651,7 +721,7 @@ class Supervisor:
             "stderr": caps[err_r].result(),
             "files": files,
             "skippedFiles": skipped,
-            "clean": clean and wiped and not left,
+            "clean": wiped and not left,
             "leftovers": left[:20],
         })
 

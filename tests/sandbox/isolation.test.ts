@@ -368,6 +368,30 @@ describe("hostile scripts through `linguacodus sandbox run`", () => {
     expect(next).toMatchObject({ outcome: "ok", stdout: "genuine\n", coldStartMs: 0 });
   }, 180_000);
 
+  // Issue 21: a process left behind by one attempt rewrote the next one's submission.csv and ptraced it into
+  // printing a score it never computed. Each state it may hide in; the victim runs next in the same warm container.
+  it.each([
+    ["zombie-leader", /^ARMED zombie-leader state=Z live-threads=[1-9]/m],
+    ["setsid", /^ARMED setsid new-session=True parent-gone=True /m],
+    ["stopped", /^ARMED stopped state=T /m],
+    ["vfork", /^ARMED vfork parent-state=D vfork-children=1 /m],
+  ])("nothing an attempt starts outlives it to forge the next attempt's results: a %s survivor", async (mode, armed) => {
+    const attack = join(cliWork, `${mode}.py`);
+    writeFileSync(attack, readFileSync(hostile("outlive.py"), "utf8").replace(/^MODE = .*$/m, `MODE = ${JSON.stringify(mode)}`));
+    const out = join(cliWork, `outlive-${mode}`);
+    const r = await linguacodus(["sandbox", "run", attack, hostile("outlive_victim.py"), "--json", "--out", out, "--timeout", "60"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [attempt, victim] = JSON.parse(r.stdout) as Array<{ outcome: string; stdout: string; stderr: string; coldStartMs: number }>;
+    expect(attempt?.stdout).toMatch(armed); // the attack reached its state before its attempt ended
+    // The next attempt ran in the same container (nothing was left, so it was kept) and nothing of the attack was
+    // alive beside it: its score, its submission and what it saw are its own.
+    expect(victim?.coldStartMs).toBe(0);
+    expect(victim?.stdout, victim?.stderr).toBe("VALIDATION_SCORE=0.5\nSTRANGERS []\nSUBMISSION id,y|1,0.5|\n");
+    expect(readFileSync(join(out, "outlive_victim", "submission.csv"), "utf8")).toBe("id,y\n1,0.5\n");
+    // No attempt may trace a process, not even one of its own.
+    expect(attempt?.stdout).toContain("ptrace-sibling=refused errno=1");
+  }, 180_000);
+
   it("leaves no SysV shared memory, message queues or POSIX queues to the next attempt in a warm container", async () => {
     const r = await linguacodus(["sandbox", "run", hostile("ipc_leave.py"), hostile("ipc_inspect.py"), "--json", "--timeout", "60"]);
     expect(r.code, r.stderr).toBe(0);
