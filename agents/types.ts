@@ -2,8 +2,9 @@
 // Every call through it is written to the run's transcript by the provider layer.
 import type { z } from "zod";
 
-// "extractor" reads scored solutions into instructions for the fine-tuning corpus (finetune/).
-export const AGENT_ROLES = ["planner", "critic", "coder", "merger", "direct", "reviewer", "extractor"] as const;
+// "extractor" reads scored solutions into instructions for the fine-tuning corpus (finetune/). The fixer rewrites a
+// script that failed (records written before it had its own role name it "merger": agents/call-step.ts reads them).
+export const AGENT_ROLES = ["planner", "critic", "coder", "merger", "fixer", "direct", "reviewer", "extractor"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 /** The roles a run uses (the extractor serves only corpus building). */
 export const RUN_ROLES = AGENT_ROLES.filter((role) => role !== "extractor");
@@ -12,15 +13,27 @@ export const RUN_ROLES = AGENT_ROLES.filter((role) => role !== "extractor");
 export type RoleModels = Partial<Record<AgentRole | "default", string>>;
 
 /**
- * A role not named uses this other role's model before the default: the coder also serves the merger/fixer and
- * the direct coder, so `--coder X` switches every code-writing call to X.
+ * A role not named uses this other role's model (and that one's fallback in turn) before the default: the coder
+ * also serves the merger and the direct coder, the merger the fixer — so `--coder X` switches every code-writing
+ * call to X, and `--merger Y` the merger and the fixer.
  */
-export const ROLE_FALLBACKS: Readonly<Partial<Record<AgentRole, AgentRole>>> = Object.freeze({ merger: "coder", direct: "coder" });
+export const ROLE_FALLBACKS: Readonly<Partial<Record<AgentRole, AgentRole>>> = Object.freeze({ merger: "coder", fixer: "merger", direct: "coder" });
 
-/** The spec a role uses: its own, its fallback role's, or the default. */
+/** The spec a role uses: its own, its fallback roles' (in turn), or the default. */
 export function roleModelSpec(models: RoleModels, role: AgentRole): string | undefined {
-  const fallback = ROLE_FALLBACKS[role];
-  return models[role] ?? (fallback === undefined ? undefined : models[fallback]) ?? models.default;
+  for (let r: AgentRole | undefined = role; r !== undefined; r = ROLE_FALLBACKS[r]) {
+    const spec = models[r];
+    if (spec !== undefined) return spec;
+  }
+  return models.default;
+}
+
+/**
+ * The spec a role used, from a record's per-role map (run.json `models`): a role the record's version did not
+ * have (the fixer, before it had its own name) used its fallback's.
+ */
+export function recordedRoleSpec(models: Readonly<Record<string, string>>, role: string): string | undefined {
+  return (AGENT_ROLES as readonly string[]).includes(role) ? roleModelSpec(models, role as AgentRole) : models[role];
 }
 
 export interface ChatTurn {
@@ -32,7 +45,7 @@ export interface CallOptions {
   temperature?: number;
   seed?: number;
   maxTokens?: number;
-  /** Names the step inside a role (e.g. "preprocessing-block", "fix-2"): recorded in the transcript. */
+  /** Names the step inside a role (e.g. "preprocessing-block", "fix-2"; the pipeline's come from call-step.ts's callStep): recorded in the transcript. */
   step?: string;
   /**
    * Live progress of a long call: tokens generated so far (providers that stream tokens: gguf). Not recorded;

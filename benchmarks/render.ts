@@ -2,6 +2,7 @@
 // the report folder: report.md, report.html, report.json, runs.csv, attempts.csv and one SVG per chart.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { recordedRoleSpec } from "../agents/index.js";
 import { renderSvg } from "./charts.js";
 import { REPORT_FILES } from "./layout.js";
 import type { ReportRun } from "./collect.js";
@@ -164,7 +165,7 @@ export function tokensCsv(runs: ReportRun[]): string {
   const rows: unknown[][] = [];
   for (const r of runs)
     for (const [role, t] of Object.entries(r.tokensByRole))
-      rows.push([r.runId, r.taskId, r.mode, r.model, r.temperature, r.seed, role, r.models[role] ?? "", t.calls, t.promptTokens, t.completionTokens]);
+      rows.push([r.runId, r.taskId, r.mode, r.model, r.temperature, r.seed, role, recordedRoleSpec(r.models, role) ?? "", t.calls, t.promptTokens, t.completionTokens]);
   return csv(["run_id", "task_id", "mode", "model", "temperature", "seed", "role", "model_spec", "calls", "prompt_tokens", "completion_tokens"], rows);
 }
 

@@ -1,6 +1,6 @@
 // The code-writing agents: staged coders, merger, fixer, direct coder and reviewer. Each builds its prompt
 // from its template, calls its model, and extracts the code from the answer.
-import type { AgentModel, CallOptions } from "../agents/types.js";
+import { callStep, type AgentModel, type CallOptions } from "../agents/index.js";
 import { type StageBlock, assembleDraft, dedupeImports } from "./assemble.js";
 import { extractCode } from "./extract.js";
 import { type CodeStage, coderPrompt } from "./prompts/coder.js";
@@ -79,7 +79,7 @@ export function writeStageBlock(
   return generateCode(
     coder,
     coderPrompt({ stage, context: input.context, instruction: input.instruction, libraries: input.libraries, cores: input.cores, previous: input.previous }),
-    { ...options, step: `${stage}-block` },
+    { ...options, step: callStep.block(stage).step },
   );
 }
 
@@ -93,7 +93,7 @@ export async function mergeBlocks(
   const draft = assembleDraft(blocks);
   const merged = await generateCode(merger, mergePrompt({ context: input.context, libraries: input.libraries, cores: input.cores, draft }), {
     ...options,
-    step: "merge",
+    step: callStep.merge().step,
   });
   return { ...merged, code: dedupeImports(merged.code), draft };
 }
@@ -104,16 +104,16 @@ export function writeDirectScript(
   input: CodegenInput & { instruction?: string },
   options: CallOptions = {},
 ): Promise<GeneratedCode> {
-  return generateCode(direct, directPrompt(input), { ...options, step: input.instruction ? "unstaged-script" : "direct-script" });
+  return generateCode(direct, directPrompt(input), { ...options, step: (input.instruction ? callStep.unstagedScript() : callStep.directScript()).step });
 }
 
-/** The merger fixes a failed script given the error; returns the whole corrected script. */
+/** The fixer rewrites a failed script given the error; returns the whole corrected script. */
 export async function fixScript(
-  merger: AgentModel,
+  fixer: AgentModel,
   input: CodegenInput & { script: string; error: string; attempt: number },
   options: CallOptions = {},
 ): Promise<GeneratedCode> {
-  const fixed = await generateCode(merger, fixPrompt(input), { ...options, step: `fix-${input.attempt}` });
+  const fixed = await generateCode(fixer, fixPrompt(input), { ...options, step: callStep.fix(input.attempt).step });
   return { ...fixed, code: dedupeImports(fixed.code) };
 }
 
@@ -138,7 +138,7 @@ export async function reviewScript(
   input: CodegenInput & { script: string; stdoutTail: string; validationScore: number | null; round: number },
   options: CallOptions = {},
 ): Promise<Review> {
-  const raw = await reviewer.generate(reviewerPrompt(input), { ...options, step: `review-${input.round}` });
+  const raw = await reviewer.generate(reviewerPrompt(input), { ...options, step: callStep.review(input.round).step });
   const extracted = extractCode(raw);
   if (raw.includes(NO_CHANGES) && extracted.code === "") return { code: input.script, changed: false, raw };
   if (extracted.code.trim() === "") return { code: input.script, changed: false, raw };

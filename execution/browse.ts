@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { describeZodIssue } from "../core/index.js";
-import { TranscriptLineSchema, type TranscriptLine } from "../agents/index.js";
+import { TranscriptLineSchema, roleOfCall, type TranscriptLine } from "../agents/index.js";
 import { InstructionsRecordSchema, type InstructionsRecord } from "../instructions/index.js";
 import { ATTEMPT_FILES, AttemptResultSchema, RUN_FILES, attemptPath, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record/index.js";
 
@@ -195,7 +195,8 @@ function entryOf(index: number, offset: number, length: number, text: string): T
   const m = meta.data;
   return {
     ...base,
-    role: m.role ?? "unknown",
+    // The role the call counts under (agents' call-step vocabulary: an old record's fix is the fixer's).
+    role: roleOfCall({ role: m.role ?? "unknown", step: m.step }),
     step: m.step,
     model: m.model,
     startedAt: m.startedAt,

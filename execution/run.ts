@@ -375,7 +375,7 @@ async function solve(env: SolutionEnvironment): Promise<SolutionOutcome> {
     task,
     sandbox: env.sandbox,
     grade: deps.grade,
-    fixer: team.model("merger"),
+    fixer: team.model("fixer"),
     context: context.text,
     libraries,
     fixAttempts: options.fixAttempts,

@@ -1,7 +1,7 @@
 // Tokens and cost of a run's model calls, per role and per stage, tallied from the agent team's onCall hook;
 // and the price table (USD per 1M tokens per model spec) that cost and --budget-usd are computed with.
 import { z } from "zod";
-import type { TranscriptLine } from "../agents/transcript.js";
+import { parseCallStep, roleOfCall, type TranscriptLine } from "../agents/index.js";
 import { readJsonFile } from "../core/index.js";
 import type { Usage, UsageEntry } from "./record/index.js";
 
@@ -17,9 +17,9 @@ export function readPriceTable(path: string): PriceTable {
 
 const emptyEntry = (): UsageEntry => ({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
 
-/** The stage a call belongs to: its step without the counter (fix-2 → fix), or its role when it has none. */
+/** The usage.byStage key of a call: its step without the number (agents' CallStep tally: fix-2 → fix), else its step or role. */
 export function stageOfCall(call: Pick<TranscriptLine, "role" | "step">): string {
-  return call.step ? call.step.replace(/-\d+$/, "") : call.role;
+  return parseCallStep(call)?.tally ?? call.step ?? call.role;
 }
 
 /** Cost of one call, or null when the table has no price for its model. */
@@ -50,7 +50,7 @@ export class UsageTally {
   record(call: TranscriptLine): void {
     const cost = callCost(call, this.prices);
     add(this.usage.total, call, cost);
-    add((this.usage.byRole[call.role] ??= emptyEntry()), call, cost);
+    add((this.usage.byRole[roleOfCall(call)] ??= emptyEntry()), call, cost);
     add((this.usage.byStage[stageOfCall(call)] ??= emptyEntry()), call, cost);
   }
 

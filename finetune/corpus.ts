@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AgentTeam } from "../agents/types.js";
+import { callStep } from "../agents/index.js";
 import { paperPrompt, renderPaperCompletion } from "../instructions/index.js";
 import { EXTRACTOR_TEMPLATE_VERSION, ExtractedInstructionSchema, extractorPrompt } from "./prompts/extractor.js";
 import { rankSolutions, splitByCompetition, type RankedSolution } from "./rank.js";
@@ -221,7 +222,7 @@ export async function buildCorpus(options: CorpusOptions, deps: CorpusDependenci
             extractorPrompt({ description: s.description, metric: s.metric, dataType: s.dataType, code: s.code }),
             ExtractedInstructionSchema,
             {
-              step: `extract:${s.competition}:${s.rank}`,
+              step: callStep.extract(s.competition, s.rank).step,
               ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
               ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
               ...(options.seed !== undefined ? { seed: options.seed } : {}),

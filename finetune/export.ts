@@ -4,6 +4,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AgentTeam } from "../agents/types.js";
+import { callStep } from "../agents/index.js";
 import { paperPlannerMessages } from "../instructions/index.js";
 import { readCorpus } from "./corpus.js";
 import { type AdapterSidecar, adapterSpec, sidecarPath } from "./adapter.js";
@@ -91,7 +92,7 @@ export async function checkAdapterLoads(
   const generate = async (which: string) => {
     const team = await createTeam(which);
     try {
-      return await team.model("planner").generate(CHECK_PROMPT, { temperature: 0, seed: 0, maxTokens, step: "adapter-check" });
+      return await team.model("planner").generate(CHECK_PROMPT, { temperature: 0, seed: 0, maxTokens, step: callStep.adapterCheck().step });
     } finally {
       await team.close();
     }

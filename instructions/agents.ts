@@ -1,5 +1,6 @@
 // The critic: reviews the planner's ranked instructions (planner.ts), picks one and refines it.
 import type { AgentModel, CallOptions } from "../agents/types.js";
+import { callStep } from "../agents/index.js";
 import { z } from "zod";
 import { criticPrompt } from "./prompts/critic.js";
 import { researcherPrompt, resolverPrompt } from "./prompts/critic-paper.js";
@@ -22,7 +23,7 @@ export async function critiqueInstructions(
   const verdict: CriticVerdict = await critic.generateStructured(
     criticPrompt({ context: input.context, candidates: renderCandidates(input.candidates), libraries: input.libraries }),
     input.compact ? CompactCriticVerdictSchema : CriticVerdictSchema,
-    { ...options, step: "critique" },
+    { ...options, step: callStep.critique().step },
   );
   const ranks = new Set(input.candidates.map((c) => c.rank));
   const chosenRank = ranks.has(verdict.chosenRank) ? verdict.chosenRank : 1;
@@ -49,8 +50,8 @@ export async function critiqueInstructionsPaper(
   options: CallOptions = {},
 ): Promise<{ verdict: CriticVerdict; research: string }> {
   const prompt = { context: input.context, candidates: renderCandidates(input.candidates), count: input.candidates.length, libraries: input.libraries };
-  const research = await critic.generate(researcherPrompt(prompt), { ...options, step: "research" });
-  const resolved = await critic.generateStructured(resolverPrompt({ ...prompt, research }), PaperResolverSchema, { ...options, step: "resolve" });
+  const research = await critic.generate(researcherPrompt(prompt), { ...options, step: callStep.research().step });
+  const resolved = await critic.generateStructured(resolverPrompt({ ...prompt, research }), PaperResolverSchema, { ...options, step: callStep.resolve().step });
   const ranks = new Set(input.candidates.map((c) => c.rank));
   const chosenRank = ranks.has(resolved.chosenRank) ? resolved.chosenRank : 1;
   const rationale =

@@ -3,6 +3,7 @@
 // is recorded and that rank is asked once more; a rank that fails twice is dropped, and the stage fails only when
 // no rank gave an instruction.
 import type { AgentModel, CallOptions, ChatTurn } from "../agents/types.js";
+import { callStep } from "../agents/index.js";
 import { StructuredOutputError } from "../agents/errors.js";
 import type { Instruction } from "./schema.js";
 import { paperPlannerMessages } from "./prompts/paper.js";
@@ -72,7 +73,7 @@ export function planPerRank(planner: AgentModel, request: PerRankRequest, option
               seed: (options.seed ?? 0) + 1000 + rank,
             }
           : {}),
-        step: `instructions:rank-${rank}${retry ? ":retry" : ""}`,
+        step: callStep.instruction(rank, retry).step,
       });
       const parsed = request.parse(text, rank);
       if (parsed.ok) return { instruction: parsed.instruction, failures };

@@ -3,6 +3,7 @@
 // with the prompt prefix shared across the calls and the schema retry (the team's structured retry is the "asked
 // once more" of per-rank.ts, whose free-text `paper` mode has its own parser and retry).
 import { StructuredOutputError } from "../agents/errors.js";
+import { callStep } from "../agents/index.js";
 import type { AgentModel, CallOptions } from "../agents/types.js";
 import { plannerPrompt } from "./prompts/planner.js";
 import { plannerRankPrompt } from "./prompts/planner-rank.js";
@@ -48,7 +49,7 @@ export function planJsonPerRank(
   const askRank = async (rank: number): Promise<RankOutcome> => {
     const prompt = plannerRankPrompt({ ...input, rank, answerFormat: format.instructions });
     try {
-      return { instruction: await format.answer(planner, prompt, { ...options, step: `instruction-${rank}` }), failures: [] };
+      return { instruction: await format.answer(planner, prompt, { ...options, step: callStep.instruction(rank).step }), failures: [] };
     } catch (error) {
       // Only a bad answer is skipped; a provider failure (unreachable, overflow, abort) ends the stage.
       if (!(error instanceof StructuredOutputError)) throw error;
@@ -86,7 +87,7 @@ async function planAllAtOnce(planner: AgentModel, input: PlannerInput, options: 
     plannerPrompt({ context: input.context, count: input.count, libraries: input.libraries }),
     // Lenient on count (max 10): a model that writes more than asked still gives usable candidates, sliced below.
     PlannerOutputSchema,
-    { ...options, step: "instructions" },
+    { ...options, step: callStep.instructions().step },
   );
   return output.instructions
     .map((instruction, order) => ({ instruction, order }))

@@ -1,5 +1,6 @@
 // Pure functions that turn what a run record holds into what the pages show: the stage timeline, the attempt tree,
 // which stage and attempt each model call served, and the instructions side by side. No I/O here.
+import { parseCallStep } from "../agents/index.js";
 import type { AttemptResult, RunEvent, TranscriptEntry } from "../execution/index.js";
 import { INSTRUCTION_SECTIONS, renderInstruction, type Instruction, type InstructionsRecord } from "../instructions/index.js";
 import type { CandidateView, FindingView, InstructionsView, StageRow } from "./api.js";
@@ -53,8 +54,8 @@ function stageAt<T extends { from: number; to: number }>(rows: readonly T[], at:
   return undefined;
 }
 
-/** The stage whose window holds a call's start; the step name says it when the events do not. */
-export function stageOfCall(events: readonly RunEvent[], call: Pick<TranscriptEntry, "startedAt" | "step">): string | null {
+/** The stage whose window holds a call's start; the call's step says it when the events do not. */
+export function stageOfCall(events: readonly RunEvent[], call: Pick<TranscriptEntry, "startedAt" | "role" | "step">): string | null {
   const windows: { stage: string; from: number; to: number }[] = [];
   for (const event of events) {
     if (event.type === "stage.started") windows.push({ stage: event.stage, from: time(event.ts), to: Number.POSITIVE_INFINITY });
@@ -65,34 +66,18 @@ export function stageOfCall(events: readonly RunEvent[], call: Pick<TranscriptEn
   }
   const hit = stageAt(windows, time(call.startedAt));
   if (hit) return hit.stage;
-  return stageOfStep(call.step);
-}
-
-/** The stage a step name belongs to (the agents' step names, see codegen/ and instructions/). */
-export function stageOfStep(step: string | undefined): string | null {
-  if (!step) return null;
-  if (step === "instructions") return "planner";
-  if (step === "critique") return "critic";
-  if (step === "merge") return "merger";
-  if (step === "direct-script") return "direct";
-  if (step === "unstaged-script") return "coder:script";
-  if (step.endsWith("-block")) return `coder:${step.slice(0, -"-block".length)}`;
-  if (/^fix-\d+$/.test(step)) return "execute";
-  const review = /^review-(\d+)$/.exec(step);
-  if (review) return `feedback:${review[1]}`;
-  return null;
+  return parseCallStep(call)?.stage ?? null;
 }
 
 /**
  * The attempt whose script a call wrote: the merger's (or direct coder's) script is the first attempt; fix-k writes
  * the next attempt with fix index k; review-r the first attempt of feedback round r.
  */
-export function attemptOfCall(attempts: readonly AttemptResult[], events: readonly RunEvent[], call: Pick<TranscriptEntry, "startedAt" | "step">): string | null {
-  const step = call.step ?? "";
-  if (step === "merge" || step === "direct-script" || step === "unstaged-script") return attempts.find((a) => a.index === 0)?.attempt ?? null;
-  const fix = /^fix-(\d+)$/.exec(step);
-  if (fix) {
-    const k = Number(fix[1]);
+export function attemptOfCall(attempts: readonly AttemptResult[], events: readonly RunEvent[], call: Pick<TranscriptEntry, "startedAt" | "role" | "step">): string | null {
+  const step = parseCallStep(call);
+  if (step?.kind === "merge" || step?.kind === "direct-script" || step?.kind === "unstaged-script") return attempts.find((a) => a.index === 0)?.attempt ?? null;
+  if (step?.kind === "fix") {
+    const k = step.n;
     const finished = new Map<string, number>();
     for (const e of events) if (e.type === "attempt.finished") finished.set(e.attempt, time(e.ts));
     const at = time(call.startedAt);
@@ -100,8 +85,7 @@ export function attemptOfCall(attempts: readonly AttemptResult[], events: readon
     const after = candidates.find((a) => (finished.get(a.attempt) ?? Number.POSITIVE_INFINITY) >= at);
     return (after ?? candidates[0])?.attempt ?? null;
   }
-  const review = /^review-(\d+)$/.exec(step);
-  if (review) return attempts.find((a) => a.feedbackRound === Number(review[1]) && a.fixIndex === 0)?.attempt ?? null;
+  if (step?.kind === "review") return attempts.find((a) => a.feedbackRound === step.n && a.fixIndex === 0)?.attempt ?? null;
   return null;
 }
 

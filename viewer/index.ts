@@ -4,7 +4,7 @@ export { startViewer, viewerApp, type ViewerServer, type ViewerServerOptions } f
 export { exportViewer, exportBundle, type ExportResult } from "./export.js";
 export { ViewerSource, OutsideFolderError, NotFoundError } from "./source.js";
 export { readWebAssets, webAssetDir, type WebAssets } from "./page.js";
-export { attemptParents, attemptOfCall, stageOfCall, stageOfStep, stageTimeline, instructionsView } from "./derive.js";
+export { attemptParents, attemptOfCall, stageOfCall, stageTimeline, instructionsView } from "./derive.js";
 export {
   CALLS_PAGE_SIZE,
   CallsQuerySchema,

@@ -380,7 +380,7 @@ export class ViewerSource {
     }
     return {
       index: e.index,
-      role: line?.role ?? e.role,
+      role: e.role,
       step: line?.step ?? e.step ?? null,
       model: line?.model ?? e.model ?? null,
       kind: line?.kind ?? null,

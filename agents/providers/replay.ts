@@ -6,6 +6,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { fromLangChainMessages } from "../chat-model.js";
 import { ReplayMismatchError } from "../errors.js";
+import { roleOfCall } from "../call-step.js";
 import { type TranscriptLine, hashPrompt, readTranscript, transcriptFilePath } from "../transcript.js";
 import type { AgentRole, ChatTurn } from "../types.js";
 
@@ -87,8 +88,9 @@ export class ReplaySource {
   }
 
   modelFor(role: AgentRole): ReplayChatModel {
-    // Failed attempts (rate limits, outages) are not part of what the run computed: skip them.
-    const recorded = this.lines.filter((l) => l.role === role && l.error === null && l.response !== null);
+    // Failed attempts (rate limits, outages) are not part of what the run computed: skip them. A call counts under
+    // the role that makes it now (a recording's fixes made by the merger replay as the fixer's).
+    const recorded = this.lines.filter((l) => roleOfCall(l) === role && l.error === null && l.response !== null);
     return new ReplayChatModel(this.file, role, recorded);
   }
 }

@@ -61,8 +61,9 @@ export type UsageEntry = z.infer<typeof UsageEntrySchema>;
 
 /**
  * What the run's model calls used (all sessions, all chains and branches), fed by the team's onCall hook.
- * byStage keys are the calls' steps without their counter ("instructions", "critique", "preprocessing-block",
- * "merge", "fix", "review", "direct-script", "research", "resolve").
+ * byStage keys are the calls' steps without their number (agents' CallStep `tally`: "instructions", "critique",
+ * "preprocessing-block", "merge", "fix", "review", "direct-script", "research", "resolve"); byRole keys the role
+ * each call counts under (a fix recorded as the merger's, before the fixer role, counts as the fixer's).
  */
 export const UsageSchema = z.object({
   total: UsageEntrySchema,

@@ -2,7 +2,7 @@
 // transcripts.jsonl read through the agents layer's one TranscriptLineSchema).
 import { join } from "node:path";
 import { z } from "zod";
-import { TranscriptLineSchema } from "../../agents/transcript.js";
+import { TranscriptLineSchema, roleOfCall } from "../../agents/index.js";
 import { readJsonLines } from "./files.js";
 import { RUN_FILES } from "./layout.js";
 import { type RunRecord, readRunRecord } from "./reader.js";
@@ -17,14 +17,14 @@ export interface RoleTokens {
 }
 
 /** What the summary reads of each transcript line: a view of the agents layer's schema, not a second definition. */
-const TranscriptUsageSchema = TranscriptLineSchema.pick({ role: true, tokens: true, latencyMs: true });
+const TranscriptUsageSchema = TranscriptLineSchema.pick({ role: true, step: true, tokens: true, latencyMs: true });
 
-/** Model calls, tokens and latency per role, from transcripts.jsonl. */
+/** Model calls, tokens and latency per role (as agents' call-step vocabulary reads it: an old fix is the fixer's), from transcripts.jsonl. */
 export function tokensByRole(dir: string): Record<string, RoleTokens> {
   const { items } = readJsonLines(join(dir, RUN_FILES.transcripts), TranscriptUsageSchema);
   const byRole: Record<string, RoleTokens> = {};
   for (const line of items) {
-    const entry = (byRole[line.role] ??= { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, latencyMs: 0 });
+    const entry = (byRole[roleOfCall(line)] ??= { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, latencyMs: 0 });
     const prompt = line.tokens?.input ?? 0;
     const completion = line.tokens?.output ?? 0;
     entry.calls += 1;

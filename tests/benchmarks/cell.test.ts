@@ -23,7 +23,7 @@ describe("cell options", () => {
     expect([parsed.seed, parsed.temperature, parsed.timeoutSeconds]).toEqual([7, 0.3, 120]);
     expect(RunOptionsSchema.parse(cellOptions(key, cellModels(key), { timeoutSeconds: 120, maxTokens: 256 })).maxTokens).toBe(256);
   });
-  it("per-role models: a coder override also covers the merger and the direct coder", () => {
+  it("per-role models: a coder override also covers the merger, the fixer and the direct coder", () => {
     const models = cellModels(keys[0]!);
     expect(models).toEqual({ default: "openai:gpt-4o-mini", planner: "gemini:gemini-2.0-flash", coder: "gguf:/m/coder.gguf" });
     expect(resolveRoleSpecs(models)).toEqual({
@@ -31,6 +31,7 @@ describe("cell options", () => {
       critic: "openai:gpt-4o-mini",
       coder: "gguf:/m/coder.gguf",
       merger: "gguf:/m/coder.gguf",
+      fixer: "gguf:/m/coder.gguf",
       direct: "gguf:/m/coder.gguf",
       reviewer: "openai:gpt-4o-mini",
     });

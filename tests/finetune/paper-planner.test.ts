@@ -104,7 +104,7 @@ describe("paper planner prompt", () => {
     const runJson = JSON.parse(readFileSync(join(out, runDir!, "run.json"), "utf8")) as { config: { plannerPrompt: string }; models: Record<string, string> };
     expect(runJson.config.plannerPrompt).toBe("paper");
     const transcripts = readFileSync(join(out, runDir!, "transcripts.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { step: string; kind: string });
-    expect(transcripts.map((t) => t.step)).toEqual(["instructions:rank-1", "instructions:rank-1:retry", "instructions:rank-2"]);
+    expect(transcripts.map((t) => t.step)).toEqual(["instruction-1", "instruction-1-retry", "instruction-2"]);
     expect(transcripts.every((t) => t.kind === "text")).toBe(true);
     // The prompt is the one the pairs are built with.
     expect(deps.model.calls[0]!.lastUser).toBe(

@@ -29,9 +29,9 @@ const PROSE = "Here is what I would do: first I would look at the data, then thi
 function answerFor(call: ScriptedCall): string {
   if (call.role === "planner") return JSON.stringify({ title: `Plan ${call.step}`, ...short });
   if (call.role === "critic") return JSON.stringify({ candidates: [{ rank: 1, findings: [] }], chosenRank: 1, rationale: "Simple.", refined: { rank: 1, title: "Refined plan", ...short } });
-  // The merger's calls: merge, fix-1, fix-2, fix-3. The second fix writes a script, which fails in the sandbox;
-  // every other code answer is prose.
-  if (call.role === "merger" && call.step === "fix-2") return fence("raise RuntimeError('the model guessed wrong')");
+  // The merger's call (merge) and the fixer's (fix-1, fix-2, fix-3). The second fix writes a script, which fails in
+  // the sandbox; every other code answer is prose.
+  if (call.role === "fixer" && call.step === "fix-2") return fence("raise RuntimeError('the model guessed wrong')");
   return PROSE;
 }
 
@@ -70,7 +70,7 @@ describe("a full run with a model that writes no code", () => {
     expect(score).toMatchObject({ valid: false, score: null });
     expect(score.errors.join(" ")).toMatch(/no valid submission after 4 attempt\(s\)/);
     // …and why: the last answer's reason (which model, which step), not only "no code".
-    expect(score.errors.join(" ")).toMatch(/The merger model \(openai:scripted\) returned no code for fix-3/);
+    expect(score.errors.join(" ")).toMatch(/The fixer model \(openai:scripted\) returned no code for fix-3/);
     const record = readRunRecord(dir);
     expect(record.run).toMatchObject({ status: "failed", failure: { stage: "execute" } });
     expect(result.summary).toMatchObject({ valid: false, attemptsUsed: 4, fixesUsed: 3 });

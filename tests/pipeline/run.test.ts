@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProviderResolver } from "../../agents/providers/index.js";
+import { readTranscript } from "../../agents/index.js";
 import { grade, type Task } from "../../datasets/index.js";
 import { readAttempts, readEvents, readRunRecord, resumeRun, runTask, type RunProgress, type RunResult } from "../../execution/index.js";
 import { teamFactory } from "../../execution/wiring.js";
@@ -117,6 +118,14 @@ describe("linguacodus mode end to end", () => {
   it("records tokens per role and per stage in run.json, and a hardware/software fingerprint", () => {
     const run = readRunRecord(runDir).run;
     expect(run.usage?.byRole.coder?.calls).toBe(4);
+    // The fix is the fixer's call (its own role, on the merger's model unless given one); the merge the merger's.
+    expect(run.usage?.byRole.merger?.calls).toBe(1);
+    expect(run.usage?.byRole.fixer?.calls).toBe(1);
+    expect(run.models.fixer).toBe(run.models.merger);
+    expect(readTranscript(runDir).map((l) => [l.role, l.step]).filter(([, step]) => step === "merge" || step?.startsWith("fix"))).toEqual([
+      ["merger", "merge"],
+      ["fixer", "fix-1"],
+    ]);
     expect(Object.keys(run.usage?.byStage ?? {}).sort()).toEqual(["critique", "fix", "instructions", "merge", "model-block", "preprocessing-block", "submission-block", "training-block"]);
     expect(run.usage!.total.inputTokens + run.usage!.total.outputTokens).toBe(result.summary.totalTokens);
     expect(run.fingerprint).toMatchObject({ node: process.version, linguacodus: expect.any(String), models: { planner: { spec: "openai:scripted", servedName: "scripted" } } });

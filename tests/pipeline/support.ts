@@ -3,6 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseCallStep } from "../../agents/index.js";
 import { grade, resolveTask, type Task } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
 import { SANDBOX_IMAGE_TAG, createDockerSandbox, dockerClient, readImageManifest, whitelistLines } from "../../sandbox/index.js";
@@ -143,21 +144,33 @@ if __name__ == "__main__":
 export const MERGED_FIXED = MERGED_BUGGY.replaceAll('r["strength"]', 'r["compressive_strength"]');
 
 /**
- * Which step of the pipeline a call belongs to, from the role and step the team passes with every call:
- * planner, critic, coder:<stage>, unstaged (the one coder of --unstaged), merge, fix, direct, review.
+ * Which step of the pipeline a call belongs to, read through agents' call-step vocabulary (parseCallStep):
+ * planner, critic, critic:research|resolve, coder:<stage>, unstaged (the one coder of --unstaged), merge, fix,
+ * direct, review.
  */
 export function callKind(call: Pick<ScriptedCall, "role" | "step">): string {
-  const { role, step = "" } = call;
-  if (role === "planner" && step === "instructions") return "planner";
-  if (role === "critic" && step === "critique") return "critic";
-  if (role === "critic" && (step === "research" || step === "resolve")) return `critic:${step}`;
-  if (role === "coder" && step.endsWith("-block")) return `coder:${step.slice(0, -"-block".length)}`;
-  if (role === "coder" && step === "unstaged-script") return "unstaged";
-  if (role === "merger" && step === "merge") return "merge";
-  if (role === "merger" && /^fix-\d+$/.test(step)) return "fix";
-  if (role === "direct" && step === "direct-script") return "direct";
-  if (role === "reviewer" && /^review-\d+$/.test(step)) return "review";
-  return `unknown (role ${role ?? "?"}, step ${step || "?"})`;
+  const step = parseCallStep(call);
+  switch (step?.kind) {
+    case "instructions":
+      return "planner";
+    case "critique":
+      return "critic";
+    case "research":
+    case "resolve":
+      return `critic:${step.kind}`;
+    case "block":
+      return `coder:${step.block}`;
+    case "unstaged-script":
+      return "unstaged";
+    case "direct-script":
+      return "direct";
+    case "merge":
+    case "fix":
+    case "review":
+      return step.kind;
+    default:
+      return `unknown (role ${call.role ?? "?"}, step ${call.step || "?"})`;
+  }
 }
 
 /** The model answers of a whole linguacodus-mode run whose merged script fails once and is then fixed. */

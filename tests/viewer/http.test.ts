@@ -131,11 +131,14 @@ describe("viewer server", () => {
     expect((step.body.items as { index: number }[]).map((c) => c.index)).toEqual([11]);
     const search = await get("/api/calls?path=run-a&q=needle%20IS");
     expect((search.body.items as { response: string }[]).map((c) => c.response)).toEqual(["the NEEDLE is here"]);
-    // the fix call links to the attempt it wrote, and the merge call to the first attempt
+    // the fix call links to the attempt it wrote, and the merge call to the first attempt; the fixture's fix was
+    // recorded as the merger's (before the fixer role): it reads, and filters, as the fixer's
     const merger = await get("/api/calls?path=run-a&role=merger");
-    const byStep = Object.fromEntries((merger.body.items as { step: string; servedAttempt: string; stage: string }[]).map((c) => [c.step, c]));
-    expect(byStep["merge"]).toMatchObject({ servedAttempt: "001", stage: "merger" });
-    expect(byStep["fix-1"]).toMatchObject({ servedAttempt: "002", stage: "execute" });
+    expect((merger.body.items as { step: string; role: string }[]).map((c) => [c.role, c.step])).toEqual([["merger", "merge"]]);
+    expect((merger.body.items as unknown[])[0]).toMatchObject({ servedAttempt: "001", stage: "merger" });
+    const fixer = await get("/api/calls?path=run-a&role=fixer");
+    expect(fixer.body.items).toEqual([expect.objectContaining({ role: "fixer", step: "fix-1", servedAttempt: "002", stage: "execute" })]);
+    expect(fixer.body.roles).toMatchObject({ merger: 1, fixer: 1 });
   });
 
   it("/api/watch says 'change' when a run grows and when a new run appears", async () => {
