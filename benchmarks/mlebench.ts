@@ -69,7 +69,8 @@ export function competitionReportOf(run: ReportRun, competitionId: string): MleB
     const parsed = ScoreFileSchema.safeParse(JSON.parse(readFileSync(scorePath, "utf8")));
     if (parsed.success) score = parsed.data;
   }
-  const valid = run.valid && typeof score.score === "number";
+  // A grade without a score (the grader returned NaN) is valid and wins nothing, as MLE-bench counts it.
+  const valid = run.valid && (typeof score.score === "number" || score.valid === true);
   const medal = valid ? (score.medal ?? "none") : "none";
   return {
     competition_id: competitionId,

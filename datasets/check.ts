@@ -20,6 +20,8 @@ export interface TaskCheckReport {
   dir: string;
   ok: boolean;
   problems: TaskProblem[];
+  /** Facts worth knowing that are not problems (an MLE-bench sample whose built-in score is undefined). */
+  notes: string[];
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -30,10 +32,11 @@ export async function sha256File(path: string): Promise<string> {
 export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
   const root = resolve(dir);
   const problems: TaskProblem[] = [];
+  const notes: string[] = [];
   const add = (file: string, message: string) => problems.push({ file, message });
   if (!(await isDir(root))) {
     add(".", `task folder ${root} does not exist or is not a folder`);
-    return { dir: root, ok: false, problems };
+    return { dir: root, ok: false, problems, notes };
   }
 
   // task.json
@@ -130,7 +133,11 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
       const extra = spec.mlebench ? [] : sample.header.filter((c) => !expected.includes(c));
       if (extra.length > 0) add(TASK_FILES.sampleSubmission, `has column(s) ${extra.join(", ")} that are not id/target columns; its header must be ${expected.join(",")}`);
       const sampleIds = columnOf(sample, idc);
-      if (sampleIds && answerIds) compareIds(TASK_FILES.sampleSubmission, sampleIds, answerIds, add);
+      // A competition graded only by its own grade.py decides which ids it needs (H&M's sample lists every
+      // customer, its answers only those who bought): a mismatch is a note there.
+      const ownGrader = spec.mlebench?.builtin === "none";
+      const addOrNote = ownGrader ? (file: string, message: string) => notes.push(`${file} ${message} (the competition's own grader decides)`) : add;
+      if (sampleIds && answerIds) compareIds(TASK_FILES.sampleSubmission, sampleIds, answerIds, addOrNote);
     }
     if (test) {
       const testIds = columnOf(test, idc);
@@ -145,7 +152,9 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
     if (builtinMetric && sample && answers && answerIds && sampleColumnsOk && spec.target_columns.every((t) => answers.header.includes(t))) {
       try {
         const r = gradeTables(spec, answers, sample);
-        for (const e of r.errors) add(TASK_FILES.sampleSubmission, `is not a valid submission: ${e}`);
+        // MLE-bench counts a submission scored NaN as valid (us-patent's constant sample under Pearson).
+        if (spec.mlebench && r.undefinedReason !== undefined && r.errors.length === 1) notes.push(`${TASK_FILES.sampleSubmission} scores no number: ${r.undefinedReason}; MLE-bench counts such a submission valid`);
+        else for (const e of r.errors) add(TASK_FILES.sampleSubmission, `is not a valid submission: ${e}`);
       } catch (error) {
         add(TASK_FILES.answers, (error as Error).message);
       }
@@ -168,7 +177,7 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
       add(TASK_FILES.leaderboard, (error as Error).message.replace(leaderboardPath, "").trim());
     }
   }
-  return { dir: root, ok: problems.length === 0, problems };
+  return { dir: root, ok: problems.length === 0, problems, notes };
 }
 
 function checkAnswerValues(spec: TaskSpec, answers: CsvTable, add: (file: string, message: string) => void): void {

@@ -7,7 +7,7 @@ import { AnswerKey } from "./answer-key.js";
 import { CsvFormatError, readCsv, type CsvTable } from "./csv.js";
 import { inspectFile, scanCsvFile, type CsvRow } from "./csv-stream.js";
 import { parseDecimal } from "./fast-csv.js";
-import { SubmissionSink } from "./submission-sink.js";
+import { SubmissionSink, type SinkResult } from "./submission-sink.js";
 import { leaderboardFields, type LeaderboardPlacement, type Medal } from "./leaderboard.js";
 import { TaskFormatError, type Task, type TaskSpec } from "./task.js";
 
@@ -31,8 +31,17 @@ export interface GradeResult {
   grader_notes?: string[];
 }
 
+export interface GradeOptions {
+  /**
+   * A metric undefined for the submission (NaN: constant predictions for a correlation) makes it valid without
+   * a score, with a note saying why, as MLE-bench counts it (used for MLE-bench competitions); by default it is
+   * invalid with that reason.
+   */
+  undefinedScoreIsValid?: boolean;
+}
+
 /** Reads and grades `submissionPath` against the task's hidden answers. */
-export async function grade(task: Task, submissionPath: string): Promise<GradeResult> {
+export async function grade(task: Task, submissionPath: string, options: GradeOptions = {}): Promise<GradeResult> {
   const spec = task.spec;
   const base = { metric: spec.metric.name, lower_is_better: spec.lower_is_better };
   const invalid = (errors: string[]): GradeResult => ({ ...base, valid: false, score: null, errors });
@@ -49,8 +58,16 @@ export async function grade(task: Task, submissionPath: string): Promise<GradeRe
     throw error;
   }
   const scored = sink.finish(rows);
+  if (scored.undefinedReason !== undefined && options.undefinedScoreIsValid && scored.errors.length === 1) {
+    return { ...base, valid: true, score: null, errors: [], grader_notes: [undefinedScoreNote(scored.undefinedReason)] };
+  }
   if (scored.errors.length > 0 || scored.score === null) return invalid(scored.errors);
   return { ...base, valid: true, score: scored.score, errors: [], ...(await leaderboardFields(task.leaderboardPath, scored.score, spec.lower_is_better)) };
+}
+
+/** Why a submission whose score is undefined still counts as valid (MLE-bench's verdict). */
+export function undefinedScoreNote(reason: string): string {
+  return `${reason}: MLE-bench counts a submission its grader scores NaN as valid, and it wins nothing (no score, no medal, not above the median)`;
 }
 
 /** Reads the task's answers; a broken answers file is the task's fault, so it throws. */
@@ -81,7 +98,7 @@ async function inspectSubmission(path: string): Promise<{ quoted: boolean } | { 
  * Validates a parsed submission against parsed answers and scores it (the same rules as {@link grade}).
  * Returns every validation error found (not only the first); `score` is null when there are errors.
  */
-export function gradeTables(spec: TaskSpec, answers: CsvTable, submission: CsvTable): { score: number | null; errors: string[] } {
+export function gradeTables(spec: TaskSpec, answers: CsvTable, submission: CsvTable): SinkResult {
   const sink = new SubmissionSink(AnswerKey.fromTable(spec, answers));
   sink.header(submission.header);
   let rowIndex = 0;

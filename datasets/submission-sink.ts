@@ -40,6 +40,16 @@ class Tally {
   }
 }
 
+/**
+ * A submission's verdict: `errors` is empty when it is valid. `undefinedReason` is set (and also among the
+ * errors) when the only fault is a metric that is undefined for it (NaN) — which MLE-bench counts valid.
+ */
+export interface SinkResult {
+  score: number | null;
+  errors: string[];
+  undefinedReason?: string;
+}
+
 interface NumericColumn {
   column: string;
   values: Float64Array;
@@ -201,7 +211,7 @@ export class SubmissionSink implements CsvSink {
     if (this.duplicateExamples.length < EXAMPLES) this.duplicateExamples.push(example());
   }
 
-  finish(rows: number): { score: number | null; errors: string[] } {
+  finish(rows: number): SinkResult {
     const { errors, key } = this;
     const n = key.n;
     if (rows !== n) {
@@ -230,10 +240,9 @@ export class SubmissionSink implements CsvSink {
     const metric = key.metric;
     const score = computeMetric(metric.name, key.spec.metric.params, aligned);
     if (Number.isNaN(score)) {
-      errors.push(
-        `${metric.title} is undefined for this submission (${metric.cell === "number" ? "constant predictions or answers" : "a single class in the answers, or degenerate predictions"})`,
-      );
-      return { score: null, errors };
+      const reason = `${metric.title} is undefined for this submission (${metric.cell === "number" ? "constant predictions or answers" : "a single class in the answers, or degenerate predictions"})`;
+      errors.push(reason);
+      return { score: null, errors, undefinedReason: reason };
     }
     if (!Number.isFinite(score)) {
       // The true value exceeds 64-bit floats (MSE of predictions near 1e308): no JSON number can hold it.

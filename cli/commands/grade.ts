@@ -61,7 +61,7 @@ export function registerGrade(program: Command): void {
       }
       if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else if (result.valid) {
-        const lines = [`${result.metric} = ${result.score} (${result.lower_is_better ? "lower" : "higher"} is better)`];
+        const lines = [result.score === null ? `${result.metric}: valid, no score (see the note)` : `${result.metric} = ${result.score} (${result.lower_is_better ? "lower" : "higher"} is better)`];
         if (result.medal !== undefined) {
           lines.push(`leaderboard: beats ${result.percentile?.toFixed(1)}% of teams, medal: ${result.medal}, above median: ${result.above_median}`);
         }

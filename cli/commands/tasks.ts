@@ -100,6 +100,7 @@ export function registerTasks(program: Command): void {
         process.stdout.write(`${report.dir}: ${report.problems.length} problem(s)\n`);
         for (const p of report.problems) process.stdout.write(`  ${p.file}: ${p.message}\n`);
       }
+      if (!options.json) for (const note of report.notes) process.stdout.write(`  note: ${note}\n`);
       if (!report.ok) process.exitCode = 1;
     });
 

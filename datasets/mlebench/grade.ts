@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { projectFile } from "../../core/index.js";
 import type { ScriptSandbox } from "../baselines.js";
-import { grade as gradeBuiltin, type GradeResult } from "../grade.js";
+import { grade as gradeBuiltin, undefinedScoreNote, type GradeResult } from "../grade.js";
 import { leaderboardFields } from "../leaderboard.js";
 import { exists, SUBMISSION_FILE, TaskFormatError, type Task } from "../task.js";
 import { graderMapping } from "./graders.js";
@@ -47,6 +47,7 @@ const GRADE_DRIVER_FILES = { job: "job.json", result: "result.json" } as const;
 
 const DriverResultSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("graded"), score: z.number(), raw_score: z.number() }),
+  z.object({ status: z.literal("undefined"), raw_score: z.string() }),
   z.object({ status: z.literal("invalid"), error: z.string() }),
   z.object({ status: z.literal("grader-error"), error: z.string(), traceback: z.string().optional() }),
 ]);
@@ -69,13 +70,18 @@ export async function gradeTask(task: Task, submissionPath: string, options: Mle
   if (mle.builtin === "none") {
     throw new TaskFormatError(`${task.spec.id} is scored only by its competition's grade.py (grader '${mle.grader}'): set MLEBENCH_DIR or pass --mlebench <checkout>`);
   }
-  const builtin = await gradeBuiltin(task, submissionPath);
+  const builtin = await gradeBuiltin(task, submissionPath, { undefinedScoreIsValid: true });
   const caveat = graderMapping(mle.grader);
   const notes = [
     `graded by the built-in ${task.spec.metric.name} as an approximation of MLE-bench's '${mle.grader}' grader (no MLE-bench checkout: set MLEBENCH_DIR or pass --mlebench for the exact grade)`,
     ...(caveat && "caveat" in caveat && caveat.caveat ? [caveat.caveat] : []),
   ];
-  if (!builtin.valid || builtin.score === null) return { ...builtin, grader: "builtin-approximation", grader_notes: notes };
+  if (!builtin.valid) return { ...builtin, grader: "builtin-approximation", grader_notes: notes };
+  if (builtin.score === null) {
+    // Undefined (NaN): valid, and placed as MLE-bench places NaN — below every threshold.
+    const placed = await leaderboardFields(task.leaderboardPath, Number.NaN, task.spec.lower_is_better);
+    return { ...builtin, ...placed, grader: "builtin-approximation", grader_notes: [...notes, ...(builtin.grader_notes ?? [])] };
+  }
   const score = roundLikePython(builtin.score);
   const { percentile: _p, medal: _m, above_median: _a, thresholds: _t, ...rest } = builtin;
   return { ...rest, score, ...(await leaderboardFields(task.leaderboardPath, score, task.spec.lower_is_better)), grader: "builtin-approximation", grader_notes: notes };
@@ -131,6 +137,11 @@ async function gradeWithCompetitionGrader(task: Task, submissionPath: string, ch
       throw new TaskFormatError(`the grade function ${mle.grade_fn} of ${resolve(checkout)} cannot run in the sandbox image: ${result.error}`);
     }
     if (result.status === "invalid") return invalid(result.error);
+    if (result.status === "undefined") {
+      const placed = await leaderboardFields(task.leaderboardPath, Number.NaN, task.spec.lower_is_better);
+      const reason = `the competition's grader returned ${result.raw_score}`;
+      return { ...base, valid: true, score: null, errors: [], ...placed, grader_notes: [undefinedScoreNote(reason)] };
+    }
     return { ...base, valid: true, score: result.score, errors: [], ...(await leaderboardFields(task.leaderboardPath, result.score, task.spec.lower_is_better)) };
   } finally {
     await rm(work, { recursive: true, force: true });

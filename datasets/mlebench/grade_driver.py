@@ -7,6 +7,7 @@
 
 Writes result.json in the working directory:
   {"status": "graded", "score": <round(score, 5)>, "raw_score": <score>}
+  {"status": "undefined", "raw_score": "nan"}  the grader returned NaN or infinity (valid for MLE-bench, no score)
   {"status": "invalid", "error": "..."}       the grader refused the submission (as MLE-bench's Grader: None)
   {"status": "grader-error", "error": "..."}  the grade function could not be loaded (a task problem)
 
@@ -91,7 +92,8 @@ def main():
         return
     raw = float(score)
     if not math.isfinite(raw):
-        write({"status": "invalid", "error": f"the competition's grader returned {raw} (MLE-bench would count it as a valid submission that wins nothing)"})
+        # MLE-bench's grade_csv counts it valid (the score is not None); NaN then wins nothing. JSON has no NaN.
+        write({"status": "undefined", "raw_score": str(raw)})
         return
     write({"status": "graded", "score": float(round(score, 5)), "raw_score": raw})
 

@@ -156,21 +156,30 @@ const ID_LIKE = /^(id|.*[_ ]id|.*Id|.*ID)$/;
 /**
  * The id column: a sample-submission column whose values are unique and are the answers' values of the same
  * column (names that look like ids first). Detecting-insults' sample starts with its target, for example.
+ * `exact: false` when the answers hold only some of the sample's ids (H&M's sample lists every customer).
  */
-function guessIdColumn(sample: CsvTable, answers: CsvTable | null): string | null {
+function guessIdColumn(sample: CsvTable, answers: CsvTable | null): { name: string; exact: boolean } | null {
   const candidates = [...sample.header].sort((a, b) => Number(ID_LIKE.test(b)) - Number(ID_LIKE.test(a)));
-  for (const name of candidates) {
+  const unique = candidates.filter((name) => {
     const values = column(sample, name)!;
-    if (new Set(values).size !== values.length) continue;
-    const answerValues = answers ? column(answers, name) : null;
-    if (answers && !answerValues) continue;
-    if (answerValues) {
-      const own = new Set(values);
-      if (answerValues.length !== values.length || !answerValues.every((v) => own.has(v))) continue;
+    return new Set(values).size === values.length && (!answers || column(answers, name) !== null);
+  });
+  if (!answers) return unique.length > 0 ? { name: unique[0]!, exact: true } : null;
+  for (const exact of [true, false]) {
+    for (const name of unique) {
+      const own = new Set(column(sample, name)!);
+      const answerValues = column(answers, name)!;
+      if (exact && answerValues.length !== own.size) continue;
+      if (answerValues.every((v) => own.has(v))) return { name, exact };
     }
-    return name;
   }
   return null;
+}
+
+/** With a checkout an import needs no id guess: the first column both files have stands in, and says so. */
+function fallbackIdColumn(sample: CsvTable, answers: CsvTable | null): string | null {
+  const shared = sample.header.filter((c) => !answers || answers.header.includes(c));
+  return shared.find((c) => ID_LIKE.test(c)) ?? shared[0] ?? null;
 }
 
 /**
@@ -236,10 +245,28 @@ export async function importMleBench(srcDir: string, options: ImportOptions): Pr
   const answers = extname(answersPath).toLowerCase() === ".csv" ? await readCsv(answersPath) : null;
   if (!answers && equivalent) throw new TaskFormatError(`${answersPath} is not a CSV, so the built-in metric cannot read it; pass --mlebench <checkout> to grade with the competition's grade.py`);
 
-  const idColumn = options.idColumn ?? guessIdColumn(sample, answers);
-  if (!idColumn) throw new TaskFormatError(`no column of ${samplePath} has unique values matching ${answersPath}; pass --id-column <name> (columns: ${sample.header.join(", ")})`);
+  // With a checkout the competition's own grader decides, so a guess that fails is a note and the task is
+  // graded by grade.py only (the built-in metric would need the sample's ids to be the answers' ids).
+  let ownGraderOnly = false;
+  let idColumn = options.idColumn ?? null;
+  if (!idColumn) {
+    const guess = guessIdColumn(sample, answers);
+    const fallback = !guess && options.checkout ? fallbackIdColumn(sample, answers) : null;
+    if (!guess && !fallback) {
+      throw new TaskFormatError(`no column of ${samplePath} has unique values matching ${answersPath}; pass --id-column <name> (columns: ${sample.header.join(", ")}) or --mlebench <checkout> so the competition's grader decides`);
+    }
+    idColumn = guess?.name ?? fallback!;
+    if (guess?.exact) notes.push(`id column '${idColumn}' guessed from ${basename(samplePath)}; override with --id-column <name>`);
+    else if (guess) notes.push(`id column '${idColumn}' guessed from ${basename(samplePath)}, whose ids include more than the answers'; override with --id-column <name>`);
+    else notes.push(`no column of ${basename(samplePath)} has unique values matching the answers' ('${idColumn}' stands in); override with --id-column <name>`);
+    if (!guess?.exact && options.checkout) {
+      ownGraderOnly = true;
+      notes.push(`the sample submission's ids are not the answers' ids, so only the competition's grade.py (from ${resolve(options.checkout)}) scores this task`);
+    } else if (guess && !guess.exact) {
+      throw new TaskFormatError(`the ids of ${samplePath} are not those of ${answersPath} (the answers hold only some of them), so the built-in metric cannot grade this task; pass --mlebench <checkout> so the competition's grade.py does`);
+    }
+  }
   if (!sample.header.includes(idColumn)) throw new TaskFormatError(`--id-column '${idColumn}' is not a column of ${samplePath} (${sample.header.join(", ")})`);
-  if (!options.idColumn) notes.push(`id column '${idColumn}' guessed from ${basename(samplePath)}; override with --id-column <name>`);
   const targets = options.targetColumns ?? guessTargetColumns(sample, answers, idColumn);
   if (!options.targetColumns) notes.push(`target column(s) ${targets.join(", ")} guessed from ${basename(samplePath)}; override with --target-columns <a,b,…>`);
   const absent = answers ? [idColumn, ...targets].filter((c) => !answers.header.includes(c)) : [];
@@ -251,7 +278,7 @@ export async function importMleBench(srcDir: string, options: ImportOptions): Pr
   const dir = join(resolve(options.outDir), id);
   if ((await exists(dir)) && !options.force) throw new TaskFormatError(`${dir} already exists; pass --force to replace it`);
 
-  const metricName = equivalent?.metric ?? "external";
+  const metricName = !ownGraderOnly && equivalent ? equivalent.metric : "external";
   let lowerIsBetter = files.leaderboardPath ? await leaderboardLowerIsBetter(files.leaderboardPath) : null;
   if (lowerIsBetter === null) {
     if (equivalent) lowerIsBetter = METRICS[equivalent.metric].lowerIsBetter;
@@ -288,7 +315,7 @@ export async function importMleBench(srcDir: string, options: ImportOptions): Pr
     id,
     title: config?.name ?? id,
     data_type: options.dataType ?? (await guessDataType(files.publicDir)),
-    metric: { name: metricName, params: equivalent?.params ?? {} },
+    metric: { name: metricName, params: metricName === "external" ? {} : (equivalent?.params ?? {}) },
     lower_is_better: lowerIsBetter,
     id_column: idColumn,
     target_columns: targets,
@@ -300,7 +327,7 @@ export async function importMleBench(srcDir: string, options: ImportOptions): Pr
       grader: graderName,
       grade_fn: config?.grader.grade_fn ?? `mlebench.competitions.${files.id}.grade:grade`,
       answers: competitionAnswers,
-      builtin: equivalent ? "approximation" : "none",
+      builtin: metricName === "external" ? "none" : "approximation",
       ...(options.checkout ? { checkout: resolve(options.checkout) } : {}),
     },
   };
@@ -308,6 +335,7 @@ export async function importMleBench(srcDir: string, options: ImportOptions): Pr
   await rm(dir, { recursive: true, force: true });
   await rename(staging, dir);
   const report = await checkTaskFolder(dir);
+  notes.push(...report.notes);
   if (files.leaderboardPath && (await readLeaderboardScores(join(dir, TASK_FILES.leaderboard))).length === 0) notes.push(`${files.leaderboardPath} has no scores`);
   return { dir, spec, problems: report.problems, notes };
 }

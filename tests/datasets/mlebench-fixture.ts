@@ -45,7 +45,7 @@ export function leaderboardCsv(scores: number[]): string {
 /** Taxi-like RMSE leaderboard (lower is better, 10 teams): gold 2.0, silver 2.88191, bronze 2.882. */
 export const TAXI_LEADERBOARD = [2.0, 2.88191, 2.88195, 2.882, 3, 3.1, 3.2, 3.3, 3.4, 3.5];
 
-interface Competition {
+export interface Competition {
   id: string;
   grader: string;
   gradePy: string;
@@ -142,8 +142,8 @@ def grade(submission, answers):
   },
 ];
 
-/** Writes the checkout and the data directory under `root`. */
-export async function writeMleBenchWorld(root: string): Promise<MleBenchWorld> {
+/** Writes the checkout and the data directory under `root` (with `extra` competitions besides the standard ones). */
+export async function writeMleBenchWorld(root: string, extra: Competition[] = []): Promise<MleBenchWorld> {
   const checkout = join(root, "mle-bench");
   const dataDir = join(root, "data");
   await mkdir(join(checkout, "mlebench", "competitions"), { recursive: true });
@@ -153,7 +153,7 @@ export async function writeMleBenchWorld(root: string): Promise<MleBenchWorld> {
   await writeFile(join(checkout, "mlebench", "grade_helpers.py"), HELPERS_PY);
   await writeFile(join(checkout, "experiments", "splits", "low.txt"), "toy-taxi\ntoy-insults\n");
   await writeFile(join(checkout, "experiments", "splits", "split75.txt"), COMPETITIONS.map((c) => c.id).join("\n") + "\n");
-  for (const c of COMPETITIONS) {
+  for (const c of [...COMPETITIONS, ...extra]) {
     const dir = join(checkout, "mlebench", "competitions", c.id);
     await mkdir(dir, { recursive: true });
     await writeFile(
