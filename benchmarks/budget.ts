@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { recordedRoleSpec } from "../agents/index.js";
-import { readJsonLines, summarizeRun } from "../execution/index.js";
+import { readJsonLines, summarizeRun, unmetOptionNeed } from "../execution/index.js";
 import { BENCH_FILES, BenchEventSchema } from "./manifest.js";
 import { BenchBudgetSchema, type BenchBudget } from "./options.js";
 import type { PriceTable } from "./collect.js";
@@ -92,7 +92,8 @@ export class BenchBudgetTracker {
     private readonly prices: PriceTable | undefined,
     spent: BenchSpend = { tokens: 0, usd: 0, ms: 0 },
   ) {
-    if (limits.usd !== undefined && !prices) throw new Error("--budget-usd needs a price table (--prices <file>) to turn tokens into USD");
+    const problem = unmetOptionNeed({ budgetUsd: limits.usd, prices }, (field) => (field === "prices" ? "a price table (--prices <file>)" : "--budget-usd"));
+    if (problem) throw new Error(problem);
     this.tokens = spent.tokens;
     this.usd = spent.usd ?? 0;
     this.earlierMs = spent.ms;

@@ -36,17 +36,17 @@ export const SlurmResourcesSchema = z.object({
 });
 export type SlurmResources = z.infer<typeof SlurmResourcesSchema>;
 
-/** bench.json's `options`. Every field optional: benches recorded before a field existed still read. */
+/** bench.json's `options`. Every field optional or defaulted: benches recorded before a field existed still read. */
 export const BenchOptionsSchema = BenchRunOptionsSchema.extend({
   /** Runs at once (`--parallel`). */
-  parallel: wholePositive.optional(),
+  parallel: wholePositive.default(1),
   /** Sandbox executions at once (`--sandboxes`, default: parallel). */
   sandboxes: wholePositive.optional(),
-  /** Concurrent calls per API model. */
-  apiConcurrency: wholePositive.optional(),
+  /** Concurrent calls per API model (GGUF models are always serialised). */
+  apiConcurrency: wholePositive.default(4),
   sandbox: z.enum(SANDBOX_KINDS).optional(),
   budget: BenchBudgetSchema.optional(),
-  executor: z.enum(EXECUTORS).optional(),
+  executor: z.enum(EXECUTORS).default("local"),
   /** The --model-pool file (absolute), read again on every node. */
   modelPool: z.string().min(1).optional(),
   /** With --executor slurm: the resources asked for, and the job arrays submitted so far. */

@@ -13,12 +13,15 @@ import { registerReport } from "./commands/report.js";
 import { registerView } from "./commands/view.js";
 import { registerFinetune } from "./commands/finetune.js";
 import { reportFailure } from "./failure.js";
+import { completeFlagHelp } from "./flags.js";
 
 export function buildProgram(): Command {
   const program = new Command("linguacodus")
     .description("Turn a Kaggle-style task description into graded Python solution code with a team of LLM agents.")
     .version("0.1.0")
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // The flags' defaults come from the options schemas, loaded only for the command about to run.
+    .hook("preSubcommand", (_program, command) => completeFlagHelp(command));
   registerTasks(program);
   registerGrade(program);
   registerSandbox(program);

@@ -1,11 +1,6 @@
-// What `run` and `bench` share when they open the real dependencies: the --sandbox choice and the wiring itself.
-import type { SandboxKind, Wiring, WiringOptions } from "../execution/wiring.js";
+// What `run` and `bench` share when they open the real dependencies: the wiring itself (--sandbox is a flag of cli/flags.ts).
+import type { Wiring, WiringOptions } from "../execution/wiring.js";
 import { UserFacingError } from "./failure.js";
-
-export function sandboxKind(value: string): SandboxKind {
-  if (value !== "docker" && value !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${value}')`);
-  return value;
-}
 
 /** The wiring with API keys from ./.env and warnings on stderr; an unusable sandbox becomes a one-line error. */
 export async function openWiring(options: Omit<WiringOptions, "envFile" | "warn">): Promise<Wiring> {

@@ -47,7 +47,7 @@ export { RunRecordError, writeJsonAtomic, writeTextAtomic, readJsonFile, readJso
 export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "./record/index.js";
 export { readRunJson, readEvents, readAttempts, readScore, readRunRecord, type RunRecord } from "./record/index.js";
 export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./record/index.js";
-export { RunOptionsSchema, RoleModelsSchema, SANDBOX_KINDS, parseRunOptions, resolveRoleSpecs, type RunOptions, type RunOptionsInput, type RoleModelSpecs, type SandboxKind } from "./options.js";
+export { RunOptionsSchema, RoleModelsSchema, SANDBOX_KINDS, parseRunOptions, resolveRoleSpecs, unmetOptionNeed, type RunOptions, type RunOptionsInput, type RoleModelSpecs, type SandboxKind } from "./options.js";
 export { executeAndFix, describeFailure, missingSubmissionMessage, parseValidationScore, type LoopEnvironment, type LoopResult, type AttemptOutput } from "./loop.js";
 export {
   runTask,

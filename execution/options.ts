@@ -45,7 +45,7 @@ export const RunOptionsSchema = z.object({
   /** Runs per chain (Sand-Bob's n_iterative). */
   iterations: z.number().int().min(1).max(32).default(1),
   temperature: z.number().min(0).max(2).optional(),
-  seed: z.number().int().optional(),
+  seed: z.number().int().nonnegative().optional(),
   /** Cap on the tokens of every model answer, so a small local model cannot ramble until its context is full. */
   maxTokens: z.number().int().positive().optional(),
   /** Wall-clock limit of one execution of the script. */
@@ -94,13 +94,21 @@ function withLegacyKeys(input: unknown): unknown {
  */
 export const RunConfigSchema = z.preprocess(withLegacyKeys, RunOptionsSchema);
 
+/** Options that need another to mean anything: a USD budget is priced by the price table. */
+const OPTION_NEEDS = [{ field: "budgetUsd", needs: "prices", why: "to turn tokens into USD" }] as const;
+
+/** The first option set without the one it needs, in words naming both (`nameOf` spells a field: its CLI flag, say). */
+export function unmetOptionNeed(options: Partial<Record<string, unknown>>, nameOf: (field: string) => string = (f) => f): string | undefined {
+  const unmet = OPTION_NEEDS.find((n) => options[n.field] !== undefined && options[n.needs] === undefined);
+  return unmet && `${nameOf(unmet.field)} needs ${nameOf(unmet.needs)} ${unmet.why}`;
+}
+
 /** Parses options, naming the field and the fix on bad input. */
 export function parseRunOptions(input: unknown): RunOptions {
   const parsed = RunOptionsSchema.safeParse(withLegacyKeys(input));
   if (!parsed.success) throw new Error(`run options: ${describeZodIssue(parsed.error)}`);
-  if (parsed.data.budgetUsd !== undefined && parsed.data.prices === undefined) {
-    throw new Error("run options: budgetUsd needs a price table (prices; CLI --prices <file>) to turn tokens into USD");
-  }
+  const problem = unmetOptionNeed(parsed.data);
+  if (problem) throw new Error(`run options: ${problem}`);
   return parsed.data;
 }
 

@@ -4,10 +4,11 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { UserFacingError } from "../failure.js";
 import { defaultPaths } from "../paths.js";
+import { BENCH_FLAGS, readFlag, readFlagOrDefault } from "../flags.js";
 import { openWiring } from "../wiring.js";
 
 export interface ExecutorFlags {
-  executor: string;
+  executor?: string;
   slurmPartition?: string;
   slurmTime?: string;
   slurmCpus?: string;
@@ -20,20 +21,12 @@ export interface ExecutorFlags {
   modelPool?: string;
 }
 
-function positive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserFacingError(`${flag} must be a whole number ≥ 1 (got '${value}')`);
-  return n;
-}
-
 /** Checks --executor and its flags before anything starts; for slurm, that sbatch is on PATH. */
 export async function executorOf(flags: ExecutorFlags): Promise<"local" | "slurm"> {
   const executors = await import("../../benchmarks/index.js");
-  if (!(executors.EXECUTORS as readonly string[]).includes(flags.executor))
-    throw new UserFacingError(`--executor must be one of ${executors.EXECUTORS.join(", ")} (got '${flags.executor}')`);
+  const executor = await readFlagOrDefault(flags, BENCH_FLAGS.executor);
   const slurmOnly = (["slurmPartition", "slurmTime", "slurmCpus", "slurmMem", "slurmGpus", "slurmMaxRunning", "slurmExtra", "slurmImage", "detach"] as const).filter((f) => flags[f] !== undefined);
-  if (flags.executor === "local") {
+  if (executor === "local") {
     if (slurmOnly.length) throw new UserFacingError(`--${slurmOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --executor slurm`);
     return "local";
   }
@@ -44,14 +37,14 @@ export async function executorOf(flags: ExecutorFlags): Promise<"local" | "slurm
   if (flags.slurmTime !== undefined && !/^(\d+-)?\d+(:\d{1,2}){0,2}$/.test(flags.slurmTime))
     throw new UserFacingError(`--slurm-time must look like HH:MM:SS, MM or D-HH:MM:SS (got '${flags.slurmTime}')`);
   if (flags.slurmMem !== undefined && !/^\d+[KMGT]?$/i.test(flags.slurmMem)) throw new UserFacingError(`--slurm-mem must look like 8G or 4000M (got '${flags.slurmMem}')`);
-  slurmResources(flags);
+  await slurmResources(flags);
   return "slurm";
 }
 
-export function slurmResources(flags: ExecutorFlags): import("../../benchmarks/index.js").SlurmResources {
-  const cpus = positive("--slurm-cpus", flags.slurmCpus);
-  const gpus = positive("--slurm-gpus", flags.slurmGpus);
-  const maxRunning = positive("--slurm-max-running", flags.slurmMaxRunning);
+export async function slurmResources(flags: ExecutorFlags): Promise<import("../../benchmarks/index.js").SlurmResources> {
+  const cpus = await readFlag(flags, BENCH_FLAGS.slurmCpus);
+  const gpus = await readFlag(flags, BENCH_FLAGS.slurmGpus);
+  const maxRunning = await readFlag(flags, BENCH_FLAGS.slurmMaxRunning);
   return {
     ...(flags.slurmPartition ? { partition: flags.slurmPartition } : {}),
     ...(flags.slurmTime ? { time: flags.slurmTime } : {}),
@@ -142,7 +135,7 @@ export function registerBenchCell(program: Command): void {
       const onTerm = () => stop.abort(new Error("stopped by Slurm"));
       process.on("SIGTERM", onTerm);
       process.on("SIGINT", onTerm);
-      const concurrency = { parallel: 1, sandboxes: 1, apiConcurrency: options.apiConcurrency ?? 4 };
+      const concurrency = { parallel: 1, sandboxes: 1, apiConcurrency: options.apiConcurrency };
       const runCell = benchmarks.benchCellRunner(wiring, concurrency, benchmarks.sharedRunOptions(options), stop.signal);
       try {
         const run = await benchmarks.runBenchCell({ dir, key: cell.key, runCell, version: execution.LINGUACODUS_VERSION, signal: stop.signal });

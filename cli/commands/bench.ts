@@ -3,9 +3,11 @@
 // the report.
 import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
-import { openWiring, sandboxKind } from "../wiring.js";
+import { BENCH_FLAGS, PRICES_FLAG, SANDBOX_FLAG, addFlag, addRunFlags, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
+import { openWiring } from "../wiring.js";
 import { benchStatusAction, cliCommand, executorOf, modelPoolOf, slurmResources, type ExecutorFlags } from "./bench-slurm.js";
 
+/** The `bench` command's own flags as commander gives them; option flags are read through cli/flags.ts. */
 interface BenchFlags extends ExecutorFlags {
   status?: string | boolean;
   modes: string;
@@ -14,37 +16,17 @@ interface BenchFlags extends ExecutorFlags {
   planner?: string;
   critic?: string;
   coder?: string;
-  repeats: string;
-  seed: string;
   temperatures?: string;
-  parallel: string;
-  sandboxes?: string;
-  apiConcurrency: string;
-  timeout: string;
-  maxTokens?: string;
   out?: string;
   resume?: boolean;
-  sandbox: string;
   report: boolean;
   prices?: string;
-  budgetTokens?: string;
-  sanity?: string;
-  budgetUsd?: string;
-  budgetMinutes?: string;
   json?: boolean;
 }
 
-function wholeNumber(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UserFacingError(`${flag} must be a whole number ≥ ${min} (got '${value}')`);
-  return n;
-}
-
-function positiveNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UserFacingError(`${flag} must be a number > 0 (got '${value}')`);
-  return n;
-}
+/** The run options every cell of a bench shares, and the budget flags (here: of the whole bench), in help order. */
+const SHARED_RUN_FLAGS = ["timeoutSeconds", "maxTokens", "sanity"] as const satisfies readonly RunFlagKey[];
+const BUDGET_FLAGS = ["budgetTokens", "budgetUsd", "budgetMinutes"] as const satisfies readonly RunFlagKey[];
 
 const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
@@ -55,18 +37,18 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     return benchStatusAction(dir, flags.json === true);
   }
   if (!flags.out) throw new UserFacingError("give the bench folder with --out <dir> (it receives bench.json, runs/ and report/)");
-  const sandbox = sandboxKind(flags.sandbox);
-  const parallel = wholeNumber("--parallel", flags.parallel, 1);
-  const sandboxes = flags.sandboxes === undefined ? parallel : wholeNumber("--sandboxes", flags.sandboxes, 1);
-  const apiConcurrency = wholeNumber("--api-concurrency", flags.apiConcurrency, 1);
-  const timeoutSeconds = wholeNumber("--timeout", flags.timeout, 1);
-  const maxTokens = flags.maxTokens === undefined ? undefined : wholeNumber("--max-tokens", flags.maxTokens, 1);
+  const sandbox = await readFlagOrDefault(flags, SANDBOX_FLAG);
+  const parallel = await readFlagOrDefault(flags, BENCH_FLAGS.parallel);
+  const sandboxes = (await readFlag(flags, BENCH_FLAGS.sandboxes)) ?? parallel;
+  const apiConcurrency = await readFlagOrDefault(flags, BENCH_FLAGS.apiConcurrency);
+  // The prices are checked now, not after the runs, when the report needs them; every cell costs its calls with them.
+  const { budgetTokens, budgetUsd, budgetMinutes, ...runOptions } = await readRunFlags(flags, [...SHARED_RUN_FLAGS, ...BUDGET_FLAGS]);
+  const { prices } = runOptions;
   const budget = {
-    ...(flags.budgetTokens === undefined ? {} : { tokens: wholeNumber("--budget-tokens", flags.budgetTokens, 1) }),
-    ...(flags.budgetUsd === undefined ? {} : { usd: positiveNumber("--budget-usd", flags.budgetUsd) }),
-    ...(flags.budgetMinutes === undefined ? {} : { minutes: positiveNumber("--budget-minutes", flags.budgetMinutes) }),
+    ...(budgetTokens === undefined ? {} : { tokens: budgetTokens }),
+    ...(budgetUsd === undefined ? {} : { usd: budgetUsd }),
+    ...(budgetMinutes === undefined ? {} : { minutes: budgetMinutes }),
   };
-  if (budget.usd !== undefined && !flags.prices) throw new UserFacingError("--budget-usd needs --prices <file> to turn tokens into USD");
   const executor = await executorOf(flags);
   if (executor === "slurm" && Object.keys(budget).length) throw new UserFacingError("--budget-* is not supported with --executor slurm yet (use --slurm-time to bound each cell)");
   const modelPool = await modelPoolOf(flags.modelPool);
@@ -78,15 +60,6 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     import("../../execution/index.js"),
   ]);
   const out = resolve(flags.out);
-  let prices: import("../../benchmarks/index.js").PriceTable | undefined;
-  if (flags.prices) {
-    // Checked now, not after the runs, when the report needs it.
-    try {
-      prices = benchmarks.readPriceTable(flags.prices);
-    } catch (error) {
-      throw new UserFacingError(`--prices: ${(error as Error).message}`);
-    }
-  }
   const home = paths.defaultPaths();
   const userError = (error: unknown): never => {
     if (error instanceof benchmarks.BenchInputError) throw new UserFacingError(error.message);
@@ -94,8 +67,8 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   };
 
   // 1. The matrix, validated before anything starts (tasks, model specs, replays).
-  const repeats = wholeNumber("--repeats", flags.repeats, 1);
-  const baseSeed = wholeNumber("--seed", flags.seed, 0);
+  const repeats = await readFlagOrDefault(flags, BENCH_FLAGS.repeats);
+  const baseSeed = await readFlagOrDefault(flags, BENCH_FLAGS.seed);
   const overrides = Object.fromEntries((["planner", "critic", "coder"] as const).filter((r) => flags[r] !== undefined).map((r) => [r, flags[r] as string]));
   let plan: import("../../benchmarks/index.js").BenchPlan;
   try {
@@ -130,9 +103,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const closeAll = async () => wiring?.close();
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
-  if (flags.sanity !== undefined && flags.sanity !== "permuted-labels") throw new UserFacingError(`--sanity must be permuted-labels (got '${flags.sanity}')`);
-  // What every cell shares; bench.json keeps it, so Slurm cells run with the same options as local ones.
-  const runOptions = { timeoutSeconds, ...(maxTokens === undefined ? {} : { maxTokens }), ...(flags.sanity ? { sanity: "permuted-labels" as const } : {}), ...(prices ? { prices } : {}) };
+  // What every cell shares (runOptions): bench.json keeps it, so Slurm cells run with the same options as local ones.
   // What earlier sessions spent counts against the bench's budgets (a resumed bench does not start from zero).
   const budgetTracker = Object.keys(budget).length ? new benchmarks.BenchBudgetTracker(budget, prices, benchmarks.benchSpentSoFar(out, prices)) : undefined;
   // Runs cost their calls with the bench's price table (run.json usage) and start with what the budget leaves.
@@ -177,7 +148,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     ...(budgetTracker ? { budget } : {}),
     executor,
     ...(modelPool ? { modelPool: modelPool.path } : {}),
-    ...(executor === "slurm" ? { slurm: slurmResources(flags) } : {}),
+    ...(executor === "slurm" ? { slurm: await slurmResources(flags) } : {}),
   });
   const onProgress = (p: import("../../benchmarks/index.js").BenchProgress) => {
     bar?.update(p.skipped + p.done + p.failed, { done: p.skipped + p.done, failed: p.failed, running: p.running, remaining: p.remaining });
@@ -194,7 +165,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
         resume: flags.resume === true,
         version: execution.LINGUACODUS_VERSION,
         commands: benchmarks.realSlurmCommands(),
-        resources: slurmResources(flags),
+        resources: await slurmResources(flags),
         cellCommand: [...cli, "bench-cell"],
         cwd: process.cwd(),
         ...(sandbox === "docker"
@@ -254,7 +225,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
 }
 
 export function registerBench(program: Command): void {
-  program
+  const command = program
     .command("bench")
     .description("Run a matrix of tasks × modes × models × temperatures × repeats; each cell is a run record; then report")
     .argument("[tasks...]", "suite (all, lite), built-in task ids or task folders (omit with --resume to reuse bench.json)")
@@ -263,33 +234,33 @@ export function registerBench(program: Command): void {
     .option("--models <specs...>", "one model column per value: SPEC, or 'label=NAME;all=SPEC;planner=SPEC;…'; replay:<bench-dir> replays a bench cell by cell")
     .option("--planner <spec>", "planner model of every column")
     .option("--critic <spec>", "critic model of every column")
-    .option("--coder <spec>", "coder (and merger/direct) model of every column")
-    .option("--repeats <n>", "repeats per cell, with seeds seed, seed+1, …", "1")
-    .option("--seed <s>", "seed of the first repeat", "1")
-    .option("--temperatures <list>", "temperature sweep: 0,0.5,1 or start:stop:step")
-    .option("--parallel <p>", "runs at once", "1")
-    .option("--sandboxes <n>", "sandbox executions at once (default: --parallel)")
-    .option("--api-concurrency <n>", "concurrent calls per API model (GGUF models are always serialised)", "4")
-    .option("--timeout <s>", "time limit of one script execution, in seconds", "900")
-    .option("--max-tokens <n>", "cap on the tokens of every model answer (keeps a small local model from rambling)")
+    .option("--coder <spec>", "coder (and merger/direct) model of every column");
+  for (const def of [BENCH_FLAGS.repeats, BENCH_FLAGS.seed]) addFlag(command, def);
+  command.option("--temperatures <list>", "temperature sweep: 0,0.5,1 or start:stop:step");
+  for (const def of [BENCH_FLAGS.parallel, BENCH_FLAGS.sandboxes, BENCH_FLAGS.apiConcurrency]) addFlag(command, def);
+  addRunFlags(command, SHARED_RUN_FLAGS, { sanity: "permuted-labels for every run: rerun each valid run's script on permuted training targets and flag a leak" });
+  command
     .option("--out <dir>", "bench folder: bench.json, runs/, bench.log, report/")
-    .option("--resume", "continue the bench in --out: finished runs are kept, unfinished ones rerun")
-    .option("--sandbox <kind>", "docker, or local (NO isolation)", "docker")
-    .option("--no-report", "skip writing the report at the end")
-    .option("--prices <file>", 'JSON price table for the report\'s cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
-    .option("--sanity <check>", "permuted-labels for every run: rerun each valid run's script on permuted training targets and flag a leak")
-    .option("--budget-tokens <n>", "tokens of the whole bench (all runs, all sessions): no run starts past it, each run gets what is left")
-    .option("--budget-usd <x>", "cost of the whole bench in USD, priced by --prices")
-    .option("--budget-minutes <m>", "wall-clock minutes of the whole bench (all sessions)")
+    .option("--resume", "continue the bench in --out: finished runs are kept, unfinished ones rerun");
+  addFlag(command, SANDBOX_FLAG, "docker, or local (NO isolation)");
+  command.option("--no-report", "skip writing the report at the end");
+  addFlag(command, PRICES_FLAG, 'JSON price table for the run records\' and the report\'s costs: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}');
+  addRunFlags(command, BUDGET_FLAGS, {
+    budgetTokens: "tokens of the whole bench (all runs, all sessions): no run starts past it, each run gets what is left",
+    budgetUsd: "cost of the whole bench in USD, priced by --prices",
+    budgetMinutes: "wall-clock minutes of the whole bench (all sessions)",
+  });
+  command
     .option("--json", "print the outcome as JSON on stdout")
-    .option("--model-pool <file>", 'JSON {"<model>": ["http://host-a:8000/v1", …]}: openai:<model> is served by these replicas (fewest calls in flight first)')
-    .option("--executor <name>", "where cells run: local (this machine, --parallel at once) or slurm (one sbatch job array, one task per cell)", "local")
+    .option("--model-pool <file>", 'JSON {"<model>": ["http://host-a:8000/v1", …]}: openai:<model> is served by these replicas (fewest calls in flight first)');
+  addFlag(command, BENCH_FLAGS.executor);
+  command
     .option("--slurm-partition <name>", "Slurm partition (default: the cluster's default)")
-    .option("--slurm-time <HH:MM:SS>", "time limit of each cell's job")
-    .option("--slurm-cpus <n>", "CPUs per cell (default 1)")
-    .option("--slurm-mem <size>", "memory per cell, e.g. 8G")
-    .option("--slurm-gpus <n>", "GPUs per cell (a GPU partition, for local GGUF or vLLM)")
-    .option("--slurm-max-running <n>", "at most this many cells at once (the array's % throttle)")
+    .option("--slurm-time <HH:MM:SS>", "time limit of each cell's job");
+  addFlag(command, BENCH_FLAGS.slurmCpus);
+  command.option("--slurm-mem <size>", "memory per cell, e.g. 8G");
+  for (const def of [BENCH_FLAGS.slurmGpus, BENCH_FLAGS.slurmMaxRunning]) addFlag(command, def);
+  command
     .option("--slurm-extra <args>", 'further sbatch options, e.g. "--account=lab --qos=short"')
     .option("--slurm-image <file>", "sandbox image tarball (from 'linguacodus sandbox export') the nodes load when they lack the image")
     .option("--detach", "with --executor slurm: submit and exit; see progress with bench --status")

@@ -4,25 +4,21 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
 import { UserFacingError } from "../failure.js";
+import { BENCH_FLAGS, RUN_FLAGS, addFlag, flagValue, readFlag, readFlagOrDefault, wholeNumber } from "../flags.js";
 import { defaultPaths } from "../paths.js";
+import { printDownstream, runDownstream } from "./finetune-downstream.js";
 
-function int(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UserFacingError(`${flag} must be an integer ≥ ${min} (got '${value}')`);
-  return n;
-}
-
-function num(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new UserFacingError(`${flag} must be a number (got '${value}')`);
-  return n;
-}
+// Numbers through the CLI's one flag parser (cli/flags.ts).
+const int = (flag: string, value: string | undefined, min: number): number | undefined => (value === undefined ? undefined : flagValue(flag, value, wholeNumber(min)));
+const num = (flag: string, value: string | undefined): number | undefined => (value === undefined ? undefined : flagValue(flag, value, z.number()));
 
 const fmtS = (s: number | null | undefined) =>
   s === null || s === undefined ? "?" : s < 90 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`;
+
+/** The downstream bench's --max-tokens, under its own name (eval's --max-tokens caps the planner answers). */
+const BENCH_MAX_TOKENS = { ...RUN_FLAGS.maxTokens.def, flag: "--bench-max-tokens <n>" };
 
 const home = () => defaultPaths();
 const venvDir = (flag?: string) => resolve(flag ?? join(home().home, "venvs", "finetune"));
@@ -95,7 +91,7 @@ interface EvalFlags {
   out?: string;
   coder?: string;
   benchOut?: string;
-  repeats: string;
+  repeats?: string;
   benchMaxTokens?: string;
   contextSize: string;
 }
@@ -311,7 +307,7 @@ export function registerFinetune(program: Command): void {
       process.stdout.write(`planner spec: ${result.spec}\n  e.g. linguacodus run <task> --planner '${result.spec}' --planner-prompt paper\n`);
     });
 
-  finetune
+  const evalCommand = finetune
     .command("eval")
     .description("Base vs fine-tuned planner (paper prompt, one call per rank) on tasks not in the corpus")
     .requiredOption("--adapter <adapter.gguf>", "exported adapter")
@@ -323,10 +319,10 @@ export function registerFinetune(program: Command): void {
     .option("--context-size <n>", "context window", "4096")
     .option("--out <file>", "write the report as JSON")
     .option("--coder <spec>", "run the downstream bench with this coder in every column (the planner varies alone)")
-    .option("--bench-out <dir>", "folder of the downstream bench (an existing one is resumed)", "bench-finetune")
-    .option("--repeats <n>", "seeds per task of the downstream bench", "1")
-    .option("--bench-max-tokens <n>", "cap on every model answer in the downstream bench (keeps a small local model from rambling)")
-    .action(async (flags: EvalFlags) => {
+    .option("--bench-out <dir>", "folder of the downstream bench (an existing one is resumed)", "bench-finetune");
+  addFlag(evalCommand, BENCH_FLAGS.repeats, "seeds per task of the downstream bench");
+  addFlag(evalCommand, BENCH_MAX_TOKENS, "cap on every model answer in the downstream bench (keeps a small local model from rambling)");
+  evalCommand.action(async (flags: EvalFlags) => {
       const ft = await import("../../finetune/index.js");
       const { resolveTasks } = await import("../../benchmarks/tasks.js");
       const { loadTask } = await import("../../datasets/index.js");
@@ -343,8 +339,8 @@ export function registerFinetune(program: Command): void {
         throw new UserFacingError((error as Error).message);
       }
       const contextSize = int("--context-size", flags.contextSize, 256)!;
-      const repeats = int("--repeats", flags.repeats, 1)!;
-      const benchMaxTokens = int("--bench-max-tokens", flags.benchMaxTokens, 1);
+      const repeats = await readFlagOrDefault(flags, BENCH_FLAGS.repeats);
+      const benchMaxTokens = await readFlag(flags, BENCH_MAX_TOKENS);
       const report = await ft.evaluatePlanners({
         base: flags.base,
         adapterGguf: flags.adapter,
@@ -379,47 +375,4 @@ export function registerFinetune(program: Command): void {
         save();
       }
     });
-}
-
-type Finetune = typeof import("../../finetune/index.js");
-
-/** The downstream bench as a child `linguacodus bench` (its own progress, Ctrl-C and resume), then its report. */
-async function runDownstream(ft: Finetune, bench: Omit<import("../../finetune/index.js").DownstreamBenchInput, "resume">) {
-  const { spawn } = await import("node:child_process");
-  const { existsSync } = await import("node:fs");
-  const { writeReportFolder, BENCH_FILES, shellQuote } = await import("../../benchmarks/index.js");
-  const resume = existsSync(join(bench.out, BENCH_FILES.manifest));
-  const args = ft.downstreamBenchArgs({ ...bench, resume });
-  process.stderr.write(`downstream${resume ? " (resuming)" : ""}: linguacodus ${args.map(shellQuote).join(" ")}\n`);
-  // The same entry point and loader flags as this process (tsx in development, the built CLI otherwise).
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ["ignore", "inherit", "inherit"] });
-  // Ctrl-C reaches the child through the terminal's process group (the bench stops gracefully, then we report
-  // the error); a SIGTERM sent to this process alone is passed on so the bench never outlives the eval.
-  const onInterrupt = () => undefined;
-  const onTerminate = () => child.kill("SIGTERM");
-  process.on("SIGINT", onInterrupt);
-  process.on("SIGTERM", onTerminate);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
-    child.once("exit", (c, s) => done([c, s]));
-    child.once("error", fail);
-  }).finally(() => {
-    process.off("SIGINT", onInterrupt);
-    process.off("SIGTERM", onTerminate);
-  });
-  if (code !== 0) throw new UserFacingError(`the downstream bench failed (exit ${code ?? signal}); run the eval again to resume it`);
-  const { report, written } = await writeReportFolder(bench.out, ft.DOWNSTREAM_COMPARISONS);
-  process.stderr.write(`downstream report: ${written.dir}\n`);
-  return ft.downstreamSummary(report);
-}
-
-function printDownstream(summary: import("../../finetune/index.js").DownstreamSummary): void {
-  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-  process.stdout.write("downstream (same coder, planner varied):\n");
-  for (const c of summary.cells)
-    process.stdout.write(
-      `  ${c.column.padEnd(18)} ${c.mode.padEnd(14)} valid ${pct(c.validRate).padStart(4)} of ${c.finished}/${c.runs} finished, ` +
-        `mean normalised ${c.meanNormalised === null ? "— (no reference scores)" : c.meanNormalised.toFixed(3)}\n`,
-    );
-  for (const c of summary.comparisons)
-    process.stdout.write(`  ${c.a} vs ${c.b} (${c.within}): ${c.wins}/${c.ties}/${c.losses} over ${c.pairs} pairs, Δ ${c.meanDifference.toFixed(3)} — ${c.conclusion}\n`);
 }

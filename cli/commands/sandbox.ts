@@ -4,7 +4,9 @@ import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { z } from "zod";
 import { UserFacingError } from "../failure.js";
+import { SANDBOX_FLAG, flagOption, flagValue, readFlagOrDefault } from "../flags.js";
 import { defaultPaths } from "../paths.js";
 
 interface BuildFlags {
@@ -21,7 +23,7 @@ interface SandboxRunFlags {
   timeout: string;
   json?: boolean;
   out?: string;
-  sandbox: string;
+  sandbox?: string;
   image?: string;
   gpus?: boolean;
 }
@@ -120,16 +122,15 @@ export function registerSandbox(program: Command): void {
     .option("--task <dir>", "task folder (its public/ is mounted read-only at /data), or a task id under $LINGUACODUS_HOME/tasks")
     .option("--timeout <seconds>", "wall-clock limit per script", "600")
     .option("--out <dir>", "copy the files the script wrote (e.g. submission.csv) into this folder (with several scripts: one subfolder per script)")
-    .option("--sandbox <kind>", "docker (isolated) or local (NO isolation, on this host)", "docker")
+    .addOption(flagOption(SANDBOX_FLAG, "docker (isolated) or local (NO isolation, on this host)"))
     .option("--image <tag>", "image to run in (default: the current recipe's tag)")
     .option("--gpus", "pass NVIDIA GPUs through (needs the NVIDIA container runtime)")
     .option("--json", "print the result as JSON (an array with several scripts)")
     .action(async (scriptArgs: string[], flags: SandboxRunFlags) => {
       const scriptPaths = scriptArgs.map((arg) => resolve(arg));
       for (const scriptPath of scriptPaths) if (!existsSync(scriptPath)) throw new UserFacingError(`script ${scriptPath} does not exist`);
-      const timeout = Number(flags.timeout);
-      if (!Number.isFinite(timeout) || timeout <= 0) throw new UserFacingError(`--timeout must be a positive number of seconds (got '${flags.timeout}')`);
-      if (flags.sandbox !== "docker" && flags.sandbox !== "local") throw new UserFacingError(`--sandbox must be 'docker' or 'local' (got '${flags.sandbox}')`);
+      const timeout = flagValue("--timeout", flags.timeout, z.number().positive());
+      const sandboxKind = await readFlagOrDefault(flags, SANDBOX_FLAG);
       const publicDir = flags.task ? taskPublicDir(flags.task) : undefined;
       if (publicDir) {
         // The answers must never be mounted where the script can read them.
@@ -139,7 +140,7 @@ export function registerSandbox(program: Command): void {
       }
       const sb = await import("../../sandbox/index.js");
       let runner: import("../../sandbox/index.js").Sandbox;
-      if (flags.sandbox === "local") runner = new sb.LocalSandbox();
+      if (sandboxKind === "local") runner = new sb.LocalSandbox();
       else {
         const docker = sb.dockerClient();
         await requireEngineForUser(sb, docker);

@@ -111,7 +111,7 @@ describe("linguacodus run: --chains, and --parallel as its deprecated alias", ()
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/--chains 3 and the deprecated --parallel 2 disagree: give --chains only/);
     const bad = cli(["run", join(root, "no-such-task"), "--chains", "0", "--model", "openai:x@http://localhost:1/v1"]);
-    expect(bad.stderr).toMatch(/--chains must be an integer ≥ 1 \(got '0'\)/);
+    expect(bad.stderr).toMatch(/--chains must be a whole number from 1 to 32 \(got '0'\)/);
     expect(bad.stderr).not.toMatch(/deprecated/);
   });
 });
@@ -120,7 +120,7 @@ describe("linguacodus run: issue 13 flags are checked before anything starts", (
   it.each([
     [["--select", "best"], /--select must be one of critic, first, validation \(got 'best'\)/],
     [["--sanity", "shuffled"], /--sanity must be one of permuted-labels \(got 'shuffled'\)/],
-    [["--budget-tokens", "0"], /--budget-tokens must be an integer ≥ 1 \(got '0'\)/],
+    [["--budget-tokens", "0"], /--budget-tokens must be a whole number ≥ 1 \(got '0'\)/],
     [["--budget-usd", "2"], /--budget-usd needs --prices <file> to turn tokens into USD/],
   ])("%j", (flags, reason) => {
     const r = cli(["run", join(root, "no-such-task"), "--model", "openai:x@http://localhost:1/v1", ...flags]);

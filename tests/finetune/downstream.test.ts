@@ -115,6 +115,6 @@ describe("finetune eval --coder: the downstream bench", () => {
   it("refuses a bad --repeats before anything runs", async () => {
     const r = await cli(["finetune", "eval", "--adapter", models.loraPath, "--base", models.modelPath, "--tasks", taskDir, "--coder", `openai:x@${coder.baseURL}`, "--repeats", "0", "--bench-out", join(root, "never")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--repeats must be an integer ≥ 1 \(got '0'\)/);
+    expect(r.stderr).toMatch(/--repeats must be a whole number ≥ 1 \(got '0'\)/);
   }, 300_000);
 });

@@ -39,7 +39,7 @@ describe("linguacodus sandbox", () => {
 
   it("rejects a task folder without public/ and a bad timeout, naming the flag", async () => {
     expect((await linguacodus(["sandbox", "run", join(work, "ok.py"), "--task", work])).stderr).toMatch(/--task .*no public\/ folder/);
-    expect((await linguacodus(["sandbox", "run", join(work, "ok.py"), "--timeout", "soon"])).stderr).toMatch(/--timeout must be a positive number/);
+    expect((await linguacodus(["sandbox", "run", join(work, "ok.py"), "--timeout", "soon"])).stderr).toMatch(/--timeout must be a number > 0 \(got 'soon'\)/);
   });
 
   it("warns when asked to run locally", async () => {
