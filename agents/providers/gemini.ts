@@ -1,6 +1,6 @@
 // gemini: @langchain/google-genai; key from GEMINI_API_KEY or GOOGLE_API_KEY.
-import type { BaseMessage } from "@langchain/core/messages";
-import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import { type Runnable, type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
 import type { ChatGoogleGenerativeAI } from "@langchain/google-genai";
 import { type CallParams, clientPerCallParams, type ResolvedChatModel } from "../chat-model.js";
 import { MissingApiKeyError } from "../errors.js";
@@ -38,7 +38,18 @@ export async function resolveGemini(spec: GeminiSpec, env: Env, options: GeminiO
       const client = clientFor(params);
       if (!jsonSchema) return client;
       const structured = client.withStructuredOutput(jsonSchema, { method: "jsonSchema", includeRaw: true });
-      return structured.pipe(RunnableLambda.from((out: { raw: BaseMessage }) => out.raw));
+      const raw = structured.pipe(RunnableLambda.from((out: { raw: BaseMessage }) => out.raw));
+      return RunnableLambda.from((messages: BaseMessage[], config?: RunnableConfig) => raw.invoke(messages, config).catch(cutBeforeAnyText));
     },
   };
+}
+
+/**
+ * Gemini answers "no content, finish reason MAX_TOKENS" when the cap is reached before any text (a thinking model
+ * can spend it all): that is an empty answer cut at the cap, which the team names and retries as for any provider.
+ */
+function cutBeforeAnyText(error: unknown): BaseMessage {
+  const empty = error as { name?: string; finishReason?: string };
+  if (empty?.name === "EmptyContentError" && empty.finishReason === "MAX_TOKENS") return new AIMessage({ content: "", response_metadata: { finishReason: "MAX_TOKENS" } });
+  throw error;
 }

@@ -44,53 +44,50 @@ async function resolveOpenAiServer(spec: OpenAiSpec, env: Env, options: OpenAiOp
     );
   }
   const { ChatOpenAI } = await import("@langchain/openai");
-  const clientFor = clientPerCallParams(
-    (params): ChatOpenAI =>
-      new ChatOpenAI({
-        model: spec.model,
-        apiKey: key ?? PLACEHOLDER_KEY_FOR_LOCAL_SERVER,
-        ...(spec.baseURL ? { configuration: { baseURL: spec.baseURL } } : {}),
-        ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
-        ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
-        streaming: options.streaming ?? false,
-        timeout: options.timeoutMs ?? 600_000,
-        // The team owns retries (bounded, recorded in the transcript).
-        maxRetries: 0,
-      }),
-  );
-  if (options.streaming) {
-    // Streaming goes through .stream(): LangChain's invoke() on a streaming client estimates token counts with
-    // tiktoken, which downloads its tables and stalls offline. The server's usage chunk gives the real counts.
-    return {
-      forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
-        const client = clientFor(params);
-        const callOptions: Partial<ChatOpenAI["ParsedCallOptions"]> = {
-          ...(params.seed !== undefined ? { seed: params.seed } : {}),
-          ...(jsonSchema
-            ? { response_format: { type: "json_schema", json_schema: { name: "answer", schema: jsonSchema } } }
-            : {}),
-        };
-        return RunnableLambda.from(async (messages: BaseMessage[], config?: RunnableConfig): Promise<BaseMessage> => {
-          let full: AIMessageChunk | undefined;
-          for await (const chunk of await client.stream(messages, { ...config, ...callOptions })) {
-            full = full ? full.concat(chunk) : chunk;
-          }
-          return full ?? new AIMessageChunk("");
-        });
-      },
-    };
-  }
+  const client = (streaming: boolean) =>
+    clientPerCallParams(
+      (params): ChatOpenAI =>
+        new ChatOpenAI({
+          model: spec.model,
+          apiKey: key ?? PLACEHOLDER_KEY_FOR_LOCAL_SERVER,
+          ...(spec.baseURL ? { configuration: { baseURL: spec.baseURL } } : {}),
+          ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+          ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
+          streaming,
+          timeout: options.timeoutMs ?? 600_000,
+          // The team owns retries (bounded, recorded in the transcript).
+          maxRetries: 0,
+        }),
+    );
+  // A client made with streaming off never streams (LangChain falls back to invoke), so streamed calls get their own.
+  const [wholeClient, streamingClient] = [client(false), client(true)];
   return {
     forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
-      const client = clientFor(params);
-      const seeded = params.seed !== undefined ? client.withConfig({ seed: params.seed }) : client;
-      if (!jsonSchema) return seeded;
-      // Structured output via response_format json_schema; the team validates the raw text with zod.
-      const structured = client.withStructuredOutput(jsonSchema, { method: "jsonSchema", includeRaw: true, name: "answer" });
-      // The seed rides in the config down to the chat model, as a call option.
-      const withSeed =
-        params.seed !== undefined ? structured.withConfig({ seed: params.seed } as Partial<RunnableConfig>) : structured;
-      return withSeed.pipe(RunnableLambda.from((out: { raw: BaseMessage }) => out.raw));
+      // Structured calls stream too: a whole json_schema answer goes through the OpenAI SDK's parse(), which throws
+      // on one cut at the token cap (finish_reason "length") and drops its text. Streamed, the raw text and its
+      // finish reason reach the team, which names the truncation, retries and records it as for gguf.
+      if (options.streaming || jsonSchema) return streamedCall(streamingClient(params), params, jsonSchema);
+      const whole = wholeClient(params);
+      return params.seed !== undefined ? whole.withConfig({ seed: params.seed }) : whole;
     },
   };
+}
+
+/**
+ * One call through .stream(), its chunks joined into one message. LangChain's invoke() on a streaming client
+ * estimates token counts with tiktoken, which downloads its tables and stalls offline; the server's usage chunk
+ * gives the real counts.
+ */
+function streamedCall(client: ChatOpenAI, params: CallParams, jsonSchema: JsonSchema | undefined): Runnable<BaseMessage[], BaseMessage> {
+  const callOptions: Partial<ChatOpenAI["ParsedCallOptions"]> = {
+    ...(params.seed !== undefined ? { seed: params.seed } : {}),
+    ...(jsonSchema ? { response_format: { type: "json_schema", json_schema: { name: "answer", schema: jsonSchema } } } : {}),
+  };
+  return RunnableLambda.from(async (messages: BaseMessage[], config?: RunnableConfig): Promise<BaseMessage> => {
+    let full: AIMessageChunk | undefined;
+    for await (const chunk of await client.stream(messages, { ...config, ...callOptions })) {
+      full = full ? full.concat(chunk) : chunk;
+    }
+    return full ?? new AIMessageChunk("");
+  });
 }

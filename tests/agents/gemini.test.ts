@@ -13,7 +13,8 @@ interface Received {
   body: Record<string, unknown>;
   key: string | undefined;
 }
-type Reply = { status: number; json: unknown } | { text: string; usage?: { prompt: number; completion: number } };
+/** An HTTP error, or an answer; `finishReason` MAX_TOKENS marks one cut at the token cap (with no text: no content at all). */
+type Reply = { status: number; json: unknown } | { text: string; usage?: { prompt: number; completion: number }; finishReason?: string };
 
 let server: Server;
 let baseURL = "";
@@ -49,7 +50,9 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     res.end();
     return;
   }
-  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ candidates: [candidate(reply.text, "STOP")], usageMetadata: usage }));
+  const finish = reply.finishReason ?? "STOP";
+  const only = reply.text === "" ? { index: 0, finishReason: finish } : candidate(reply.text, finish);
+  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ candidates: [only], usageMetadata: usage }));
 }
 
 beforeAll(async () => {
@@ -132,6 +135,28 @@ describe("gemini provider against a local server speaking Gemini's REST protocol
     replies = [limited, limited, limited, limited];
     await expect(t.model("coder").generate(ask)).rejects.toBeInstanceOf(RateLimitError);
     expect(received).toHaveLength(3);
+    await t.close();
+  });
+  // As the gguf provider: a structured answer cut at the token cap is named, retried with the error, and fails
+  // after the retry; Gemini's "no content, MAX_TOKENS" (the cap reached before any text) is an empty cut answer.
+  it("a structured answer cut at the token cap: truncated, retried, raw answers kept", async () => {
+    replies = [
+      { text: '{"steps": ["load the data", "fit', usage: { prompt: 30, completion: 8 }, finishReason: "MAX_TOKENS" },
+      { text: "", usage: { prompt: 30, completion: 8 }, finishReason: "MAX_TOKENS" },
+    ];
+    const { team: t, sink } = team();
+    const failure = await t
+      .model("critic")
+      .generateStructured(ask, z.object({ steps: z.array(z.string()) }), { maxTokens: 8 })
+      .then(() => undefined, (error: unknown) => error as Error);
+    expect(failure?.name, failure?.message).toBe("StructuredOutputError");
+    expect(failure?.message).toMatch(/validation twice .*: truncated at 8 tokens/);
+    expect(received).toHaveLength(2);
+    expect(JSON.stringify(received[1]!.body.contents)).toContain("did not validate: truncated at 8 tokens");
+    expect(sink.lines.map((l) => [l.response, l.error])).toEqual([
+      ['{"steps": ["load the data", "fit', null],
+      ["", null],
+    ]);
     await t.close();
   });
 });

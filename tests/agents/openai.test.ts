@@ -85,6 +85,26 @@ describe("openai provider against a local chat-completions server", () => {
     await t.close();
   });
 
+  // A structured answer cut at the token cap is handled as the gguf provider handles it: named "truncated at N
+  // tokens", retried with that error, the failure thrown after the retry; every raw answer stays in the transcript.
+  it.each([false, true])("a structured answer cut at the token cap: truncated, retried, raw answers kept (streaming %s)", async (streaming) => {
+    const Plan = z.object({ steps: z.array(z.string()), why: z.string() });
+    const cut = ['{"steps": ["load the data", "fit a gradient boost', '{"steps": ["load", "fit"], "why": "because the'];
+    replies = cut.map((text) => ({ text, usage: { prompt: 40, completion: 12 }, finishReason: "length" as const }));
+    const { team: t, sink } = team({ ...noKeys, openai: { streaming } });
+    const failure = await t
+      .model("critic")
+      .generateStructured(ask, Plan, { maxTokens: 12, step: "critic" })
+      .then(() => undefined, (error: unknown) => error as Error);
+    expect(failure?.name, failure?.message).toBe("StructuredOutputError");
+    expect(failure?.message).toMatch(/Structured output failed validation twice \(role "critic", step "critic", model openai:local-model@.*\): truncated at 12 tokens/);
+    expect(received).toHaveLength(2);
+    expect(JSON.stringify(received[1]!.body.messages)).toContain("A previous answer to this did not validate: truncated at 12 tokens");
+    expect(sink.lines.map((l) => [l.response, l.error])).toEqual(cut.map((text) => [text, null]));
+    expect(sink.lines.map((l) => l.tokens)).toEqual([{ input: 40, output: 12 }, { input: 40, output: 12 }]);
+    await t.close();
+  });
+
   it("reads the key from .env, sends it, and keeps it out of the transcript", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lc-env-"));
     const key = "sk-test-abcdefghijklmnopqrstuvwxyz0123";

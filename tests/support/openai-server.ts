@@ -10,8 +10,8 @@ export interface ReceivedRequest {
 }
 
 export type Usage = { prompt: number; completion: number };
-/** An HTTP error with a JSON body, or an answer (with the token counts to report). */
-export type ServerReply = { status: number; json: unknown } | { text: string; usage?: Usage };
+/** An HTTP error with a JSON body, or an answer (with the token counts to report; "length": cut at the token cap). */
+export type ServerReply = { status: number; json: unknown } | { text: string; usage?: Usage; finishReason?: "stop" | "length" };
 
 export interface OpenAiTestServer {
   /** `http://127.0.0.1:<port>/v1` */
@@ -22,25 +22,25 @@ export interface OpenAiTestServer {
 
 const DEFAULT_USAGE: Usage = { prompt: 11, completion: 5 };
 
-function completion(model: string, text: string, usage: Usage) {
+function completion(model: string, text: string, usage: Usage, finishReason: string) {
   return {
     id: "chatcmpl-test",
     object: "chat.completion",
     created: 1,
     model,
-    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: finishReason }],
     usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
   };
 }
 
-function stream(res: ServerResponse, model: string, text: string, includeUsage: boolean, usage: Usage) {
+function stream(res: ServerResponse, model: string, text: string, includeUsage: boolean, usage: Usage, finishReason: string) {
   res.writeHead(200, { "content-type": "text/event-stream" });
   const chunk = (delta: object, finish: string | null) =>
     `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   res.write(chunk({ role: "assistant", content: "" }, null));
   // Split the answer into several deltas, as real servers do.
   for (let i = 0; i < text.length; i += 4) res.write(chunk({ content: text.slice(i, i + 4) }, null));
-  res.write(chunk({}, "stop"));
+  res.write(chunk({}, finishReason));
   if (includeUsage) {
     const u = { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion };
     res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model, choices: [], usage: u })}\n\n`);
@@ -69,10 +69,10 @@ export async function startOpenAiServer(reply: (body: Record<string, unknown>) =
     const usage = answer.usage ?? DEFAULT_USAGE;
     if (body.stream === true) {
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-      stream(res, model, answer.text, includeUsage, usage);
+      stream(res, model, answer.text, includeUsage, usage, answer.finishReason ?? "stop");
       return;
     }
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion(model, answer.text, usage)));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion(model, answer.text, usage, answer.finishReason ?? "stop")));
   };
   const server = createServer((req, res) => void handle(req, res));
   server.listen(0, "127.0.0.1");
