@@ -48,13 +48,49 @@ export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "
 export { readRunJson, readEvents, readAttempts, readScore, readRunRecord, type RunRecord } from "./record/index.js";
 export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./record/index.js";
 export { RunOptionsSchema, RoleModelsSchema, SANDBOX_KINDS, parseRunOptions, resolveRoleSpecs, unmetOptionNeed, type RunOptions, type RunOptionsInput, type RoleModelSpecs, type SandboxKind } from "./options.js";
-export { executeAndFix, describeFailure, missingSubmissionMessage, parseValidationScore, type LoopEnvironment, type LoopResult, type AttemptOutput } from "./loop.js";
+// The solution state, the operators over it and their compositions (issue 20's search composes the same operators).
+export {
+  type SolutionState,
+  type StageContext,
+  type Operator,
+  type AttemptOutput,
+  type StageSpec,
+  initialState,
+  stageContext,
+  codegenInput,
+  runStage,
+  timedStage,
+  taskInfo,
+  StageError,
+} from "./state.js";
+export {
+  plan,
+  planPaper,
+  critique,
+  loadInstructions,
+  codeBlock,
+  STAGED_CODERS,
+  merge,
+  codeUnstaged,
+  directCode,
+  execute,
+  recordNoCode,
+  roundAttempts,
+  lastAttempt,
+  withRecordedAttempts,
+  fix,
+  review,
+  describeFailure,
+  normalizeTempPaths,
+  missingSubmissionMessage,
+  parseValidationScore,
+} from "./operators/index.js";
+export { sequence, fixLoop, executeAndFix, feedbackRounds, writeContext, selectionOf, solution, type SelectionMethod } from "./compose.js";
+export { validationBranches, runChains, chainAgreement, openSubRecord, type ChainsInput } from "./branches.js";
+export { finishSolution, settle } from "./finish.js";
 export {
   runTask,
   resumeRun,
-  taskInfo,
-  chainAgreement,
-  StageError,
   RunFailedError,
   LINGUACODUS_VERSION,
   type RunDependencies,
