@@ -1,33 +1,19 @@
 // The cores line (`set n_jobs=<cores>`) reaches every prompt that writes code: the coders, the merger and the
 // fixer, in a plain run and in a bench cell (whose sandbox waits for a shared slot). Wrappers of the sandbox
 // (timing, slots) once dropped its `cores`, so fix prompts and bench coders went without it.
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ModelCallLimiter, Semaphore, expandMatrix, parseModelColumn, pipelineCellRunner } from "../../benchmarks/index.js";
-import type { Task } from "../../datasets/index.js";
 import { runTask } from "../../execution/index.js";
-import type { Sandbox } from "../../sandbox/types.js";
-import { builtinTask, callKind, dockerSandbox, linguacodusScript, scriptedDeps, tempDir } from "./support.js";
+import { callKind, linguacodusScript, sandboxSuite, scriptedDeps } from "./support.js";
 
 describe("cores line in code-writing prompts (real Docker sandbox, scripted models)", () => {
-  let sandbox: Sandbox;
-  let task: Task;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    sandbox = await dockerSandbox();
-    task = await builtinTask();
-  }, 600_000);
-  afterAll(async () => {
-    await sandbox?.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = sandboxSuite();
 
   const codeWriting = (kind: string) => kind.startsWith("coder:") || kind === "merge" || kind === "fix";
 
   it("run: coders, merger and fixer are told the sandbox's cores", async () => {
-    const dir = tempDir("lc-cores-run-");
-    dirs.push(dir);
+    const [sandbox, task, dir] = [suite.sandbox(), suite.task(), suite.dir("lc-cores-run-")];
     const deps = scriptedDeps(sandbox, linguacodusScript);
     await runTask(task, { mode: "linguacodus", models: { default: "openai:scripted" } }, { ...deps, outDir: dir });
     const calls = deps.model.calls.filter((c) => codeWriting(callKind(c)));
@@ -37,8 +23,7 @@ describe("cores line in code-writing prompts (real Docker sandbox, scripted mode
   }, 300_000);
 
   it("bench cell: coders, merger and fixer are told the sandbox's cores", async () => {
-    const dir = tempDir("lc-cores-bench-");
-    dirs.push(dir);
+    const [sandbox, task, dir] = [suite.sandbox(), suite.task(), suite.dir("lc-cores-bench-")];
     const deps = scriptedDeps(sandbox, linguacodusScript);
     const [key] = expandMatrix({
       tasks: [{ id: task.spec.id, dir: task.dir }],

@@ -1,9 +1,8 @@
 // The pipeline's operators on their own, over one state, on the real Docker sandbox with scripted models: execute
 // one attempt, fix a failed attempt, a custom composition (code a given instruction, then execute-and-fix), and a
 // fix loop that resumes from the attempts its record holds without calling a model again.
-import { readFileSync, rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Task } from "../../datasets/index.js";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import {
   STAGED_CODERS,
   RunRecordWriter,
@@ -22,27 +21,16 @@ import {
   stageContext,
   writeContext,
 } from "../../execution/index.js";
-import type { Sandbox } from "../../sandbox/types.js";
 import type { Script } from "../support/scripted-model.js";
-import { MERGED_BUGGY, MERGED_FIXED, VERDICT, builtinTask, callKind, dockerSandbox, linguacodusScript, scriptedDeps, tempDir } from "./support.js";
+import { MERGED_BUGGY, MERGED_FIXED, VERDICT, callKind, linguacodusScript, sandboxSuite, scriptedDeps } from "./support.js";
 
 describe("operators over one state (real Docker sandbox, scripted models)", () => {
-  let sandbox: Sandbox;
-  let task: Task;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    sandbox = await dockerSandbox();
-    task = await builtinTask();
-  }, 600_000);
-  afterAll(async () => {
-    await sandbox?.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = sandboxSuite();
 
   /** A fresh record, a scripted team on it, and the state a solution starts from. */
   async function setup(script: Script, runDir?: string) {
-    const dir = runDir ?? `${tempDir("lc-ops-")}/run`;
-    if (!runDir) dirs.push(dir.replace(/\/run$/, ""));
+    const [sandbox, task] = [suite.sandbox(), suite.task()];
+    const dir = runDir ?? `${suite.dir("lc-ops-")}/run`;
     const options = parseRunOptions({ models: { default: "openai:scripted" } });
     const writer = runDir
       ? RunRecordWriter.open(dir)
@@ -51,11 +39,11 @@ describe("operators over one state (real Docker sandbox, scripted models)", () =
     const team = await deps.createTeam({ runId: "ops", transcriptsPath: writer.transcriptsPath, models: { default: "openai:scripted" } });
     const ctx: StageContext = stageContext(writer, { task, options, team, sandbox, grade: deps.grade, callOptions: {} });
     const state: SolutionState = initialState(task, options, { libraries: deps.libraries, cores: sandbox.cores });
-    return { ctx, state, model: deps.model, writer };
+    return { ctx, state, model: deps.model, writer, sandbox };
   }
 
   it("execute runs one attempt; fix turns the failed attempt into the next script; execute grades it", async () => {
-    const { ctx, state, model, writer } = await setup(linguacodusScript);
+    const { ctx, state, model, writer, sandbox } = await setup(linguacodusScript);
     const failed = await execute({ ...state, script: MERGED_BUGGY }, ctx);
     expect(failed.attempts).toHaveLength(1);
     expect(lastAttempt(failed)?.result).toMatchObject({ attempt: "001", kind: "initial", outcome: "error", errorClass: "KeyError" });

@@ -1,6 +1,7 @@
 // Shared pieces of the pipeline tests: a built-in task prepared once, the real Docker sandbox, scripted agent
 // teams (C's scripted chat model through the real createAgentTeam), and the answers of a realistic solution.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCallStep } from "../../agents/index.js";
@@ -235,3 +236,30 @@ export const sklearnScript: Script = (call) => {
   if (kind === "merge") return fence(SKLEARN_BUGGY);
   return linguacodusScript(call);
 };
+
+/**
+ * For a describe block: the real Docker sandbox and a built-in task, opened before its tests; the sandbox closed
+ * and the temporary folders made by `dir` removed after them.
+ */
+export function sandboxSuite(taskId?: string): { sandbox: () => Sandbox; task: () => Task; dir: (prefix: string) => string } {
+  let sandbox: Sandbox | undefined;
+  let task: Task | undefined;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    sandbox = await dockerSandbox();
+    task = await builtinTask(taskId);
+  }, 600_000);
+  afterAll(async () => {
+    await sandbox?.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    sandbox: () => sandbox!,
+    task: () => task!,
+    dir: (prefix) => {
+      const dir = tempDir(prefix);
+      dirs.push(dir);
+      return dir;
+    },
+  };
+}
