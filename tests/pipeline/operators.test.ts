@@ -22,7 +22,7 @@ import {
   writeContext,
 } from "../../execution/index.js";
 import type { Script } from "../support/scripted-model.js";
-import { MERGED_BUGGY, MERGED_FIXED, VERDICT, callKind, linguacodusScript, sandboxSuite, scriptedDeps } from "./support.js";
+import { INSTRUCTIONS, MERGED_BUGGY, MERGED_FIXED, callKind, linguacodusScript, sandboxSuite, scriptedDeps } from "./support.js";
 
 describe("operators over one state (real Docker sandbox, scripted models)", () => {
   const suite = sandboxSuite();
@@ -68,7 +68,7 @@ describe("operators over one state (real Docker sandbox, scripted models)", () =
   it("a custom composition: code a given instruction (no planner, no critic), merge, execute-and-fix", async () => {
     const { ctx, state, model, writer } = await setup(linguacodusScript);
     const codeThis = sequence(writeContext, ...STAGED_CODERS, merge, fixLoop(2));
-    const done = await codeThis({ ...state, instruction: VERDICT.refined }, ctx);
+    const done = await codeThis({ ...state, instruction: { ...INSTRUCTIONS.instructions[1]!, rank: 1 } }, ctx);
     expect(model.calls.map((c) => callKind(c))).toEqual(["coder:preprocessing", "coder:model", "coder:training", "coder:submission", "merge", "fix"]);
     expect(done.blocks.map((b) => b.stage)).toEqual(["preprocessing", "model", "training", "submission"]);
     expect(done.attempts.map((a) => a.result.outcome)).toEqual(["error", "ok"]);
