@@ -196,7 +196,7 @@ def live_tasks(keep):
 
 def kill_others(keep, rounds=100):
     """Kills (as root, by pid) whatever outside `keep` is alive; True when nothing is left. A fallback and the
-    final check: an attempt's own processes are ended all at once by the helper's kill(-1) (see Supervisor.reap)."""
+    final check: an attempt's own processes are ended all at once by the helper's kill(-1) (end_sandbox_user_processes)."""
     for _ in range(rounds):
         alive = live_tasks(keep)
         if not alive:
@@ -341,8 +341,8 @@ def end_sandbox_user_processes():
 
 
 def helper(req, fds):
-    """Runs as the sandbox user after an attempt: ends everything of that user, then (type "clean") collects and
-    cleans. It stays non-dumpable, so nothing of the sandbox user can trace it or read its memory."""
+    """Runs as the sandbox user after an attempt: ends everything of that user, then collects and cleans. It stays
+    non-dumpable, so nothing of the sandbox user can trace it or read its memory."""
     out = os.fdopen(fds[0], "wb") if fds else None
     for fd in range(3, 1024):
         if not fds or fd != fds[0]:
@@ -352,8 +352,6 @@ def helper(req, fds):
                 pass
     become_sandbox_user(CONFIG["uid"], CONFIG["gid"], dumpable=False)
     end_sandbox_user_processes()
-    if req["type"] == "kill":
-        os._exit(0)
     os.chdir("/")
     if out is not None:
         if req.get("collect"):
@@ -639,12 +637,6 @@ class Supervisor:
         status = self.zygote_msg("cleaner")["exited"]
         return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
-    def reap(self, keep):
-        """Ends everything the attempt started, in whatever state: kill(-1) in the sandbox user's own domain (atomic,
-        see end_sandbox_user_processes), then waits until those tasks are gone (killing from here what is not)."""
-        self.helper_run({"type": "kill"}, None)
-        return kill_others(keep)
-
     def run(self, req):
         nonce = req["id"]  # the attempt's nonce: only this process ever holds it
         limit = int(req.get("maxOutputBytes", 1 << 20))
@@ -657,6 +649,17 @@ class Supervisor:
         os.close(out_w)
         os.close(err_w)
         self.zygote_msg()  # started
+        files, skipped = [], []
+
+        def on_line(msg):
+            if "file" in msg:
+                if not msg["append"]:
+                    files.append(msg["file"])
+                self.send({"type": "file", "id": nonce, "name": msg["file"], "append": msg["append"], "data": msg["data"]})
+            elif "skip" in msg:
+                skipped.append({"name": msg["skip"], "reason": msg["reason"]})
+
+        collect = {"type": "clean", "collect": True, "maxCollectBytes": int(req.get("maxCollectBytes", 64 << 20)), "maxCollectFiles": int(req.get("maxCollectFiles", 1000))}
         caps = {out_r: Capture(limit), err_r: Capture(limit)}
         names = {out_r: "stdout", err_r: "stderr"}
         decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in caps}
@@ -672,10 +675,12 @@ class Supervisor:
                     self.host_gone()
             if zsock in ready and status is None:
                 status = self.zygote_msg()["exited"]
-                # Descendants may still hold the pipes open: end them so the pipes reach EOF.
-                self.reap(keep)
+                duration_ms = (time.monotonic() - started) * 1000
+                # One helper ends everything the attempt started (so the pipes reach EOF, whoever held them), then
+                # collects and cleans; what is left in the pipes is read after it.
+                wiped = self.helper_run(collect, on_line)
             elif not ready and status is not None:
-                kill_others(keep)  # the pipes are still open: something escaped the reap (its helper was stopped?)
+                kill_others(keep)  # the pipes are still open: something escaped the helper's kill (was it stopped?)
             for fd in ready:
                 if fd not in caps or fd not in open_fds:
                     continue
@@ -689,25 +694,10 @@ class Supervisor:
                 else:
                     open_fds.remove(fd)
                     os.close(fd)
-        duration_ms = (time.monotonic() - started) * 1000
         oom_after = oom_kills()
-        files, skipped = [], []
-
-        def on_line(msg):
-            if "file" in msg:
-                if not msg["append"]:
-                    files.append(msg["file"])
-                self.send({"type": "file", "id": nonce, "name": msg["file"], "append": msg["append"], "data": msg["data"]})
-            elif "skip" in msg:
-                skipped.append({"name": msg["skip"], "reason": msg["reason"]})
-
-        wiped = self.helper_run({"type": "clean", "collect": True, "maxCollectBytes": int(req.get("maxCollectBytes", 64 << 20)), "maxCollectFiles": int(req.get("maxCollectFiles", 1000))}, on_line)
-        # The helper ended everything of the sandbox user before it collected; anything alive now escaped both
-        # kills: it is killed too, and the container is not used again.
-        survivors = live_tasks(keep)
-        if survivors:
-            kill_others(keep)
-        left = ["process %d (threads %s) outlived the attempt" % (pid, ",".join(map(str, tids))) for pid, tids in survivors.items()]
+        # Everything the helper's kill reached is dying; anything still alive after that (bounded wait, killed from
+        # here too) escaped it, and the container is not used again.
+        left = [] if kill_others(keep) else ["process %d (threads %s) outlived the attempt" % (pid, ",".join(map(str, tids))) for pid, tids in live_tasks(keep).items()]
         left += leftovers()
         signal_number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         self.send({
