@@ -11,6 +11,9 @@ import { PriceTableSchema } from "./usage.js";
 export const RunModeSchema = z.enum(["linguacodus", "direct"]);
 export type RunMode = z.infer<typeof RunModeSchema>;
 
+/** How the coders' instruction is chosen among the planner's candidates (`--select`; run.json's `selection`). */
+export const SelectMethodSchema = z.enum(["critic", "first", "validation"]);
+
 const ModelSpec = z.string().min(1);
 const roleShape = Object.fromEntries(AGENT_ROLES.map((role) => [role, ModelSpec.optional()])) as Record<AgentRole, z.ZodOptional<z.ZodString>>;
 
@@ -57,7 +60,7 @@ export const RunOptionsSchema = z.object({
    * default), `first` (rank 1 as is, the no-critic ablation), `validation` (every candidate through coders and the
    * fix loop as branches/<k>/, the best by the validation score the scripts printed is kept — never the test score).
    */
-  select: z.enum(["critic", "first", "validation"]).optional(),
+  select: SelectMethodSchema.optional(),
   /** The critic: `structured` (one call: findings per candidate, choice, refined; the default) or `paper` (the paper's
    * two agents: a researcher lists each option's flaws step by step, a resolver improves the one it favoured). */
   criticStyle: z.enum(["structured", "paper"]).optional(),

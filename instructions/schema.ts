@@ -83,6 +83,13 @@ export const CompactCriticVerdictSchema = z.object({
   refined: RankAnswerSchema.extend({ rank: z.number().int().min(1).max(10) }),
 });
 
+/**
+ * How the planner is asked: one JSON answer with N ranked instructions; one short JSON answer per place (small
+ * models, instructions/planner.ts); or the paper's free-text prompt per rank (the fine-tuned planner, per-rank.ts).
+ */
+export const PLANNER_PROMPT_MODES = ["json", "json-per-rank", "paper"] as const;
+export type PlannerPromptMode = (typeof PLANNER_PROMPT_MODES)[number];
+
 /** instructions.json of the run record. */
 export const InstructionsRecordSchema = z.object({
   candidates: z.array(InstructionSchema),
@@ -94,20 +101,13 @@ export const InstructionsRecordSchema = z.object({
   /** validation-branch: one branch of `--select validation` (branches/<k>/), following candidate k as is. */
   source: z.enum(["critic", "top-ranked", "validation-branch"]),
   /** How the planner was asked (absent in records written before prompt modes existed: "json"). */
-  plannerPrompt: z.enum(["json", "json-per-rank", "paper"]).optional(),
+  plannerPrompt: z.enum(PLANNER_PROMPT_MODES).optional(),
   /** Per-rank answers that did not parse into the four sections (paper mode): each was asked once more. */
   parseFailures: z
     .array(z.object({ rank: z.number().int(), attempt: z.number().int(), error: z.string(), response: z.string() }))
     .optional(),
 });
 export type InstructionsRecord = z.infer<typeof InstructionsRecordSchema>;
-
-/**
- * How the planner is asked: one JSON answer with N ranked instructions; one short JSON answer per place (small
- * models, instructions/planner.ts); or the paper's free-text prompt per rank (the fine-tuned planner, per-rank.ts).
- */
-export const PLANNER_PROMPT_MODES = ["json", "json-per-rank", "paper"] as const;
-export type PlannerPromptMode = (typeof PLANNER_PROMPT_MODES)[number];
 
 export const INSTRUCTION_SECTIONS = [
   { key: "dataPreprocessing", title: "Data Preprocessing" },

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 
 // The run's options (and its mode) are execution/options.ts's; the record stores them as parsed.
-import { RunConfigSchema, RunModeSchema, type RunMode } from "../options.js";
+import { RunConfigSchema, RunModeSchema, SelectMethodSchema, type RunMode } from "../options.js";
 export { RunModeSchema, type RunMode };
 
 /** `budget`: the run reached a --budget-* limit and stopped; what it had (its best valid submission) is graded. */
@@ -95,7 +95,7 @@ export type BudgetKind = z.infer<typeof BudgetKindSchema>;
 
 /** How the instruction was chosen (--select) and, under `validation`, every branch tried (branches/<k>/). */
 export const SelectionSchema = z.object({
-  method: z.enum(["critic", "first", "validation"]),
+  method: SelectMethodSchema,
   branches: z
     .array(
       z.object({
