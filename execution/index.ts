@@ -1,52 +1,7 @@
 // Public face of execution/: runTask / resumeRun (the library API behind `linguacodus run`), run options,
 // the execute-and-fix loop, and the run record (schemas, writer, reader, summary).
-// The run record: layout, schemas, writer, reader, summary (execution/record/).
-export {
-  RUN_RECORD_SCHEMA_VERSION,
-  RUN_FILES,
-  ATTEMPT_FILES,
-  CODE_FILES,
-  CODE_FILE,
-  blockNameOf,
-  isAttemptScript,
-  attemptPath,
-  attemptName,
-  newRunId,
-} from "./record/index.js";
-export {
-  RunModeSchema,
-  RunStatusSchema,
-  AttemptOutcomeSchema,
-  PIPELINE_ERROR_CLASSES,
-  TimingsSchema,
-  RunJsonSchema,
-  RunEventSchema,
-  AttemptResultSchema,
-  ScoreJsonSchema,
-  UsageEntrySchema,
-  UsageSchema,
-  FingerprintSchema,
-  BudgetKindSchema,
-  SelectionSchema,
-  type UsageEntry,
-  type Usage,
-  type Fingerprint,
-  type BudgetKind,
-  type Selection,
-  type RunMode,
-  type RunStatus,
-  type AttemptOutcome,
-  type Timings,
-  type RunJson,
-  type RunEvent,
-  type RunEventInput,
-  type AttemptResult,
-  type ScoreJson,
-} from "./record/index.js";
-export { RunRecordError, writeJsonAtomic, writeTextAtomic, readJsonFile, readJsonLines } from "./record/index.js";
-export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "./record/index.js";
-export { readRunJson, readEvents, readAttempts, readScore, readRunRecord, type RunRecord } from "./record/index.js";
-export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./record/index.js";
+// The run record: layout, schemas, writer, reader, summary — execution/record/'s face, passed on whole.
+export * from "./record/index.js";
 export { RunOptionsSchema, RoleModelsSchema, SANDBOX_KINDS, parseRunOptions, resolveRoleSpecs, unmetOptionNeed, type RunOptions, type RunOptionsInput, type RoleModelSpecs, type SandboxKind } from "./options.js";
 // The solution state, the operators over it and their compositions (issue 20's search composes the same operators).
 export {

@@ -1,7 +1,7 @@
 // Prompt template of the staged coder role: one block per stage, following the instruction
 // (Linguacodus, "ML Code by Instruction Generation": preprocessing → model → training → submission).
 import type { ChatTurn } from "../../agents/types.js";
-import { ANSWER_FORMAT, VALIDATION_SCORE_MARKER, sandboxRules } from "./rules.js";
+import { ANSWER_FORMAT, VALIDATION_SCORE_MARKER, codePrompt, type CodePromptBase } from "./rules.js";
 
 export const CODE_STAGES = ["preprocessing", "model", "training", "submission"] as const;
 export type CodeStage = (typeof CODE_STAGES)[number];
@@ -9,23 +9,19 @@ export type CodeStage = (typeof CODE_STAGES)[number];
 const STAGE_JOB: Record<CodeStage, string> = {
   preprocessing:
     "the DATA PREPROCESSING block: load the files from /data, clean and encode the features as the instruction says, " +
-    "and build the feature matrices for training and test plus a validation split.",
+      "and build the feature matrices for training and test plus a validation split.",
   model: "the MODEL ARCHITECTURE block: define the model (or pipeline) the instruction describes. Do not fit it yet.",
   training:
     "the MODEL TRAINING block: fit the model, evaluate it on the validation split with the task's metric, " +
     `print ${VALIDATION_SCORE_MARKER}<number>, then refit on all training data if the instruction says so.`,
   submission:
     "the SUBMISSION block: predict on the test set and write submission.csv in the current working directory " +
-    "with the id column and target column(s) the task requires.",
+      "with the id column and target column(s) the task requires.",
 };
 
-export interface CoderPromptInput {
+export interface CoderPromptInput extends CodePromptBase {
   stage: CodeStage;
-  context: string;
   instruction: string;
-  libraries: readonly string[];
-  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
-  cores?: number;
   /** Blocks already written, in order. */
   previous: ReadonlyArray<{ stage: CodeStage; code: string }>;
 }
@@ -35,18 +31,11 @@ export function coderPrompt(input: CoderPromptInput): ChatTurn[] {
     input.previous.length === 0
       ? "(none yet: this is the first block)"
       : input.previous.map((b) => `# --- ${b.stage} block ---\n${b.code}`).join("\n\n");
-  return [
-    {
-      role: "system",
-      content:
-        "You are a senior Python machine learning engineer. You turn one section of a solution instruction into a code block " +
-        "that continues the blocks already written: it reuses their variables and imports what it needs, and does not repeat them.",
-    },
-    {
-      role: "user",
-      content: `${input.context}
-
-${sandboxRules(input.libraries, input.cores)}
+  return codePrompt(
+    "You are a senior Python machine learning engineer. You turn one section of a solution instruction into a code block " +
+      "that continues the blocks already written: it reuses their variables and imports what it needs, and does not repeat them.",
+    input,
+    `
 
 ## Instruction to follow
 ${input.instruction}
@@ -59,6 +48,5 @@ ${previous}
 ## Your job
 Write ${STAGE_JOB[input.stage]}
 ${ANSWER_FORMAT}`,
-    },
-  ];
+  );
 }

@@ -1,33 +1,22 @@
 // Prompt template of the direct coder role: the whole script straight from the task context (the paper's
 // baseline). With an instruction it is the "unstaged" ablation: one coder, instruction given, no stages.
 import type { ChatTurn } from "../../agents/types.js";
-import { ANSWER_FORMAT, sandboxRules } from "./rules.js";
+import { ANSWER_FORMAT, codePrompt, type CodePromptBase } from "./rules.js";
 
-export interface DirectPromptInput {
-  context: string;
-  libraries: readonly string[];
-  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
-  cores?: number;
+export interface DirectPromptInput extends CodePromptBase {
   /** Present in the unstaged ablation only. */
   instruction?: string;
 }
 
 export function directPrompt(input: DirectPromptInput): ChatTurn[] {
   const instruction = input.instruction ? `\n\n## Instruction to follow\n${input.instruction}` : "";
-  return [
-    {
-      role: "system",
-      content: "You are a senior Python machine learning engineer who writes complete, runnable solutions to Kaggle competitions.",
-    },
-    {
-      role: "user",
-      content: `${input.context}
-
-${sandboxRules(input.libraries, input.cores)}${instruction}
+  return codePrompt(
+    "You are a senior Python machine learning engineer who writes complete, runnable solutions to Kaggle competitions.",
+    input,
+    `${instruction}
 
 ## Your job
 Write the complete Python script that solves this task: load the data, preprocess, train a model, validate it, and write submission.csv.
 ${ANSWER_FORMAT}`,
-    },
-  ];
+  );
 }

@@ -1,15 +1,11 @@
 // Prompt template of the reviewer role: Reflexion-style feedback on a working solution (Sand-Bob's feedback
 // iterations): read code, output and validation score, return an improved script or say nothing should change.
 import type { ChatTurn } from "../../agents/types.js";
-import { sandboxRules } from "./rules.js";
+import { codePrompt, type CodePromptBase } from "./rules.js";
 
 export const NO_CHANGES = "NO CHANGES";
 
-export interface ReviewerPromptInput {
-  context: string;
-  libraries: readonly string[];
-  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
-  cores?: number;
+export interface ReviewerPromptInput extends CodePromptBase {
   script: string;
   stdoutTail: string;
   validationScore: number | null;
@@ -17,18 +13,11 @@ export interface ReviewerPromptInput {
 }
 
 export function reviewerPrompt(input: ReviewerPromptInput): ChatTurn[] {
-  return [
-    {
-      role: "system",
-      content:
-        "You review a working machine learning solution and improve its score on the task's metric: better features, " +
-        "better model or hyperparameters, a sounder validation. You keep it runnable in the sandbox and keep its output format.",
-    },
-    {
-      role: "user",
-      content: `${input.context}
-
-${sandboxRules(input.libraries, input.cores)}
+  return codePrompt(
+    "You review a working machine learning solution and improve its score on the task's metric: better features, " +
+      "better model or hyperparameters, a sounder validation. You keep it runnable in the sandbox and keep its output format.",
+    input,
+    `
 
 ## Current script (feedback round ${input.round})
 \`\`\`python
@@ -45,6 +34,5 @@ Validation score it printed: ${input.validationScore ?? "(none printed)"}
 ## Your job
 First reflect in a few sentences on what limits the score. Then return the whole improved script in one \`\`\`python code block.
 If you see nothing worth changing, answer exactly ${NO_CHANGES} instead of code.`,
-    },
-  ];
+  );
 }

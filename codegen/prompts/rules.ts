@@ -1,5 +1,6 @@
 // The sandbox rules every code-writing prompt states (one place, so the coder, merger, direct coder and
 // reviewer ask for the same contract the execution loop checks).
+import type { ChatTurn } from "../../agents/types.js";
 import { SUBMISSION_FILE } from "../../datasets/index.js";
 
 export const VALIDATION_SCORE_MARKER = "VALIDATION_SCORE=";
@@ -15,3 +16,19 @@ export function sandboxRules(libraries: readonly string[], cores?: number): stri
 
 /** How every code-writing prompt asks for its answer. */
 export const ANSWER_FORMAT = "Answer with one ```python code block and nothing else.";
+
+/** What every code-writing prompt is given: the task context, the sandbox's libraries and its CPU cores. */
+export interface CodePromptBase {
+  context: string;
+  libraries: readonly string[];
+  /** CPU cores the script gets in the sandbox (for n_jobs), when known. */
+  cores?: number;
+}
+
+/** A code-writing prompt: the role's `system` text, then the task context and the sandbox rules, then `rest`. */
+export function codePrompt(system: string, input: CodePromptBase, rest: string): ChatTurn[] {
+  return [
+    { role: "system", content: system },
+    { role: "user", content: `${input.context}\n\n${sandboxRules(input.libraries, input.cores)}${rest}` },
+  ];
+}

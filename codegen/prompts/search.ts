@@ -2,12 +2,9 @@
 // aide/agent.py, written for this project's sandbox contract): a short plan in prose, then one code block.
 // A debug step is the fixer's prompt (merger.ts fixPrompt): the same job the execute-and-fix loop gives it.
 import type { ChatTurn } from "../../agents/types.js";
-import { sandboxRules } from "./rules.js";
+import { codePrompt, type CodePromptBase } from "./rules.js";
 
-export interface SearchPromptInput {
-  context: string;
-  libraries: readonly string[];
-  cores?: number;
+export interface SearchPromptInput extends CodePromptBase {
   /** Earlier working solutions of the tree: plan and validation score (empty for the first draft). */
   memory: string;
 }
@@ -23,19 +20,15 @@ function memorySection(memory: string): string {
 
 /** A new, simple solution that differs from what the tree already holds. */
 export function draftPrompt(input: SearchPromptInput): ChatTurn[] {
-  return [
-    { role: "system", content: SYSTEM },
-    {
-      role: "user",
-      content: `${input.context}
-
-${sandboxRules(input.libraries, input.cores)}${memorySection(input.memory)}
+  return codePrompt(
+    SYSTEM,
+    input,
+    `${memorySection(input.memory)}
 
 ## Your job
 Propose a simple first solution (no ensembling, no hyperparameter search) that differs from the solutions tried so far, and implement it.
 ${PLAN_THEN_CODE}`,
-    },
-  ];
+  );
 }
 
 export interface ImprovePromptInput extends SearchPromptInput {
@@ -46,13 +39,10 @@ export interface ImprovePromptInput extends SearchPromptInput {
 
 /** One atomic improvement of a working solution, so its effect can be measured. */
 export function improvePrompt(input: ImprovePromptInput): ChatTurn[] {
-  return [
-    { role: "system", content: SYSTEM },
-    {
-      role: "user",
-      content: `${input.context}
-
-${sandboxRules(input.libraries, input.cores)}${memorySection(input.memory)}
+  return codePrompt(
+    SYSTEM,
+    input,
+    `${memorySection(input.memory)}
 
 ## Solution to improve (validation score ${input.validationScore ?? "not printed"})
 \`\`\`python
@@ -67,6 +57,5 @@ ${input.outputTail}
 ## Your job
 Propose one specific, atomic improvement of this solution (so its effect can be measured) and implement it in the whole script.
 ${PLAN_THEN_CODE}`,
-    },
-  ];
+  );
 }

@@ -2,7 +2,7 @@
 // instruction, code and validation score) and the tree's history, write the next instruction to try. The prefix up
 // to the history is the per-rank planner's, so a local model reuses its evaluated prompt across steps.
 import type { ChatTurn } from "../../agents/types.js";
-import { environmentSection } from "./planner.js";
+import { rankPlannerTurns } from "./planner-rank.js";
 
 export interface NextInstructionPromptInput {
   context: string;
@@ -17,24 +17,9 @@ export interface NextInstructionPromptInput {
 }
 
 export function nextInstructionPrompt(input: NextInstructionPromptInput): ChatTurn[] {
-  return [
-    {
-      role: "system",
-      content:
-        "You are an experienced machine learning engineer who wins Kaggle competitions. " +
-        "You write a high-level solution instruction, not code, in four sections: Data Preprocessing, Model Architecture, " +
-        "Model Training, Submission — short, concrete steps about this task's columns, model, validation and metric.",
-    },
-    {
-      role: "user",
-      content: `${input.context}
-
-${environmentSection(input.libraries)}
-Hold out a validation split (or use cross-validation) and compute the task's metric on it.
-
-${input.answerFormat}
-
-## Solutions tried so far (instruction → validation score)
+  return rankPlannerTurns(
+    input,
+    `## Solutions tried so far (instruction → validation score)
 ${input.history.trim() || "(none yet)"}
 
 ## Best solution so far (validation score ${input.bestValidationScore ?? "not printed"})
@@ -46,6 +31,5 @@ ${input.bestCode}
 
 ## Your job
 Write the next instruction to try: the best solution changed in one specific way you expect to raise its score (a feature, a model, a hyperparameter, the validation), keeping what works.`,
-    },
-  ];
+  );
 }

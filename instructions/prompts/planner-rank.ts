@@ -17,6 +17,15 @@ export interface PlannerRankPromptInput {
 }
 
 export function plannerRankPrompt(input: PlannerRankPromptInput): ChatTurn[] {
+  return rankPlannerTurns(input, `## Your job
+Of the ${input.count} best solutions to this task, write the ${placeWord(input.rank)} place instruction.`);
+}
+
+/**
+ * The per-rank planner's turns: its system text and user turn up to the answer format (the prefix a local model
+ * evaluates once), then `rest`. The search's next-instruction step asks through the same prefix.
+ */
+export function rankPlannerTurns(input: { context: string; libraries: readonly string[]; answerFormat: string }, rest: string): ChatTurn[] {
   return [
     {
       role: "system",
@@ -34,8 +43,7 @@ Hold out a validation split (or use cross-validation) and compute the task's met
 
 ${input.answerFormat}
 
-## Your job
-Of the ${input.count} best solutions to this task, write the ${placeWord(input.rank)} place instruction.`,
+${rest}`,
     },
   ];
 }
