@@ -3,7 +3,7 @@
 // evaluates the shared prefix (system text, task context, environment) once and reuses it for the other ranks.
 import type { ChatTurn } from "../../agents/types.js";
 import { placeWord } from "./paper.js";
-import { environmentSection } from "./planner.js";
+import { planningPrompt } from "./planner.js";
 
 export interface PlannerRankPromptInput {
   context: string;
@@ -26,24 +26,16 @@ Of the ${input.count} best solutions to this task, write the ${placeWord(input.r
  * evaluates once), then `rest`. The search's next-instruction step asks through the same prefix.
  */
 export function rankPlannerTurns(input: { context: string; libraries: readonly string[]; answerFormat: string }, rest: string): ChatTurn[] {
-  return [
-    {
-      role: "system",
-      content:
-        "You are an experienced machine learning engineer who wins Kaggle competitions. " +
-        "You write a high-level solution instruction, not code, in four sections: Data Preprocessing, Model Architecture, " +
-        "Model Training, Submission — short, concrete steps about this task's columns, model, validation and metric.",
-    },
-    {
-      role: "user",
-      content: `${input.context}
-
-${environmentSection(input.libraries)}
+  return planningPrompt(
+    "You are an experienced machine learning engineer who wins Kaggle competitions. " +
+      "You write a high-level solution instruction, not code, in four sections: Data Preprocessing, Model Architecture, " +
+      "Model Training, Submission — short, concrete steps about this task's columns, model, validation and metric.",
+    input,
+    `
 Hold out a validation split (or use cross-validation) and compute the task's metric on it.
 
 ${input.answerFormat}
 
 ${rest}`,
-    },
-  ];
+  );
 }

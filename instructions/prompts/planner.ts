@@ -15,26 +15,26 @@ Input files are under /data (read-only); the script must write submission.csv in
 }
 
 export function plannerPrompt(input: PlannerPromptInput): ChatTurn[] {
-  return [
-    {
-      role: "system",
-      content:
-        "You are an experienced machine learning engineer who wins Kaggle competitions. " +
-        "You write high-level solution instructions, not code: each instruction says what to do in four sections — " +
-        "Data Preprocessing, Model Architecture, Model Training, Submission — as short, concrete bullet points " +
-        "(which columns, which encoding, which model and library, which validation scheme and metric, how the submission file is written).",
-    },
-    {
-      role: "user",
-      content: `${input.context}
-
-${environmentSection(input.libraries)}
+  return planningPrompt(
+    "You are an experienced machine learning engineer who wins Kaggle competitions. " +
+      "You write high-level solution instructions, not code: each instruction says what to do in four sections — " +
+      "Data Preprocessing, Model Architecture, Model Training, Submission — as short, concrete bullet points " +
+      "(which columns, which encoding, which model and library, which validation scheme and metric, how the submission file is written).",
+    input,
+    `
 
 ## Your job
 Write ${input.count} different solution instruction${input.count === 1 ? "" : "s"} for this task, ranked by how well you expect each to score on the metric (rank 1 = best).
 Each instruction has: rank, a short title, and the bullet lists dataPreprocessing, modelArchitecture, modelTraining, submission.
 Hold out a validation split (or use cross-validation) and compute the task's metric on it.
 Answer with JSON only: an object whose "instructions" array holds one object per instruction, with the fields rank (1 = best), title (a short name of the approach), and dataPreprocessing, modelArchitecture, modelTraining, submission (each an array of concrete steps written out in full sentences about this task's columns, model and metric).`,
-    },
+  );
+}
+
+/** A planner prompt: the role's `system` text, then the task context and the environment, then `rest`. */
+export function planningPrompt(system: string, input: { context: string; libraries: readonly string[] }, rest: string): ChatTurn[] {
+  return [
+    { role: "system", content: system },
+    { role: "user", content: `${input.context}\n\n${environmentSection(input.libraries)}${rest}` },
   ];
 }
