@@ -140,6 +140,14 @@ export function describe(key: RunKey): string {
 export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   if (!Number.isInteger(request.parallel) || request.parallel < 1) throw new BenchInputError(`--parallel must be a whole number ≥ 1 (got ${request.parallel})`);
   mkdirSync(join(request.dir, BENCH_FILES.runs), { recursive: true });
+  return withBenchLock(request, () => runBenchLocked(request));
+}
+
+/**
+ * Runs `body` holding the bench folder's lock (one runner or Slurm submitter per folder: a second one would run the
+ * same cells again); a lock taken over from a holder that is gone is said in bench.log.
+ */
+export async function withBenchLock<T>(request: Pick<BenchRequest, "dir" | "manifest" | "onLog">, body: () => Promise<T>): Promise<T> {
   const lock = acquireBenchLock(request.dir, request.manifest.command);
   try {
     if (lock.tookOverFrom) {
@@ -147,22 +155,29 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
       appendFileSync(join(request.dir, BENCH_FILES.log), `${nowIso()} ${line}\n`);
       request.onLog?.(line);
     }
-    return await runBenchLocked(request);
+    return await body();
   } finally {
     lock.release();
   }
 }
 
-async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
+/**
+ * The bench's bench.json: with --resume the one there, checked against the cells asked for; else written new (and
+ * refused when one exists). Returns the manifest that was there, if any.
+ */
+export function openManifest(request: Pick<BenchRequest, "dir" | "keys" | "manifest" | "resume">): BenchManifest | undefined {
   const { dir, keys } = request;
   const existing = readManifest(dir);
   if (existing && !request.resume)
     throw new BenchInputError(`${join(dir, BENCH_FILES.manifest)} exists: add --resume to continue that bench, or choose another --out`);
   if (existing) checkManifest(existing, keys, dir);
-  else {
-    const manifest: BenchManifest = { schemaVersion: BENCH_SCHEMA_VERSION, createdAt: nowIso(), ...request.manifest, runs: keys.map(manifestEntry) };
-    writeJsonAtomic(join(dir, BENCH_FILES.manifest), manifest);
-  }
+  else writeJsonAtomic(join(dir, BENCH_FILES.manifest), { schemaVersion: BENCH_SCHEMA_VERSION, createdAt: nowIso(), ...request.manifest, runs: keys.map(manifestEntry) } satisfies BenchManifest);
+  return existing;
+}
+
+async function runBenchLocked(request: BenchRequest): Promise<BenchOutcome> {
+  const { dir, keys } = request;
+  const existing = openManifest(request);
 
   const interrupted = interruptedRuns(dir);
   const pending = keys.filter((k) => !isRunFinished(dir, k.id, interrupted));

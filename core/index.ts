@@ -2,3 +2,4 @@
 // reading values that cross a boundary through zod, with one wording of what is wrong.
 export { describeZodIssue, describeZodIssues, parseWith, readJsonFile, type ReadJsonOptions } from "./json.js";
 export { projectFile } from "./assets.js";
+export { readFileHead } from "./files.js";

@@ -8,29 +8,31 @@ export type Numbers = ArrayLike<number>;
 
 // ---------- regression ----------
 
-export function mse(y: Numbers, p: Numbers): number {
+/**
+ * The mean squared difference as scale² · meanSquare: scale 1, unless the squares overflow (values past 1e154) —
+ * then the values are divided by their largest magnitude first.
+ */
+function scaledMeanSquare(y: Numbers, p: Numbers): { scale: number; meanSquare: number } {
   const n = y.length;
   let s = 0;
   for (let i = 0; i < n; i++) {
     const d = y[i]! - p[i]!;
     s += d * d;
   }
-  if (Number.isFinite(s)) return s / n;
-  const k = scaleOf(y, p);
-  return k * k * meanSquaredDifference(y, p, k);
+  if (Number.isFinite(s)) return { scale: 1, meanSquare: s / n };
+  const scale = scaleOf(y, p);
+  return { scale, meanSquare: meanSquaredDifference(y, p, scale) };
+}
+
+export function mse(y: Numbers, p: Numbers): number {
+  const { scale, meanSquare } = scaledMeanSquare(y, p);
+  return scale * scale * meanSquare;
 }
 
 /** RMSE; finite whenever the true value is (squares of values past 1e154 overflow, so those are scaled first). */
 export function rmse(y: Numbers, p: Numbers): number {
-  const n = y.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const d = y[i]! - p[i]!;
-    s += d * d;
-  }
-  if (Number.isFinite(s)) return Math.sqrt(s / n);
-  const k = scaleOf(y, p);
-  return k * Math.sqrt(meanSquaredDifference(y, p, k));
+  const { scale, meanSquare } = scaledMeanSquare(y, p);
+  return scale * Math.sqrt(meanSquare);
 }
 
 export function mae(y: Numbers, p: Numbers): number {

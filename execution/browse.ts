@@ -2,11 +2,11 @@
 // missing or half-written piece becomes a problem to show, never an exception (a run killed mid-write still shows
 // what it has). transcripts.jsonl is read in pages through an incremental line index, so a 100 MB transcript is
 // scanned once, then only the lines a page shows are decoded.
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
-import { describeZodIssue } from "../core/index.js";
+import { describeZodIssue, readFileHead } from "../core/index.js";
 import { TranscriptLineSchema, roleOfCall, type TranscriptLine } from "../agents/index.js";
 import { InstructionsRecordSchema, type InstructionsRecord } from "../instructions/index.js";
 import { ATTEMPT_FILES, AttemptResultSchema, RUN_FILES, attemptPath, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record/index.js";
@@ -115,14 +115,7 @@ export function readRunText(dir: string, rel: string, maxBytes = 2 * 1024 * 1024
   if (!isInside(dir, path)) throw new Error(`${rel} is outside the run folder ${dir}`);
   const bytes = statSync(path).size;
   if (bytes <= maxBytes) return { text: readFileSync(path, "utf8"), bytes, truncated: false };
-  const buffer = Buffer.alloc(maxBytes);
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, buffer, 0, maxBytes, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return { text: buffer.toString("utf8"), bytes, truncated: true };
+  return { text: readFileHead(path, maxBytes).toString("utf8"), bytes, truncated: true };
 }
 
 /** File names in a folder of the run (e.g. "code", "code/blocks"), sorted; empty when it does not exist. */

@@ -1,7 +1,8 @@
 // What every agent reads about a task: the description, the metric and its direction, the data type, the
 // files, and a compact schema summary plus a few rows of train/test — all within a token budget.
-import { closeSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readFileHead } from "../core/index.js";
 import { parse } from "csv-parse/sync";
 import { parseCsv } from "../datasets/csv.js";
 
@@ -75,14 +76,7 @@ const MAX_CELL_CHARS = 40;
 /** Reads at most `limit` bytes from the start of a file, cut at the last full line. */
 function readHead(path: string, limit: number): { text: string; complete: boolean } {
   const size = statSync(path).size;
-  const length = Math.min(size, limit);
-  const buffer = Buffer.alloc(length);
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, buffer, 0, length, 0);
-  } finally {
-    closeSync(fd);
-  }
+  const buffer = readFileHead(path, Math.min(size, limit));
   if (size <= limit) return { text: buffer.toString("utf8"), complete: true };
   const lastNewline = buffer.lastIndexOf(0x0a);
   return { text: buffer.subarray(0, lastNewline + 1).toString("utf8"), complete: false };

@@ -6,15 +6,14 @@
 //   <bench>/slurm/logs/<job>_<i>.out   each array task's stdout/stderr
 // A cell whose job failed, timed out, was cancelled or preempted gets a failed run record naming the Slurm state
 // and reason; `--resume` resubmits only cells that are unfinished or were stopped by Slurm.
-import { acquireBenchLock } from "../lock.js";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { readJsonFile } from "../../core/index.js";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { readRunJson, writeJsonAtomic, type RunJson } from "../../execution/index.js";
 import { BenchInputError, type RunKey } from "../matrix.js";
-import { BENCH_FILES, BENCH_SCHEMA_VERSION, INTERRUPTED, interruptedRuns, isFinishedState, manifestEntry, readManifest, type BenchManifest } from "../manifest.js";
-import { appendEvent, checkManifest, describe, isRunFinished, moveAside, recordFailure, runState, scoreOf, type BenchOutcome, type BenchProgress } from "../runner.js";
+import { BENCH_FILES, INTERRUPTED, interruptedRuns, isFinishedState, readManifest, type BenchManifest } from "../manifest.js";
+import { appendEvent, describe, isRunFinished, moveAside, openManifest, recordFailure, runState, scoreOf, withBenchLock, type BenchOutcome, type BenchProgress } from "../runner.js";
 import { renderJobScript, type SlurmResources } from "./job-script.js";
 import { SlurmCommandError, TERMINAL_STATES, taskState, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
 
@@ -265,28 +264,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function runSlurmBench(request: SlurmBenchRequest): Promise<SlurmOutcome> {
   checkWritable(request.dir);
   mkdirSync(join(request.dir, BENCH_FILES.runs), { recursive: true });
-  // One submitting process per bench folder, as the local runner: a second one would submit the same cells again.
-  const lock = acquireBenchLock(request.dir, request.manifest.command);
-  try {
-    if (lock.tookOverFrom) {
-      const line = `took over the lock of pid ${lock.tookOverFrom.pid} on ${lock.tookOverFrom.host} (started ${lock.tookOverFrom.startedAt}), which is no longer running`;
-      writeFileSync(join(request.dir, BENCH_FILES.log), `${nowIso()} ${line}\n`, { flag: "a" });
-      request.onLog?.(line);
-    }
-    return await submitAndFollow(request);
-  } finally {
-    lock.release();
-  }
+  return withBenchLock(request, () => submitAndFollow(request));
 }
 
 async function submitAndFollow(request: SlurmBenchRequest): Promise<SlurmOutcome> {
   const { dir, keys } = request;
   const pollMs = request.pollMs ?? 2000;
-  const existing = readManifest(dir);
-  if (existing && !request.resume)
-    throw new BenchInputError(`${join(dir, BENCH_FILES.manifest)} exists: add --resume to continue that bench, or choose another --out`);
-  if (existing) checkManifest(existing, keys, dir);
-  else writeJsonAtomic(join(dir, BENCH_FILES.manifest), { schemaVersion: BENCH_SCHEMA_VERSION, createdAt: nowIso(), ...request.manifest, runs: keys.map(manifestEntry) } satisfies BenchManifest);
+  const existing = openManifest(request);
 
   const logLine = (line: string) => {
     writeFileSync(join(dir, BENCH_FILES.log), `${nowIso()} ${line}\n`, { flag: "a" });

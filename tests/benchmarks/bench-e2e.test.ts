@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWiring, type Wiring } from "../../execution/wiring.js";
 import { readRunJson, readScore, summarizeRun } from "../../execution/index.js";
-import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
+import type { RunKey } from "../../benchmarks/matrix.js";
 import { runBench } from "../../benchmarks/runner.js";
 import { pipelineCellRunner } from "../../benchmarks/cell.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
@@ -18,7 +18,7 @@ import { collectRuns } from "../../benchmarks/collect.js";
 import { buildReport, type Report } from "../../benchmarks/report.js";
 import { relativeLink, writeReport } from "../../benchmarks/render.js";
 import { comparePaired, mean, normalisedScore } from "../../benchmarks/stats.js";
-import { scriptedBenchDeps, tasksWithReferences } from "./bench-support.js";
+import { scriptedBenchDeps, scriptedKeys, tasksWithReferences } from "./bench-support.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 let root: string;
@@ -40,14 +40,7 @@ beforeAll(async () => {
   root = keep ? mkdtempSync(join(resolve(keep), "e2e-")) : mkdtempSync(join(tmpdir(), "lc-bench-e2e-"));
   wiring = await createWiring({ sandbox: "docker" });
   tasks = await tasksWithReferences(["concrete-strength", "seattle-weather"], join(root, "tasks"), join(tmpdir(), "linguacodus-test-tasks"), wiring.sandbox);
-  keys = expandMatrix({
-    tasks: tasks.map((t) => ({ id: t.id, dir: t.dir })),
-    modes: ["linguacodus", "direct"],
-    models: [parseModelColumn("label=scripted;all=openai:scripted")],
-    temperatures: [],
-    repeats: 2,
-    baseSeed: 1,
-  });
+  keys = scriptedKeys({ tasks, modes: ["linguacodus", "direct"], repeats: 2 });
   recorded = join(root, "recorded");
 }, 900_000);
 

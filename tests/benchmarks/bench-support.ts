@@ -5,6 +5,7 @@ import { cpSync, existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadTask, recordReferenceScores, resolveTask, runPythonInSandbox, type ScriptSandbox } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
+import { expandMatrix, parseModelColumn, type ModeName, type RunKey } from "../../benchmarks/index.js";
 import { createDockerSandbox, dockerClient } from "../../sandbox/index.js";
 import { fence } from "../support/fence.js";
 import type { ScriptedChatModel, Script } from "../support/scripted-model.js";
@@ -113,4 +114,10 @@ export async function tasksWithReferences(
     out.push({ id, dir, constant: recorded.constant, model: recorded.model });
   }
   return out;
+}
+
+/** The cells of `tasks × modes × repeats` for the scripted model column (default temperature, seeds from 1). */
+export function scriptedKeys(input: { tasks: readonly { id: string; dir: string }[]; modes: ModeName[]; repeats?: number }): RunKey[] {
+  const tasks = input.tasks.map((t) => ({ id: t.id, dir: t.dir }));
+  return expandMatrix({ tasks, modes: input.modes, models: [parseModelColumn("label=scripted;all=openai:scripted")], temperatures: [], repeats: input.repeats ?? 1, baseSeed: 1 });
 }

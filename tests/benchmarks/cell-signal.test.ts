@@ -5,11 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipelineCellRunner } from "../../benchmarks/cell.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
-import { expandMatrix, parseModelColumn } from "../../benchmarks/matrix.js";
 import { readRunJson } from "../../execution/index.js";
 import { createWiring, type Wiring } from "../../execution/wiring.js";
 import { builtinTask } from "../pipeline/support.js";
-import { scriptedBenchDeps } from "./bench-support.js";
+import { scriptedBenchDeps, scriptedKeys } from "./bench-support.js";
 
 let wiring: Wiring;
 beforeAll(async () => {
@@ -23,14 +22,7 @@ afterAll(async () => {
 describe("pipelineCellRunner", () => {
   it("passes its stop signal to the run: a stopped cell makes no model call", async () => {
     const task = await builtinTask();
-    const [key] = expandMatrix({
-      tasks: [{ id: task.spec.id, dir: task.dir }],
-      modes: ["direct"],
-      models: [parseModelColumn("label=scripted;all=openai:scripted")],
-      temperatures: [],
-      repeats: 1,
-      baseSeed: 1,
-    });
+    const [key] = scriptedKeys({ tasks: [{ id: task.spec.id, dir: task.dir }], modes: ["direct"] });
     const deps = scriptedBenchDeps(wiring);
     const controller = new AbortController();
     const runCell = pipelineCellRunner({

@@ -47,6 +47,16 @@ afterAll(async () => {
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => linguacodus(args, { LINGUACODUS_HOME: home, ...env });
 
+/** `args` must fail with `message` before any model call; returns what the CLI printed. */
+async function refusedBeforeAnyModelCall(args: string[], message: RegExp) {
+  modelRequests = 0;
+  const result = await cli(args);
+  expect(result.code, result.stderr).not.toBe(0);
+  expect(result.stderr).toMatch(message);
+  expect(modelRequests).toBe(0);
+  return result;
+}
+
 describe("the answers never reach the script (item 2)", () => {
   const leaks: Array<[string, (dir: string) => Promise<void>, RegExp]> = [
     ["a hard link public/labels.csv", (dir) => link(join(dir, "private", "answers.csv"), join(dir, "public", "labels.csv")), /public\/labels\.csv: is a link to private\/answers\.csv/],
@@ -66,11 +76,7 @@ describe("the answers never reach the script (item 2)", () => {
       const dir = await task(`leak-${leaks.findIndex((l) => l[0] === name)}`);
       await plant(dir);
       const out = await tempDir("lc-hostile-out-");
-      modelRequests = 0;
-      const run = await cli(["run", dir, "--model", modelUrl, "--out", out]);
-      expect(run.code, run.stderr).not.toBe(0);
-      expect(run.stderr).toMatch(message);
-      expect(modelRequests).toBe(0);
+      await refusedBeforeAnyModelCall(["run", dir, "--model", modelUrl, "--out", out], message);
       // No run folder, so no context.md that could show the answers' rows to an agent.
       expect(await readdir(out)).toEqual([]);
 
@@ -89,11 +95,7 @@ describe("the answers never reach the script (item 2)", () => {
     await mkdir(join(dir, "public", "extra"), { recursive: true });
     await writeFile(join(dir, "public", "extra", "answers_part.csv"), csv(["id", "y"], answers.slice(0, 3)));
     const out = join(await tempDir("lc-hostile-bench-"), "bench");
-    modelRequests = 0;
-    const bench = await cli(["bench", dir, "--models", modelUrl, "--modes", "direct", "--out", out, "--no-report"]);
-    expect(bench.code, bench.stderr).not.toBe(0);
-    expect(bench.stderr).toMatch(/public\/extra\/answers_part\.csv: answers are inside public\//);
-    expect(modelRequests).toBe(0);
+    await refusedBeforeAnyModelCall(["bench", dir, "--models", modelUrl, "--modes", "direct", "--out", out, "--no-report"], /public\/extra\/answers_part\.csv: answers are inside public\//);
     expect(existsSync(join(out, "runs"))).toBe(false);
   });
 });
@@ -116,12 +118,8 @@ describe("a broken task is refused before anything is spent", () => {
       const dir = await task(`broken-${broken.findIndex((b) => b[0] === name)}`);
       await breakIt(dir);
       const out = await tempDir("lc-hostile-out-");
-      modelRequests = 0;
-      const run = await cli(["run", dir, "--model", modelUrl, "--out", out]);
-      expect(run.code, run.stderr).not.toBe(0);
-      expect(run.stderr).toMatch(message);
+      const run = await refusedBeforeAnyModelCall(["run", dir, "--model", modelUrl, "--out", out], message);
       expect(run.stderr).not.toMatch(/ENOENT/);
-      expect(modelRequests).toBe(0);
       expect(await readdir(out)).toEqual([]);
     });
   }

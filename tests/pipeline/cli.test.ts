@@ -2,26 +2,21 @@
 // (replayed model, real Docker sandbox, real grader) prints its summary and leaves the run folder.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Task } from "../../datasets/index.js";
 import { runTask, type RunSummary } from "../../execution/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import { buildCli, linguacodus } from "../support/cli.js";
-import { builtinTask, dockerSandbox, imageLibraries, linguacodusScript, scriptedDeps, tempDir } from "./support.js";
+import { imageLibraries, linguacodusScript, scriptedDeps, tempDir, useTaskAndSandbox } from "./support.js";
 
 let task: Task;
 let sandbox: Sandbox;
 let home: string;
 
+useTaskAndSandbox((fixture) => ({ task, sandbox } = fixture));
 beforeAll(async () => {
   await buildCli();
-  task = await builtinTask();
-  sandbox = await dockerSandbox();
   home = tempDir("lc-home-");
-});
-
-afterAll(async () => {
-  await sandbox?.close();
 });
 
 describe("linguacodus run: bad input", () => {

@@ -3,7 +3,8 @@
 // (timing, slots) once dropped its `cores`, so fix prompts and bench coders went without it.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ModelCallLimiter, Semaphore, expandMatrix, parseModelColumn, pipelineCellRunner } from "../../benchmarks/index.js";
+import { ModelCallLimiter, Semaphore, pipelineCellRunner } from "../../benchmarks/index.js";
+import { scriptedKeys } from "../benchmarks/bench-support.js";
 import { runTask } from "../../execution/index.js";
 import { callKind, linguacodusScript, sandboxSuite, scriptedDeps } from "./support.js";
 
@@ -25,14 +26,7 @@ describe("cores line in code-writing prompts (real Docker sandbox, scripted mode
   it("bench cell: coders, merger and fixer are told the sandbox's cores", async () => {
     const [sandbox, task, dir] = [suite.sandbox(), suite.task(), suite.dir("lc-cores-bench-")];
     const deps = scriptedDeps(sandbox, linguacodusScript);
-    const [key] = expandMatrix({
-      tasks: [{ id: task.spec.id, dir: task.dir }],
-      modes: ["linguacodus"],
-      models: [parseModelColumn("label=scripted;all=openai:scripted")],
-      temperatures: [],
-      repeats: 1,
-      baseSeed: 1,
-    });
+    const [key] = scriptedKeys({ tasks: [{ id: task.spec.id, dir: task.dir }], modes: ["linguacodus"] });
     const runCell = pipelineCellRunner({ deps, limiter: new ModelCallLimiter({ apiConcurrency: 1, replayConcurrency: 1 }), sandboxSlots: new Semaphore(1) });
     await runCell(key!, join(dir, "cell"), new AbortController().signal);
     const calls = deps.model.calls.filter((c) => codeWriting(callKind(c)));

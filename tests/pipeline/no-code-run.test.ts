@@ -4,23 +4,17 @@
 // reasons — not crash. Scripted models chosen by role and step; real agent team, real Docker sandbox, real grader.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../datasets/index.js";
 import { readAttempts, readEvents, readRunRecord, readScore, runTask } from "../../execution/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import type { ScriptedCall } from "../support/scripted-model.js";
 import { fence } from "../support/fence.js";
-import { builtinTask, dockerSandbox, scriptedDeps, tempDir } from "./support.js";
+import { scriptedDeps, tempDir, useTaskAndSandbox } from "./support.js";
 
 let task: Task;
 let sandbox: Sandbox;
-beforeAll(async () => {
-  task = await builtinTask();
-  sandbox = await dockerSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
+useTaskAndSandbox((fixture) => ({ task, sandbox } = fixture));
 
 const short = { dataPreprocessing: ["Read /data/train.csv"], modelArchitecture: ["A ridge model"], modelTraining: ["Hold out 20%, MAE"], submission: ["Write submission.csv"] };
 const PROSE = "Here is what I would do: first I would look at the data, then think about a model.";

@@ -2,7 +2,7 @@
 // agent team: linguacodus mode with a failing-then-fixed script, the fix limit, direct mode, replay, resume.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createProviderResolver } from "../../agents/providers/index.js";
 import { readTranscript } from "../../agents/index.js";
 import { grade, type Task } from "../../datasets/index.js";
@@ -14,26 +14,17 @@ import {
   MERGED_BUGGY,
   MERGED_FIXED,
   TEST_LIBRARIES,
-  builtinTask,
-  dockerSandbox,
   linguacodusScript,
   callKind,
   scriptedDeps,
   tempDir,
+  useTaskAndSandbox,
 } from "./support.js";
 
 
 let task: Task;
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  task = await builtinTask();
-  sandbox = await dockerSandbox();
-});
-
-afterAll(async () => {
-  await sandbox?.close();
-});
+useTaskAndSandbox((fixture) => ({ task, sandbox } = fixture));
 
 describe("linguacodus mode end to end", () => {
   // One run (plans, critiques, writes blocks, merges, fails once, fixes, grades a valid submission), then one case

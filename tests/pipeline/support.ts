@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { parseCallStep } from "../../agents/index.js";
 import { grade, resolveTask, type Task } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
@@ -262,4 +263,10 @@ export function sandboxSuite(taskId?: string): { sandbox: () => Sandbox; task: (
       return dir;
     },
   };
+}
+
+/** sandboxSuite for a file that keeps the task and sandbox in variables: `use` gets them before its tests. */
+export function useTaskAndSandbox(use: (fixture: { task: Task; sandbox: Sandbox }) => void): void {
+  const suite = sandboxSuite();
+  beforeAll(() => use({ task: suite.task(), sandbox: suite.sandbox() }));
 }

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { expandMatrix, parseModelColumn, type RunKey } from "../../benchmarks/matrix.js";
+import type { RunKey } from "../../benchmarks/matrix.js";
 import type { ModeName } from "../../benchmarks/modes.js";
 import { runBench } from "../../benchmarks/runner.js";
 import { pipelineCellRunner } from "../../benchmarks/cell.js";
@@ -11,7 +11,7 @@ import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
 import { BenchEventSchema, type BenchEvent } from "../../benchmarks/manifest.js";
 import { createWiring } from "../../execution/wiring.js";
 import { readSlurmState } from "../../benchmarks/executors/index.js";
-import { scriptedBenchDeps, tasksWithReferences } from "../benchmarks/bench-support.js";
+import { scriptedBenchDeps, scriptedKeys, tasksWithReferences } from "../benchmarks/bench-support.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -33,7 +33,7 @@ export interface Recorded {
 export async function recordBench(root: string, matrix: { taskIds: string[]; modes: ModeName[] } = { taskIds: ["concrete-strength", "seattle-weather"], modes: ["linguacodus", "direct"] }): Promise<Recorded> {
   const tasks = (await tasksWithReferences(matrix.taskIds, join(root, "tasks"), join("/tmp", "linguacodus-test-tasks"))).map((t) => ({ id: t.id, dir: t.dir }));
   const { modes } = matrix;
-  const keys = expandMatrix({ tasks, modes, models: [parseModelColumn("label=scripted;all=openai:scripted")], temperatures: [], repeats: 1, baseSeed: 1 });
+  const keys = scriptedKeys({ tasks, modes });
   const dir = join(root, "recorded");
   const wiring = await createWiring({ sandbox: "docker" });
   try {

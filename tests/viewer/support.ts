@@ -9,10 +9,9 @@ import { promisify } from "node:util";
 import { chromium, type Browser } from "playwright-core";
 import { pipelineCellRunner } from "../../benchmarks/cell.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
-import { expandMatrix, parseModelColumn } from "../../benchmarks/matrix.js";
 import { runBench } from "../../benchmarks/runner.js";
 import type { RunDependencies } from "../../execution/index.js";
-import { benchScript, tasksWithReferences } from "../benchmarks/bench-support.js";
+import { benchScript, scriptedKeys, tasksWithReferences } from "../benchmarks/bench-support.js";
 import { FENCE } from "../support/fence.js";
 import type { Script } from "../support/scripted-model.js";
 import { withScriptedModels } from "../support/scripted-team.js";
@@ -57,14 +56,7 @@ export interface RecordedBench {
 /** 2 built-in tasks × {linguacodus, direct} × 1 repeat (seed 1: the merged script fails with a KeyError, the fix works). */
 export async function recordBench(root: string, real: RunDependencies): Promise<RecordedBench> {
   const tasks = await tasksWithReferences(["concrete-strength", "seattle-weather"], join(root, "tasks"), join(tmpdir(), "linguacodus-test-tasks"));
-  const keys = expandMatrix({
-    tasks: tasks.map((t) => ({ id: t.id, dir: t.dir })),
-    modes: ["linguacodus", "direct"],
-    models: [parseModelColumn("label=scripted;all=openai:scripted")],
-    temperatures: [],
-    repeats: 1,
-    baseSeed: 1,
-  });
+  const keys = scriptedKeys({ tasks, modes: ["linguacodus", "direct"] });
   const deps: RunDependencies = withScriptedModels(real, xssBenchScript);
   const dir = join(root, "bench");
   const outcome = await runBench({

@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import type { IndexPayload, IndexRun } from "../../api.js";
 import type { DataSource } from "../data.js";
-import { Badge, Loading, Problems, Section, fmtScore, href, useLive } from "../ui/bits.js";
+import { Badge, FilterSelect, Loading, Problems, Section, fmtScore, href, useLive } from "../ui/bits.js";
 
 /** Big benches show each cell's runs, the paired view and the compare picker on demand: the matrix comes first. */
 const EAGER_RUNS = 200;
@@ -232,30 +232,9 @@ export function BenchPage(props: { source: DataSource; index: IndexPayload; relo
       <Section id="matrix" title="Matrix" note={`${runs.length} of ${index.runs.length} runs`}>
         <div class="filters">
           <input type="search" placeholder="task or run id" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} aria-label="filter by task" />
-          <select value={mode} onChange={(e) => setMode((e.target as HTMLSelectElement).value)} aria-label="mode">
-            <option value="">all modes</option>
-            {modes.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-          <select value={model} onChange={(e) => setModel((e.target as HTMLSelectElement).value)} aria-label="model">
-            <option value="">all models</option>
-            {models.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-          <select value={state} onChange={(e) => setState((e.target as HTMLSelectElement).value)} aria-label="state">
-            <option value="">all states</option>
-            {["succeeded", "failed", "running", "missing", "unreadable"].map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          <FilterSelect label="mode" all="all modes" value={mode} options={modes} onChange={setMode} />
+          <FilterSelect label="model" all="all models" value={model} options={models} onChange={setModel} />
+          <FilterSelect label="state" all="all states" value={state} options={["succeeded", "failed", "running", "missing", "unreadable"]} onChange={setState} />
         </div>
         <Matrix runs={runs} eager={index.runs.length <= EAGER_RUNS} />
       </Section>

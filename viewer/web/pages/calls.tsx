@@ -4,9 +4,12 @@ import { useEffect, useState } from "preact/hooks";
 import type { CallView, CallsPayload } from "../../api.js";
 import { CALLS_PAGE } from "../constants.js";
 import type { DataSource } from "../data.js";
-import { Badge, Loading, fmtInt, fmtMs, href, useLive, type Route } from "../ui/bits.js";
+import { Badge, FilterSelect, Loading, fmtInt, fmtMs, href, useLive, type Route } from "../ui/bits.js";
 import { JsonTree } from "../ui/json.js";
 import { Text } from "../ui/code.js";
+
+/** Filter options with their counts: "fix (3)". */
+const counted = (counts: Record<string, number> | undefined) => Object.entries(counts ?? {}).map(([value, n]) => [value, `${value} (${n})`] as const);
 
 function Call(props: { call: CallView; path: string }) {
   const c = props.call;
@@ -86,22 +89,8 @@ export function CallsPage(props: { source: DataSource; route: Extract<Route, { p
           go({ q: q || undefined });
         }}
       >
-        <select value={route.role ?? ""} onChange={(e) => go({ role: (e.target as HTMLSelectElement).value || undefined })} aria-label="role">
-          <option value="">all roles</option>
-          {Object.entries(data?.roles ?? {}).map(([role, n]) => (
-            <option key={role} value={role}>
-              {role} ({n})
-            </option>
-          ))}
-        </select>
-        <select value={route.step ?? ""} onChange={(e) => go({ step: (e.target as HTMLSelectElement).value || undefined })} aria-label="step">
-          <option value="">all steps</option>
-          {Object.entries(data?.steps ?? {}).map(([step, n]) => (
-            <option key={step} value={step}>
-              {step} ({n})
-            </option>
-          ))}
-        </select>
+        <FilterSelect label="role" all="all roles" value={route.role ?? ""} options={counted(data?.roles)} onChange={(role) => go({ role: role || undefined })} />
+        <FilterSelect label="step" all="all steps" value={route.step ?? ""} options={counted(data?.steps)} onChange={(step) => go({ step: step || undefined })} />
         <input type="search" value={q} placeholder="search messages and responses" onInput={(e) => setQ((e.target as HTMLInputElement).value)} aria-label="search" />
         <button type="submit">search</button>
       </form>

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AttemptView, CandidateView, RunPayload, StageRow } from "../../api.js";
 import type { DataSource } from "../data.js";
-import { Badge, Problems, Section, fmtInt, fmtMs, fmtScore, href } from "../ui/bits.js";
+import { Badge, Problems, Reasons, Section, fmtInt, fmtMs, fmtScore, href } from "../ui/bits.js";
 import { Code, Text } from "../ui/code.js";
 import { LineDiff, WordDiff } from "../ui/diff.js";
 import { AttemptTree } from "../ui/tree.js";
@@ -215,13 +215,7 @@ function Attempt(props: { a: AttemptView; parent?: AttemptView; open: boolean; f
           <Text text={a.tracebackTail} />
         </>
       ) : null}
-      {a.submissionErrors.length > 0 ? (
-        <ul class="reasons">
-          {a.submissionErrors.map((e, i) => (
-            <li key={i}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <Reasons reasons={a.submissionErrors} />
       {parent && parent.script !== null && a.script !== null ? (
         <LineDiff before={parent.script} after={a.script} beforeLabel={`#${parent.attempt}`} afterLabel={`#${a.attempt}`} />
       ) : null}
@@ -252,13 +246,7 @@ function Grade(props: { run: RunPayload }) {
       {s.percentile !== undefined && s.percentile !== null ? <span> · beats {fmtScore(s.percentile, 1)}% of the leaderboard</span> : null}
       {s.medal ? <span> · medal {s.medal}</span> : null}
       {s.attempt ? <span class="muted"> · from attempt #{s.attempt}</span> : null}
-      {s.errors.length > 0 ? (
-        <ul class="reasons">
-          {s.errors.map((e, i) => (
-            <li key={i}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <Reasons reasons={s.errors} />
     </div>
   );
 }

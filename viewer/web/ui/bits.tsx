@@ -108,3 +108,32 @@ export function Section(props: { id: string; title: string; children: ComponentC
     </section>
   );
 }
+
+/** A filter's drop-down: `all` (the value "") first, then one option per value (with its label, when given). */
+export function FilterSelect(props: { label: string; all: string; value: string; options: readonly (string | readonly [value: string, label: string])[]; onChange: (value: string) => void }) {
+  return (
+    <select value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)} aria-label={props.label}>
+      <option value="">{props.all}</option>
+      {props.options.map((o) => {
+        const [value, label] = typeof o === "string" ? [o, o] : o;
+        return (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        );
+      })}
+    </select>
+  );
+}
+
+/** Why something failed, one reason a line (nothing when there is none). */
+export function Reasons(props: { reasons: readonly string[] }) {
+  if (props.reasons.length === 0) return null;
+  return (
+    <ul class="reasons">
+      {props.reasons.map((e, i) => (
+        <li key={i}>{e}</li>
+      ))}
+    </ul>
+  );
+}
