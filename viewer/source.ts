@@ -133,24 +133,26 @@ export class ViewerSource {
     this.kind = existsSync(join(this.root, BENCH_FILES.manifest)) ? "bench" : existsSync(join(this.root, RUN_FILES.run)) ? "run" : "runs";
   }
 
-  /** The absolute folder of a run path; refuses anything outside the opened folder (after symlinks). */
-  runDir(path: string): string {
+  /** The absolute path of an existing `path` inside the opened folder; refuses anything outside it (after symlinks). */
+  private inside(path: string): string {
     const parts = path.split(/[\\/]+/);
     if (isAbsolute(path) || parts.includes("..")) throw new OutsideFolderError(path);
-    const dir = resolve(this.root, path);
-    if (!existsSync(dir)) throw new NotFoundError(`${path} does not exist in the opened folder`);
-    if (!isInside(this.root, dir)) throw new OutsideFolderError(path);
+    const full = resolve(this.root, path);
+    if (!existsSync(full)) throw new NotFoundError(`${path} does not exist in the opened folder`);
+    if (!isInside(this.root, full)) throw new OutsideFolderError(path);
+    return full;
+  }
+
+  /** The absolute folder of a run path; refuses anything outside the opened folder (after symlinks). */
+  runDir(path: string): string {
+    const dir = this.inside(path);
     if (!statSync(dir).isDirectory()) throw new NotFoundError(`${path} is not a run folder`);
     return dir;
   }
 
   /** A file inside the opened folder, as text (for "open raw" links). */
   file(path: string): TextView {
-    const parts = path.split(/[\\/]+/);
-    if (isAbsolute(path) || parts.includes("..")) throw new OutsideFolderError(path);
-    const full = resolve(this.root, path);
-    if (!existsSync(full)) throw new NotFoundError(`${path} does not exist in the opened folder`);
-    if (!isInside(this.root, full)) throw new OutsideFolderError(path);
+    this.inside(path);
     const read = readRunText(this.root, path, 8 * 1024 * 1024);
     if (!read) throw new NotFoundError(`${path} is not a file`);
     return read;

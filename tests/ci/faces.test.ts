@@ -33,33 +33,31 @@ async function check(files: Record<string, string>): Promise<{ code: number; std
   }
 }
 
-const agents = {
+/** Imports through the faces, from the same layer or a lower one, in every form. */
+const cleanTree = {
   "agents/index.ts": 'export { createAgentTeam } from "./team.js";\nexport type { AgentTeam } from "./types.js";\n',
   "agents/team.ts": "export const createAgentTeam = () => 1;\n",
   "agents/types.ts": "export interface AgentTeam { id: string }\n",
+  "execution/run.ts": 'import { createAgentTeam } from "../agents/index.js";\nimport type { AgentTeam } from "../agents/index.js";\nimport { x } from "./record/x.js";\n',
+  "execution/record/x.ts": 'export const x = 1;\nexport type T = import("../../agents/index.js").AgentTeam;\n',
+  "cli/main.ts": 'const m = await import("../execution/index.js");\n',
 };
 
 describe("tools/faces.mjs", () => {
   it("passes imports through a folder's index.ts, from the same layer or a lower one", async () => {
-    const r = await check({
-      ...agents,
-      "execution/run.ts": 'import { createAgentTeam } from "../agents/index.js";\nimport type { AgentTeam } from "../agents/index.js";\nimport { x } from "./record/x.js";\n',
-      "execution/record/x.ts": 'export const x = 1;\nexport type T = import("../../agents/index.js").AgentTeam;\n',
-      "cli/main.ts": 'const m = await import("../execution/index.js");\n',
-    });
-    expect(r).toEqual({ code: 0, stderr: "" });
+    expect(await check(cleanTree)).toEqual({ code: 0, stderr: "" });
   });
 
   it("fails a deep import across folders in every form, naming the file, the line and the face to use", async () => {
     const r = await check({
-      ...agents,
-      "execution/run.ts": 'import { createAgentTeam } from "../agents/index.js";\nimport { createAgentTeam as again } from "../agents/team.js";\n',
+      ...cleanTree,
+      "execution/deep.ts": 'import { createAgentTeam } from "../agents/index.js";\nimport { createAgentTeam as again } from "../agents/team.js";\n',
       "execution/record/summary.ts": 'import type { AgentTeam } from "../../agents/types.js";\n',
       "execution/wiring.ts": 'export type T = import("../agents/types.js").AgentTeam;\nexport const load = () => import("../agents/team.js");\nexport { createAgentTeam } from "../agents/team.js";\n',
     });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");
-    expect(lines).toContain("execution/run.ts:2: imports '../agents/team.js', inside agents/; import it from '../agents/index.js' (export it from agents/index.ts if it is missing)");
+    expect(lines).toContain("execution/deep.ts:2: imports '../agents/team.js', inside agents/; import it from '../agents/index.js' (export it from agents/index.ts if it is missing)");
     expect(lines).toContain("execution/record/summary.ts:1: imports '../../agents/types.js', inside agents/; import it from '../../agents/index.js' (export it from agents/index.ts if it is missing)");
     expect(lines.filter((l) => l.startsWith("execution/wiring.ts:"))).toHaveLength(3);
     expect(lines.at(-1)).toBe("5 import(s) break the folders' faces or their order (tools/faces.mjs)");
@@ -67,7 +65,7 @@ describe("tools/faces.mjs", () => {
 
   it("fails an import of a higher layer, and of tests/ from the library", async () => {
     const r = await check({
-      ...agents,
+      ...cleanTree,
       "core/index.ts": 'import type { AgentTeam } from "../agents/index.js";\nimport { helper } from "../tests/support/helper.js";\n',
       "tests/support/helper.ts": "export const helper = 1;\n",
     });
