@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  BenchOptionsSchema,
   benchPoolOptions,
   buildReport,
   collectRuns,
@@ -94,7 +95,7 @@ async function measureParallel(from: string): Promise<void> {
       const outcome = await runBench({
         dir,
         keys,
-        manifest: { command: ["perf"], tasks: manifest.tasks, modes: manifest.modes, models: [column], temperatures: manifest.temperatures, repeats: manifest.repeats, baseSeed: manifest.baseSeed, options: { parallel } },
+        manifest: { command: ["perf"], tasks: manifest.tasks, modes: manifest.modes, models: [column], temperatures: manifest.temperatures, repeats: manifest.repeats, baseSeed: manifest.baseSeed, options: BenchOptionsSchema.parse({ parallel }) },
         parallel,
         resume: false,
         runCell,

@@ -19,6 +19,7 @@ import { buildReport, type Report } from "../../benchmarks/report.js";
 import { relativeLink, writeReport } from "../../benchmarks/render.js";
 import { comparePaired, mean, normalisedScore } from "../../benchmarks/stats.js";
 import { scriptedBenchDeps, scriptedKeys, tasksWithReferences } from "./bench-support.js";
+import { BenchOptionsSchema } from "../../benchmarks/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 let root: string;
@@ -103,7 +104,7 @@ describe("bench end to end on the real sandbox", () => {
     const outcome = await runBench({
       dir: recorded,
       keys,
-      manifest: { command: ["test"], tasks: tasks.map((t) => ({ id: t.id, dir: t.dir })), modes: ["linguacodus", "direct"], models: keys[0]!.model ? [keys[0]!.model] : [], temperatures: [], repeats: 2, baseSeed: 1, options: {} },
+      manifest: { command: ["test"], tasks: tasks.map((t) => ({ id: t.id, dir: t.dir })), modes: ["linguacodus", "direct"], models: keys[0]!.model ? [keys[0]!.model] : [], temperatures: [], repeats: 2, baseSeed: 1, options: BenchOptionsSchema.parse({}) },
       parallel: 2,
       resume: false,
       runCell,

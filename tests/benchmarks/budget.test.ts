@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunOptionsSchema, summarizeRun } from "../../execution/index.js";
 import { cellModels, cellOptions } from "../../benchmarks/cell.js";
-import { BenchBudgetTracker, BenchEventSchema, benchSpentSoFar, expandMatrix, isRunFinished, parseModelColumn, runBench, type CellRunner, type RunKey } from "../../benchmarks/index.js";
+import { BenchOptionsSchema, BenchBudgetTracker, BenchEventSchema, benchSpentSoFar, expandMatrix, isRunFinished, parseModelColumn, runBench, type CellRunner, type RunKey } from "../../benchmarks/index.js";
 import { writeGeneratedRun, writeTaskFolder, type GeneratedTask } from "../support/bench-records.js";
 
 const task: GeneratedTask = { id: "t-budget", dataType: "tabular", metric: "rmse", reference: { constant: 10, model: 2 } };
 let root: string;
 let keys: RunKey[];
 const cell: CellRunner = async (key, runDir) => writeGeneratedRun(runDir, key, task, { attempts: [{ score: 4 }] });
-const manifest = { command: ["test"], tasks: [], modes: ["linguacodus", "direct"], models: [], temperatures: [], repeats: 3, baseSeed: 1, options: {} };
+const manifest = { command: ["test"], tasks: [], modes: ["linguacodus", "direct"], models: [], temperatures: [], repeats: 3, baseSeed: 1, options: BenchOptionsSchema.parse({}) };
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "lc-budget-"));

@@ -11,6 +11,7 @@ import { runBench, type CellRunner } from "../../benchmarks/runner.js";
 import { ModelCallLimiter, Semaphore } from "../../benchmarks/limits.js";
 import { writeGeneratedRun, writeTaskFolder, type GeneratedTask } from "../support/bench-records.js";
 import { collectRuns } from "../../benchmarks/collect.js";
+import { BenchOptionsSchema } from "../../benchmarks/index.js";
 
 const genTasks: GeneratedTask[] = [
   { id: "t-one", dataType: "tabular", metric: "rmse", reference: { constant: 10, model: 2 } },
@@ -20,7 +21,7 @@ let root: string;
 let keys: RunKey[];
 const taskById = new Map(genTasks.map((t) => [t.id, t]));
 
-const manifestBase = { command: ["test"], tasks: [], modes: ["linguacodus", "direct"], models: [], temperatures: [], repeats: 2, baseSeed: 1, options: {} };
+const manifestBase = { command: ["test"], tasks: [], modes: ["linguacodus", "direct"], models: [], temperatures: [], repeats: 2, baseSeed: 1, options: BenchOptionsSchema.parse({}) };
 const goodCell: CellRunner = async (key, runDir) => {
   writeGeneratedRun(runDir, key, taskById.get(key.task.id)!, { attempts: [{ score: 5 }] });
 };

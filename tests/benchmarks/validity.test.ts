@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRunJson, readScore, type Fingerprint } from "../../execution/index.js";
-import { LEAKAGE_MARGIN, buildReport, collectRuns, expandMatrix, parseModelColumn, relativeLink, runBench, type Report, type RunKey } from "../../benchmarks/index.js";
+import { BenchOptionsSchema, LEAKAGE_MARGIN, buildReport, collectRuns, expandMatrix, parseModelColumn, relativeLink, runBench, type Report, type RunKey } from "../../benchmarks/index.js";
 import { writeGeneratedRun, writeTaskFolder, type GeneratedOutcome, type GeneratedTask } from "../support/bench-records.js";
 
 const task: GeneratedTask = { id: "acc-task", dataType: "tabular", metric: "accuracy", reference: { constant: 0.5, model: 0.8 } };
@@ -77,7 +77,7 @@ beforeAll(async () => {
   bench = join(root, "bench");
   const ref = writeTaskFolder(join(root, "tasks"), task);
   keys = expandMatrix({ tasks: [ref], modes: ["linguacodus", "direct"], models: [parseModelColumn("replay:/nowhere")], temperatures: [], repeats: 3, baseSeed: 1 });
-  const manifest = { command: ["test"], tasks: [ref], modes: ["linguacodus", "direct"], models: [keys[0]!.model], temperatures: [], repeats: 3, baseSeed: 1, options: {} };
+  const manifest = { command: ["test"], tasks: [ref], modes: ["linguacodus", "direct"], models: [keys[0]!.model], temperatures: [], repeats: 3, baseSeed: 1, options: BenchOptionsSchema.parse({}) };
   await runBench({ dir: bench, keys, manifest, parallel: 1, resume: false, runCell: async (key, runDir) => writeGeneratedRun(runDir, key, task, outcomeOf(key)), version: "test" });
   report = buildReport(collectRuns(bench, { prices }), { linkOf: (dir) => relativeLink(join(bench, "report"), dir) });
 });
@@ -164,7 +164,7 @@ describe("report: selection, cost, fingerprints, seeds", () => {
     return runBench({
       dir: fewer,
       keys: twoKeys,
-      manifest: { command: ["test"], tasks: [], modes: ["linguacodus", "direct"], models: [], temperatures: [], repeats: 2, baseSeed: 1, options: {} },
+      manifest: { command: ["test"], tasks: [], modes: ["linguacodus", "direct"], models: [], temperatures: [], repeats: 2, baseSeed: 1, options: BenchOptionsSchema.parse({}) },
       parallel: 1,
       resume: false,
       runCell: async (key, runDir) => writeGeneratedRun(runDir, key, task, outcomeOf(key)),

@@ -12,6 +12,7 @@ import { BenchEventSchema, type BenchEvent } from "../../benchmarks/manifest.js"
 import { createWiring } from "../../execution/wiring.js";
 import { readSlurmState } from "../../benchmarks/executors/index.js";
 import { scriptedBenchDeps, scriptedKeys, tasksWithReferences } from "../benchmarks/bench-support.js";
+import { BenchOptionsSchema } from "../../benchmarks/index.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -41,7 +42,7 @@ export async function recordBench(root: string, matrix: { taskIds: string[]; mod
     const outcome = await runBench({
       dir,
       keys,
-      manifest: { command: ["test"], tasks, modes, models: [keys[0]!.model], temperatures: [], repeats: 1, baseSeed: 1, options: {} },
+      manifest: { command: ["test"], tasks, modes, models: [keys[0]!.model], temperatures: [], repeats: 1, baseSeed: 1, options: BenchOptionsSchema.parse({}) },
       parallel: 2,
       resume: false,
       runCell,

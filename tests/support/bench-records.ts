@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunRecordWriter, attemptName, parseRunOptions, type Fingerprint, type Selection } from "../../execution/index.js";
-import { BENCH_FILES, BENCH_SCHEMA_VERSION, expandMatrix, manifestEntry, type BenchManifest, type ModeName, type ModelColumn, type RunKey, type TaskRef } from "../../benchmarks/index.js";
+import { BenchOptionsSchema, BENCH_FILES, BENCH_SCHEMA_VERSION, expandMatrix, manifestEntry, type BenchManifest, type ModeName, type ModelColumn, type RunKey, type TaskRef } from "../../benchmarks/index.js";
 import { seededRandom } from "../../datasets/index.js";
 import { InstructionsRecordSchema } from "../../instructions/index.js";
 
@@ -156,7 +156,7 @@ export function writeGeneratedBench(
     temperatures: options.temperatures ?? [],
     repeats: options.repeats,
     baseSeed: 1,
-    options: {},
+    options: BenchOptionsSchema.parse({}),
     runs: keys.map(manifestEntry),
   };
   mkdirSync(dir, { recursive: true });

@@ -16,6 +16,7 @@ import { FENCE } from "../support/fence.js";
 import type { Script } from "../support/scripted-model.js";
 import { withScriptedModels } from "../support/scripted-team.js";
 import { XSS } from "./fixtures.js";
+import { BenchOptionsSchema } from "../../benchmarks/index.js";
 
 const exec = promisify(execFile);
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
@@ -62,7 +63,7 @@ export async function recordBench(root: string, real: RunDependencies): Promise<
   const outcome = await runBench({
     dir,
     keys,
-    manifest: { command: ["linguacodus", "bench", "(viewer test)"], tasks: tasks.map((t) => ({ id: t.id, dir: t.dir })), modes: ["linguacodus", "direct"], models: [keys[0]!.model], temperatures: [], repeats: 1, baseSeed: 1, options: {} },
+    manifest: { command: ["linguacodus", "bench", "(viewer test)"], tasks: tasks.map((t) => ({ id: t.id, dir: t.dir })), modes: ["linguacodus", "direct"], models: [keys[0]!.model], temperatures: [], repeats: 1, baseSeed: 1, options: BenchOptionsSchema.parse({}) },
     parallel: 2,
     resume: false,
     runCell: pipelineCellRunner({ deps, limiter: new ModelCallLimiter({ apiConcurrency: 4, replayConcurrency: 4 }), sandboxSlots: new Semaphore(2) }),
