@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
 import { parseCallStep } from "../../agents/index.js";
 import { grade, resolveTask, type Task } from "../../datasets/index.js";
 import type { RunDependencies } from "../../execution/index.js";
