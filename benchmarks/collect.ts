@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PriceTableSchema, RUN_FILES, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
-import { TASK_FILES, parseTaskSpec } from "../datasets/index.js";
+import { TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
 import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
@@ -60,8 +60,14 @@ export interface ReportRun {
   fixesUsed: number;
   errorClasses: string[];
   score: number | null;
-  /** 0 = constant baseline, 1 = reference model; an invalid finished run counts as 0. Null without references. */
+  /**
+   * 0 = constant baseline, 1 = reference model (an invalid finished run counts as 0); for an MLE-bench task
+   * without reference scores, 0 = the leaderboard's median and 1 = its gold line (an invalid run: null).
+   * Null without either.
+   */
   normalised: number | null;
+  /** What `normalised` is relative to. */
+  normalisedBy: Normalisation | null;
   percentile: number | null;
   medal: string | null;
   wallMs: number;
@@ -85,12 +91,36 @@ export interface ReportRun {
   sanity: { flagged: boolean } | null;
 }
 
+/**
+ * The two points a task's scores are normalised between: its reference baselines (constant = 0, model = 1) or,
+ * for an MLE-bench competition without them, its leaderboard (median = 0, gold = 1: "as good as the median
+ * team" to "a gold medal", which a percentile would not tell apart at the top).
+ */
+export type Normalisation = "reference" | "leaderboard";
+
 /** What the report needs of a run's task (task.json): type, metric, direction, reference scores. */
 export interface ReportTaskInfo {
   dataType: string;
   metric: string;
   lowerIsBetter: boolean;
   reference?: ReferenceScores;
+  normalisedBy?: Normalisation;
+}
+
+/** An MLE-bench leaderboard's median and gold lines as the 0 and 1 of normalisation; undefined when it has none. */
+function leaderboardAnchors(taskDir: string, lowerIsBetter: boolean): ReferenceScores | undefined {
+  const path = join(taskDir, TASK_FILES.leaderboard);
+  if (!existsSync(path)) return undefined;
+  try {
+    const table = parseCsv(readFileSync(path, "utf8"), path);
+    const column = table.columns[table.header.indexOf("score")] ?? [];
+    const scores = column.map(Number).filter(Number.isFinite);
+    const placement = rankScore(0, scores, lowerIsBetter);
+    if (!placement || placement.thresholds.gold === placement.thresholds.median) return undefined;
+    return { constant: placement.thresholds.median, model: placement.thresholds.gold };
+  } catch {
+    return undefined;
+  }
 }
 
 // The price table and its file are defined once, in execution/ (runs cost their calls and check --budget-usd with it).
@@ -113,12 +143,10 @@ function readTaskInfo(taskDir: string, warnings: string[]): ReportTaskInfo | und
   }
   try {
     const spec = parseTaskSpec(readFileSync(path, "utf8"), path);
-    return {
-      dataType: spec.data_type,
-      metric: spec.metric.name,
-      lowerIsBetter: spec.lower_is_better,
-      reference: spec.reference_scores ? { constant: spec.reference_scores.constant, model: spec.reference_scores.model } : undefined,
-    };
+    const base = { dataType: spec.data_type, metric: spec.metric.name, lowerIsBetter: spec.lower_is_better };
+    if (spec.reference_scores) return { ...base, reference: { constant: spec.reference_scores.constant, model: spec.reference_scores.model }, normalisedBy: "reference" };
+    const anchors = spec.mlebench ? leaderboardAnchors(taskDir, spec.lower_is_better) : undefined;
+    return anchors ? { ...base, reference: anchors, normalisedBy: "leaderboard" } : base;
   } catch (error) {
     warnings.push((error as Error).message);
     return undefined;
@@ -192,6 +220,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     errorClasses: [],
     score: null,
     normalised: null,
+    normalisedBy: null,
     percentile: null,
     medal: null,
     wallMs: 0,
@@ -227,7 +256,9 @@ function readOneRun(
       ? null
       : summary.valid && summary.score !== null
         ? (normalisedScore(summary.score, info.reference) ?? null)
-        : 0;
+        : info.normalisedBy === "leaderboard"
+          ? null
+          : 0;
   const tokensByRole = Object.fromEntries(
     Object.entries(summary.tokensByRole).map(([role, t]) => [role, { calls: t.calls, promptTokens: t.promptTokens, completionTokens: t.completionTokens }]),
   );
@@ -253,6 +284,7 @@ function readOneRun(
     errorClasses: summary.errorClasses,
     score: summary.score,
     normalised,
+    normalisedBy: normalised === null ? null : (info?.normalisedBy ?? null),
     percentile: summary.percentile ?? null,
     medal: summary.medal ?? null,
     wallMs: summary.wallMs,

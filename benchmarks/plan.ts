@@ -59,6 +59,8 @@ export interface BenchPlanInput {
   env: Record<string, string | undefined>;
   /** Models a pool serves (`--model-pool`): `openai:<model>` needs no API key. */
   pooledModels?: ReadonlySet<string>;
+  /** Records reference scores of built-in tasks that lack them (see {@link ResolveOptions.references}). */
+  references?: (taskDirs: string[]) => Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -97,7 +99,7 @@ export async function planBench(input: BenchPlanInput): Promise<BenchPlan> {
     // Cheap checks first: a missing model file should not wait for task preparation.
     const problems = preflightSpecs(loadable(columns.flatMap(specsOf)), input.env, input.pooledModels);
     if (problems.length) throw new BenchInputError(`cannot start the bench: ${problems.join("; ")}`);
-    const tasks = await resolveTasks(input.targets, { tasksDir: input.tasksDir, ...(input.log ? { log: input.log } : {}) });
+    const tasks = await resolveTasks(input.targets, { tasksDir: input.tasksDir, ...(input.log ? { log: input.log } : {}), ...(input.references ? { references: input.references } : {}) });
     request = { tasks, modes, models: columns, temperatures, repeats: input.repeats, baseSeed: input.baseSeed };
   }
   const keys = expandMatrix(request);

@@ -46,7 +46,12 @@ export interface ComparisonOut {
   /** What is held fixed: the model column (axis "mode") or the mode (axis "model"). */
   within: string;
   temperature: number | null;
+  /** Sign/Wilcoxon/bootstrap over the pairs with normalised scores on both sides. */
   result: PairedComparison;
+  /** Win/tie/loss in each task's metric direction over every pair (no normalisation needed). */
+  raw: { n: number; wins: number; ties: number; losses: number };
+  /** The normalisation `result` rests on, in words. */
+  normalisedBy: string;
   /** Runs behind the pairs. */
   group: string;
   /** Mixed fingerprints, fewer than MIN_SEEDS seeds (validity.ts comparisonWarnings). */

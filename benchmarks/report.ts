@@ -27,7 +27,9 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   if (counts.running + counts.missing > 0)
     notes.push(`${counts.running + counts.missing} of ${runs.length} runs are unfinished or not started: the numbers cover finished runs only (resume the bench with --resume).`);
   if (runs.some(isFinished) && runs.filter(isFinished).every((r) => r.normalised === null))
-    notes.push("No task has reference scores (task.json reference_scores), so normalised scores and paired comparisons are unavailable.");
+    notes.push(
+      "No task has reference scores (task.json reference_scores: 'linguacodus tasks references <task…>') or, for an MLE-bench competition, a leaderboard, so normalised scores and the sign/Wilcoxon tests are unavailable; the paired comparison still shows win/tie/loss within each task in its metric's direction.",
+    );
 
   const tables: Table[] = [table1(runs, groups, manyColumns), modeSummaryTable(series, groups)];
   const requested = options.compare ?? (modes.includes("linguacodus") && modes.includes("direct") ? [["linguacodus", "direct"] as [string, string]] : []);

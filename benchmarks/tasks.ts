@@ -17,6 +17,11 @@ export interface ResolveOptions {
   /** Prepare missing built-in tasks (default true). */
   prepare?: boolean;
   log?: (line: string) => void;
+  /**
+   * Records the reference scores of the given built-in task folders (the CLI runs the baselines in the sandbox,
+   * as `tasks prepare` does); without it, or when it cannot, the bench says up front which tasks lack them.
+   */
+  references?: (taskDirs: string[]) => Promise<void>;
   /** MLE-bench checkout whose experiments/splits/ define `mlebench`, `mlebench-lite`, `mlebench-<split>` (default: $MLEBENCH_DIR). */
   mlebenchCheckout?: string;
 }
@@ -51,6 +56,7 @@ async function mlebenchSplitDirs(split: string, options: ResolveOptions, problem
 export async function resolveTasks(selectors: readonly string[], options: ResolveOptions): Promise<TaskRef[]> {
   if (selectors.length === 0) throw new BenchInputError("no tasks: give a suite (all, lite), built-in task ids or task folders");
   const dirs: string[] = [];
+  const builtinDirs = new Set<string>();
   const toPrepare: string[] = [];
   const problems: string[] = [];
   for (const selector of selectors) {
@@ -65,6 +71,7 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
         const dir = join(options.tasksDir, id);
         if (!existsSync(join(dir, TASK_FILES.spec))) toPrepare.push(id);
         dirs.push(dir);
+        builtinDirs.add(dir);
       }
       continue;
     }
@@ -90,9 +97,34 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
       continue;
     }
     // The folder's task.json id names the task (checked above).
-    const spec = parseTaskSpec(readFileSync(join(dir, TASK_FILES.spec), "utf8"), join(dir, TASK_FILES.spec));
-    refs.push({ id: spec.id, dir });
+    refs.push({ id: specOf(dir).id, dir });
   }
   if (problems.length) throw new BenchInputError(problems.join("; "));
+  await announceReferences(refs, builtinDirs, options);
   return refs;
+}
+
+const specOf = (dir: string) => parseTaskSpec(readFileSync(join(dir, TASK_FILES.spec), "utf8"), join(dir, TASK_FILES.spec));
+
+/**
+ * Built-in tasks get their reference scores (through `options.references`); whatever still lacks them is said
+ * up front, with what the report will and will not show.
+ */
+async function announceReferences(refs: readonly TaskRef[], builtinDirs: ReadonlySet<string>, options: ResolveOptions): Promise<void> {
+  const lacking = (list: readonly TaskRef[]) => list.filter((r) => !specOf(r.dir).reference_scores);
+  const builtins = lacking(refs.filter((r) => builtinDirs.has(r.dir)));
+  if (builtins.length > 0 && options.references) await options.references(builtins.map((r) => r.dir));
+  const still = lacking(refs);
+  if (still.length === 0) return;
+  const byLeaderboard = still.filter((r) => specOf(r.dir).mlebench && existsSync(join(r.dir, TASK_FILES.leaderboard)));
+  const none = still.filter((r) => !byLeaderboard.includes(r));
+  if (byLeaderboard.length > 0) {
+    options.log?.(`no reference scores for ${byLeaderboard.map((r) => r.id).join(", ")}: their scores are normalised by the competition's leaderboard instead (median = 0, gold = 1)`);
+  }
+  const failed = none.filter((r) => options.references && builtinDirs.has(r.dir));
+  for (const group of [failed, none.filter((r) => !failed.includes(r))].filter((g) => g.length > 0)) {
+    options.log?.(
+      `no reference scores for ${group.map((r) => r.id).join(", ")}${group === failed ? " (the baselines could not record them, see above)" : ""}: the report shows win/tie/loss within each task in its metric's direction, but no normalised scores or sign/Wilcoxon tests for them; record them with 'linguacodus tasks references ${group.map((r) => (builtinDirs.has(r.dir) ? r.id : r.dir)).join(" ")}'`,
+    );
+  }
 }

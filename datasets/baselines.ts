@@ -8,7 +8,7 @@ import { isBetter } from "./direction.js";
 import { grade, type GradeResult } from "./grade.js";
 import { METRICS } from "./metric-registry.js";
 import { writeReferenceScores } from "./suite/prepare.js";
-import { SUBMISSION_FILE, type ReferenceScores, type Task } from "./task.js";
+import { exists, SUBMISSION_FILE, type ReferenceScores, type Task } from "./task.js";
 
 /** Runs a Python script with the task's public files at `dataDir` inside; returns the submission it wrote. */
 export type RunPython = (request: { script: string; publicDir: string; outputDir: string }) => Promise<{
@@ -189,6 +189,23 @@ export function baselineScripts(task: Task, dataDir = BASELINE_DATA_DIR): Record
     constant: { kind: "constant", name: "constant / majority", script: cfg + PREAMBLE + CONSTANT },
     model: { kind: "model", name: modelName, script: cfg + PREAMBLE + MODEL },
   };
+}
+
+/**
+ * Why no standard model applies to a task (null when the baselines can run): they read public/train.csv and
+ * public/test.csv as tables and are graded by a built-in metric.
+ */
+export async function baselinesUnavailable(task: Task): Promise<string | null> {
+  if (task.spec.metric.name === "external") {
+    return "it is scored only by its competition's own grade.py (metric 'external'), and the baselines are graded by a built-in metric";
+  }
+  if (task.spec.data_type === "image") return "it is an image task, and the standard models here read tables and text";
+  const missing: string[] = [];
+  for (const file of ["train.csv", "test.csv"]) if (!(await exists(join(task.publicDir, file)))) missing.push(`public/${file}`);
+  if (missing.length > 0) {
+    return `it has no ${missing.join(" or ")}, which the baselines read (a table of training rows with the targets, a test table with the id column)${task.spec.mlebench ? "; an MLE-bench competition can be normalised by its leaderboard instead" : ""}`;
+  }
+  return null;
 }
 
 export interface ReferenceScoreReport {

@@ -34,5 +34,5 @@ export {
   parseCompetitionConfig,
 } from "./mlebench/index.js";
 export type { ImportOptions, ImportResult, ImportAllResult, GraderSandbox, MleBenchGraderOptions, TaskGrader, GraderMapping } from "./mlebench/index.js";
-export { baselineScripts, computeReferenceScores, recordReferenceScores, describeReferenceScores, runPythonInSandbox, normalisedScore, BASELINE_DATA_DIR } from "./baselines.js";
+export { baselineScripts, baselinesUnavailable, computeReferenceScores, recordReferenceScores, describeReferenceScores, runPythonInSandbox, normalisedScore, BASELINE_DATA_DIR } from "./baselines.js";
 export type { RunPython, BaselineKind, BaselineScript, ReferenceScoreReport, ScriptSandbox } from "./baselines.js";

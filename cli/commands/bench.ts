@@ -88,6 +88,12 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
       env: process.env,
       ...(modelPool ? { pooledModels: new Set(Object.keys(modelPool.pools)) } : {}),
       log: (l) => process.stderr.write(`${l}\n`),
+      // Built-in tasks it prepares get their reference scores as 'tasks prepare' gives them.
+      references: async (dirs) => {
+        const { loadTask } = await import("../../datasets/index.js");
+        const { referencesForBuiltins } = await import("./references.js");
+        await referencesForBuiltins(await Promise.all(dirs.map((d) => loadTask(d))), home.tasks, (l) => process.stderr.write(`${l}\n`));
+      },
     });
   } catch (error) {
     return userError(error);

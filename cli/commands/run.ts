@@ -114,6 +114,10 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     } catch (error) {
       throw new UserFacingError((error as Error).message);
     }
+    // A built-in task prepared here gets its reference scores as 'tasks prepare' gives them.
+    const { referencesForBuiltins } = await import("./references.js");
+    await referencesForBuiltins([task], paths.tasks, (l) => process.stderr.write(`${l}\n`));
+    task = await datasets.loadTask(task.dir);
   }
 
   const wiring = await openWiring({ sandbox, modelsDir: paths.models });

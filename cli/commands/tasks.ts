@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import { defaultPaths } from "../paths.js";
 import { UserFacingError } from "../failure.js";
+import { referenceScoresInSandbox } from "./references.js";
 
 interface PrepareFlags {
   dir: string;
@@ -84,6 +85,42 @@ export function registerTasks(program: Command): void {
       for (const r of results) {
         process.stdout.write(`${r.id.padEnd(28)} ${r.status.padEnd(10)} ${r.seconds.toFixed(1)}s ${r.note ?? ""}\n`);
       }
+    });
+
+  tasks
+    .command("references")
+    .description("Compute and record a task's reference scores: the constant and standard-model baselines, run in the sandbox and graded (any task folder or built-in id)")
+    .argument("<tasks...>", "task folders or built-in task ids")
+    .option("--dir <dir>", "folder of prepared built-in tasks", defaultPaths().tasks)
+    .option("--baseline-timeout <seconds>", "time limit of each baseline run", "1800")
+    .option("--json", "print JSON")
+    .action(async (taskArgs: string[], options: { dir: string; baselineTimeout: string; json?: boolean }) => {
+      const ds = await import("../../datasets/index.js");
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const runnable = [];
+      const lines: Record<string, { recorded: boolean; line: string }> = {};
+      for (const arg of taskArgs) {
+        let task;
+        try {
+          task = await ds.resolveTask(arg, options.dir, { log });
+        } catch (error) {
+          if (error instanceof ds.TaskFormatError) throw new UserFacingError(error.message);
+          throw error;
+        }
+        const why = await ds.baselinesUnavailable(task);
+        if (why) lines[task.spec.id] = { recorded: false, line: `${task.spec.id}: no standard model applies: ${why}` };
+        else runnable.push(task);
+      }
+      const reports = runnable.length > 0 ? await referenceScoresInSandbox(runnable, Number(options.baselineTimeout), log) : {};
+      for (const task of runnable) {
+        const report = reports[task.spec.id] as import("../../datasets/index.js").ReferenceScoreReport | undefined;
+        lines[task.spec.id] = report
+          ? { recorded: report.scores !== null, line: ds.describeReferenceScores(task, report) }
+          : { recorded: false, line: `${task.spec.id}: reference scores not recorded: ${String((reports as { skipped?: string }).skipped ?? "no report")}` };
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify({ tasks: lines, reports }, null, 2)}\n`);
+      else for (const { line } of Object.values(lines)) process.stdout.write(`${line}\n`);
+      if (Object.values(lines).some((l) => !l.recorded)) process.exitCode = 1;
     });
 
   tasks
@@ -190,37 +227,5 @@ async function importCommand(dir: string, options: ImportFlags): Promise<void> {
   } catch (error) {
     if (error instanceof ds.TaskFormatError) throw new UserFacingError(error.message);
     throw error;
-  }
-}
-
-/**
- * Runs the two baselines of each task in the Docker sandbox and records their graded scores in task.json
- * (the library's recordReferenceScores). Without a usable sandbox the tasks stay prepared and the reason is
- * printed (rerun prepare after 'linguacodus sandbox build').
- */
-async function referenceScoresInSandbox(
-  tasks: import("../../datasets/index.js").Task[],
-  timeoutSeconds: number,
-  log: (line: string) => void,
-): Promise<Record<string, unknown>> {
-  const { recordReferenceScores, runPythonInSandbox } = await import("../../datasets/index.js");
-  const { createDockerSandbox, dockerClient } = await import("../../sandbox/index.js");
-  let sandbox;
-  try {
-    sandbox = await createDockerSandbox({ docker: dockerClient(), reuse: false, limits: { memoryBytes: 8 * 1024 ** 3 } });
-  } catch (error) {
-    log(`reference scores skipped: ${(error as Error).message}; then run 'linguacodus tasks prepare' again (or pass --no-baselines)`);
-    return { skipped: (error as Error).message };
-  }
-  // Ctrl-C: stop the sandbox's containers before leaving (prepared tasks are already complete on disk).
-  const onInterrupt = () => {
-    void sandbox.close().finally(() => process.exit(130));
-  };
-  process.once("SIGINT", onInterrupt);
-  try {
-    return await recordReferenceScores(tasks, runPythonInSandbox(sandbox, timeoutSeconds), { log });
-  } finally {
-    process.removeListener("SIGINT", onInterrupt);
-    await sandbox.close();
   }
 }
