@@ -21,6 +21,8 @@ export const RUN_STAGE = {
   /** One reviewer round, its attempt and that attempt's fixes. */
   feedback: (round: number) => `feedback:${round}`,
   sanity: "sanity",
+  /** Tree search: every node's calls and attempt (the calls' steps are scoped by node: "draft@n003"). */
+  search: "search",
 } as const;
 
 export type CallStepKind =
@@ -36,7 +38,10 @@ export type CallStepKind =
   | "fix"
   | "review"
   | "extract"
-  | "adapter-check";
+  | "adapter-check"
+  | "draft"
+  | "improve"
+  | "next-instruction";
 
 /** What one model call is for; every field derives from the kind and its number (see callStep). */
 export interface CallStep {
@@ -52,6 +57,8 @@ export interface CallStep {
   readonly n?: number;
   /** block: the code stage ("preprocessing"). */
   readonly block?: string;
+  /** The search node the call was made for (a scoped step "fix-1@n004"). */
+  readonly scope?: string;
   /** instruction: the second ask after an unreadable answer. */
   readonly retry?: boolean;
 }
@@ -81,6 +88,12 @@ export const callStep = {
   /** The fix-th fix of a failed script (counted within its round). */
   fix: (fix: number) => make("fix", "fixer", `fix-${fix}`, RUN_STAGE.execute, { n: fix }),
   review: (round: number) => make("review", "reviewer", `review-${round}`, RUN_STAGE.feedback(round), { n: round }),
+  /** Tree search: a new solution (plan + code) from the task and the tree's memory. */
+  draft: () => make("draft", "direct", "draft", RUN_STAGE.search),
+  /** Tree search: one atomic improvement of a working node. */
+  improve: () => make("improve", "direct", "improve", RUN_STAGE.search),
+  /** Instruction-guided search: the planner's next instruction from the best node and the tree's history. */
+  nextInstruction: () => make("next-instruction", "planner", "next-instruction", RUN_STAGE.search),
   /** finetune: reading one ranked solution into an instruction. */
   extract: (competition: string, rank: number) => make("extract", "extractor", `extract:${competition}:${rank}`, null, { n: rank }),
   /** finetune export: the adapter's smoke check through the planner. */
@@ -92,7 +105,7 @@ const EARLIER_ROLES: Partial<Record<CallStepKind, readonly AgentRole[]>> = { fix
 
 /** The steps without a number, by their recorded name. */
 const UNNUMBERED: Readonly<Record<string, () => CallStep>> = Object.fromEntries(
-  [callStep.instructions, callStep.critique, callStep.research, callStep.resolve, callStep.unstagedScript, callStep.directScript, callStep.merge, callStep.adapterCheck].map(
+  [callStep.instructions, callStep.critique, callStep.research, callStep.resolve, callStep.unstagedScript, callStep.directScript, callStep.merge, callStep.adapterCheck, callStep.draft, callStep.improve, callStep.nextInstruction].map(
     (build) => [build().step, build],
   ),
 );
@@ -117,10 +130,25 @@ function fromStep(step: string): CallStep | undefined {
  */
 export function parseCallStep(call: { role?: string; step?: string | null }): CallStep | undefined {
   if (!call.step) return undefined;
-  const parsed = fromStep(call.step);
+  const scoped = SCOPED.exec(call.step);
+  const unscoped = fromStep(scoped ? scoped[1]! : call.step);
+  const parsed = unscoped && scoped ? inScope(unscoped, scoped[2]!) : unscoped;
   if (!parsed) return undefined;
   if (call.role === undefined || call.role === parsed.role) return parsed;
   return (EARLIER_ROLES[parsed.kind] as readonly string[] | undefined)?.includes(call.role) ? parsed : undefined;
+}
+
+const SCOPED = /^(.+)@([A-Za-z0-9_-]+)$/;
+
+/** A step made inside a scope (a search node): recorded as "<step>@<scope>", tallied as the step, serving the search stage. */
+export function inScope(step: CallStep, scope: string): CallStep {
+  return { ...step, step: `${step.step}@${scope}`, stage: RUN_STAGE.search, scope };
+}
+
+/** The step a call's options make the transcript record: its step, scoped when the options name a scope. */
+export function recordedStep(options: { step?: string; scope?: string } | undefined): string | undefined {
+  if (!options?.step) return options?.step;
+  return options.scope ? `${options.step}@${options.scope}` : options.step;
 }
 
 /** The role a recorded call counts under: the vocabulary's for a pipeline step (an old fix is the fixer's), else as recorded. */

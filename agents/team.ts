@@ -15,6 +15,7 @@ import {
   messageTokens,
   toLangChainMessages,
 } from "./chat-model.js";
+import { recordedStep } from "./call-step.js";
 import { classifyFailure, errorMessage } from "./classify.js";
 import {
   AgentError,
@@ -345,13 +346,13 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
       role,
       spec,
       async generate(messages, callOptions) {
-        const { text } = await call(role, spec, messages, paramsOf(callOptions), callOptions?.step, 1, undefined, callOptions?.onTokens);
+        const { text } = await call(role, spec, messages, paramsOf(callOptions), recordedStep(callOptions), 1, undefined, callOptions?.onTokens);
         return text;
       },
       async generateStructured<T>(messages: ChatTurn[], schema: z.ZodType<T>, callOptions?: CallOptions): Promise<T> {
         const jsonSchema = toJsonSchema(schema);
         const params = paramsOf(callOptions);
-        const step = callOptions?.step;
+        const step = recordedStep(callOptions);
         // The schema goes into the prompt for every provider, so the same prompt replays anywhere. It joins the
         // last user message rather than following it: Gemini rejects two user turns in a row.
         const prompt = withInstruction(messages, schemaInstruction(jsonSchema));

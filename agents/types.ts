@@ -48,6 +48,11 @@ export interface CallOptions {
   /** Names the step inside a role (e.g. "preprocessing-block", "fix-2"; the pipeline's come from call-step.ts's callStep): recorded in the transcript. */
   step?: string;
   /**
+   * The part of the run the call belongs to when one step name recurs (a search node, "n004"): recorded as
+   * "<step>@<scope>" (call-step.ts scopedStep / parseCallStep).
+   */
+  scope?: string;
+  /**
    * Live progress of a long call: tokens generated so far (providers that stream tokens: gguf). Not recorded;
    * called at most every few hundred milliseconds.
    */

@@ -17,6 +17,7 @@ export const ModeFlagsSchema = RunOptionsSchema.pick({
   plannerPrompt: true,
   select: true,
   criticStyle: true,
+  search: true,
 });
 export type ModeFlags = z.infer<typeof ModeFlagsSchema>;
 
@@ -35,6 +36,8 @@ export const BenchRunOptionsSchema = RunOptionsSchema.pick({
   budgetMinutes: true,
   // --sanity permuted-labels for every run of the bench.
   sanity: true,
+  // Search modes: the same number of steps in every cell (the budget that makes them comparable).
+  steps: true,
 }).partial();
 export type BenchRunOptions = z.infer<typeof BenchRunOptionsSchema>;
 
@@ -61,6 +64,18 @@ export const MODE_TABLE = {
   "no-fix": { ablation: true, flags: { fixAttempts: 0 }, description: "no fix attempts after the first execution" },
   "no-schema": { ablation: true, flags: { noSchema: true }, description: "task context without schema summary and sample" },
   feedback: { ablation: true, flags: { feedbackIterations: 2 }, description: "2 feedback iterations after a valid run" },
+  // Tree search (issue 20), beside the one-pass pipelines: the same budget per cell (--steps, --budget-*).
+  "search-greedy": {
+    ablation: false,
+    flags: { mode: "direct", search: "greedy" },
+    description: "AIDE's greedy tree search: drafts, then debug a failed leaf or improve the best node by validation",
+  },
+  "search-instructed": {
+    ablation: false,
+    flags: { search: "instructed" },
+    description: "the same tree, drafts from the planner's ranked instructions and improvements through a new instruction",
+  },
+  "search-mcts": { ablation: false, flags: { mode: "direct", search: "mcts" }, description: "UCT over the tree, validation rank as reward" },
   // A mode, not an ablation: meant for a fine-tuned planner, so `--ablation all` leaves it out.
   "paper-planner": {
     ablation: false,

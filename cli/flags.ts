@@ -159,6 +159,11 @@ export const RUN_FLAGS = {
   budgetTokens: run("budgetTokens", "--budget-tokens <n>", "stop at the next model call or attempt once the run's calls used N tokens (status budget)"),
   budgetUsd: run("budgetUsd", "--budget-usd <x>", "stop once the run's calls cost X USD (needs --prices)"),
   budgetMinutes: run("budgetMinutes", "--budget-minutes <m>", "stop once the run took M minutes"),
+  search: run("search", "--search <policy>", "tree search instead of one pass: greedy (AIDE's draft/debug/improve), instructed (the planner's instructions as drafts and improvements), mcts (UCT)"),
+  steps: run("steps", "--steps <n>", "search steps: each one coding call chain + one sandbox attempt (default 20)"),
+  drafts: run("drafts", "--drafts <n>", "search: initial drafts before debugging and improving (default 5)"),
+  debugProbability: run("debugProbability", "--debug-probability <p>", "search: chance a step debugs a failed leaf (default 0.5)"),
+  maxDebugDepth: run("maxDebugDepth", "--max-debug-depth <n>", "search: longest chain of consecutive debug steps (default 3)"),
 } as const;
 export type RunFlagKey = keyof typeof RUN_FLAGS;
 

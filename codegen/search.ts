@@ -1,7 +1,7 @@
 // Tree search's code-writing steps: a draft (plan + code from the task context and the tree's memory) and an
 // improvement of a working node (plan + code from its script, output and score). Debugging a failed node is
 // fixScript, the same fixer the execute-and-fix loop uses.
-import type { AgentModel, CallOptions } from "../agents/types.js";
+import { type AgentModel, type CallOptions, callStep } from "../agents/index.js";
 import type { CodegenInput, GeneratedCode } from "./agents.js";
 import { NoCodeError } from "./agents.js";
 import { dedupeImports } from "./assemble.js";
@@ -27,7 +27,7 @@ async function planAndCode(model: AgentModel, messages: Parameters<AgentModel["g
 }
 
 export function draftSolution(model: AgentModel, input: CodegenInput & { memory: string }, options: CallOptions = {}): Promise<PlannedCode> {
-  return planAndCode(model, draftPrompt(input), { ...options, step: options.step ?? "draft" });
+  return planAndCode(model, draftPrompt(input), { ...options, step: callStep.draft().step });
 }
 
 export function improveSolution(
@@ -35,5 +35,5 @@ export function improveSolution(
   input: CodegenInput & { memory: string; script: string; outputTail: string; validationScore: number | null },
   options: CallOptions = {},
 ): Promise<PlannedCode> {
-  return planAndCode(model, improvePrompt(input), { ...options, step: options.step ?? "improve" });
+  return planAndCode(model, improvePrompt(input), { ...options, step: callStep.improve().step });
 }

@@ -22,6 +22,7 @@ import type { RunOptions } from "./options.js";
 import { RUN_FILES } from "./record/index.js";
 import { type Operator, type SolutionState, runStage, timedStage } from "./state.js";
 import { validationBranches } from "./branches.js";
+import { search, searchConfig } from "./search/index.js";
 
 /** The operators in order; a state with a failure ends the sequence there (what it has is the result). */
 export function sequence(...steps: Operator[]): Operator {
@@ -155,6 +156,9 @@ function recordSelection(method: SelectionMethod): Operator {
  * validation`: after the planner, every candidate runs the rest as a branch and the best by validation is kept.
  */
 export function solution(options: RunOptions): Operator {
+  const searching = searchConfig(options);
+  // Tree search: every step one coding chain and one attempt; the best node by validation is the solution.
+  if (searching) return sequence(writeContext, search(searching));
   const execution = sequence(executeAndFix(options.fixAttempts), feedbackRounds(options.feedbackIterations, options.fixAttempts));
   if (options.mode === "direct") return sequence(writeContext, directCode, execution);
   const planner = options.plannerPrompt === "paper" ? planPaper : plan;

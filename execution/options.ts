@@ -6,6 +6,7 @@ import { AGENT_ROLES, RUN_ROLES, roleModelSpec, type AgentRole } from "../agents
 import { PLANNER_PROMPT_MODES } from "../instructions/index.js";
 import { describeZodIssue } from "../core/index.js";
 import { PriceTableSchema } from "./usage.js";
+import { SEARCH_POLICIES } from "./search/policies.js";
 
 /** The two pipelines (run.json keeps it; the record's schemas take it from here, so options import no record). */
 export const RunModeSchema = z.enum(["linguacodus", "direct"]);
@@ -74,6 +75,18 @@ export const RunOptionsSchema = z.object({
   budgetUsd: z.number().positive().optional(),
   /** Wall-clock minutes of the run (this session and earlier ones). */
   budgetMinutes: z.number().positive().optional(),
+  // Tree search (issue 20): optional, so records and bench ids without it stay as they were.
+  /** Search instead of one pass: greedy (AIDE's draft/debug/improve), instructed (drafts and improvements through
+   * the planner's instructions and the staged coders) or mcts (UCT over the tree). */
+  search: z.enum(SEARCH_POLICIES).optional(),
+  /** Search steps (nodes): one coding call chain, one sandbox attempt and its grade each. Default 20. */
+  steps: z.number().int().min(1).max(10_000).optional(),
+  /** Initial drafts before debugging and improving (AIDE: 5). */
+  drafts: z.number().int().min(1).max(100).optional(),
+  /** Chance that a step debugs a failed leaf (AIDE: 0.5). */
+  debugProbability: z.number().min(0).max(1).optional(),
+  /** Longest chain of consecutive debug steps (AIDE: 3). */
+  maxDebugDepth: z.number().int().min(0).max(20).optional(),
   /** USD per 1M tokens per model spec (bench's --prices table): cost per role/stage in run.json, and --budget-usd. */
   prices: PriceTableSchema.optional(),
 });

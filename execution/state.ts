@@ -9,7 +9,7 @@ import { type Instruction, type TaskInfo, buildTaskContext } from "../instructio
 import type { Sandbox } from "../sandbox/types.js";
 import type { BudgetReachedError } from "./budget.js";
 import type { RunOptions } from "./options.js";
-import { type AttemptResult, type RunEvent, type RunRecordWriter, finishedStages, readEvents } from "./record/index.js";
+import { type AttemptKind, type AttemptResult, type RunEvent, type RunRecordWriter, finishedStages, readEvents } from "./record/index.js";
 
 /** One execution of a script, as recorded (exec/<n>/) and as the next operator reads it. */
 export interface AttemptOutput {
@@ -50,6 +50,8 @@ export interface SolutionState {
   readonly failure?: { message: string; stage?: string };
   /** The run reached a budget: what it has is graded, status `budget`. */
   readonly budget?: BudgetReachedError;
+  /** What the next attempt is recorded as when not the round's own kind (a search node's attempt: "search"). */
+  readonly attemptKind?: AttemptKind;
 }
 
 /** What operators run with: the record they write, the team, the sandbox and grader, the run's options. */

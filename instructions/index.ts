@@ -81,3 +81,4 @@ export {
   type RankAnswerFormat,
 } from "./planner.js";
 export { plannerRankPrompt, type PlannerRankPromptInput } from "./prompts/planner-rank.js";
+export { nextInstruction, type NextInstructionInput } from "./next.js";

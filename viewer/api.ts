@@ -1,7 +1,7 @@
 // What the viewer's server answers and accepts: zod schemas for the query of every request (HTTP is a boundary),
 // and the payload types the web page reads (imported there as types only, so no code crosses into the bundle).
 import { z } from "zod";
-import type { AttemptOutcome, RunEvent, RunJson, ScoreJson } from "../execution/index.js";
+import type { AttemptKind, AttemptOutcome, RunEvent, RunJson, ScoreJson } from "../execution/index.js";
 
 /** A run folder relative to the opened folder, with "/" separators ("." = the opened folder itself). */
 export const RunPathSchema = z
@@ -129,7 +129,7 @@ export interface TextView {
 export interface AttemptView {
   attempt: string;
   index: number;
-  kind: "initial" | "fix" | "feedback";
+  kind: AttemptKind;
   fixIndex: number;
   feedbackRound: number;
   outcome: AttemptOutcome;

@@ -44,6 +44,11 @@ const RUN_OPTION_FLAGS = [
   "budgetTokens",
   "budgetUsd",
   "budgetMinutes",
+  "search",
+  "steps",
+  "drafts",
+  "debugProbability",
+  "maxDebugDepth",
 ] as const satisfies readonly RunFlagKey[];
 
 /** `--chains`, or the deprecated `--parallel` with a warning; both given must agree. */

@@ -227,7 +227,7 @@ export function recordNoCode(state: SolutionState, ctx: StageContext, input: { k
  */
 export async function execute(state: SolutionState, ctx: StageContext): Promise<SolutionState> {
   ctx.signal?.throwIfAborted();
-  const kind = kindOf(state);
+  const kind = state.attemptKind ?? kindOf(state);
   const current = state.script ?? "";
   if (!hasCode(current)) {
     // Nothing to run (the coders wrote no code): the reasons they left go to the fixer as this attempt's error.

@@ -14,6 +14,8 @@
 //     chains/<chain-id>/  one full run record per chain when --chains/--iterations ask for several
 //     branches/<k>/       one full run record per candidate instruction under --select validation
 //     sanity/             --sanity permuted-labels: the final script's rerun on permuted training targets
+//     search/nodes.jsonl  --search: one SearchNode per line, appended as each step ends
+//     search/journal.json the finished tree in AIDE's journal shape
 //
 // No other module spells one of these names: tests/pipeline/layout.test.ts scans the library for them.
 import { join } from "node:path";
@@ -70,6 +72,10 @@ export const RUN_FILES = {
   branches: "branches",
   /** --sanity permuted-labels: the rerun's workspace, stdout.txt and stderr.txt. */
   sanity: "sanity",
+  /** --search: the tree's nodes, one per line, appended as each step ends. */
+  searchNodes: join("search", "nodes.jsonl"),
+  /** --search: the finished tree in AIDE's journal.json shape (aide/utils/serialize.py reads it). */
+  searchJournal: join("search", "journal.json"),
 } as const;
 
 /** Files inside exec/<attempt>/. */

@@ -152,6 +152,18 @@ export const RunJsonSchema = z.object({
     })
     .optional(),
   selection: SelectionSchema.optional(),
+  /** Tree search (--search): the policy, the steps asked and done, and why it stopped. */
+  search: z
+    .object({
+      policy: z.string(),
+      steps: z.number().int(),
+      done: z.number().int(),
+      /** "steps" when it ran every step, else the budget that stopped it. */
+      stopped: z.string(),
+      /** The node the solution is (best by validation score). */
+      selected: z.string().optional(),
+    })
+    .optional(),
   /** Chains that reached the same valid result, when there are several. */
   agreement: z
     .object({
@@ -164,6 +176,10 @@ export const RunJsonSchema = z.object({
     .optional(),
 });
 export type RunJson = z.infer<typeof RunJsonSchema>;
+
+/** Why an attempt ran: the first run of a script, a fix, a reviewer round's script, or a search node's script. */
+export const AttemptKindSchema = z.enum(["initial", "fix", "feedback", "search"]);
+export type AttemptKind = z.infer<typeof AttemptKindSchema>;
 
 const eventBase = {
   ts: z.string(),
@@ -186,7 +202,7 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     ...eventBase,
     type: z.literal("attempt.finished"),
     attempt: z.string(),
-    kind: z.enum(["initial", "fix", "feedback"]),
+    kind: AttemptKindSchema,
     outcome: AttemptOutcomeSchema,
     errorClass: z.string().optional(),
     durationMs: z.number().nonnegative(),
@@ -202,6 +218,17 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     changed: z.boolean(),
     improved: z.boolean(),
     score: z.number().nullable().optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("search.node"),
+    node: z.string(),
+    operator: z.string(),
+    parent: z.string().nullable(),
+    buggy: z.boolean(),
+    validationScore: z.number().nullable(),
+    /** Why the policy chose this step. */
+    reason: z.string(),
   }),
   z.object({
     ...eventBase,
@@ -221,7 +248,7 @@ export const AttemptResultSchema = z.object({
   attempt: z.string(),
   /** 0-based position in the run. */
   index: z.number().int().nonnegative(),
-  kind: z.enum(["initial", "fix", "feedback"]),
+  kind: AttemptKindSchema,
   /** How many fixes preceded this attempt in its execute-and-fix loop. */
   fixIndex: z.number().int().nonnegative(),
   /** Feedback round the script belongs to (0 = before any reviewer feedback). */
@@ -285,3 +312,39 @@ export const ScoreJsonSchema = z.looseObject({
     .optional(),
 });
 export type ScoreJson = z.infer<typeof ScoreJsonSchema>;
+
+/** What made a search node: a fresh draft, a fix of a failed node, or an improvement of a working one. */
+export const SEARCH_OPERATORS = ["draft", "debug", "improve"] as const;
+export const SearchOperatorSchema = z.enum(SEARCH_OPERATORS);
+export type SearchOperator = z.infer<typeof SearchOperatorSchema>;
+
+/** One node of a tree search (search/nodes.jsonl): one coding call chain, one attempt, its grade. */
+export const SearchNodeSchema = z.object({
+  /** Step number, from 0: the node's position in the tree's history. */
+  step: z.number().int().nonnegative(),
+  id: z.string().min(1),
+  /** The node this one was made from (none for drafts). */
+  parent: z.string().nullable(),
+  operator: SearchOperatorSchema,
+  /** Why the policy chose this step ("draft 2 of 5", "debug of a buggy leaf", …). */
+  reason: z.string(),
+  /** The natural-language plan (greedy) or the rendered instruction (instructed). */
+  plan: z.string(),
+  code: z.string(),
+  /** The attempt (exec/<attempt>/) that ran this node's code. */
+  attempt: z.string(),
+  /** The attempt failed or its submission was not valid. */
+  buggy: z.boolean(),
+  /** Why the node is buggy (exception, grader's reason), first lines only. */
+  error: z.string().optional(),
+  /** The tail of what the script printed (what the next prompt sees). */
+  output: z.string(),
+  /** VALIDATION_SCORE the script printed; null when it printed none or failed. */
+  validationScore: z.number().nullable(),
+  /** Hidden test score of the node's submission: recorded for the oracle analysis, never read by a policy. */
+  testScore: z.number().nullable(),
+  tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+});
+export type SearchNode = z.infer<typeof SearchNodeSchema>;

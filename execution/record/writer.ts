@@ -1,7 +1,7 @@
 // Writes one run folder as the run goes: append-only where it grows (events.jsonl), replaced atomically where it is
 // a snapshot (run.json, score.json, result.json), so a crash at any moment leaves a readable folder.
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { dropPartialLastLine, writeTextAtomic } from "./files.js";
 import { ATTEMPT_FILES, CODE_FILE, RUN_FILES, RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 import { readRunJson } from "./reader.js";
@@ -15,6 +15,8 @@ import {
   RunJsonSchema,
   type ScoreJson,
   ScoreJsonSchema,
+  type SearchNode,
+  SearchNodeSchema,
   type Timings,
 } from "./schemas.js";
 
@@ -132,6 +134,12 @@ export class RunRecordWriter {
     this.appendLine(RUN_FILES.events, event);
     this.onEvent?.(event);
     return event;
+  }
+
+  /** One search node, appended as its step ends (resume reads the finished ones back). */
+  appendSearchNode(node: SearchNode): void {
+    mkdirSync(join(this.dir, dirname(RUN_FILES.searchNodes)), { recursive: true });
+    this.appendLine(RUN_FILES.searchNodes, SearchNodeSchema.parse(node));
   }
 
   writeInstructions(value: unknown): void {

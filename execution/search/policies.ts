@@ -3,7 +3,8 @@
 // seed and the step number alone — so a resumed search makes exactly the choices a fresh one would, and `replay:`
 // reproduces the tree.
 import { bestFirst, seededRandom } from "../../datasets/index.js";
-import type { SearchOperator, SearchTree, VisibleNode } from "./tree.js";
+import type { SearchOperator } from "../record/index.js";
+import type { SearchTree, VisibleNode } from "./tree.js";
 
 export const SEARCH_POLICIES = ["greedy", "instructed", "mcts"] as const;
 export type SearchPolicyName = (typeof SEARCH_POLICIES)[number];

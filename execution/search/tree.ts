@@ -2,42 +2,10 @@
 // keeps it. Nodes are appended to search/nodes.jsonl as they finish, so a killed search resumes from the last
 // finished node and the viewer can draw the tree while it grows. Selection reads the validation score the script
 // printed; the hidden test score is kept for the report's oracle analysis only.
-import { z } from "zod";
 import { isBetter } from "../../datasets/index.js";
+import type { SearchNode } from "../record/index.js";
 
-/** What made a node: a fresh draft, a fix of a failed node, or an improvement of a working one. */
-export const SEARCH_OPERATORS = ["draft", "debug", "improve", "crossover"] as const;
-export const SearchOperatorSchema = z.enum(SEARCH_OPERATORS);
-export type SearchOperator = z.infer<typeof SearchOperatorSchema>;
-
-export const SearchNodeSchema = z.object({
-  /** Step number, from 0: the node's position in the tree's history. */
-  step: z.number().int().nonnegative(),
-  id: z.string().min(1),
-  /** The node this one was made from (none for drafts); crossover names both parents. */
-  parent: z.string().nullable(),
-  secondParent: z.string().optional(),
-  operator: SearchOperatorSchema,
-  /** The natural-language plan (greedy) or the rendered instruction (instructed). */
-  plan: z.string(),
-  code: z.string(),
-  /** The attempt folder under exec/ that ran this node's code. */
-  attempt: z.string().optional(),
-  /** The script ran and left a submission the grader accepted. */
-  buggy: z.boolean(),
-  /** Why the node is buggy (exception, grader's reason), first lines only. */
-  error: z.string().optional(),
-  /** The tail of what the script printed (what the next prompt sees). */
-  output: z.string(),
-  /** VALIDATION_SCORE the script printed; null when it printed none or failed. */
-  validationScore: z.number().nullable(),
-  /** Hidden test score of the node's submission: recorded for the oracle analysis, never read by a policy. */
-  testScore: z.number().nullable(),
-  tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }),
-  startedAt: z.string(),
-  durationMs: z.number().nonnegative(),
-});
-export type SearchNode = z.infer<typeof SearchNodeSchema>;
+export type { SearchNode };
 
 /** The part of a node a policy may read: everything but the hidden test score. */
 export type VisibleNode = Omit<SearchNode, "testScore">;
@@ -53,9 +21,7 @@ export class SearchTree {
   ) {
     for (const node of nodes) {
       this.byId.set(node.id, node);
-      for (const parent of [node.parent, node.secondParent]) {
-        if (parent) this.children.set(parent, [...(this.children.get(parent) ?? []), node.id]);
-      }
+      if (node.parent) this.children.set(node.parent, [...(this.children.get(node.parent) ?? []), node.id]);
     }
   }
 

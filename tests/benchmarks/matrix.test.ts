@@ -51,6 +51,10 @@ describe("modes", () => {
       "iris__no-fix__m__t0.3__s7__ae9301fd",
       "iris__no-schema__m__t0.3__s7__82b88f9f",
       "iris__feedback__m__t0.3__s7__025565ab",
+      // Search modes (issue 20): new ids; the modes above keep theirs.
+      "iris__search-greedy__m__t0.3__s7__36cc4a83",
+      "iris__search-instructed__m__t0.3__s7__fcd6b841",
+      "iris__search-mcts__m__t0.3__s7__26d001ef",
       // Added later; its plannerPrompt is off the default, so only this id includes it.
       "iris__paper-planner__m__t0.3__s7__aa07b159",
     ]);

@@ -12,6 +12,8 @@ function node(fields: Partial<SearchNode> & Pick<SearchNode, "operator">): Searc
     step: s,
     id: nodeId(s),
     parent: null,
+    reason: "test",
+    attempt: String(s + 1).padStart(3, "0"),
     plan: `plan ${s}`,
     code: `print(${s})`,
     buggy: false,

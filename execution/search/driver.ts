@@ -1,0 +1,244 @@
+// Tree search as one operator over the solution state: each step asks the policy for an operator and a parent,
+// writes the node's code (draft / debug / improve; instructed search drafts from the planner's ranked instructions
+// and improves through a new instruction, both coded by the staged coders and the merger), runs it as ONE attempt
+// in the sandbox, and appends the node to search/nodes.jsonl. It stops at --steps or a budget; the solution is the
+// best node by the validation score the script printed — the hidden test score is recorded, never read here.
+import { existsSync, readFileSync } from "node:fs";
+import { CODE_STAGES, type CodeStage, type StageBlock, draftSolution, fixScript, improveSolution, mergeBlocks, writeStageBlock, assembleDraft, NoCodeError, noCodePlaceholder } from "../../codegen/index.js";
+import { type Instruction, nextInstruction, renderInstruction } from "../../instructions/index.js";
+import { budgetCause } from "../budget.js";
+import { execute, lastAttempt, withRecordedAttempts } from "../operators/index.js";
+import { plan } from "../operators/index.js";
+import { RUN_FILES } from "../record/index.js";
+import { type AttemptOutput, type Operator, type SolutionState, type StageContext, codegenInput, timedStage } from "../state.js";
+import type { RunOptions } from "../options.js";
+import { DEFAULT_SEARCH_SETTINGS, POLICIES, type SearchAction, type SearchPolicyName, type SearchSettings, stepRandom } from "./policies.js";
+import { type SearchNode, SearchNodeSchema } from "../record/index.js";
+import { SearchTree, type VisibleNode, nodeId } from "./tree.js";
+import { toAideJournal } from "./aide-journal.js";
+
+const OUTPUT_TAIL = 2000;
+
+export interface SearchConfig {
+  policy: SearchPolicyName;
+  steps: number;
+  settings: SearchSettings;
+}
+
+export const DEFAULT_SEARCH_STEPS = 20;
+
+/** The search a run's options ask for (undefined: no search, one pass of the pipeline). */
+export function searchConfig(options: RunOptions): SearchConfig | undefined {
+  if (!options.search) return undefined;
+  const d = DEFAULT_SEARCH_SETTINGS;
+  return {
+    policy: options.search,
+    steps: options.steps ?? DEFAULT_SEARCH_STEPS,
+    settings: {
+      drafts: options.drafts ?? d.drafts,
+      debugProbability: options.debugProbability ?? d.debugProbability,
+      maxDebugDepth: options.maxDebugDepth ?? d.maxDebugDepth,
+      exploration: d.exploration,
+    },
+  };
+}
+
+/** What a step produced before it runs: the node's plan (or instruction) and script. */
+interface Candidate {
+  plan: string;
+  script: string;
+  instruction?: Instruction;
+}
+
+/** The nodes recorded so far (resume reads them; a torn last line from a crash is dropped). */
+export function readSearchNodes(dir: string): SearchNode[] {
+  const path = `${dir}/${RUN_FILES.searchNodes}`;
+  if (!existsSync(path)) return [];
+  const nodes: SearchNode[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      nodes.push(SearchNodeSchema.parse(JSON.parse(line)));
+    } catch {
+      break;
+    }
+  }
+  return nodes;
+}
+
+const visible = (node: SearchNode): VisibleNode => {
+  const { testScore: _hidden, ...rest } = node;
+  return rest;
+};
+
+function tail(text: string): string {
+  return text.length > OUTPUT_TAIL ? `…${text.slice(-OUTPUT_TAIL)}` : text;
+}
+
+function usageTokens(ctx: StageContext): { input: number; output: number } {
+  const total = ctx.writer.runJson.usage?.total;
+  return { input: total?.inputTokens ?? 0, output: total?.outputTokens ?? 0 };
+}
+
+async function codeOrPlaceholder(what: string, write: () => Promise<{ code: string }>): Promise<string> {
+  try {
+    return (await write()).code;
+  } catch (error) {
+    if (!(error instanceof NoCodeError)) throw error;
+    return noCodePlaceholder(what, error.message);
+  }
+}
+
+/** An instruction through the staged coders and the merger (the paper's coding path), for one node. */
+async function codeInstruction(state: SolutionState, ctx: StageContext, instruction: Instruction, id: string): Promise<string> {
+  const text = renderInstruction(instruction);
+  const blocks: StageBlock[] = [];
+  for (const stage of CODE_STAGES) {
+    const code = await codeOrPlaceholder(`${stage} block`, () =>
+      writeStageBlock(ctx.team.model("coder"), stage, { ...codegenInput(state), instruction: text, previous: blocks as Array<{ stage: CodeStage; code: string }> }, { ...ctx.callOptions, scope: id }),
+    );
+    blocks.push({ stage, code });
+  }
+  try {
+    return (await mergeBlocks(ctx.team.model("merger"), blocks, codegenInput(state), { ...ctx.callOptions, scope: id })).code;
+  } catch (error) {
+    if (!(error instanceof NoCodeError)) throw error;
+    return assembleDraft(blocks);
+  }
+}
+
+interface StepInput {
+  state: SolutionState;
+  ctx: StageContext;
+  tree: SearchTree;
+  action: SearchAction;
+  id: string;
+  policy: SearchConfig["policy"];
+}
+
+/** The node's plan and script, by the policy's operator (and, for drafts and improvements, the search's kind). */
+async function propose({ state, ctx, tree, action, id, policy }: StepInput): Promise<Candidate> {
+  const input = codegenInput(state);
+  const memory = tree.memory();
+  const parent = action.parent;
+  if (action.operator === "debug" && parent) {
+    const error = `${parent.error ?? "the script failed"}\n\nOutput (tail):\n${parent.output}`;
+    const script = await codeOrPlaceholder("script", () =>
+      fixScript(ctx.team.model("fixer"), { ...input, script: parent.code, error, attempt: tree.debugDepth(parent) + 1 }, { ...ctx.callOptions, scope: id }),
+    );
+    return { plan: `Fix: ${parent.error?.split("\n")[0] ?? "the failure"}`, script };
+  }
+  if (policy === "instructed") {
+    const candidates = state.candidates ?? [];
+    if (action.operator === "draft" || !parent) {
+      const instruction = candidates[tree.drafts.length % Math.max(1, candidates.length)];
+      if (!instruction) throw new Error("instructed search: the planner gave no instruction to draft from");
+      return { plan: renderInstruction(instruction), instruction, script: await codeInstruction(state, ctx, instruction, id) };
+    }
+    const instruction = await nextInstruction(
+      ctx.team.model("planner"),
+      { context: input.context, libraries: input.libraries, bestPlan: parent.plan, bestCode: parent.code, bestValidationScore: parent.validationScore, history: memory },
+      { ...ctx.callOptions, scope: id },
+    );
+    return { plan: renderInstruction(instruction), instruction, script: await codeInstruction(state, ctx, instruction, id) };
+  }
+  try {
+    const written = action.operator === "improve" && parent
+      ? await improveSolution(ctx.team.model("direct"), { ...input, memory, script: parent.code, outputTail: parent.output, validationScore: parent.validationScore }, { ...ctx.callOptions, scope: id })
+      : await draftSolution(ctx.team.model("direct"), { ...input, memory }, { ...ctx.callOptions, scope: id });
+    return { plan: written.plan, script: written.code };
+  } catch (error) {
+    if (!(error instanceof NoCodeError)) throw error;
+    return { plan: "(the model wrote no code)", script: noCodePlaceholder("script", error.message) };
+  }
+}
+
+/** The node of an attempt: what the tree keeps of it. */
+function nodeOf(input: { step: number; action: SearchAction; candidate: Candidate; attempt: AttemptOutput; tokens: SearchNode["tokens"]; startedAt: string; durationMs: number }): SearchNode {
+  const { attempt } = input;
+  const ok = attempt.result.outcome === "ok";
+  return {
+    step: input.step,
+    id: nodeId(input.step),
+    parent: input.action.parent?.id ?? null,
+    operator: input.action.operator,
+    reason: input.action.reason,
+    plan: input.candidate.plan,
+    code: input.candidate.script,
+    attempt: attempt.result.attempt,
+    buggy: !ok,
+    ...(ok ? {} : { error: (attempt.failure ?? attempt.result.errorMessage ?? "failed").split("\n").slice(0, 6).join("\n") }),
+    output: tail(attempt.stdout),
+    validationScore: ok ? attempt.result.validationScore ?? null : null,
+    testScore: ok ? attempt.grade?.score ?? null : null,
+    tokens: input.tokens,
+    startedAt: input.startedAt,
+    durationMs: input.durationMs,
+  };
+}
+
+/** One step: policy → code → one attempt → node appended. */
+async function searchStep(state: SolutionState, ctx: StageContext, config: SearchConfig, nodes: SearchNode[]): Promise<{ state: SolutionState; node: SearchNode }> {
+  const step = nodes.length;
+  const id = nodeId(step);
+  const tree = new SearchTree(nodes.map(visible), ctx.task.spec.lower_is_better);
+  const action = POLICIES[config.policy]({ tree, settings: config.settings, random: stepRandom(ctx.options.seed ?? 0, step) });
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const before = usageTokens(ctx);
+  const candidate = await propose({ state, ctx, tree, action, id, policy: config.policy });
+  const executed = await execute({ ...state, script: candidate.script, round: step + 1, attemptKind: "search" as const }, ctx);
+  const attempt = lastAttempt(executed)!;
+  const after = usageTokens(ctx);
+  const node = nodeOf({ step, action, candidate, attempt, tokens: { input: after.input - before.input, output: after.output - before.output }, startedAt, durationMs: performance.now() - started });
+  ctx.writer.appendSearchNode(node);
+  ctx.writer.event({ type: "search.node", node: node.id, operator: node.operator, parent: node.parent, buggy: node.buggy, validationScore: node.validationScore, reason: node.reason });
+  return { state: { ...executed, round: 0 }, node };
+}
+
+/** The state whose `best` is the tree's best node by validation (a failure when no node worked). */
+function selectBest(state: SolutionState, nodes: readonly SearchNode[], lowerIsBetter: boolean): SolutionState {
+  const tree = new SearchTree(nodes.map(visible), lowerIsBetter);
+  const best = tree.best();
+  const attempt = best && state.attempts.find((a) => a.result.attempt === best.attempt);
+  if (!best || !attempt) {
+    return { ...state, failure: { stage: "search", message: `none of the ${nodes.length} search node(s) produced a valid submission` } };
+  }
+  return { ...state, best: attempt, script: attempt.script };
+}
+
+/**
+ * The search operator: instructed search plans first (stage `planner`, its ranked instructions are the drafts);
+ * then steps until `steps` nodes exist or a budget stops it (stage `search`). Resume continues after the last
+ * recorded node.
+ */
+export function search(config: SearchConfig): Operator {
+  return async (initial, ctx) => {
+    let state = config.policy === "instructed" ? await plan(initial, ctx) : initial;
+    if (state.failure) return state;
+    state = withRecordedAttempts(state, ctx);
+    const nodes = readSearchNodes(ctx.writer.dir);
+    const lower = ctx.task.spec.lower_is_better;
+    return timedStage<SolutionState>(ctx, "search", async () => {
+      let budget: SolutionState["budget"];
+      try {
+        while (nodes.length < config.steps) {
+          ctx.signal?.throwIfAborted();
+          const next = await searchStep(state, ctx, config, nodes);
+          state = next.state;
+          nodes.push(next.node);
+        }
+      } catch (error) {
+        budget = budgetCause(error);
+        if (!budget) throw error;
+      }
+      const stopped = budget ? `stopped by the ${budget.kind} budget after ${nodes.length} step(s)` : `${nodes.length} step(s)`;
+      const chosen = selectBest(state, nodes, lower);
+      const selected = chosen.best && nodes.find((n) => n.attempt === chosen.best!.result.attempt)?.id;
+      ctx.writer.updateRun({ search: { policy: config.policy, steps: config.steps, done: nodes.length, stopped: budget ? budget.message : "steps", ...(selected ? { selected } : {}) } });
+      // AIDE's own tools read the tree from this file (aide/utils/serialize.py's journal shape).
+      ctx.writer.writeTopFile(RUN_FILES.searchJournal, `${JSON.stringify(toAideJournal(nodes, lower))}\n`);
+      return { value: budget ? { ...chosen, budget } : chosen, ok: !chosen.failure, detail: stopped };
+    });
+  };
+}
