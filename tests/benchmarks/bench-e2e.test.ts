@@ -2,7 +2,6 @@
 // scripted models through the library (it completes), then through the CLI replaying that bench cell by cell,
 // stopped mid-way with SIGINT and resumed without redoing finished runs. The reports' numbers are checked
 // against the run records.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,8 +19,8 @@ import { relativeLink, writeReport } from "../../benchmarks/render.js";
 import { comparePaired, mean, normalisedScore } from "../../benchmarks/stats.js";
 import { scriptedBenchDeps, scriptedKeys, tasksWithReferences } from "./bench-support.js";
 import { BenchOptionsSchema } from "../../benchmarks/index.js";
+import { linguacodus } from "../support/cli.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 let root: string;
 let wiring: Wiring;
 let tasks: Awaited<ReturnType<typeof tasksWithReferences>>;
@@ -120,8 +119,8 @@ describe("bench end to end on the real sandbox", () => {
 
   it("the CLI replays that bench, stops on SIGINT mid-way, and --resume finishes it without redoing finished runs", async () => {
     const out = join(root, "replayed");
-    const env = { ...process.env, LINGUACODUS_HOME: join(root, "home") };
-    const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { LINGUACODUS_HOME: join(root, "home") };
+    const cli = (args: string[]) => linguacodus(args, env, { sources: true }).child;
     const args = ["bench", ...tasks.map((t) => t.dir), "--modes", "linguacodus,direct", "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--parallel", "2", "--out", out];
 
     const first = cli(args);
@@ -178,8 +177,8 @@ describe("bench end to end on the real sandbox", () => {
 
   it("a bench killed hard (SIGKILL) mid-run resumes: finished runs kept, the cut-off run moved aside and rerun", async () => {
     const out = join(root, "killed");
-    const env = { ...process.env, LINGUACODUS_HOME: join(root, "home") };
-    const cli = (args: string[]) => spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    const env = { LINGUACODUS_HOME: join(root, "home") };
+    const cli = (args: string[]) => linguacodus(args, env, { sources: true }).child;
     const first = cli(["bench", ...tasks.map((t) => t.dir), "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--out", out]);
     const exited = new Promise<NodeJS.Signals | null>((r) => first.on("exit", (_code, signal) => r(signal)));
     // kill while a run is in flight: one finished, the next started

@@ -1,18 +1,18 @@
 // One runner per bench folder, through the real CLI: a bench whose model server never answers holds its folder;
 // a second `bench --resume` on it is refused and names the holder; after the holder is killed (kill -9), the
 // next `--resume` takes the stale lock over.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BENCH_LOCK_FILE, BenchLockHolderSchema } from "../../benchmarks/index.js";
 import { resolveTask } from "../../datasets/index.js";
+import { linguacodus } from "../support/cli.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 let root: string;
 let task: string;
 let server: Server;
@@ -21,11 +21,7 @@ const children: ChildProcess[] = [];
 
 const args = (out: string, ...more: string[]) => [...more, "--models", model, "--modes", "direct", "--sandbox", "local", "--no-report", "--out", out];
 const start = (cliArgs: string[]) => {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), ...cliArgs], {
-    cwd: ROOT,
-    env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { child } = linguacodus(cliArgs, { LINGUACODUS_HOME: join(root, "home") }, { sources: true });
   children.push(child);
   return child;
 };
@@ -62,13 +58,8 @@ describe("bench folder lock", () => {
     await until("the first bench to start its run", () => existsSync(join(out, "bench-events.jsonl")) && readFileSync(join(out, "bench-events.jsonl"), "utf8").includes("run.started"));
     expect(holderOf(out)).toMatchObject({ pid: first.pid, host: hostname() });
 
-    const second = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli/main.ts"), "bench", ...args(out, "--resume")], {
-      cwd: ROOT,
-      env: { ...process.env, LINGUACODUS_HOME: join(root, "home") },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    expect(second.status).toBe(2);
+    const second = await linguacodus(["bench", ...args(out, "--resume")], { LINGUACODUS_HOME: join(root, "home") }, { sources: true });
+    expect(second.code).toBe(2);
     expect(second.stderr).toMatch(new RegExp(`the bench folder is in use: .*bench.lock is held by pid ${first.pid} on ${hostname()} since \\d{4}-`));
     expect(readFileSync(join(out, "bench-events.jsonl"), "utf8").match(/"bench.started"/g)).toHaveLength(1);
 

@@ -1,24 +1,13 @@
 // import-mlebench on a small competition folder laid out as MLE-bench prepares one, and the CLI's
 // tasks/grade commands (run through tsx on the real entry point) with their exit codes.
-import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkTaskFolder, grade, importMleBench, loadTask, metricForGrader, readCsv } from "../../datasets/index.js";
+import { linguacodus } from "../support/cli.js";
 import { csv, tempDir } from "./fixtures.js";
 
-const run = promisify(execFile);
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { cwd: process.cwd(), env: { ...process.env, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => linguacodus(args, { NO_COLOR: "1" }, { sources: true, cwd: process.cwd() });
 
 const N = 20;
 const truth = Array.from({ length: N }, (_, i) => (i % 3 === 0 ? "True" : "False"));

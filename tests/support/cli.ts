@@ -23,12 +23,19 @@ export async function buildCli(): Promise<void> {
   if (!existsSync(cliPath)) throw new Error("dist/cli/main.js was not built");
 }
 
+export interface CliOptions {
+  cwd?: string;
+  /** Run cli/main.ts through tsx instead of the built dist/ (for tests that need no build). */
+  sources?: boolean;
+}
+
 /**
  * `linguacodus <args>` with `env` over the test's environment: settles when it exits with the exit code and both
  * streams (never rejects on a non-zero exit); `child` is the running process, to signal it.
  */
-export function linguacodus(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): Promise<CliResult> & { child: ChildProcessByStdio<null, Readable, Readable> } {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function linguacodus(args: string[], env: NodeJS.ProcessEnv = {}, options: CliOptions = {}): Promise<CliResult> & { child: ChildProcessByStdio<null, Readable, Readable> } {
+  const entry = options.sources ? ["--import", "tsx", join(repoRoot, "cli", "main.ts")] : [cliPath];
+  const child = spawn(process.execPath, [...entry, ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
