@@ -18,7 +18,7 @@ import {
   roundAttempts,
   withRecordedAttempts,
 } from "./operators/index.js";
-import type { RunOptions } from "./options.js";
+import type { RunOptions, SelectMethod } from "./options.js";
 import { RUN_FILES } from "./record/index.js";
 import { type Operator, type SolutionState, runStage, timedStage } from "./state.js";
 import { validationBranches } from "./branches.js";
@@ -134,15 +134,13 @@ export const writeContext: Operator = async (state, ctx) => {
   return state;
 };
 
-export type SelectionMethod = "critic" | "first" | "validation";
-
 /** --select, with --no-critic read as `first` (the ablation it always was). */
-export function selectionOf(options: Pick<RunOptions, "select" | "noCritic">): SelectionMethod {
+export function selectionOf(options: Pick<RunOptions, "select" | "noCritic">): SelectMethod {
   return options.select ?? (options.noCritic ? "first" : "critic");
 }
 
 /** run.json says how the instruction was chosen. */
-function recordSelection(method: SelectionMethod): Operator {
+function recordSelection(method: SelectMethod): Operator {
   return async (state, ctx) => {
     ctx.writer.updateRun({ selection: { method } });
     return state;

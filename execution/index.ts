@@ -2,7 +2,7 @@
 // the execute-and-fix loop, and the run record (schemas, writer, reader, summary).
 // The run record: layout, schemas, writer, reader, summary — execution/record/'s face, passed on whole.
 export * from "./record/index.js";
-export { RunOptionsSchema, RoleModelsSchema, SANDBOX_KINDS, parseRunOptions, resolveRoleSpecs, unmetOptionNeed, type RunOptions, type RunOptionsInput, type RoleModelSpecs, type SandboxKind } from "./options.js";
+export { RunOptionsSchema, RoleModelsSchema, SANDBOX_KINDS, parseRunOptions, resolveRoleSpecs, unmetOptionNeed, type RunOptions, type RunOptionsInput, type SelectMethod, type RoleModelSpecs, type SandboxKind } from "./options.js";
 // The solution state, the operators over it and their compositions (issue 20's search composes the same operators).
 export {
   type SolutionState,
@@ -40,7 +40,7 @@ export {
   missingSubmissionMessage,
   parseValidationScore,
 } from "./operators/index.js";
-export { sequence, fixLoop, executeAndFix, feedbackRounds, writeContext, selectionOf, solution, type SelectionMethod } from "./compose.js";
+export { sequence, fixLoop, executeAndFix, feedbackRounds, writeContext, selectionOf, solution } from "./compose.js";
 export { validationBranches, runChains, chainAgreement, openSubRecord, type ChainsInput } from "./branches.js";
 export { finishSolution, settle } from "./finish.js";
 export {

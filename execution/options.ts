@@ -14,6 +14,7 @@ export type RunMode = z.infer<typeof RunModeSchema>;
 
 /** How the coders' instruction is chosen among the planner's candidates (`--select`; run.json's `selection`). */
 export const SelectMethodSchema = z.enum(["critic", "first", "validation"]);
+export type SelectMethod = z.infer<typeof SelectMethodSchema>;
 
 const ModelSpec = z.string().min(1);
 const roleShape = Object.fromEntries(AGENT_ROLES.map((role) => [role, ModelSpec.optional()])) as Record<AgentRole, z.ZodOptional<z.ZodString>>;

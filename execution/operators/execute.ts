@@ -180,8 +180,9 @@ export function withRecordedAttempts(state: SolutionState, ctx: Pick<StageContex
   return { ...state, attempts: [...state.attempts, ...recorded.map((a) => loadAttempt(ctx.writer, a))] };
 }
 
-function nextIndex(state: SolutionState): number {
-  return state.attempts.length === 0 ? 0 : Math.max(...state.attempts.map((a) => a.result.index)) + 1;
+/** The next attempt's index: past the state's attempts and past every attempt its record holds. */
+function nextIndex(state: SolutionState, ctx: Pick<StageContext, "writer">): number {
+  return Math.max(ctx.writer.nextAttemptIndex(), ...state.attempts.map((a) => a.result.index + 1));
 }
 
 /** An attempt's kind: the round's first attempt is "initial" (round 0) or "feedback"; later ones are fixes. */
@@ -195,7 +196,7 @@ function kindOf(state: SolutionState): AttemptResult["kind"] {
  * `failure` is what the fixer reads next (default: this attempt's description).
  */
 export function recordNoCode(state: SolutionState, ctx: StageContext, input: { kind: AttemptResult["kind"]; reason: string; failure?: (own: string) => string }): SolutionState {
-  const index = nextIndex(state);
+  const index = nextIndex(state, ctx);
   const attempt = attemptName(index);
   const script = state.script ?? "";
   const result: AttemptResult = {
@@ -234,7 +235,7 @@ export async function execute(state: SolutionState, ctx: StageContext): Promise<
     const reasons = [...new Set(noCodeReasons(current))];
     return recordNoCode(state, ctx, { kind, reason: reasons.length ? reasons.join("; ") : "the script holds no Python statement" });
   }
-  const index = nextIndex(state);
+  const index = nextIndex(state, ctx);
   const attempt = attemptName(index);
   const scriptPath = ctx.writer.writeAttemptScript(attempt, current);
   const { verdict, sandbox, durationMs } = await runOnce(ctx, attempt, current);

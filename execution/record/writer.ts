@@ -4,7 +4,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, renameSync } from 
 import { dirname, join } from "node:path";
 import { dropPartialLastLine, writeTextAtomic } from "./files.js";
 import { ATTEMPT_FILES, CODE_FILE, RUN_FILES, RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
-import { readRunJson } from "./reader.js";
+import { readAttempts, readRunJson } from "./reader.js";
 import {
   type AttemptResult,
   AttemptResultSchema,
@@ -47,6 +47,8 @@ export class RunRecordWriter {
   private readonly sessionStart = Date.now();
   private readonly onEvent: ((event: RunEvent) => void) | undefined;
   private readonly redact: (text: string) => string;
+  /** One past the highest attempt index recorded (read from exec/ on first use, then counted as attempts are written). */
+  private attemptsEnd: number | undefined;
 
   private constructor(
     readonly dir: string,
@@ -191,7 +193,17 @@ export class RunRecordWriter {
     return dir;
   }
 
+  /**
+   * The index the record's next attempt takes: past every attempt recorded, whichever state wrote it (a search's
+   * sibling nodes execute from different states into one record).
+   */
+  nextAttemptIndex(): number {
+    this.attemptsEnd ??= readAttempts(this.dir).reduce((end, a) => Math.max(end, a.index + 1), 0);
+    return this.attemptsEnd;
+  }
+
   writeAttemptResult(result: AttemptResult, stdout: string, stderr: string): void {
+    this.attemptsEnd = Math.max(this.nextAttemptIndex(), result.index + 1);
     this.execDir(result.attempt);
     const rel = (file: string) => join(RUN_FILES.exec, result.attempt, file);
     this.writeText(rel(ATTEMPT_FILES.stdout), stdout);

@@ -63,6 +63,11 @@ describe("operators over one state (real Docker sandbox, scripted models)", () =
     expect(lastAttempt(graded)?.grade?.valid).toBe(true);
     expect(readAttempts(writer.dir).map((a) => a.outcome)).toEqual(["error", "ok"]);
     expect(readFileSync(writer.path(lastAttempt(graded)!.result.script), "utf8").trim()).toBe(MERGED_FIXED.trim());
+
+    // A sibling from the same failed state (as a search's nodes are): its attempt is the record's next, not a rerun of 002.
+    const sibling = await execute({ ...failed, script: MERGED_FIXED }, ctx);
+    expect(lastAttempt(sibling)?.result.attempt).toBe("003");
+    expect(readAttempts(writer.dir).map((a) => a.attempt)).toEqual(["001", "002", "003"]);
   }, 300_000);
 
   it("a custom composition: code a given instruction (no planner, no critic), merge, execute-and-fix", async () => {
