@@ -54,6 +54,8 @@ export {
   trainArgs,
   readAdapterCard,
   PAPER_HYPERPARAMETERS,
+  TRAIN_PROFILES,
+  type TrainProfile,
   type Hyperparameters,
   type TrainOptions,
   type TrainResult,
@@ -77,3 +79,18 @@ export {
   type PlannerEval,
   type PlannerAnswerStats,
 } from "./eval.js";
+export { rougeL, bestRougeL, termsOf, termOverlap, bestTermOverlap, distinctRate, words } from "./text-metrics.js";
+export {
+  evaluateInstructions,
+  heldOutPrompts,
+  sampleInputPrompts,
+  scoreAnswer,
+  summarize,
+  instructionTable,
+  type EvalPrompt,
+  type InstructionAnswer,
+  type InstructionSummary,
+  type InstructionEvalReport,
+  type InstructionEvalOptions,
+  type PlannerName,
+} from "./instruction-eval.js";

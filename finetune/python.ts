@@ -91,6 +91,18 @@ export interface RunRecipeOptions {
   nice?: number;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** What to change when the kernel kills the script (SIGKILL: out of memory), said in the error. */
+  killHint?: string;
+}
+
+/** Resident memory of a process now (bytes), from /proc; undefined once it is gone. */
+function residentBytes(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -142,12 +154,31 @@ export function runRecipe(options: RunRecipeOptions): Promise<RecipeRun> {
         if (!/warn/i.test(line)) options.onStderr?.(line);
       }
     });
-    child.on("error", (error) => reject(new RecipeError(`could not start ${options.script}: ${error.message}`)));
-    child.on("close", (code) => {
+    // Peak resident memory, sampled: a kernel kill leaves nothing behind to ask.
+    let peak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, (child.pid !== undefined && residentBytes(child.pid)) || 0);
+    }, 1000);
+    sampler.unref();
+    child.on("error", (error) => {
+      clearInterval(sampler);
+      reject(new RecipeError(`could not start ${options.script}: ${error.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearInterval(sampler);
       const error = events.find((e) => e.event === "error");
       if (error) return reject(new RecipeError(String(error.message)));
       const done = [...events].reverse().find((e) => e.event === "done");
       if (code === 0 && done) return resolvePromise({ done, events });
+      if (signal === "SIGKILL" && !options.signal?.aborted) {
+        const rss = peak > 0 ? ` at ${(peak / 1024 ** 3).toFixed(1)} GB resident memory (last sample)` : "";
+        return reject(
+          new RecipeError(
+            `${options.script} was killed by the kernel (SIGKILL)${rss} — most likely the out-of-memory killer: the run needs more memory than ` +
+              `the machine has free${options.killHint ? `; ${options.killHint}` : ""}.`,
+          ),
+        );
+      }
       const tail = stderrTail.filter((l) => !/warn/i.test(l)).slice(-12).join("\n");
       reject(new RecipeError(`${options.script} failed (exit ${code ?? "signal"}):\n${tail}`));
     });

@@ -97,7 +97,8 @@ export interface PaperPlanInput {
   description: string;
   dataType: string;
   metricName: string;
-  lowerIsBetter: boolean;
+  /** Unknown for a free-text metric: the paraphrase then says nothing about the direction. */
+  lowerIsBetter?: boolean;
   count: number;
   /** The prompt the adapter was trained with (its sidecar's); absent: this project's paraphrase (paperPrompt). */
   template?: PaperPromptTemplate;

@@ -1,42 +1,11 @@
 // `linguacodus finetune corpus | train | export | eval`: the fine-tuned planner of the paper, as a thin layer over
 // finetune/. Models load through the agents' providers (every extractor call lands in the corpus's
-// transcripts.jsonl); the Python recipe runs in a venv under ~/.linguacodus/venvs/finetune.
-import { writeFileSync } from "node:fs";
+// transcripts.jsonl); the Python recipe runs in a venv under ~/.linguacodus/venvs/finetune. eval: finetune-eval.ts.
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { z } from "zod";
 import { UserFacingError } from "../failure.js";
-import { BENCH_FLAGS, RUN_FLAGS, addFlag, flagValue, readFlag, readFlagOrDefault, wholeNumber } from "../flags.js";
-import { defaultPaths } from "../paths.js";
-import { printDownstream, runDownstream } from "./finetune-downstream.js";
-
-// Numbers through the CLI's one flag parser (cli/flags.ts).
-const int = (flag: string, value: string | undefined, min: number): number | undefined => (value === undefined ? undefined : flagValue(flag, value, wholeNumber(min)));
-const num = (flag: string, value: string | undefined): number | undefined => (value === undefined ? undefined : flagValue(flag, value, z.number()));
-
-const fmtS = (s: number | null | undefined) =>
-  s === null || s === undefined ? "?" : s < 90 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`;
-
-/** The downstream bench's --max-tokens, under its own name (eval's --max-tokens caps the planner answers). */
-const BENCH_MAX_TOKENS = { ...RUN_FLAGS.maxTokens.def, flag: "--bench-max-tokens <n>" };
-
-const home = () => defaultPaths();
-const venvDir = (flag?: string) => resolve(flag ?? join(home().home, "venvs", "finetune"));
-
-async function python(venv?: string): Promise<string> {
-  const { ensureVenv } = await import("../../finetune/index.js");
-  return ensureVenv({ dir: venvDir(venv), log: (line) => process.stderr.write(`${line}\n`) });
-}
-
-/** A team with real providers whose every role is `spec`; transcripts to `transcriptsPath` (or kept in memory). */
-async function realTeam(spec: string, role: "extractor" | "planner", transcriptsPath?: string, contextSize = 4096) {
-  const agents = await import("../../agents/index.js");
-  return agents.createAgentTeam({
-    models: { [role]: spec, default: spec },
-    transcript: transcriptsPath ? agents.createJsonlTranscriptSink(transcriptsPath) : agents.createMemoryTranscriptSink(),
-    providers: { gguf: { modelsDir: home().models, contextSize }, envFile: ".env" },
-  });
-}
+import { registerFinetuneEval } from "./finetune-eval.js";
+import { fmtS, home, int, num, python, realTeam, userInput } from "./finetune-common.js";
 
 interface CorpusFlags {
   from: string[];
@@ -72,28 +41,18 @@ interface TrainFlags {
   loggingSteps?: string;
   gradientCheckpointing: boolean;
   groupByLength: boolean;
-  loadIn4bit: string;
+  loadIn4bit?: string;
   seed?: string;
   threads?: string;
   limit?: string;
   resume?: boolean;
   nice?: string;
   venv?: string;
-}
-
-interface EvalFlags {
-  adapter: string;
-  base: string;
-  tasks: string[];
-  corpus?: string;
-  ranks: string;
-  maxTokens: string;
-  out?: string;
-  coder?: string;
-  benchOut?: string;
-  repeats?: string;
-  benchMaxTokens?: string;
-  contextSize: string;
+  profile?: string;
+  loraTargets?: string;
+  optim?: string;
+  memoryBudgetGb?: string;
+  memoryFit?: string;
 }
 
 export function registerFinetune(program: Command): void {
@@ -195,14 +154,19 @@ export function registerFinetune(program: Command): void {
     .option("--logging-steps <n>", "log the loss every N steps (paper: 25)")
     .option("--no-gradient-checkpointing", "turn gradient checkpointing off (faster, more memory)")
     .option("--no-group-by-length", "random batches instead of grouping by length")
-    .option("--load-in-4bit <mode>", "auto (NF4 where CUDA is present), yes or no", "auto")
+    .option("--load-in-4bit <mode>", "auto (NF4 where CUDA is present), yes or no (default auto, or the profile's)")
     .option("--seed <n>", "training seed")
     .option("--threads <n>", "CPU threads for torch")
     .option("--limit <n>", "use only the first N training pairs")
     .option("--nice <n>", "run the recipe at this CPU niceness (e.g. 19 on a shared machine)")
     .option("--venv <dir>", "the recipe's Python environment (default ~/.linguacodus/venvs/finetune)")
     .option("--resume", "continue from the last checkpoint in <out>/checkpoints")
-    .action(async (flags: TrainFlags) => {
+    .option("--profile <name>", "ready-made settings: cpu (tokens/s on a few cores) or paper (Table A.3 on a CUDA GPU: NF4, paged AdamW); flags override")
+    .option("--lora-targets <modules>", "comma-separated modules LoRA adapts (default: all seven projections)")
+    .option("--optim <name>", "optimizer (transformers name; default adamw_torch, the paper profile paged_adamw_32bit)")
+    .option("--memory-budget-gb <x>", "memory the run may use (default: 85% of what is free when it starts)")
+    .option("--memory-fit <mode>", "auto: the longest sequence, then the largest batch, the memory estimate fits; check: refuse with the numbers (default when --batch-size or --max-length is given); off")
+    .action(async (flags: TrainFlags, command: Command) => {
       const ft = await import("../../finetune/index.js");
       const hp: Partial<import("../../finetune/index.js").Hyperparameters> = {};
       const set = <K extends keyof typeof hp>(key: K, value: (typeof hp)[K] | undefined) => {
@@ -221,14 +185,19 @@ export function registerFinetune(program: Command): void {
       set("maxLength", int("--max-length", flags.maxLength, 0));
       set("saveSteps", int("--save-steps", flags.saveSteps, 1));
       set("loggingSteps", int("--logging-steps", flags.loggingSteps, 1));
-      hp.gradientCheckpointing = flags.gradientCheckpointing;
-      hp.groupByLength = flags.groupByLength;
-      if (!["auto", "yes", "no"].includes(flags.loadIn4bit)) throw new UserFacingError(`--load-in-4bit must be auto, yes or no (got '${flags.loadIn4bit}')`);
-      try {
-        ft.readCorpus(flags.corpus);
-      } catch (error) {
-        throw new UserFacingError((error as Error).message);
-      }
+      // Only when given: a profile's choice stands otherwise.
+      const given = (name: string) => command.getOptionValueSource(name) === "cli";
+      if (given("gradientCheckpointing")) hp.gradientCheckpointing = flags.gradientCheckpointing;
+      if (given("groupByLength")) hp.groupByLength = flags.groupByLength;
+      if (flags.loraTargets !== undefined) hp.loraTargets = flags.loraTargets;
+      if (flags.optim !== undefined) hp.optim = flags.optim;
+      const profiles = Object.keys(ft.TRAIN_PROFILES);
+      if (flags.profile !== undefined && !profiles.includes(flags.profile)) throw new UserFacingError(`--profile must be one of ${profiles.join(", ")} (got '${flags.profile}')`);
+      const memoryFit = flags.memoryFit ?? (flags.batchSize !== undefined || flags.maxLength !== undefined ? "check" : "auto");
+      if (!["auto", "check", "off"].includes(memoryFit)) throw new UserFacingError(`--memory-fit must be auto, check or off (got '${memoryFit}')`);
+      const memoryBudgetGb = num("--memory-budget-gb", flags.memoryBudgetGb);
+      if (flags.loadIn4bit !== undefined && !["auto", "yes", "no"].includes(flags.loadIn4bit)) throw new UserFacingError(`--load-in-4bit must be auto, yes or no (got '${flags.loadIn4bit}')`);
+      userInput(() => ft.readCorpus(flags.corpus));
       const py = await python(flags.venv);
       const seed = int("--seed", flags.seed, 0);
       const threads = int("--threads", flags.threads, 1);
@@ -242,7 +211,10 @@ export function registerFinetune(program: Command): void {
           python: py,
           cacheDir: join(home().home, "cache", "finetune-bases"),
           hyperparameters: hp,
-          loadIn4bit: flags.loadIn4bit as "auto" | "yes" | "no",
+          ...(flags.loadIn4bit !== undefined ? { loadIn4bit: flags.loadIn4bit as "auto" | "yes" | "no" } : {}),
+          ...(flags.profile !== undefined ? { profile: flags.profile as import("../../finetune/index.js").TrainProfile } : {}),
+          memoryFit: memoryFit as "auto" | "check" | "off",
+          ...(memoryBudgetGb !== undefined ? { memoryBudgetGb } : {}),
           ...(seed !== undefined ? { seed } : {}),
           ...(threads !== undefined ? { threads } : {}),
           ...(limit !== undefined ? { limit } : {}),
@@ -250,6 +222,13 @@ export function registerFinetune(program: Command): void {
           resume: flags.resume ?? false,
           onEvent: (e) => {
             if (e.event === "status") process.stderr.write(`${String(e.message)}\n`);
+            if (e.event === "memory") {
+              process.stderr.write(
+                e.picked
+                  ? `memory: ${String(e.message)}\n`
+                  : `memory: estimated peak ${String(e.estimate_gb)} GB of ${e.budget_gb === null ? "? (unknown)" : `${String(e.budget_gb)} GB`} (batch ${String(e.batch_size)}, longest sequence ${String(e.longest_tokens)} tokens)\n`,
+              );
+            }
             if (e.event === "start") {
               process.stderr.write(
                 `training on ${String(e.train_pairs)} pairs (${String(e.validation_pairs)} validation), ${String(e.total_steps)} steps, ` +
@@ -306,73 +285,5 @@ export function registerFinetune(program: Command): void {
       }
       process.stdout.write(`planner spec: ${result.spec}\n  e.g. linguacodus run <task> --planner '${result.spec}' --planner-prompt paper\n`);
     });
-
-  const evalCommand = finetune
-    .command("eval")
-    .description("Base vs fine-tuned planner (paper prompt, one call per rank) on tasks not in the corpus")
-    .requiredOption("--adapter <adapter.gguf>", "exported adapter")
-    .requiredOption("--base <model.gguf>", "its base model")
-    .requiredOption("--tasks <tasks...>", "suite (lite, all), built-in ids or task folders")
-    .option("--corpus <dir>", "the corpus the adapter was trained on (default: from <adapter.gguf>.json)")
-    .option("--ranks <n>", "instructions asked per task", "3")
-    .option("--max-tokens <n>", "cap on each planner answer", "512")
-    .option("--context-size <n>", "context window", "4096")
-    .option("--out <file>", "write the report as JSON")
-    .option("--coder <spec>", "run the downstream bench with this coder in every column (the planner varies alone)")
-    .option("--bench-out <dir>", "folder of the downstream bench (an existing one is resumed)", "bench-finetune");
-  addFlag(evalCommand, BENCH_FLAGS.repeats, "seeds per task of the downstream bench");
-  addFlag(evalCommand, BENCH_MAX_TOKENS, "cap on every model answer in the downstream bench (keeps a small local model from rambling)");
-  evalCommand.action(async (flags: EvalFlags) => {
-      const ft = await import("../../finetune/index.js");
-      const { resolveTasks } = await import("../../benchmarks/tasks.js");
-      const { loadTask } = await import("../../datasets/index.js");
-      const sidecar = ft.readSidecar(flags.adapter);
-      const competitions = flags.corpus ? [...new Set(ft.readCorpus(flags.corpus).pairs.map((p) => p.competition))] : sidecar?.competitions;
-      if (!competitions) {
-        throw new UserFacingError(`${ft.sidecarPath(flags.adapter)} not found: pass --corpus <dir> so eval can refuse tasks the adapter was trained on.`);
-      }
-      const refs = await resolveTasks(flags.tasks, { tasksDir: home().tasks, log: (l) => process.stderr.write(`${l}\n`) });
-      const tasks = await Promise.all(refs.map((r) => loadTask(r.dir)));
-      try {
-        ft.checkNoOverlap(tasks.map((t) => t.spec.id), competitions);
-      } catch (error) {
-        throw new UserFacingError((error as Error).message);
-      }
-      const contextSize = int("--context-size", flags.contextSize, 256)!;
-      const repeats = await readFlagOrDefault(flags, BENCH_FLAGS.repeats);
-      const benchMaxTokens = await readFlag(flags, BENCH_MAX_TOKENS);
-      const report = await ft.evaluatePlanners({
-        base: flags.base,
-        adapterGguf: flags.adapter,
-        tasks,
-        corpusCompetitions: competitions,
-        ranks: int("--ranks", flags.ranks, 1)!,
-        maxTokens: int("--max-tokens", flags.maxTokens, 16)!,
-        createTeam: (spec) => realTeam(spec, "planner", undefined, contextSize),
-        onAnswer: (planner, a) =>
-          process.stderr.write(`${planner} ${a.task} rank ${a.rank}${a.attempt > 1 ? " (retry)" : ""}: ${a.parsed ? "parsed" : "no parse"}, ${a.sections}/4 sections, ${a.chars} chars\n`),
-      });
-      for (const r of report.results) {
-        process.stdout.write(
-          `${r.planner.padEnd(8)} parse rate ${(r.parseRate * 100).toFixed(0)}% (after retry ${(r.parseRateWithRetry * 100).toFixed(0)}%), ` +
-            `section completeness ${(r.sectionCompleteness * 100).toFixed(0)}%, mean length ${Math.round(r.meanChars)} chars, ${fmtS(r.seconds)}\n`,
-        );
-      }
-      // Written before the downstream bench too, so a failed or interrupted bench keeps the planner numbers.
-      const save = () => flags.out && writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
-      save();
-      if (flags.coder) {
-        report.downstream = await runDownstream(ft, {
-          base: flags.base,
-          adapterGguf: flags.adapter,
-          coder: flags.coder,
-          tasks: tasks.map((t) => t.dir),
-          out: resolve(flags.benchOut!),
-          repeats,
-          ...(benchMaxTokens ? { maxTokens: benchMaxTokens } : {}),
-        });
-        printDownstream(report.downstream);
-        save();
-      }
-    });
+  registerFinetuneEval(finetune);
 }

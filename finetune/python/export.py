@@ -1,5 +1,8 @@
 """Writes a PEFT LoRA adapter as llama.cpp's LoRA adapter GGUF, checked tensor by tensor against the base GGUF.
 
+The adapter may come from `linguacodus finetune train` or from anywhere else in PEFT's format (adapter_config.json
+with adapter_model.safetensors or adapter_model.bin, as the paper's released Llama-2-7B adapter is).
+
 Format (as llama.cpp's convert_lora_to_gguf.py writes it): general.type=adapter, adapter.type=lora,
 adapter.lora.alpha; tensors blk.N.<attn_q|attn_k|...>.weight.lora_a (PEFT's lora_A as stored, [r, in]) and
 .lora_b (lora_B, [out, r]). For llama-family bases the q/k rows are permuted as llama.cpp's converter permutes the
@@ -33,6 +36,20 @@ def field_value(reader, key):
     return value.tolist()[0] if hasattr(value, "tolist") else value
 
 
+def load_weights(path):
+    """The adapter's tensors as float32 numpy arrays, from safetensors or PEFT's older torch pickle (.bin)."""
+    import numpy as np
+
+    if path.endswith(".safetensors"):
+        from safetensors.numpy import load_file
+
+        return {k: v.astype(np.float32) for k, v in load_file(path).items()}
+    import torch
+
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    return {k: v.detach().to(torch.float32).numpy() for k, v in state.items()}
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--adapter", required=True)
@@ -41,13 +58,16 @@ def main(argv):
     args = p.parse_args(argv)
     import gguf
     import numpy as np
-    from safetensors.numpy import load_file
 
     config_path = os.path.join(args.adapter, "adapter_config.json")
-    weights_path = os.path.join(args.adapter, "adapter_model.safetensors")
-    for path in (config_path, weights_path):
-        if not os.path.isfile(path):
-            raise RecipeError(f"{path} not found: --adapter must be a folder written by `linguacodus finetune train`.")
+    candidates = [os.path.join(args.adapter, name) for name in ("adapter_model.safetensors", "adapter_model.bin")]
+    weights_path = next((path for path in candidates if os.path.isfile(path)), None)
+    if not os.path.isfile(config_path) or weights_path is None:
+        missing = config_path if not os.path.isfile(config_path) else " or ".join(candidates)
+        raise RecipeError(
+            f"{missing} not found: --adapter must be a PEFT LoRA folder (adapter_config.json with adapter_model.safetensors "
+            "or adapter_model.bin), as `linguacodus finetune train` or PEFT's save_pretrained writes it."
+        )
     with open(config_path, encoding="utf-8") as f:
         config = json.load(f)
     if config.get("peft_type") != "LORA":
@@ -69,9 +89,19 @@ def main(argv):
     alpha = float(config["lora_alpha"])
     if config.get("rank_pattern") or config.get("alpha_pattern"):
         raise RecipeError(f"{config_path}: per-module rank/alpha patterns are not supported by llama.cpp adapters.")
-    state = load_file(weights_path)
+    if config.get("use_dora"):
+        raise RecipeError(f"{config_path}: a DoRA adapter (use_dora) has magnitude vectors llama.cpp adapters cannot hold.")
+    if config.get("use_rslora"):
+        # rsLoRA scales by alpha/sqrt(r); llama.cpp by alpha/r: the same update with alpha·sqrt(r).
+        alpha = alpha * rank ** 0.5
+    state = load_weights(weights_path)
     pairs = {}
     for key, value in state.items():
+        if ".lora_A." not in key and ".lora_B." not in key:
+            raise RecipeError(
+                f"adapter tensor {key} ({weights_path}): not a LoRA pair (a module trained in full, modules_to_save, or a "
+                "LoRA bias); llama.cpp adapters hold lora_A/lora_B pairs only — train without modules_to_save and with bias='none'."
+            )
         # base_model.model.<hf module>.lora_A.weight
         for part in ("lora_A", "lora_B"):
             marker = f".{part}."

@@ -13,6 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import RecipeError, emit, fail, load_base, read_jsonl, sha256_file  # noqa: E402
+import memory  # noqa: E402
 
 # Llama 2's instruction format, the paper's Fig. 5 ("[/INST]" separates prompt and completion): used when the base
 # tokenizer has no chat template of its own.
@@ -54,6 +55,12 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--resume", action="store_true")
     p.add_argument("--limit", type=int, default=0, help="use only the first N training pairs")
+    p.add_argument("--optim", default="adamw_torch", help="transformers optimizer name (the paper's GPU recipe: paged_adamw_32bit)")
+    p.add_argument("--completion-logits", type=int, default=0,
+                   help="compute the vocabulary projection only where the loss is (completion tokens): less memory and time")
+    p.add_argument("--memory-fit", default="check", choices=["auto", "check", "off"],
+                   help="auto: the longest sequence, then the largest batch, that the estimate fits; check: refuse with the numbers")
+    p.add_argument("--memory-budget-gb", type=float, default=0, help="memory the run may use (default: 85%% of what is available)")
     return p.parse_args(argv)
 
 
@@ -111,6 +118,64 @@ class Collator:
         return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": torch.tensor(mask)}
 
 
+def fit_memory(args, model, trainable, train_set):
+    """Estimates the peak; with --memory-fit auto picks the longest sequence, then the largest batch, that fit (True: the
+    sequences must be encoded again at the new max length), with check refuses naming the numbers and the fix."""
+    lengths = [len(r["input_ids"]) for r in train_set.rows]
+    longest = max(lengths)
+    share = sum(sum(1 for l in r["labels"] if l != -100) for r in train_set.rows) / max(sum(lengths), 1)
+    base_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
+    config = model.get_base_model().config if hasattr(model, "get_base_model") else model.config
+    vocab = int(getattr(getattr(config, "text_config", None) or config, "vocab_size", 0))
+
+    def at(batch, tokens):
+        return memory.estimate(config, base_bytes, trainable, batch, min(tokens, longest), bool(args.gradient_checkpointing),
+                               share, bool(args.completion_logits))
+
+    budget, source = memory.budget_bytes(args.memory_budget_gb)
+    total, parts = at(args.batch_size, longest)
+    event = {"estimate_gb": memory.gb(total), "budget_gb": None if budget is None else memory.gb(budget), "budget_source": source,
+             "parts_gb": {k: memory.gb(v) for k, v in parts.items()}, "batch_size": args.batch_size, "longest_tokens": longest,
+             "max_length": args.max_length, "picked": False}
+    if budget is None or args.memory_fit == "off" or total <= budget:
+        emit("memory", **event)
+        return False
+    suggestion = memory.fit(lambda b, t: at(b, t)[0], args.batch_size, longest, budget)
+    what = (f"estimated peak memory {memory.gb(total)} GB ({memory.describe(parts, args.batch_size, longest, vocab)}) "
+            f"exceeds the {memory.gb(budget)} GB this run may use ({source})")
+    if suggestion is None:
+        raise RecipeError(f"{what}; even batch 1 × {memory.LENGTH_STEPS[-1]} tokens does not fit: free memory, or train a smaller base.")
+    batch, tokens = suggestion
+    fix = f"--batch-size {batch}" + (f" --max-length {tokens}" if tokens < longest else "")
+    if args.memory_fit == "check":
+        raise RecipeError(f"{what}: pass {fix} (estimated {memory.gb(at(batch, tokens)[0])} GB), or --profile cpu.")
+    args.batch_size = batch
+    if tokens < longest:
+        args.max_length = tokens
+    event.update(estimate_gb=memory.gb(at(batch, tokens)[0]), batch_size=batch, max_length=args.max_length, picked=True,
+                 message=f"{what}; using {fix} (estimated {memory.gb(at(batch, tokens)[0])} GB)")
+    emit("memory", **event)
+    return tokens < longest
+
+
+def CompletionLogitsTrainer(base):
+    """A Trainer whose loss projects onto the vocabulary only the positions that predict a completion token (the
+    prompt is masked anyway): on a large-vocabulary base most of the step's time and memory is that projection."""
+    import torch
+
+    class Trainer(base):
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            labels = inputs["labels"]
+            keep = torch.zeros_like(labels, dtype=torch.bool)
+            keep[:, :-1] = labels[:, 1:] != -100
+            out = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"], logits_to_keep=keep)
+            logits = out.logits.reshape(-1, out.logits.shape[-1]).float()
+            loss = torch.nn.functional.cross_entropy(logits, labels[:, 1:][keep[:, :-1]])
+            return (loss, out) if return_outputs else loss
+
+    return Trainer
+
+
 def main(argv):
     args = parse_args(argv)
     import torch
@@ -133,6 +198,8 @@ def main(argv):
     four_bit = args.load_in_4bit == "yes" or (args.load_in_4bit == "auto" and cuda)
     if four_bit and not cuda:
         raise RecipeError("--load-in-4bit yes needs a CUDA GPU (bitsandbytes NF4); use --load-in-4bit no on the CPU.")
+    if args.optim.startswith("paged") and not cuda:
+        raise RecipeError(f"--optim {args.optim} needs a CUDA GPU (bitsandbytes paged optimizers); use adamw_torch on the CPU (or --profile cpu).")
     quantization = None
     if four_bit:
         from transformers import BitsAndBytesConfig
@@ -171,8 +238,8 @@ def main(argv):
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
 
     class Pairs(Dataset):
-        def __init__(self, rows):
-            self.rows = [encode(tokenizer, r, args.max_length) for r in rows]
+        def __init__(self, rows, max_length):
+            self.rows = [encode(tokenizer, r, max_length) for r in rows]
 
         def __len__(self):
             return len(self.rows)
@@ -180,8 +247,12 @@ def main(argv):
         def __getitem__(self, i):
             return self.rows[i]
 
-    train_set = Pairs(train_pairs)
-    valid_set = Pairs(valid_pairs) if valid_pairs else None
+    train_set = Pairs(train_pairs, args.max_length)
+    if not cuda:
+        # On the CPU the base's memory is the machine's: estimate the peak now, pick what fits or refuse.
+        if fit_memory(args, model, trainable, train_set):
+            train_set = Pairs(train_pairs, args.max_length)
+    valid_set = Pairs(valid_pairs, args.max_length) if valid_pairs else None
     collator = Collator(tokenizer.pad_token_id)
 
     from transformers import Trainer, TrainerCallback, TrainingArguments
@@ -234,7 +305,8 @@ def main(argv):
         max_grad_norm=args.max_grad_norm,
         learning_rate=args.learning_rate,
         weight_decay=args.weight_decay,
-        optim="adamw_torch",
+        optim=args.optim,
+        prediction_loss_only=True,
         lr_scheduler_type=args.lr_scheduler,
         # transformers 5: a float warmup_steps in [0, 1) is the ratio of total steps.
         warmup_steps=args.warmup_ratio,
@@ -251,7 +323,8 @@ def main(argv):
         disable_tqdm=True,
         use_cpu=not cuda,
     )
-    trainer = Trainer(model=model, args=targs, train_dataset=train_set, data_collator=collator, callbacks=[Stream()])
+    trainer_class = CompletionLogitsTrainer(Trainer) if args.completion_logits else Trainer
+    trainer = trainer_class(model=model, args=targs, train_dataset=train_set, data_collator=collator, callbacks=[Stream()])
     from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
     # stdout carries JSON events only.

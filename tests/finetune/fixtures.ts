@@ -1,13 +1,32 @@
 // Fixtures of the fine-tuning tests: a small Code4ML-format folder, a run folder with a graded final script, a
 // plain competitions folder, and a scripted extractor that names the solution it read (so pairs can be traced).
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAgentTeam, createJsonlTranscriptSink } from "../../agents/index.js";
-import type { CorpusDependencies } from "../../finetune/index.js";
+import { createAgentTeam, createJsonlTranscriptSink, createMemoryTranscriptSink } from "../../agents/index.js";
+import { type CorpusDependencies, ensureVenv } from "../../finetune/index.js";
+import { tinyLlamaGguf, TINY_LLAMA_SHAPE } from "../support/tiny-gguf.js";
 import { ScriptedChatModel } from "../support/scripted-model.js";
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+
+/**
+ * The recipe's venv (the one the command uses: created once under ~/.linguacodus, by .ci/python.sh in CI) and a
+ * tiny llama base GGUF in a fresh folder. A long trained context by default: the tiny vocabulary spends about one
+ * token per character of a run's prompt.
+ */
+export async function recipeSetup(prefix: string, contextLength = 16_384): Promise<{ python: string; root: string; base: string }> {
+  const home = process.env.LINGUACODUS_HOME ?? join(homedir(), ".linguacodus");
+  const python = await ensureVenv({ dir: join(home, "venvs", "finetune") });
+  const root = tempDir(prefix);
+  const base = join(root, "tiny-llama.gguf");
+  writeFileSync(base, tinyLlamaGguf({ ...TINY_LLAMA_SHAPE, contextLength }));
+  return { python, root, base };
+}
+
+/** An agent team on real node-llama-cpp, CPU, one thread: base + adapter specs are loaded as a run loads them. */
+export const cpuGgufTeam = (spec: string) =>
+  createAgentTeam({ models: { default: spec }, transcript: createMemoryTranscriptSink(), providers: { gguf: { gpu: false, contextSize: 1024, threads: 1 } } });
 
 const csv = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",")).join("\n") + "\n";
 

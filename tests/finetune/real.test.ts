@@ -1,14 +1,26 @@
 // Opt-in (LINGUACODUS_REAL_FINETUNE=1): the whole path on the embedded Gemma 3 270M — a corpus from the built-in
 // tasks' reference scripts (prepared with reference scores), a few LoRA steps with the paper's r/alpha, export,
 // base + adapter loaded in node-llama-cpp, and the planner eval on a task outside the corpus. Minutes on 2 cores.
-// LINGUACODUS_REAL_STEPS (default 4) and LINGUACODUS_REAL_EXTRACTOR (default static) tune it.
+// LINGUACODUS_REAL_STEPS (default 4) and LINGUACODUS_REAL_EXTRACTOR (default static) tune it. A second case does
+// the same on the paper's released corpus (LINGUACODUS_PAPER_CSV, default /work/shared/paper-corpus/…) with the cpu
+// profile: LINGUACODUS_REAL_PAIRS pairs (default 24), then `eval --instructions` on 2 held-out competitions.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAgentTeam, createJsonlTranscriptSink, createMemoryTranscriptSink } from "../../agents/index.js";
 import { BUILTIN_TASKS, loadTask } from "../../datasets/index.js";
-import { buildCorpus, checkAdapterLoads, ensureVenv, evaluatePlanners, exportAdapter, trainAdapter } from "../../finetune/index.js";
+import {
+  buildCorpus,
+  checkAdapterLoads,
+  ensureVenv,
+  evaluateInstructions,
+  evaluatePlanners,
+  exportAdapter,
+  instructionTable,
+  readCorpus,
+  trainAdapter,
+} from "../../finetune/index.js";
 import { tempDir } from "./fixtures.js";
 
 const enabled = process.env.LINGUACODUS_REAL_FINETUNE === "1";
@@ -75,4 +87,43 @@ describe.skipIf(!enabled)("finetune on Gemma 3 270M (opt-in)", () => {
     expect(report.results.map((r) => r.planner)).toEqual(["base", "adapter"]);
     expect(report.results.every((r) => r.answers.length >= 1 && r.meanChars > 0)).toBe(true);
   }, 3_600_000);
+
+  it("the paper's corpus → cpu profile → export → instruction eval on held-out competitions", async () => {
+    if (!existsSync(base)) throw new Error(`${base} missing: run .ci/default-model.sh`);
+    const csv = process.env.LINGUACODUS_PAPER_CSV ?? "/work/shared/paper-corpus/result_prompts_new.csv";
+    const python = await ensureVenv({ dir: join(home, "venvs", "finetune") });
+    const root = tempDir("lc-ft-real-paper-");
+    const corpusDir = join(root, "corpus");
+    await buildCorpus({ from: [`pairs:${csv}`], out: corpusDir, extractor: "none", tasksDir: root }, { createTeam: () => Promise.reject(new Error("no extractor")) });
+    const corpus = readCorpus(corpusDir);
+    const trained = await trainAdapter({
+      corpus: corpusDir,
+      base,
+      out: join(root, "adapter"),
+      python,
+      cacheDir: join(home, "cache", "finetune-bases"),
+      profile: "cpu",
+      limit: Number(process.env.LINGUACODUS_REAL_PAIRS ?? 24),
+      hyperparameters: { loggingSteps: 1 },
+      nice: 19,
+    });
+    expect(trained.card.prompt_template?.user).toContain("{place} place instruction");
+    const gguf = join(root, "planner-lora.gguf");
+    await exportAdapter({ adapter: join(root, "adapter"), base, out: gguf, python });
+    const report = await evaluateInstructions({
+      base,
+      adapterGguf: gguf,
+      corpusDir,
+      card: corpus.card,
+      pairs: corpus.pairs,
+      places: [1, 2, 3],
+      competitions: 2,
+      maxTokens: 400,
+      createTeam: (spec) => createAgentTeam({ models: { default: spec }, transcript: createMemoryTranscriptSink(), providers }),
+    });
+    console.info(
+      `${trained.card.steps} steps in ${trained.card.seconds} s, ${trained.card.tokens_per_second} tokens/s, validation loss ${trained.card.validation_loss?.toFixed(3)}\n${instructionTable(report)}`,
+    );
+    expect(report.answers).toHaveLength(2 * 2 * 3);
+  }, 7_200_000);
 });

@@ -4,16 +4,14 @@
 // finishes its planner stage. Bad input: unknown architecture, a corpus with no training pairs, an adapter for
 // another base.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAgentTeam, createJsonlTranscriptSink, createMemoryTranscriptSink } from "../../agents/index.js";
+import { createAgentTeam, createJsonlTranscriptSink } from "../../agents/index.js";
 import { runTask } from "../../execution/index.js";
 import {
   RecipeError,
   buildCorpus,
   checkAdapterLoads,
-  ensureVenv,
   exportAdapter,
   readSidecar,
   trainAdapter,
@@ -24,11 +22,8 @@ import { InstructionsRecordSchema } from "../../instructions/index.js";
 import { LocalSandbox } from "../../sandbox/index.js";
 import { builtinTask, TEST_LIBRARIES } from "../pipeline/support.js";
 import { encodeGguf, tinyLlamaGguf, TINY_LLAMA_SHAPE } from "../support/tiny-gguf.js";
-import { markerExtractor, scriptedCorpusDeps, tempDir, writeCode4ml, writePlainFolder } from "./fixtures.js";
+import { cpuGgufTeam, markerExtractor, recipeSetup, scriptedCorpusDeps, tempDir, writeCode4ml, writePlainFolder } from "./fixtures.js";
 
-const home = process.env.LINGUACODUS_HOME ?? join(homedir(), ".linguacodus");
-const realTeam = (spec: string) =>
-  createAgentTeam({ models: { default: spec }, transcript: createMemoryTranscriptSink(), providers: { gguf: { gpu: false, contextSize: 1024, threads: 1 } } });
 
 describe("finetune train → export → load (tiny llama, CPU)", () => {
   let python: string;
@@ -39,12 +34,7 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
   const events: string[] = [];
 
   beforeAll(async () => {
-    // The same venv the command uses (created once, cached under ~/.linguacodus; .ci/python.sh makes it in CI).
-    python = await ensureVenv({ dir: join(home, "venvs", "finetune") });
-    root = tempDir("lc-ft-train-");
-    base = join(root, "tiny-llama.gguf");
-    // A long trained context: the tiny vocabulary spends about one token per character of a run's prompt.
-    writeFileSync(base, tinyLlamaGguf({ ...TINY_LLAMA_SHAPE, contextLength: 16_384 }));
+    ({ python, root, base } = await recipeSetup("lc-ft-train-"));
     corpus = join(root, "corpus");
     await buildCorpus(
       { from: [writeCode4ml(join(root, "c4ml")), writePlainFolder(join(root, "plain"))], out: corpus, extractor: "openai:scripted", validationShare: 0.34, tasksDir: root },
@@ -88,7 +78,7 @@ describe("finetune train → export → load (tiny llama, CPU)", () => {
     expect(exported.spec).toBe(`gguf:${base}+lora:${gguf}`);
     expect(readSidecar(gguf)?.competitions.sort()).toEqual(["churn-auc", "house-rmse", "wine-quality"]);
 
-    const check = await checkAdapterLoads(base, gguf, realTeam, 24);
+    const check = await checkAdapterLoads(base, gguf, cpuGgufTeam, 24);
     expect(check.base.length).toBeGreaterThan(0);
     expect(check.differs).toBe(true);
 
