@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "csv-parse/sync";
+import { callStep } from "../agents/index.js";
 import type { AgentTeam, ChatTurn } from "../agents/types.js";
 import { type PaperPromptTemplate, paperMainSectionsPresent, paperRankMessages, parsePaperInstruction, placeWord } from "../instructions/index.js";
 import { adapterSpec } from "./adapter.js";
@@ -211,7 +212,7 @@ export async function evaluateInstructions(options: InstructionEvalOptions): Pro
         const text = await team.model("planner").generate(prompt.messages, {
           temperature: 0,
           seed: options.seed ?? 0,
-          step: `eval:${prompt.item}:${prompt.place}`,
+          step: callStep.instruction(prompt.place).step,
           ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
         });
         const answer = scoreAnswer(planner, prompt, text);
