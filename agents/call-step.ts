@@ -41,6 +41,7 @@ export type CallStepKind =
   | "adapter-check"
   | "draft"
   | "improve"
+  | "debug"
   | "next-instruction";
 
 /** What one model call is for; every field derives from the kind and its number (see callStep). */
@@ -92,6 +93,8 @@ export const callStep = {
   draft: () => make("draft", "direct", "draft", RUN_STAGE.search),
   /** Tree search: one atomic improvement of a working node. */
   improve: () => make("improve", "direct", "improve", RUN_STAGE.search),
+  /** Tree search: the fix of a failed node (the fixer's job, with the search's shared prompt prefix). */
+  debug: () => make("debug", "fixer", "debug", RUN_STAGE.search),
   /** Instruction-guided search: the planner's next instruction from the best node and the tree's history. */
   nextInstruction: () => make("next-instruction", "planner", "next-instruction", RUN_STAGE.search),
   /** finetune: reading one ranked solution into an instruction. */
@@ -105,7 +108,7 @@ const EARLIER_ROLES: Partial<Record<CallStepKind, readonly AgentRole[]>> = { fix
 
 /** The steps without a number, by their recorded name. */
 const UNNUMBERED: Readonly<Record<string, () => CallStep>> = Object.fromEntries(
-  [callStep.instructions, callStep.critique, callStep.research, callStep.resolve, callStep.unstagedScript, callStep.directScript, callStep.merge, callStep.adapterCheck, callStep.draft, callStep.improve, callStep.nextInstruction].map(
+  [callStep.instructions, callStep.critique, callStep.research, callStep.resolve, callStep.unstagedScript, callStep.directScript, callStep.merge, callStep.adapterCheck, callStep.draft, callStep.improve, callStep.debug, callStep.nextInstruction].map(
     (build) => [build().step, build],
   ),
 );

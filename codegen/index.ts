@@ -19,4 +19,4 @@ export { checkSyntax, syntaxCheckScript, type SyntaxCheck } from "./syntax.js";
 export { toNotebook, type Notebook, type NotebookSection } from "./notebook.js";
 export { CODE_STAGES, type CodeStage } from "./prompts/coder.js";
 export { VALIDATION_SCORE_MARKER } from "./prompts/rules.js";
-export { draftSolution, improveSolution, textBeforeCode, type PlannedCode } from "./search.js";
+export { debugSolution, draftSolution, improveSolution, textBeforeCode, type PlannedCode } from "./search.js";

@@ -1,12 +1,12 @@
 // Tree search's code-writing steps: a draft (plan + code from the task context and the tree's memory) and an
 // improvement of a working node (plan + code from its script, output and score). Debugging a failed node is
-// fixScript, the same fixer the execute-and-fix loop uses.
+// the fixer's job with the search's prompt prefix.
 import { type AgentModel, type CallOptions, callStep } from "../agents/index.js";
 import type { CodegenInput, GeneratedCode } from "./agents.js";
 import { NoCodeError } from "./agents.js";
 import { dedupeImports } from "./assemble.js";
 import { extractCode } from "./extract.js";
-import { draftPrompt, improvePrompt } from "./prompts/search.js";
+import { debugPrompt, draftPrompt, improvePrompt } from "./prompts/search.js";
 
 export interface PlannedCode extends GeneratedCode {
   /** The prose before the first code block: the node's plan. */
@@ -36,4 +36,13 @@ export function improveSolution(
   options: CallOptions = {},
 ): Promise<PlannedCode> {
   return planAndCode(model, improvePrompt(input), { ...options, step: callStep.improve().step });
+}
+
+/** A fix of a failed node (the fixer role, with the search's shared prompt prefix). */
+export function debugSolution(
+  model: AgentModel,
+  input: CodegenInput & { memory: string; script: string; error: string; outputTail: string },
+  options: CallOptions = {},
+): Promise<PlannedCode> {
+  return planAndCode(model, debugPrompt(input), { ...options, step: callStep.debug().step });
 }

@@ -1,6 +1,7 @@
 // Prompt templates of tree search's code-writing steps (AIDE's draft and improve, read from its paper and
 // aide/agent.py, written for this project's sandbox contract): a short plan in prose, then one code block.
-// A debug step is the fixer's prompt (merger.ts fixPrompt): the same job the execute-and-fix loop gives it.
+// Every step's prompt starts with the same system text, task context and sandbox rules, so a server's prefix cache
+// (or a local model's evaluated prompt) serves the whole search; what differs comes after.
 import type { ChatTurn } from "../../agents/types.js";
 import { codePrompt, type CodePromptBase } from "./rules.js";
 
@@ -56,6 +57,38 @@ ${input.outputTail}
 
 ## Your job
 Propose one specific, atomic improvement of this solution (so its effect can be measured) and implement it in the whole script.
+${PLAN_THEN_CODE}`,
+  );
+}
+
+export interface DebugPromptInput extends SearchPromptInput {
+  script: string;
+  error: string;
+  outputTail: string;
+}
+
+/** A fix of a failed node: its code, its error and what it printed. */
+export function debugPrompt(input: DebugPromptInput): ChatTurn[] {
+  return codePrompt(
+    SYSTEM,
+    input,
+    `${memorySection(input.memory)}
+
+## Solution that failed
+\`\`\`python
+${input.script}
+\`\`\`
+
+## What went wrong
+${input.error}
+
+## Its output (tail)
+\`\`\`text
+${input.outputTail}
+\`\`\`
+
+## Your job
+Find the cause and fix it, changing only what the fix needs.
 ${PLAN_THEN_CODE}`,
   );
 }

@@ -4,7 +4,7 @@
 // in the sandbox, and appends the node to search/nodes.jsonl. It stops at --steps or a budget; the solution is the
 // best node by the validation score the script printed — the hidden test score is recorded, never read here.
 import { existsSync, readFileSync } from "node:fs";
-import { CODE_STAGES, type CodeStage, type StageBlock, draftSolution, fixScript, improveSolution, mergeBlocks, writeStageBlock, assembleDraft, NoCodeError, noCodePlaceholder } from "../../codegen/index.js";
+import { CODE_STAGES, type CodeStage, type StageBlock, debugSolution, draftSolution, improveSolution, mergeBlocks, writeStageBlock, assembleDraft, NoCodeError, noCodePlaceholder } from "../../codegen/index.js";
 import { type Instruction, nextInstruction, renderInstruction } from "../../instructions/index.js";
 import { budgetCause } from "../budget.js";
 import { execute, lastAttempt, withRecordedAttempts } from "../operators/index.js";
@@ -122,11 +122,17 @@ async function propose({ state, ctx, tree, action, id, policy }: StepInput): Pro
   const memory = tree.memory();
   const parent = action.parent;
   if (action.operator === "debug" && parent) {
-    const error = `${parent.error ?? "the script failed"}\n\nOutput (tail):\n${parent.output}`;
-    const script = await codeOrPlaceholder("script", () =>
-      fixScript(ctx.team.model("fixer"), { ...input, script: parent.code, error, attempt: tree.debugDepth(parent) + 1 }, { ...ctx.callOptions, scope: id }),
-    );
-    return { plan: `Fix: ${parent.error?.split("\n")[0] ?? "the failure"}`, script };
+    try {
+      const fixed = await debugSolution(
+        ctx.team.model("fixer"),
+        { ...input, memory, script: parent.code, error: parent.error ?? "the script failed", outputTail: parent.output },
+        { ...ctx.callOptions, scope: id },
+      );
+      return { plan: fixed.plan, script: fixed.code };
+    } catch (error) {
+      if (!(error instanceof NoCodeError)) throw error;
+      return { plan: "(the model wrote no code)", script: noCodePlaceholder("script", error.message) };
+    }
   }
   if (policy === "instructed") {
     const candidates = state.candidates ?? [];
@@ -193,7 +199,17 @@ async function searchStep(state: SolutionState, ctx: StageContext, config: Searc
   const node = nodeOf({ step, action, candidate, attempt, tokens: { input: after.input - before.input, output: after.output - before.output }, startedAt, durationMs: performance.now() - started });
   ctx.writer.appendSearchNode(node);
   ctx.writer.event({ type: "search.node", node: node.id, operator: node.operator, parent: node.parent, buggy: node.buggy, validationScore: node.validationScore, reason: node.reason });
-  return { state: { ...executed, round: 0 }, node };
+  return { state: { ...executed, round: 0, attempts: retained(executed.attempts, [...nodes, node], ctx.task.spec.lower_is_better) }, node };
+}
+
+/**
+ * The attempts a search keeps in memory: the last (the next attempt's number follows it) and the best node's (the
+ * solution). Every other attempt is on disk and in its node, so memory stays flat in the number of nodes.
+ */
+function retained(attempts: readonly AttemptOutput[], nodes: readonly SearchNode[], lowerIsBetter: boolean): AttemptOutput[] {
+  const best = new SearchTree(nodes.map(visible), lowerIsBetter).best();
+  const last = attempts[attempts.length - 1];
+  return attempts.filter((a) => a === last || a.result.attempt === best?.attempt);
 }
 
 /** The state whose `best` is the tree's best node by validation (a failure when no node worked). */

@@ -39,7 +39,7 @@ function nodeCall(call: ScriptedCall): { node?: string; kind?: string } {
 const greedyScript: Script = (call) => {
   const { node, kind } = nodeCall(call);
   if (kind === "draft") return planned({ n000: MERGED_BUGGY, n001: MERGED_FIXED, n002: LIAR }[node ?? ""] ?? MERGED_FIXED);
-  if (kind === "fix") return fence(MERGED_FIXED);
+  if (kind === "debug") return planned(MERGED_FIXED);
   if (kind === "improve") return planned(MERGED_FIXED);
   throw new Error(`unscripted call ${call.role}/${call.step}`);
 };
@@ -64,7 +64,7 @@ describe("tree search (real Docker sandbox, scripted models)", () => {
     // Each node is one attempt, recorded as a search attempt.
     expect(readAttempts(result.dir).map((a) => [a.attempt, a.kind])).toEqual(nodes.map((n) => [n.attempt, "search"]));
     // The prompts carry the node's code, output and error.
-    const fixCall = deps.model.calls.find((c) => nodeCall(c).kind === "fix")!;
+    const fixCall = deps.model.calls.find((c) => nodeCall(c).kind === "debug")!;
     expect(fixCall.promptText).toContain("KeyError");
     const improveCall = deps.model.calls.find((c) => nodeCall(c).kind === "improve")!;
     expect(improveCall.promptText).toContain("VALIDATION_SCORE=0.5");
