@@ -94,7 +94,11 @@ class _SockFprog(ctypes.Structure):
 
 
 def deny_tracing():
-    arch, numbers = DENIED_SYSCALLS[os.uname().machine]
+    machine = os.uname().machine
+    if machine not in DENIED_SYSCALLS:
+        # Refused rather than run without the filter: add the machine's numbers to DENIED_SYSCALLS.
+        raise OSError("linguacodus sandbox: no seccomp syscall table for %s; attempts cannot run here" % machine)
+    arch, numbers = DENIED_SYSCALLS[machine]
     ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_JMP|BPF_JGE|BPF_K, BPF_RET|BPF_K
     allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
     n = len(numbers)
