@@ -5,6 +5,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
 import type { JsonSchema } from "./json-schema.js";
 import type { AgentRole, ChatTurn } from "./types.js";
+import type { TokenCounts } from "./tokens.js";
 
 /** Generation parameters of one call (recorded in the transcript). */
 export interface CallParams {
@@ -93,7 +94,7 @@ export function messageText(message: BaseMessage): string {
 }
 
 /** Token counts reported by the provider, if any. */
-export function messageTokens(message: BaseMessage): { input: number; output: number } | null {
+export function messageTokens(message: BaseMessage): TokenCounts | null {
   const usage = (message as AIMessage).usage_metadata;
   if (!usage) return null;
   return { input: usage.input_tokens, output: usage.output_tokens };

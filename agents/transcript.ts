@@ -5,6 +5,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, wri
 import { join } from "node:path";
 import { z } from "zod";
 import { AGENT_ROLES } from "./types.js";
+import { TokenCountsSchema } from "./tokens.js";
 import type { ChatTurn } from "./types.js";
 
 export const ChatTurnSchema = z.object({
@@ -44,9 +45,7 @@ export const TranscriptLineSchema = z.object({
   promptHash: z.string().regex(/^[0-9a-f]{64}$/),
   /** Full response text; null when the call failed. */
   response: z.string().nullable(),
-  tokens: z
-    .object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() })
-    .nullable(),
+  tokens: TokenCountsSchema.nullable(),
   startedAt: z.iso.datetime(),
   latencyMs: z.number().nonnegative(),
   error: z.object({ name: z.string(), message: z.string() }).nullable(),

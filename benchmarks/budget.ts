@@ -5,7 +5,7 @@
 // running past the bench's limit (with --parallel P the bench can still overshoot by the runs in flight).
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { recordedRoleSpec } from "../agents/index.js";
+import { recordedRoleSpec, type TokenCounts } from "../agents/index.js";
 import { readJsonLines, summarizeRun, unmetOptionNeed } from "../execution/index.js";
 import { BENCH_FILES, BenchEventSchema } from "./manifest.js";
 import { BenchBudgetSchema, type BenchBudget } from "./options.js";
@@ -27,11 +27,11 @@ export interface BudgetReached {
 }
 
 /** Cost of one run's model calls from its per-role tokens and the price table (unpriced specs cost nothing). */
-export function runCost(tokensByRole: Record<string, { promptTokens: number; completionTokens: number }>, models: Record<string, string>, prices: PriceTable): number {
+export function runCost(tokensByRole: Record<string, { tokens: TokenCounts }>, models: Record<string, string>, prices: PriceTable): number {
   let cost = 0;
   for (const [role, t] of Object.entries(tokensByRole)) {
     const price = prices[recordedRoleSpec(models, role) ?? ""];
-    if (price) cost += (t.promptTokens * price.input + t.completionTokens * price.output) / 1_000_000;
+    if (price) cost += (t.tokens.input * price.input + t.tokens.output * price.output) / 1_000_000;
   }
   return cost;
 }

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PriceTableSchema, RUN_FILES, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
 import { TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
+import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
 import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
@@ -75,7 +76,7 @@ export interface ReportRun {
   sandboxMs: number;
   otherMs: number;
   totalTokens: number;
-  tokensByRole: Record<string, { calls: number; promptTokens: number; completionTokens: number }>;
+  tokensByRole: Record<string, { calls: number; tokens: TokenCounts }>;
   /** Estimated cost in the currency of the price table, when prices are configured. */
   costEstimate: number | null;
   chains: ChainTrace[];
@@ -260,7 +261,7 @@ function readOneRun(
           ? null
           : 0;
   const tokensByRole = Object.fromEntries(
-    Object.entries(summary.tokensByRole).map(([role, t]) => [role, { calls: t.calls, promptTokens: t.promptTokens, completionTokens: t.completionTokens }]),
+    Object.entries(summary.tokensByRole).map(([role, t]) => [role, { calls: t.calls, tokens: t.tokens }]),
   );
   return {
     runId: summary.runId,

@@ -165,7 +165,7 @@ export function tokensCsv(runs: ReportRun[]): string {
   const rows: unknown[][] = [];
   for (const r of runs)
     for (const [role, t] of Object.entries(r.tokensByRole))
-      rows.push([r.runId, r.taskId, r.mode, r.model, r.temperature, r.seed, role, recordedRoleSpec(r.models, role) ?? "", t.calls, t.promptTokens, t.completionTokens]);
+      rows.push([r.runId, r.taskId, r.mode, r.model, r.temperature, r.seed, role, recordedRoleSpec(r.models, role) ?? "", t.calls, t.tokens.input, t.tokens.output]);
   return csv(["run_id", "task_id", "mode", "model", "temperature", "seed", "role", "model_spec", "calls", "prompt_tokens", "completion_tokens"], rows);
 }
 

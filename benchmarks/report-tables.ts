@@ -162,7 +162,7 @@ export function tokensTable(series: Series[], groups: GroupRegistry): Table | un
           const per = finished.map((r) => r.tokensByRole[role]).filter((t) => t !== undefined);
           if (per.length === 0) return { text: "—" };
           const sum = (f: (t: (typeof per)[number]) => number) => per.reduce((acc, t) => acc + f(t), 0) / n;
-          return { text: `${fmt(sum((t) => t.calls), 1)} · ${fmt(sum((t) => t.promptTokens), 0)} / ${fmt(sum((t) => t.completionTokens), 0)}`, href };
+          return { text: `${fmt(sum((t) => t.calls), 1)} · ${fmt(sum((t) => t.tokens.input), 0)} / ${fmt(sum((t) => t.tokens.output), 0)}`, href };
         }),
       ];
     }),

@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
 import { describeZodIssue, readFileHead } from "../core/index.js";
-import { TranscriptLineSchema, roleOfCall, type TranscriptLine } from "../agents/index.js";
+import { TranscriptLineSchema, roleOfCall, type TokenCounts, type TranscriptLine } from "../agents/index.js";
 import { InstructionsRecordSchema, type InstructionsRecord } from "../instructions/index.js";
 import { ATTEMPT_FILES, AttemptResultSchema, RUN_FILES, attemptPath, RunEventSchema, RunJsonSchema, ScoreJsonSchema, type AttemptResult, type RunEvent, type RunJson, type ScoreJson } from "./record/index.js";
 
@@ -151,8 +151,7 @@ export interface TranscriptEntry {
   model?: string;
   startedAt?: string;
   latencyMs: number;
-  inputTokens: number;
-  outputTokens: number;
+  tokens: TokenCounts;
   failed: boolean;
   /** The line is JSON with the expected fields; a page shows it raw otherwise. */
   readable: boolean;
@@ -176,7 +175,7 @@ export interface TranscriptItem {
 const CHUNK = 4 * 1024 * 1024;
 
 function entryOf(index: number, offset: number, length: number, text: string): TranscriptEntry {
-  const base = { index, offset, length, role: "unknown", latencyMs: 0, inputTokens: 0, outputTokens: 0, failed: false, readable: false };
+  const base = { index, offset, length, role: "unknown", latencyMs: 0, tokens: { input: 0, output: 0 }, failed: false, readable: false };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -194,8 +193,7 @@ function entryOf(index: number, offset: number, length: number, text: string): T
     model: m.model,
     startedAt: m.startedAt,
     latencyMs: m.latencyMs ?? 0,
-    inputTokens: m.tokens?.input ?? 0,
-    outputTokens: m.tokens?.output ?? 0,
+    tokens: { input: m.tokens?.input ?? 0, output: m.tokens?.output ?? 0 },
     failed: m.error !== undefined && m.error !== null,
     readable: true,
   };

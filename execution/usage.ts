@@ -1,7 +1,7 @@
 // Tokens and cost of a run's model calls, per role and per stage, tallied from the agent team's onCall hook;
 // and the price table (USD per 1M tokens per model spec) that cost and --budget-usd are computed with.
 import { z } from "zod";
-import { parseCallStep, roleOfCall, type TranscriptLine } from "../agents/index.js";
+import { addTokens, noTokens, parseCallStep, roleOfCall, tokenTotal, type TranscriptLine } from "../agents/index.js";
 import { readJsonFile } from "../core/index.js";
 import type { Usage, UsageEntry } from "./record/index.js";
 
@@ -15,7 +15,7 @@ export function readPriceTable(path: string): PriceTable {
   return readJsonFile(path, PriceTableSchema, { hint: `expected ${form}`, toError: (message) => new Error(`price table ${message}`) });
 }
 
-const emptyEntry = (): UsageEntry => ({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+const emptyEntry = (): UsageEntry => ({ calls: 0, tokens: noTokens(), costUsd: 0 });
 
 /** The usage.byStage key of a call: its step without the number (agents' CallStep tally: fix-2 → fix), else its step or role. */
 export function stageOfCall(call: Pick<TranscriptLine, "role" | "step">): string {
@@ -31,8 +31,7 @@ export function callCost(call: Pick<TranscriptLine, "model" | "tokens">, prices:
 
 function add(entry: UsageEntry, call: Pick<TranscriptLine, "tokens">, cost: number | null): void {
   entry.calls += 1;
-  entry.inputTokens += call.tokens?.input ?? 0;
-  entry.outputTokens += call.tokens?.output ?? 0;
+  addTokens(entry.tokens, call.tokens);
   entry.costUsd = entry.costUsd === null || cost === null ? null : entry.costUsd + cost;
 }
 
@@ -55,7 +54,7 @@ export class UsageTally {
   }
 
   get tokens(): number {
-    return this.usage.total.inputTokens + this.usage.total.outputTokens;
+    return tokenTotal(this.usage.total.tokens);
   }
 
   /** Cost so far; null when a model without a price was used. */

@@ -1,6 +1,7 @@
 // What the viewer's server answers and accepts: zod schemas for the query of every request (HTTP is a boundary),
 // and the payload types the web page reads (imported there as types only, so no code crosses into the bundle).
 import { z } from "zod";
+import type { TokenCounts } from "../agents/index.js";
 import type { AttemptKind, AttemptOutcome, RunEvent, RunJson, ScoreJson } from "../execution/index.js";
 
 /** A run folder relative to the opened folder, with "/" separators ("." = the opened folder itself). */
@@ -88,8 +89,7 @@ export interface StageRow {
   ok: boolean | null;
   detail?: string;
   calls: number;
-  inputTokens: number;
-  outputTokens: number;
+  tokens: TokenCounts;
   models: string[];
 }
 
@@ -200,8 +200,7 @@ export interface CallView {
   response: string | null;
   /** A structured response parsed as JSON (shown as a tree). */
   structured: unknown;
-  inputTokens: number;
-  outputTokens: number;
+  tokens: TokenCounts;
   latencyMs: number;
   startedAt: string | null;
   error: { name: string; message: string } | null;

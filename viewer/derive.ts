@@ -1,6 +1,6 @@
 // Pure functions that turn what a run record holds into what the pages show: the stage timeline, the attempt tree,
 // which stage and attempt each model call served, and the instructions side by side. No I/O here.
-import { parseCallStep } from "../agents/index.js";
+import { addTokens, noTokens, parseCallStep } from "../agents/index.js";
 import type { AttemptResult, RunEvent, TranscriptEntry } from "../execution/index.js";
 import { INSTRUCTION_SECTIONS, renderInstruction, type Instruction, type InstructionsRecord } from "../instructions/index.js";
 import type { CandidateView, FindingView, InstructionsView, StageRow } from "./api.js";
@@ -16,7 +16,7 @@ export function stageTimeline(events: readonly RunEvent[], calls: readonly Trans
     if (event.type === "stage.started") {
       open.set(event.stage, rows.length);
       const at = time(event.ts);
-      rows.push({ stage: event.stage, startMs: at - first, durationMs: null, ok: null, calls: 0, inputTokens: 0, outputTokens: 0, models: [], from: at, to: Number.POSITIVE_INFINITY });
+      rows.push({ stage: event.stage, startMs: at - first, durationMs: null, ok: null, calls: 0, tokens: noTokens(), models: [], from: at, to: Number.POSITIVE_INFINITY });
     } else if (event.type === "stage.finished") {
       const i = open.get(event.stage);
       const row = i === undefined ? undefined : rows[i];
@@ -37,8 +37,7 @@ export function stageTimeline(events: readonly RunEvent[], calls: readonly Trans
     const row = stageAt(rows, time(call.startedAt));
     if (!row) continue;
     row.calls += 1;
-    row.inputTokens += call.inputTokens;
-    row.outputTokens += call.outputTokens;
+    addTokens(row.tokens, call.tokens);
     if (call.model && !row.models.includes(call.model)) row.models.push(call.model);
   }
   return rows.map(({ from: _from, to: _to, ...row }) => row);

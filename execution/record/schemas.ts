@@ -1,6 +1,7 @@
 // The zod schemas of a run record's files (run.json, events.jsonl lines, exec/<n>/result.json, score.json):
 // what the writer validates before writing and the reader validates after reading.
 import { z } from "zod";
+import { TokenCountsSchema } from "../../agents/index.js";
 import { RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 
 // The run's options (and its mode) are execution/options.ts's; the record stores them as parsed.
@@ -49,14 +50,23 @@ export const TimingsSchema = z.object({
 });
 export type Timings = z.infer<typeof TimingsSchema>;
 
+/** Records written before agents' one token shape kept `inputTokens`/`outputTokens` beside `calls`. */
+function legacyUsageEntry(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || "tokens" in value || !("inputTokens" in value)) return value;
+  const { inputTokens, outputTokens, ...rest } = value as Record<string, unknown>;
+  return { ...rest, tokens: { input: inputTokens, output: outputTokens } };
+}
+
 /** Model calls and tokens of one role or stage; cost in USD when the run has a price table for the model. */
-export const UsageEntrySchema = z.object({
-  calls: z.number().int().nonnegative(),
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  /** null: no price known for (some of) the models used. */
-  costUsd: z.number().nonnegative().nullable(),
-});
+export const UsageEntrySchema = z.preprocess(
+  legacyUsageEntry,
+  z.object({
+    calls: z.number().int().nonnegative(),
+    tokens: TokenCountsSchema,
+    /** null: no price known for (some of) the models used. */
+    costUsd: z.number().nonnegative().nullable(),
+  }),
+);
 export type UsageEntry = z.infer<typeof UsageEntrySchema>;
 
 /**

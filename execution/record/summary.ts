@@ -2,7 +2,7 @@
 // transcripts.jsonl read through the agents layer's one TranscriptLineSchema).
 import { join } from "node:path";
 import { z } from "zod";
-import { TranscriptLineSchema, roleOfCall } from "../../agents/index.js";
+import { TokenCountsSchema, TranscriptLineSchema, addTokens, noTokens, roleOfCall, tokenTotal, type TokenCounts } from "../../agents/index.js";
 import { readJsonLines } from "./files.js";
 import { RUN_FILES } from "./layout.js";
 import { type RunRecord, readRunRecord } from "./reader.js";
@@ -10,11 +10,11 @@ import { type AttemptResult, BudgetKindSchema, type RunEvent, RunJsonSchema, Run
 
 export interface RoleTokens {
   calls: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
+  tokens: TokenCounts;
   latencyMs: number;
 }
+
+const noRoleTokens = (): RoleTokens => ({ calls: 0, tokens: noTokens(), latencyMs: 0 });
 
 /** What the summary reads of each transcript line: a view of the agents layer's schema, not a second definition. */
 const TranscriptUsageSchema = TranscriptLineSchema.pick({ role: true, step: true, tokens: true, latencyMs: true });
@@ -24,13 +24,9 @@ export function tokensByRole(dir: string): Record<string, RoleTokens> {
   const { items } = readJsonLines(join(dir, RUN_FILES.transcripts), TranscriptUsageSchema);
   const byRole: Record<string, RoleTokens> = {};
   for (const line of items) {
-    const entry = (byRole[roleOfCall(line)] ??= { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, latencyMs: 0 });
-    const prompt = line.tokens?.input ?? 0;
-    const completion = line.tokens?.output ?? 0;
+    const entry = (byRole[roleOfCall(line)] ??= noRoleTokens());
     entry.calls += 1;
-    entry.promptTokens += prompt;
-    entry.completionTokens += completion;
-    entry.totalTokens += prompt + completion;
+    addTokens(entry.tokens, line.tokens);
     entry.latencyMs += line.latencyMs;
   }
   return byRole;
@@ -66,10 +62,7 @@ export const RunSummarySchema = z.object({
   sandboxMs: z.number(),
   /** Time beyond model calls and sandbox runs: the orchestration's own cost. */
   otherMs: z.number(),
-  tokensByRole: z.record(
-    z.string(),
-    z.object({ calls: z.number(), promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number(), latencyMs: z.number() }),
-  ),
+  tokensByRole: z.record(z.string(), z.object({ calls: z.number(), tokens: TokenCountsSchema, latencyMs: z.number() })),
   totalTokens: z.number(),
   failure: z.string().optional(),
   /** The validation score the final submission's script printed (null: none printed). */
@@ -91,11 +84,9 @@ function allAttempts(record: RunRecord): AttemptResult[] {
 
 function mergeTokens(target: Record<string, RoleTokens>, source: Record<string, RoleTokens>): void {
   for (const [role, t] of Object.entries(source)) {
-    const entry = (target[role] ??= { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, latencyMs: 0 });
+    const entry = (target[role] ??= noRoleTokens());
     entry.calls += t.calls;
-    entry.promptTokens += t.promptTokens;
-    entry.completionTokens += t.completionTokens;
-    entry.totalTokens += t.totalTokens;
+    addTokens(entry.tokens, t.tokens);
     entry.latencyMs += t.latencyMs;
   }
 }
@@ -145,7 +136,7 @@ export function summarizeRun(recordOrDir: RunRecord | string, options: { tokens?
     sandboxMs,
     otherMs: Math.max(0, wallMs - modelMs - sandboxMs),
     tokensByRole: tokens,
-    totalTokens: Object.values(tokens).reduce((sum, t) => sum + t.totalTokens, 0),
+    totalTokens: Object.values(tokens).reduce((sum, t) => sum + tokenTotal(t.tokens), 0),
     failure: run.failure?.message,
     validationScore: score?.validation_score ?? null,
     ...(score?.sanity ? { sanity: { flagged: score.sanity.flagged, permutedScore: score.sanity.permutedScore, ...(score.sanity.detail ? { detail: score.sanity.detail } : {}) } } : {}),

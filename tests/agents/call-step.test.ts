@@ -116,8 +116,8 @@ describe("usage of old and new records", () => {
     tally.record(line("merger", "fix-1", 20, 2));
     tally.record(line("fixer", "fix-2", 30, 3));
     const usage = tally.snapshot();
-    expect(usage.byRole.merger).toMatchObject({ calls: 1, inputTokens: 10, outputTokens: 1 });
-    expect(usage.byRole.fixer).toMatchObject({ calls: 2, inputTokens: 50, outputTokens: 5 });
+    expect(usage.byRole.merger).toMatchObject({ calls: 1, tokens: { input: 10, output: 1 } });
+    expect(usage.byRole.fixer).toMatchObject({ calls: 2, tokens: { input: 50, output: 5 } });
     expect(Object.keys(usage.byStage).sort()).toEqual(["fix", "merge"]);
   });
 

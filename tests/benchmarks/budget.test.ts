@@ -68,7 +68,7 @@ describe("bench-wide budgets", () => {
     const spec = keys[0]!.model.all;
     const spent = benchSpentSoFar(dir, { [spec]: { input: 1000, output: 2000 } });
     const perRun = keys.map((k) => summarizeRun(join(dir, "runs", k.id)));
-    const expected = perRun.reduce((sum, s) => sum + Object.values(s.tokensByRole).reduce((a, t) => a + (t.promptTokens * 1000 + t.completionTokens * 2000) / 1e6, 0), 0);
+    const expected = perRun.reduce((sum, s) => sum + Object.values(s.tokensByRole).reduce((a, t) => a + (t.tokens.input * 1000 + t.tokens.output * 2000) / 1e6, 0), 0);
     expect(spent.usd).toBeCloseTo(expected, 9);
     const tracker = new BenchBudgetTracker({ usd: expected / 2 }, { [spec]: { input: 1000, output: 2000 } }, spent);
     expect(tracker.reached()?.kind).toBe("usd");

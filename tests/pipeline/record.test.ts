@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tokenTotal } from "../../agents/index.js";
 import {
   RunRecordWriter,
   finishedStages,
@@ -62,8 +63,8 @@ describe("run record", () => {
     expect(summary.firstAttemptSuccess).toBe(false);
     expect(summary.errorClasses).toEqual(["KeyError"]);
     expect(summary.otherMs).toBe(10);
-    expect(summary.tokensByRole.planner?.totalTokens).toBe(15);
-    expect(summary.tokensByRole.coder?.totalTokens).toBe(10);
+    expect(summary.tokensByRole.planner?.tokens).toEqual({ input: 10, output: 5 });
+    expect(tokenTotal(summary.tokensByRole.coder?.tokens)).toBe(10);
     expect(summary.totalTokens).toBe(25);
     expect(readFileSync(join(dir, "exec", "001", "stderr.txt"), "utf8")).toBe("Traceback");
     expect(finishedStages(readEvents(dir))).toEqual(new Set(["planner"]));
@@ -80,5 +81,20 @@ describe("run record", () => {
     expect(finishedStages(readEvents(dir))).toEqual(new Set(["context", "planner"]));
     expect(readRunRecord(dir).run.seed).toBe(7);
     expect(() => RunRecordWriter.create(dir, { ...reopened.runJson })).toThrow(/already exists/);
+  });
+
+  it("writes usage in the one token shape and reads the older one", () => {
+    const { dir, writer } = newWriter();
+    const entry = { calls: 2, tokens: { input: 30, output: 4 }, costUsd: null };
+    writer.updateRun({ usage: { total: entry, byRole: { fixer: entry }, byStage: { fix: entry } } });
+    expect(JSON.parse(readFileSync(join(dir, "run.json"), "utf8")).usage.total).toEqual(entry);
+    // A run.json written before one token shape: calls, inputTokens, outputTokens.
+    const run = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
+    const old = { calls: 2, inputTokens: 30, outputTokens: 4, costUsd: null };
+    writeFileSync(join(dir, "run.json"), JSON.stringify({ ...run, usage: { total: old, byRole: { merger: old }, byStage: { fix: old } } }));
+    const usage = readRunRecord(dir).run.usage!;
+    expect(usage.total).toEqual(entry);
+    expect(usage.byRole.merger).toEqual(entry);
+    expect(tokenTotal(usage.byStage.fix?.tokens)).toBe(34);
   });
 });

@@ -5,6 +5,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Task, grade, loadTask } from "../../datasets/index.js";
+import { tokenTotal } from "../../agents/index.js";
 import { readAttempts, readEvents, readRunRecord, runTask, type RunDependencies } from "../../execution/index.js";
 import { type Wiring, createWiring } from "../../execution/wiring.js";
 import { fence } from "../support/fence.js";
@@ -49,7 +50,7 @@ describe("budgets", () => {
   it("a token budget reached during feedback keeps and grades the best valid submission so far", async () => {
     // First, how many tokens a run uses up to its first valid submission.
     const probe = await runTask(task, { models: { default: "openai:scripted" }, noCritic: true }, { ...scripted(linguacodusScript), outDir: tempDir("lc-budget-probe-") });
-    const upToValid = probe.run.usage!.total.inputTokens + probe.run.usage!.total.outputTokens;
+    const upToValid = tokenTotal(probe.run.usage!.total.tokens);
     expect(probe.summary.valid).toBe(true);
 
     const deps = scripted(withReviewer);
@@ -73,7 +74,7 @@ describe("cost and fingerprint", () => {
     const result = await runTask(task, { models: { default: "openai:scripted" }, noCritic: true, prices }, { ...scripted(linguacodusScript), outDir: tempDir("lc-cost-") });
     const run = readRunRecord(result.dir).run;
     const { total, byRole, byStage } = run.usage!;
-    expect(total.costUsd).toBeCloseTo((total.inputTokens * 2 + total.outputTokens * 10) / 1e6, 12);
+    expect(total.costUsd).toBeCloseTo((total.tokens.input * 2 + total.tokens.output * 10) / 1e6, 12);
     expect(total.costUsd).toBeGreaterThan(0);
     const sum = (entries: Record<string, { costUsd: number | null }>) => Object.values(entries).reduce((n, e) => n + (e.costUsd ?? 0), 0);
     expect(sum(byRole)).toBeCloseTo(total.costUsd!, 12);

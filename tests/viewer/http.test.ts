@@ -180,7 +180,7 @@ describe("viewer server", () => {
     expect(index.partialTail).toBe(true);
     appendFileSync(file, `tic","latencyMs":5}\n${JSON.stringify({ role: "coder", tokens: { input: 3, output: 4 } })}\n`);
     await index.refresh();
-    expect(index.entries.map((e) => [e.role, e.latencyMs, e.inputTokens])).toEqual([
+    expect(index.entries.map((e) => [e.role, e.latencyMs, e.tokens.input])).toEqual([
       ["planner", 0, 0],
       ["critic", 5, 0],
       ["coder", 0, 3],

@@ -18,7 +18,7 @@ function Call(props: { call: CallView; path: string }) {
       <summary>
         <span class="call-index">#{c.index + 1}</span> <Badge>{c.role}</Badge> {c.step ? <span class="step">{c.step}</span> : null} <span class="muted small">{c.model}</span>{" "}
         <span class="small">
-          {fmtInt(c.inputTokens)} → {fmtInt(c.outputTokens)} tokens · {fmtMs(c.latencyMs)}
+          {fmtInt(c.tokens.input)} → {fmtInt(c.tokens.output)} tokens · {fmtMs(c.latencyMs)}
         </span>
         {c.retry !== null && c.retry > 1 ? <Badge tone="warn">try {c.retry}</Badge> : null}
         {c.error ? <Badge tone="bad">{c.error.name}</Badge> : null}

@@ -81,7 +81,7 @@ function Timeline(props: { rows: StageRow[] }) {
               </div>
             </td>
             <td>{row.calls || ""}</td>
-            <td>{row.calls ? `${fmtInt(row.inputTokens)} / ${fmtInt(row.outputTokens)}` : ""}</td>
+            <td>{row.calls ? `${fmtInt(row.tokens.input)} / ${fmtInt(row.tokens.output)}` : ""}</td>
             <td class="small">{row.models.join(", ")}</td>
           </tr>
         ))}
