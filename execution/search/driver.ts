@@ -4,6 +4,7 @@
 // in the sandbox, and appends the node to search/nodes.jsonl. It stops at --steps or a budget; the solution is the
 // best node by the validation score the script printed — the hidden test score is recorded, never read here.
 import { existsSync, readFileSync } from "node:fs";
+import { noTokens, type TokenCounts } from "../../agents/index.js";
 import { CODE_STAGES, type CodeStage, type StageBlock, debugSolution, draftSolution, improveSolution, mergeBlocks, writeStageBlock, assembleDraft, NoCodeError, noCodePlaceholder } from "../../codegen/index.js";
 import { type Instruction, nextInstruction, renderInstruction } from "../../instructions/index.js";
 import { budgetCause } from "../budget.js";
@@ -75,9 +76,8 @@ function tail(text: string): string {
   return text.length > OUTPUT_TAIL ? `…${text.slice(-OUTPUT_TAIL)}` : text;
 }
 
-function usageTokens(ctx: StageContext): { input: number; output: number } {
-  const total = ctx.writer.runJson.usage?.total;
-  return { input: total?.inputTokens ?? 0, output: total?.outputTokens ?? 0 };
+function usageTokens(ctx: StageContext): TokenCounts {
+  return { ...(ctx.writer.runJson.usage?.total.tokens ?? noTokens()) };
 }
 
 async function codeOrPlaceholder(what: string, write: () => Promise<{ code: string }>): Promise<string> {
