@@ -260,7 +260,7 @@ export function registerFinetune(program: Command): void {
   finetune
     .command("export")
     .description("Write the adapter as a llama.cpp LoRA GGUF, load it with its base in node-llama-cpp, print the spec")
-    .requiredOption("--adapter <dir>", "adapter folder from 'finetune train'")
+    .requiredOption("--adapter <dir>", "adapter folder from 'finetune train', or any PEFT LoRA folder (adapter_config.json + adapter_model.safetensors/.bin)")
     .requiredOption("--base <model.gguf>", "the base GGUF the adapter runs on")
     .requiredOption("--out <adapter.gguf>", "output file")
     .option("--no-check", "skip loading base + adapter in node-llama-cpp")
