@@ -3,3 +3,4 @@
 export { describeZodIssue, describeZodIssues, parseWith, readJsonFile, type ReadJsonOptions } from "./json.js";
 export { projectFile } from "./assets.js";
 export { readFileHead } from "./files.js";
+export { acquireFolderLock, lockedMessage, LockHolderSchema, type FolderLock, type FolderLockRequest, type LockHolder } from "./lock.js";

@@ -196,6 +196,7 @@ async function drive({ writer, task, options, env, resumed, redact }: DriveInput
   } finally {
     budget.stop();
     await team?.close();
+    writer.close();
   }
 }
 
@@ -223,7 +224,7 @@ export async function runTask(task: Task, optionsInput: RunOptionsInput, env: Ru
     }),
     seed: options.seed,
     temperature: options.temperature,
-  }, { onEvent: (event) => env.onProgress?.(event), redact });
+  }, { onEvent: (event) => env.onProgress?.(event), redact, lock: true });
   return drive({ writer, task, options, env, resumed: false, redact });
 }
 
@@ -240,6 +241,6 @@ export async function resumeRun(runDir: string, env: Omit<RunEnvironment, "outDi
   const task = await loadTask(run.taskDir);
   await assertTaskRunnable(task);
   const redact = createRedactor(runSecrets({ ...(env.secrets ? { secrets: env.secrets } : {}), specs: Object.values(options.models) }));
-  const writer = RunRecordWriter.open(runDir, { onEvent: (event) => env.onProgress?.(event), redact });
+  const writer = RunRecordWriter.open(runDir, { onEvent: (event) => env.onProgress?.(event), redact, lock: true });
   return drive({ writer, task, options, env: { ...env, outDir: runDir, runDir }, resumed: true, redact });
 }

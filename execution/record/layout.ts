@@ -76,6 +76,8 @@ export const RUN_FILES = {
   searchNodes: join("search", "nodes.jsonl"),
   /** --search: the finished tree in AIDE's journal.json shape (aide/utils/serialize.py reads it). */
   searchJournal: join("search", "journal.json"),
+  /** Held while a process writes the record (record/lock.ts). */
+  lock: "run.lock",
 } as const;
 
 /** Files inside exec/<attempt>/. */

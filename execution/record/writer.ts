@@ -5,6 +5,8 @@ import { dirname, join } from "node:path";
 import { dropPartialLastLine, writeTextAtomic } from "./files.js";
 import { ATTEMPT_FILES, CODE_FILE, RUN_FILES, RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 import { readAttempts, readRunJson } from "./reader.js";
+import { lockRunFolder } from "./lock.js";
+import type { FolderLock } from "../../core/index.js";
 import {
   type AttemptResult,
   AttemptResultSchema,
@@ -36,6 +38,11 @@ export interface RunRecordWriterOptions {
    * (execution/redact.ts), so no key, .env value or URL credential reaches the record, whatever its shape.
    */
   redact?: (text: string) => string;
+  /**
+   * Hold the folder's run.lock until close(): the writer of a whole run (`run`, `run --resume`, a bench cell), so a
+   * second process on the same folder is refused. Sub-records (chains, branches) live inside a locked folder.
+   */
+  lock?: boolean;
 }
 
 /**
@@ -49,13 +56,16 @@ export class RunRecordWriter {
   private readonly redact: (text: string) => string;
   /** One past the highest attempt index recorded (read from exec/ on first use, then counted as attempts are written). */
   private attemptsEnd: number | undefined;
+  private lock: FolderLock | undefined;
 
   private constructor(
     readonly dir: string,
     run: RunJson,
     options: RunRecordWriterOptions,
+    lock?: FolderLock,
   ) {
     this.run = run;
+    this.lock = lock;
     this.onEvent = options.onEvent;
     this.redact = options.redact ?? ((text) => text);
   }
@@ -70,6 +80,11 @@ export class RunRecordWriter {
     if (existsSync(join(dir, RUN_FILES.run))) {
       throw new Error(`${join(dir, RUN_FILES.run)} already exists: choose another run folder, or resume it with --resume ${dir}`);
     }
+    const lock = options.lock ? lockRunFolder(dir) : undefined;
+    if (lock && existsSync(join(dir, RUN_FILES.run))) {
+      lock.release();
+      throw new Error(`${join(dir, RUN_FILES.run)} already exists: choose another run folder, or resume it with --resume ${dir}`);
+    }
     mkdirSync(join(dir, RUN_FILES.blocks), { recursive: true });
     mkdirSync(join(dir, RUN_FILES.exec), { recursive: true });
     const now = nowIso();
@@ -81,18 +96,32 @@ export class RunRecordWriter {
       updatedAt: now,
       timings: init.timings ?? { wallMs: 0, modelMs: 0, sandboxMs: 0 },
     });
-    const writer = new RunRecordWriter(dir, run, options);
+    const writer = new RunRecordWriter(dir, run, options, lock);
     writer.writeJson(RUN_FILES.run, run);
     return writer;
   }
 
   /** Reopens an existing run folder to continue it (status goes back to running). */
   static open(dir: string, options: RunRecordWriterOptions = {}): RunRecordWriter {
-    const run = readRunJson(dir);
-    for (const file of [RUN_FILES.events, RUN_FILES.transcripts]) dropPartialLastLine(join(dir, file));
-    const writer = new RunRecordWriter(dir, { ...run, status: "running", finishedAt: undefined }, options);
-    writer.updateRun({});
-    return writer;
+    const lock = options.lock ? lockRunFolder(dir) : undefined;
+    try {
+      const run = readRunJson(dir);
+      // Read under the lock: a run that another process finished meanwhile is not started again.
+      if (lock && run.status === "succeeded") throw new Error(`${dir} already finished (succeeded); nothing to resume`);
+      for (const file of [RUN_FILES.events, RUN_FILES.transcripts]) dropPartialLastLine(join(dir, file));
+      const writer = new RunRecordWriter(dir, { ...run, status: "running", finishedAt: undefined }, options, lock);
+      writer.updateRun({});
+      return writer;
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /** Lets go of the folder's run.lock (when this writer holds it); the record stays as written. */
+  close(): void {
+    this.lock?.release();
+    this.lock = undefined;
   }
 
   get runJson(): RunJson {

@@ -48,8 +48,8 @@ function stream(res: ServerResponse, model: string, text: string, includeUsage: 
   res.end("data: [DONE]\n\n");
 }
 
-/** Starts the server; `reply` answers each POST /v1/chat/completions from its parsed body. */
-export async function startOpenAiServer(reply: (body: Record<string, unknown>) => ServerReply): Promise<OpenAiTestServer> {
+/** Starts the server; `reply` answers each POST /v1/chat/completions from its parsed body (a promise: later). */
+export async function startOpenAiServer(reply: (body: Record<string, unknown>) => ServerReply | Promise<ServerReply>): Promise<OpenAiTestServer> {
   const received: ReceivedRequest[] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let raw = "";
@@ -60,7 +60,7 @@ export async function startOpenAiServer(reply: (body: Record<string, unknown>) =
     }
     const body = JSON.parse(raw) as Record<string, unknown>;
     received.push({ body, authorization: req.headers.authorization });
-    const answer = reply(body);
+    const answer = await reply(body);
     if ("status" in answer) {
       res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.json));
       return;

@@ -1,0 +1,72 @@
+// One process per run folder (issue 21 item 5), through the built CLI on the real Docker sandbox: a run killed
+// with kill -9 while it waits for its model leaves a stale run.lock; of two `run --resume` started together on
+// that folder, one takes the dead holder's lock over and finishes, the other is refused naming the holder — and
+// events.jsonl holds attempt 001 once.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RUN_LOCK_FILE, readEvents } from "../../execution/index.js";
+import { buildCli, cliPath, linguacodus } from "../support/cli.js";
+import { startOpenAiServer, type OpenAiTestServer, type ServerReply } from "../support/openai-server.js";
+import { fence, forest } from "../benchmarks/bench-support.js";
+import { builtinTask, tempDir } from "./support.js";
+
+let server: OpenAiTestServer;
+let taskDir: string;
+let home: string;
+/** While set, every model call waits for it (the first run hangs there until killed). */
+let hold: Promise<ServerReply> | undefined = new Promise<ServerReply>(() => undefined);
+
+const until = async (what: string, check: () => boolean, ms = 120_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+beforeAll(async () => {
+  await buildCli();
+  taskDir = (await builtinTask()).dir;
+  home = tempDir("lc-run-lock-home-");
+  // Slow enough that the two resumes overlap: the first holds the folder for seconds.
+  server = await startOpenAiServer(async () => hold ?? new Promise((r) => setTimeout(() => r({ text: fence(forest(1, "sample.columns[1]")) }), 6000)));
+}, 600_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("run folder lock", () => {
+  it("two run --resume on one folder: one proceeds (taking over a dead holder's lock), the other is refused naming the holder", async () => {
+    const out = tempDir("lc-run-lock-");
+    const model = `openai:scripted@${server.baseURL}`;
+    const first = spawn(process.execPath, [cliPath, "run", taskDir, "--mode", "direct", "--model", model, "--out", out], {
+      env: { ...process.env, LINGUACODUS_HOME: home },
+      stdio: "ignore",
+    });
+    await until("the first run to call its model", () => server.received.length > 0);
+    const [name] = readdirSync(out);
+    const runDir = join(out, name!);
+    expect(existsSync(join(runDir, RUN_LOCK_FILE))).toBe(true);
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    hold = undefined;
+
+    const [a, b] = await Promise.all([0, 1].map(() => linguacodus(["run", "--resume", runDir, "--json"], { LINGUACODUS_HOME: home })));
+    const results = [a!, b!];
+    const ok = results.filter((r) => r.code === 0);
+    const refused = results.filter((r) => r.code !== 0);
+    expect(ok, JSON.stringify(results)).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.stderr).toMatch(new RegExp(`the run folder is in use: ${runDir}/run\\.lock is held by pid \\d+ on \\S+ since \\S+ \\(.*run --resume ${runDir}.*\\); wait for it to finish`));
+    expect(JSON.parse(ok[0]!.stdout)).toMatchObject({ valid: true });
+    const attempts = readEvents(runDir).filter((e) => e.type === "attempt.finished" && e.attempt === "001");
+    expect(attempts).toHaveLength(1);
+    expect(readEvents(runDir).filter((e) => e.type === "run.started" && e.resumed)).toHaveLength(1);
+    // the lock goes with its holder
+    expect(existsSync(join(runDir, RUN_LOCK_FILE))).toBe(false);
+    expect(readFileSync(join(runDir, "run.json"), "utf8")).toContain('"status": "succeeded"');
+  }, 600_000);
+});
