@@ -1,5 +1,7 @@
 // The sbatch script of a Slurm bench: one job array, one array task per cell. Written into the bench folder so a
-// user can read it or resubmit it with plain `sbatch`. Pure: text in, text out.
+// user can read it or resubmit it with `sbatch` (the paths go on sbatch's command line: sbatchPathOptions). Pure:
+// text in, text out (or a BenchInputError for what no job script can carry).
+import { BenchInputError } from "../matrix.js";
 
 import type { SlurmResources } from "../options.js";
 
@@ -15,16 +17,45 @@ export interface JobScriptInput {
   /** The command that runs one cell: `<node> <cli> bench-cell`. */
   cellCommand: readonly string[];
   resources: SlurmResources;
-  /** Slurm's `--output` pattern. */
-  logPattern: string;
+  /** Where Slurm writes each array task's output (`<job>_<index>.out`); given to sbatch by sbatchPathOptions. */
+  logDir: string;
   /** Docker sandbox: the image every node must have; undefined for `--sandbox local`. */
   image?: { tag: string; tarball?: string; buildCommand: readonly string[] };
   jobName?: string;
 }
 
-/** Single-quotes a word for bash. */
+/**
+ * Quotes a word for bash, always on one line: single quotes, or ANSI-C `$'…'` when the word holds a control
+ * character (a newline inside plain quotes would end a comment line and run the rest as a command).
+ */
 export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  if (!/[\x00-\x1f\x7f]/.test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  const escaped = [...word]
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      if (c === "\\" || c === "'") return `\\${c}`;
+      return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : c;
+    })
+    .join("");
+  return `$'${escaped}'`;
+}
+
+/** Slurm's filename pattern of a literal path: `%` doubled (sbatch would expand `%j`, `%u`, …). */
+function slurmPatternOf(path: string): string {
+  return path.replace(/%/g, "%%");
+}
+
+/**
+ * The options that carry paths (log pattern, working folder), given to sbatch on its command line: an #SBATCH line
+ * cannot be quoted (a space ends the value, a newline ends the line), a command-line argument holds any byte but NUL.
+ * A backslash would switch off Slurm's `%A_%a` in the log name, so such a bench folder is refused with the fix.
+ */
+export function sbatchPathOptions(input: Pick<JobScriptInput, "benchDir" | "logDir" | "cwd">): string[] {
+  if (input.logDir.includes("\\")) {
+    throw new BenchInputError(`the bench folder ${JSON.stringify(input.benchDir)} holds a backslash, which Slurm's --output reads as "no %-patterns": choose an --out without one`);
+  }
+  return [`--output=${slurmPatternOf(input.logDir)}/%A_%a.out`, `--chdir=${input.cwd}`];
 }
 
 /** Splits `--slurm-extra` into sbatch options; quoted values stay whole, a bare value joins its option. */
@@ -40,7 +71,7 @@ export function splitSbatchArgs(text: string): string[] {
   return options;
 }
 
-/** The #SBATCH lines for the resources (the array line comes separately). */
+/** The #SBATCH lines for the resources (the array line comes separately); none may span lines. */
 export function sbatchDirectives(resources: SlurmResources): string[] {
   const lines: string[] = [];
   if (resources.partition) lines.push(`--partition=${resources.partition}`);
@@ -49,6 +80,8 @@ export function sbatchDirectives(resources: SlurmResources): string[] {
   if (resources.mem) lines.push(`--mem=${resources.mem}`);
   if (resources.gpus) lines.push(`--gpus=${resources.gpus}`);
   if (resources.extra) lines.push(...splitSbatchArgs(resources.extra));
+  const broken = lines.find((line) => /[\x00-\x1f\x7f]/.test(line));
+  if (broken) throw new BenchInputError(`the Slurm option ${JSON.stringify(broken)} holds a newline or control character, which would end its #SBATCH line: give it on one line`);
   return lines;
 }
 
@@ -58,8 +91,6 @@ export function renderJobScript(input: JobScriptInput): string {
   const directives = [
     `--job-name=${input.jobName ?? "linguacodus-bench"}`,
     `--array=0-${input.cellCount - 1}${throttle}`,
-    `--output=${input.logPattern}`,
-    `--chdir=${input.cwd}`,
     ...sbatchDirectives(input.resources),
   ];
   const imageBlock = input.image
@@ -83,7 +114,8 @@ export function renderJobScript(input: JobScriptInput): string {
     "#!/bin/bash",
     ...directives.map((d) => `#SBATCH ${d}`),
     "# Written by `linguacodus bench --executor slurm`: one array task per bench cell, listed in the cells file.",
-    `# Resubmit by hand with: sbatch ${q(`${input.cellsFile.replace(/\.cells\.json$/, ".sbatch")}`)}`,
+    // The paths are sbatch arguments (sbatchPathOptions), quoted here on one line for a hand resubmission.
+    `# Resubmit by hand with: sbatch ${[...sbatchPathOptions(input), input.cellsFile.replace(/\.cells\.json$/, ".sbatch")].map(q).join(" ")}`,
     "set -euo pipefail",
     ...imageBlock,
     `exec ${input.cellCommand.map(q).join(" ")} ${q(input.benchDir)} --cells ${q(input.cellsFile)} --index "$SLURM_ARRAY_TASK_ID"`,

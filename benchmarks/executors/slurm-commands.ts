@@ -19,8 +19,11 @@ export interface SlurmTaskState {
 }
 
 export interface SlurmCommands {
-  /** Submits a job script; returns the job id. Throws SlurmCommandError with Slurm's message. */
-  sbatch(scriptPath: string, cwd: string): Promise<string>;
+  /**
+   * Submits a job script from `cwd` with `options` before it (sbatch's own options, which override its #SBATCH
+   * lines); returns the job id. Throws SlurmCommandError with Slurm's message.
+   */
+  sbatch(submission: { script: string; cwd: string; options?: readonly string[] }): Promise<string>;
   /**
    * What Slurm says about these jobs' array tasks, keyed `<jobId>_<index>` (read it through taskState()); also
    * `<jobId>_*` for accounting's record of never-split tasks and `<jobId>_live` when the controller still knows
@@ -148,8 +151,8 @@ export function realSlurmCommands(env: NodeJS.ProcessEnv = process.env): SlurmCo
     }
   };
   return {
-    async sbatch(scriptPath, cwd) {
-      return parseSbatchOutput(await run("sbatch", ["--parsable", scriptPath], cwd));
+    async sbatch({ script, cwd, options = [] }) {
+      return parseSbatchOutput(await run("sbatch", ["--parsable", ...options, script], cwd));
     },
     async states(jobIds) {
       if (jobIds.length === 0) return new Map();

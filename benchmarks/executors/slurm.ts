@@ -14,7 +14,7 @@ import { readRunJson, writeJsonAtomic, type RunJson } from "../../execution/inde
 import { BenchInputError, type RunKey } from "../matrix.js";
 import { BENCH_FILES, INTERRUPTED, interruptedRuns, isFinishedState, readManifest, type BenchManifest } from "../manifest.js";
 import { appendEvent, describe, isRunFinished, moveAside, openManifest, recordFailure, runState, scoreOf, withBenchLock, type BenchOutcome, type BenchProgress } from "../runner.js";
-import { renderJobScript, type SlurmResources } from "./job-script.js";
+import { renderJobScript, sbatchDirectives, sbatchPathOptions, type SlurmResources } from "./job-script.js";
 import { SlurmCommandError, TERMINAL_STATES, taskState, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
 
 export const SLURM_DIR = "slurm";
@@ -210,6 +210,9 @@ export async function reconcile(
   return { pending, running, states };
 }
 
+/** The paths a job array's sbatch call carries. */
+const slurmPaths = (request: SlurmBenchRequest) => ({ benchDir: request.dir, logDir: join(request.dir, SLURM_DIR, "logs"), cwd: request.cwd });
+
 /** Writes the job script and cells file of a new submission and submits it; returns the job id. */
 async function submit(request: SlurmBenchRequest, cells: string[]): Promise<Submission> {
   const dir = request.dir;
@@ -218,23 +221,22 @@ async function submit(request: SlurmBenchRequest, cells: string[]): Promise<Subm
   const script = join(dir, SLURM_DIR, `submit-${n}.sbatch`);
   const cellsFile = join(dir, SLURM_DIR, `submit-${n}.cells.json`);
   writeFileSync(cellsFile, `${JSON.stringify(cells, null, 2)}\n`);
+  const paths = slurmPaths(request);
   writeFileSync(
     script,
     renderJobScript({
-      benchDir: dir,
+      ...paths,
       cellsFile,
       cellCount: cells.length,
-      cwd: request.cwd,
       cellCommand: request.cellCommand,
       resources: request.resources,
-      logPattern: join(dir, SLURM_DIR, "logs", "%A_%a.out"),
       ...(request.image ? { image: request.image } : {}),
     }),
     { mode: 0o755 },
   );
   let jobId: string;
   try {
-    jobId = await request.commands.sbatch(script, request.cwd);
+    jobId = await request.commands.sbatch({ script, cwd: request.cwd, options: sbatchPathOptions(paths) });
   } catch (error) {
     throw new BenchInputError(`Slurm refused the job array: ${(error as Error).message}. ${fixFor((error as Error).message)} (job script: ${script}; bench.json is kept: fix it and rerun with --resume)`);
   }
@@ -262,6 +264,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Runs a bench (or its unfinished part) as a Slurm job array and follows it to the end (unless detached). */
 export async function runSlurmBench(request: SlurmBenchRequest): Promise<SlurmOutcome> {
+  // What no job script can carry is refused before anything is written or submitted.
+  sbatchPathOptions(slurmPaths(request));
+  sbatchDirectives(request.resources);
   checkWritable(request.dir);
   mkdirSync(join(request.dir, BENCH_FILES.runs), { recursive: true });
   return withBenchLock(request, () => submitAndFollow(request));

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUN_LOCK_FILE, readEvents } from "../../execution/index.js";
 import { buildCli, cliPath, linguacodus } from "../support/cli.js";
 import { startOpenAiServer, type OpenAiTestServer, type ServerReply } from "../support/openai-server.js";
-import { fence, forest } from "../benchmarks/bench-support.js";
+import { forest } from "../benchmarks/bench-support.js";
+import { fence } from "../support/fence.js";
 import { builtinTask, tempDir } from "./support.js";
 
 let server: OpenAiTestServer;

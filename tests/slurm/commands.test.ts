@@ -1,6 +1,7 @@
 // The pure parts of the Slurm executor: what Slurm's commands print, read back; the job script it writes.
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { expandIndices, parseSbatchOutput, parseScontrolJobs, parseStateLines, renderJobScript, splitSbatchArgs, taskState } from "../../benchmarks/executors/index.js";
+import { expandIndices, parseSbatchOutput, parseScontrolJobs, parseStateLines, renderJobScript, sbatchDirectives, sbatchPathOptions, shellQuote, splitSbatchArgs, taskState } from "../../benchmarks/executors/index.js";
 
 describe("reading Slurm's output", () => {
   it("expands pending ranges, keeps the never-split remainder, skips job steps", () => {
@@ -44,13 +45,25 @@ describe("the job script", () => {
       cwd: "/shared",
       cellCommand: ["/usr/bin/node", "/opt/lc/dist/cli/main.js", "bench-cell"],
       resources: { partition: "cpu", time: "01:00:00", cpus: 4, mem: "8G", gpus: 1, maxRunning: 20, extra: "--account=lab" },
-      logPattern: "/shared/b/slurm/logs/%A_%a.out",
+      logDir: "/shared/b/slurm/logs",
       image: { tag: "linguacodus-sandbox:abc", tarball: "/shared/img.tar", buildCommand: ["/usr/bin/node", "/opt/lc/dist/cli/main.js", "sandbox", "build", "--offline"] },
     });
     const directives = script.split("\n").filter((l) => l.startsWith("#SBATCH")).map((l) => l.slice(8));
-    expect(directives).toEqual(["--job-name=linguacodus-bench", "--array=0-29%20", "--output=/shared/b/slurm/logs/%A_%a.out", "--chdir=/shared", "--partition=cpu", "--time=01:00:00", "--cpus-per-task=4", "--mem=8G", "--gpus=1", "--account=lab"]);
+    expect(directives).toEqual(["--job-name=linguacodus-bench", "--array=0-29%20", "--partition=cpu", "--time=01:00:00", "--cpus-per-task=4", "--mem=8G", "--gpus=1", "--account=lab"]);
     expect(script).toContain("if [ -f /shared/img.tar ]; then docker load -i /shared/img.tar; else /usr/bin/node /opt/lc/dist/cli/main.js sandbox build --offline; fi");
     expect(script).toContain("flock 9");
     expect(script.trim().split("\n").pop()).toBe('exec /usr/bin/node /opt/lc/dist/cli/main.js bench-cell /shared/b --cells /shared/b/slurm/submit-1.cells.json --index "$SLURM_ARRAY_TASK_ID"');
+  });
+
+  it("carries paths as sbatch arguments and quotes every word on one line", () => {
+    expect(sbatchPathOptions({ benchDir: "/s/b 1", logDir: "/s/b 1/slurm/logs", cwd: "/s/a\nb" })).toEqual(["--output=/s/b 1/slurm/logs/%A_%a.out", "--chdir=/s/a\nb"]);
+    // a literal % is not a Slurm pattern; a backslash would switch patterns off: refused with the fix
+    expect(sbatchPathOptions({ benchDir: "/s/100%", logDir: "/s/100%/l", cwd: "/" })[0]).toBe("--output=/s/100%%/l/%A_%a.out");
+    expect(() => sbatchPathOptions({ benchDir: "/s/a\\b", logDir: "/s/a\\b/l", cwd: "/" })).toThrow(/holds a backslash.*choose an --out without one/);
+    for (const word of ["a\nb'c\\", "sp ace $HOME `id` \"q\"", "\x1b]0;t\x07\r\t"]) {
+      expect(shellQuote(word)).not.toContain("\n");
+      expect(execFileSync("bash", ["-c", `printf %s ${shellQuote(word)}`], { encoding: "utf8" })).toBe(word);
+    }
+    expect(() => sbatchDirectives({ extra: '--comment "a\nb"' })).toThrow(/holds a newline or control character/);
   });
 });

@@ -23,7 +23,7 @@ function imageBlock(tarball: string | undefined, buildCommand: string[]): string
     cwd: dir,
     cellCommand: ["true"],
     resources: {},
-    logPattern: join(dir, "%A_%a.log"),
+    logDir: dir,
     image: { tag, ...(tarball ? { tarball } : {}), buildCommand },
   });
   return script.slice(0, script.lastIndexOf("\nexec "));

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRunJson, readScore, summarizeRun } from "../../execution/index.js";
 import { readManifest } from "../../benchmarks/manifest.js";
-import { readSlurmState } from "../../benchmarks/executors/index.js";
+import { TERMINAL_STATES, readSlurmState } from "../../benchmarks/executors/index.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { cleanUp, events, recordBench, sleep, slurm, slurmUp, type Recorded } from "./support.js";
 
@@ -25,6 +25,20 @@ const jobTasks = (jobId: string) =>
     .split("\n")
     .filter(Boolean)
     .map((l) => l.split("|") as [string, string]);
+/**
+ * The accounting's record of a finished job's `count` array tasks. slurmdbd learns of each task's end after the
+ * controller does (the executor trusts squeue first for that reason), so one read right after the bench may miss a
+ * task: wait, bounded, until all `count` tasks are there in a terminal state.
+ */
+async function settledJobTasks(jobId: string, count: number, ms = 60_000): Promise<[string, string][]> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const tasks = jobTasks(jobId);
+    if (tasks.length >= count && tasks.every(([, state]) => TERMINAL_STATES.has(state.split(" ")[0]!))) return tasks;
+    if (Date.now() > end) throw new Error(`sacct still had ${JSON.stringify(tasks)} for job ${jobId} after ${ms} ms (expected ${count} ended tasks)`);
+    await sleep(250);
+  }
+}
 
 beforeAll(async () => {
   env = { ...slurmUp(), LINGUACODUS_SLURM_POLL_MS: "300" };
@@ -49,7 +63,7 @@ describe("bench --executor slurm on a real cluster", () => {
     // one array: the four cells are tasks 0..3 of a single job, all COMPLETED
     expect(outcome.jobIds).toHaveLength(1);
     expect(readManifest(out)!.options.slurm).toMatchObject({ jobIds: outcome.jobIds });
-    const tasks = jobTasks(outcome.jobIds[0]!);
+    const tasks = await settledJobTasks(outcome.jobIds[0]!, 4);
     expect(tasks.map(([id]) => id).sort()).toEqual([0, 1, 2, 3].map((i) => `${outcome.jobIds[0]}_${i}`));
     expect(tasks.every(([, state]) => state === "COMPLETED")).toBe(true);
     // the job script is in the bench folder
@@ -98,7 +112,7 @@ describe("bench --executor slurm on a real cluster", () => {
     expect(outcome.jobIds).toHaveLength(2);
     // the second array holds only the cancelled cell
     expect(readSlurmState(out).submissions[1]!.cells).toEqual([cells[0]]);
-    expect(jobTasks(outcome.jobIds[1]!)).toEqual([[`${outcome.jobIds[1]}_0`, "COMPLETED"]]);
+    expect(await settledJobTasks(outcome.jobIds[1]!, 1)).toEqual([[`${outcome.jobIds[1]}_0`, "COMPLETED"]]);
     expect(readRunJson(join(out, "runs", cells[0]!)).status).toBe("succeeded");
     // the cancelled attempt is kept aside, not deleted
     expect(readdirSync(join(out, "interrupted")).some((n) => n.startsWith(cells[0]!))).toBe(true);
@@ -137,6 +151,32 @@ describe("bench --executor slurm on a real cluster", () => {
     const status = await linguacodus(["bench", "--status", out, "--json"], env);
     expect(JSON.parse(status.stdout)).toMatchObject({ total: 4, toRerun: 4 });
   }, 900_000);
+});
+
+describe("bench --executor slurm: hostile paths (issue 21 item 4)", () => {
+  it("an --out holding a newline + command, spaces, quotes, $, backticks and %j: the job runs there and no part of the path runs", async () => {
+    const marker = join(root, "pwned");
+    const out = join(root, `sp ace 'q" $HOME \`touch ${marker}-bt\` %j\ntouch ${marker};#`);
+    const r = await linguacodus(["bench", recorded.tasks[0]!.dir, "--modes", "direct", "--models", `label=scripted;all=replay:${recorded.dir}`, "--no-report", "--out", out, "--executor", "slurm", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const outcome = JSON.parse(r.stdout) as { succeeded: number; failed: number; jobIds: string[] };
+    expect(outcome).toMatchObject({ succeeded: 1, failed: 0 });
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(`${marker}-bt`)).toBe(false);
+    // Slurm wrote the task's log into the bench folder under its literal name (%j not expanded)
+    expect(readdirSync(join(out, "slurm", "logs"))).toEqual([`${outcome.jobIds[0]}_0.out`]);
+    // the hand-resubmission line of the job script is still one comment line
+    const script = readFileSync(join(out, "slurm", "submit-1.sbatch"), "utf8");
+    expect(script.split("\n").filter((l) => l.startsWith("touch"))).toEqual([]);
+  }, 900_000);
+
+  it("refuses a bench folder with a backslash before anything is submitted", async () => {
+    const out = join(root, "back\\slash");
+    const r = await linguacodus([...benchArgs(out), "--executor", "slurm"], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds a backslash, which Slurm's --output reads as "no %-patterns": choose an --out without one/);
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe("bench --executor slurm: bad input is rejected with the fix", () => {
