@@ -14,6 +14,7 @@ import { registerView } from "./commands/view.js";
 import { registerFinetune } from "./commands/finetune.js";
 import { reportFailure } from "./failure.js";
 import { completeFlagHelp } from "./flags.js";
+import { guardTerminal } from "./terminal.js";
 
 export function buildProgram(): Command {
   const program = new Command("linguacodus")
@@ -34,6 +35,8 @@ export function buildProgram(): Command {
   return program;
 }
 
+// Model, script and task text reaches the terminal only as text, never as control sequences.
+guardTerminal();
 buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {

@@ -1,6 +1,8 @@
 // The run's progress line on stderr: the current stage, the model call in flight (tokens so far, tokens/s), the
 // elapsed time and the run's tokens. Rewritten in place on a terminal; elsewhere (a log file, CI) one line per
-// finished stage, plus a line on a long call every `quietEveryMs` so a reader sees it move.
+// finished stage, plus a line on a long call every `quietEveryMs` so a reader sees it move. It draws with its own
+// control sequences (rawStderr); the text in them passes terminalSafe.
+import { rawStderr, terminalSafe } from "./terminal.js";
 
 export const fmtMs = (ms: number) =>
   ms < 1000 ? `${Math.round(ms)}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
@@ -42,7 +44,7 @@ export class ProgressLine {
 
   constructor(
     private readonly quiet: boolean,
-    private readonly out: { write(text: string): unknown; isTTY?: boolean } = process.stderr,
+    private readonly out: { write(text: string): unknown; isTTY?: boolean } = rawStderr,
     private readonly quietEveryMs = 30_000,
   ) {
     if (this.tty && !quiet) this.timer = setInterval(() => this.draw(), 120);
@@ -59,7 +61,7 @@ export class ProgressLine {
   private draw(): void {
     const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
     this.frame = (this.frame + 1) % frames.length;
-    this.out.write(`\r\x1b[2K${frames[this.frame]} ${formatProgress(this.state())}`);
+    this.out.write(`\r\x1b[2K${frames[this.frame]} ${terminalSafe(formatProgress(this.state()))}`);
   }
 
   stage(name: string): void {
@@ -74,7 +76,7 @@ export class ProgressLine {
     const now = Date.now();
     if (now - this.lastQuietCallLine < this.quietEveryMs) return;
     this.lastQuietCallLine = now;
-    this.out.write(`  … ${this.current} · ${describeCall(call)}  (${fmtMs(now - this.started)})\n`);
+    this.out.write(terminalSafe(`  … ${this.current} · ${describeCall(call)}  (${fmtMs(now - this.started)})\n`));
   }
 
   /** A model call finished: its tokens join the run's count. */
@@ -86,7 +88,7 @@ export class ProgressLine {
   log(message: string): void {
     if (this.quiet) return;
     if (this.tty) this.out.write("\r\x1b[2K");
-    this.out.write(`${message}  (${fmtMs(Date.now() - this.started)}, ${this.tokens} tokens)\n`);
+    this.out.write(`${terminalSafe(message)}  (${fmtMs(Date.now() - this.started)}, ${this.tokens} tokens)\n`);
   }
 
   stop(): void {

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
 import { BENCH_FLAGS, PRICES_FLAG, SANDBOX_FLAG, addFlag, addRunFlags, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
 import { openWiring } from "../wiring.js";
+import { rawStderr, terminalSafe } from "../terminal.js";
 import { benchStatusAction, cliCommand, executorOf, modelPoolOf, slurmResources, type ExecutorFlags } from "./bench-slurm.js";
 
 /** The `bench` command's own flags as commander gives them; option flags are read through cli/flags.ts. */
@@ -119,10 +120,11 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const { MultiBar, Presets } = await import("cli-progress");
   const tty = process.stderr.isTTY === true && !flags.json;
   const bars = tty
-    ? new MultiBar({ format: " {bar} {value}/{total} | done {done} | failed {failed} | running {running} | remaining {remaining} | ETA {eta_formatted}", hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic)
+    ? new MultiBar({ format: " {bar} {value}/{total} | done {done} | failed {failed} | running {running} | remaining {remaining} | ETA {eta_formatted}", hideCursor: true, clearOnComplete: false, stream: rawStderr }, Presets.shades_classic)
     : undefined;
   const bar = bars?.create(keys.length, 0, { done: 0, failed: 0, running: 0, remaining: keys.length });
-  const log = (line: string) => (bars ? bars.log(`${line}\n`) : process.stderr.write(`${line}\n`));
+  // The bars draw through rawStderr, so the lines they print (run failures: script and model text) are made safe here.
+  const log = (line: string) => (bars ? bars.log(`${terminalSafe(line)}\n`) : process.stderr.write(`${line}\n`));
 
   // 4. Ctrl-C: first stops starting runs and waits for the running ones; a second stops those at their next
   // stage or attempt (recorded as interrupted); a third leaves them as they are. --resume reruns what was cut short.
