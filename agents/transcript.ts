@@ -79,16 +79,34 @@ const KEY_AFTER_LABEL =
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:)([^\s/@"']+)(@)/gi;
 
 /**
+ * A secret as a hostile endpoint or script may echo it back: raw, base64 (standard and URL alphabets), hex (lower
+ * and upper case) and URL-encoded. Base64 is taken at the three byte offsets the secret can have inside a longer
+ * encoded text (e.g. `Bearer <key>` encoded whole), keeping only the characters the secret alone decides.
+ */
+export function encodedForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const hex = bytes.toString("hex");
+  const forms = [secret, hex, hex.toUpperCase(), encodeURIComponent(secret)];
+  for (const offset of [0, 1, 2]) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(2)]);
+    const from = Math.ceil((offset * 8) / 6);
+    const to = Math.floor(((offset + bytes.length) * 8) / 6);
+    for (const alphabet of ["base64", "base64url"] as const) forms.push(padded.toString(alphabet).slice(from, to));
+  }
+  return forms.filter((form) => form.length >= 8);
+}
+
+/**
  * Removes secrets from text: the exact values of the secrets the process holds (so a key with an unusual shape is
- * still caught), known key shapes, token-shaped values after Authorization / api_key labels, and URL passwords.
+ * still caught) and their common encodings (encodedForms), known key shapes, token-shaped values after
+ * Authorization / api_key labels, and URL passwords.
  * The one redaction function: transcripts, the run record's writer and run errors all go through it.
  */
 export function scrubSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
   // Longest first, so a secret that contains another is replaced whole.
-  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length >= 8) out = out.split(secret).join("[REDACTED]");
-  }
+  const forms = [...new Set(knownSecrets.filter((secret) => secret.length >= 8).flatMap(encodedForms))];
+  for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join("[REDACTED]");
   for (const shape of KEY_SHAPES) out = out.replace(shape, "[REDACTED]");
   out = out.replace(URL_PASSWORD, (_match, head: string, _password: string, at: string) => `${head}[REDACTED]${at}`);
   return out.replace(KEY_AFTER_LABEL, (_match, label: string) => `${label}[REDACTED]`);

@@ -163,7 +163,7 @@ export class RunRecordWriter {
   event(input: RunEventInput): RunEvent {
     const event = RunEventSchema.parse({ ...input, ts: nowIso(), elapsedMs: this.elapsedMs() });
     this.appendLine(RUN_FILES.events, event);
-    this.onEvent?.(event);
+    this.onEvent?.(this.redactedEvent(event));
     return event;
   }
 
@@ -171,6 +171,15 @@ export class RunRecordWriter {
   appendSearchNode(node: SearchNode): void {
     mkdirSync(join(this.dir, dirname(RUN_FILES.searchNodes)), { recursive: true });
     this.appendLine(RUN_FILES.searchNodes, SearchNodeSchema.parse(node));
+  }
+
+  /** The event as it is on disk (redacted): what listeners (the progress line, a parent run) hear. */
+  private redactedEvent(event: RunEvent): RunEvent {
+    try {
+      return RunEventSchema.parse(JSON.parse(this.redact(JSON.stringify(event))));
+    } catch {
+      return RunEventSchema.parse({ ...event, ...("detail" in event && event.detail ? { detail: "[REDACTED]" } : {}) });
+    }
   }
 
   writeInstructions(value: unknown): void {
