@@ -1,10 +1,10 @@
 // Reads the run records under a run, runs or bench folder into flat rows for the report.
 // A bench folder has bench.json (each run's mode, model column, temperature and repeat); a plain folder of
 // runs is read too, with the mode inferred from each run's flags.
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { PriceTableSchema, RUN_FILES, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
+import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
 import { TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
 import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
@@ -324,12 +324,8 @@ function isRunDir(dir: string): boolean {
   return existsSync(join(dir, RUN_FILES.run));
 }
 
-function subfolders(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((name) => join(dir, name))
-    .filter((path) => statSync(path).isDirectory())
-    .sort();
+function subfolders(dir: string, warnings: string[]): string[] {
+  return folderEntries(dir, "folder", (reason) => warnings.push(reason)).map((name) => join(dir, name));
 }
 
 /** Reads every run under `target`: a bench folder, a folder of run folders, or one run folder. */
@@ -369,7 +365,7 @@ export function collectRuns(target: string, options: { prices?: PriceTable; toke
   } else if (isRunDir(root)) {
     read(root);
   } else {
-    const candidates = [...subfolders(root), ...subfolders(join(root, BENCH_FILES.runs))].filter(isRunDir);
+    const candidates = [...subfolders(root, warnings), ...subfolders(join(root, BENCH_FILES.runs), warnings)].filter(isRunDir);
     if (candidates.length === 0) throw new Error(`${root} holds no run records (no run.json in it or its subfolders)`);
     for (const dir of candidates) read(dir);
   }

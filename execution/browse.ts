@@ -2,7 +2,7 @@
 // missing or half-written piece becomes a problem to show, never an exception (a run killed mid-write still shows
 // what it has). transcripts.jsonl is read in pages through an incremental line index, so a 100 MB transcript is
 // scanned once, then only the lines a page shows are decoded.
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { z } from "zod";
@@ -86,9 +86,8 @@ export function browseAttempts(dir: string): { attempts: AttemptResult[]; proble
   if (!existsSync(execDir)) return { attempts: [], problems: [] };
   const attempts: AttemptResult[] = [];
   const problems: string[] = [];
-  for (const name of readdirSync(execDir).sort()) {
+  for (const name of folderEntries(execDir, "folder", (reason) => problems.push(reason))) {
     const rel = attemptPath(name, ATTEMPT_FILES.result);
-    if (!statSync(join(execDir, name)).isDirectory()) continue;
     if (!existsSync(join(dir, rel))) {
       problems.push(`${rel} is missing: attempt ${name} has no result (still running, or the run was killed)`);
       continue;
@@ -118,13 +117,42 @@ export function readRunText(dir: string, rel: string, maxBytes = 2 * 1024 * 1024
   return { text: readFileHead(path, maxBytes).toString("utf8"), bytes, truncated: true };
 }
 
-/** File names in a folder of the run (e.g. "code", "code/blocks"), sorted; empty when it does not exist. */
-export function listRunFolder(dir: string, rel: string): string[] {
-  const path = join(dir, rel);
-  if (!existsSync(path) || !statSync(path).isDirectory()) return [];
-  return readdirSync(path)
-    .filter((name) => statSync(join(path, name)).isFile())
+/**
+ * The names in `dir` whose entry (after symlinks) is a file or a folder as `kind` asks, sorted; empty when `dir` is
+ * not a folder. An entry that cannot be followed (a dangling symlink, a permission) is skipped and `onSkip` hears why,
+ * so one bad entry never hides the others.
+ */
+export function folderEntries(dir: string, kind: "file" | "folder", onSkip?: (reason: string) => void): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => {
+      const path = join(dir, name);
+      try {
+        const stat = statSync(path);
+        return kind === "file" ? stat.isFile() : stat.isDirectory();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? "error";
+        let target = "";
+        try {
+          target = ` (a symbolic link to ${readlinkSync(path)}, which does not exist)`;
+        } catch {
+          // not a link
+        }
+        onSkip?.(`${path} is skipped: it cannot be read (${code})${code === "ENOENT" ? target : ""}`);
+        return false;
+      }
+    })
     .sort();
+}
+
+/** File names in a folder of the run (e.g. "code", "code/blocks"), sorted; empty when it does not exist. */
+export function listRunFolder(dir: string, rel: string, onSkip?: (reason: string) => void): string[] {
+  return folderEntries(join(dir, rel), "file", onSkip);
 }
 
 // ---------------------------------------------------------------------------------------------- transcripts

@@ -64,6 +64,7 @@ export {
   browseAttempts,
   readRunText,
   listRunFolder,
+  folderEntries,
   isInside,
   TranscriptIndex,
   type Browsed,

@@ -1,7 +1,7 @@
 // The viewer's read-only view of one opened folder (a run, a folder of runs, or a bench): the bench index, the
 // report's charts, one run's page data and its calls page by page. Run records are read through execution/ and
 // bench data through benchmarks/; every path a request names is confined to the opened folder.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { BENCH_FILES, buildReport, collectRuns, relativeLink, renderSvg, type Collection, type ReportRun } from "../benchmarks/index.js";
@@ -19,6 +19,7 @@ import {
   browseInstructions,
   browseRunJson,
   browseScore,
+  folderEntries,
   isInside,
   listRunFolder,
   readRunText,
@@ -71,16 +72,8 @@ function stamp(path: string): string {
   }
 }
 
-function subfolders(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(dir, entry.name)).isDirectory()))
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
+// An entry that cannot be followed is skipped here; the collection's warnings say why (collectRuns).
+const subfolders = (dir: string) => folderEntries(dir, "folder");
 
 function textView(dir: string, rel: string, limit = OUTPUT_LIMIT): TextView | null {
   const read = readRunText(dir, rel, limit);
@@ -332,18 +325,19 @@ export class ViewerSource {
       stderrTruncated: a.stderrTruncated,
     }));
 
+    const skipped = (reason: string) => problems.push(reason);
     const order = (name: string) => {
       const i = (CODE_STAGES as readonly string[]).indexOf(name);
       return i === -1 ? CODE_STAGES.length : i;
     };
-    const blocks = listRunFolder(dir, RUN_FILES.blocks)
+    const blocks = listRunFolder(dir, RUN_FILES.blocks, skipped)
       .flatMap((file) => {
         const name = blockNameOf(file);
         return name === undefined ? [] : [{ name, code: readRunText(dir, join(RUN_FILES.blocks, file))?.text ?? "" }];
       })
       .sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
     const known = new Set<string>([CODE_FILES.merged, CODE_FILES.final, CODE_FILES.notebook]);
-    const codeFiles = listRunFolder(dir, RUN_FILES.code)
+    const codeFiles = listRunFolder(dir, RUN_FILES.code, skipped)
       .filter((name) => !known.has(name) && !isAttemptScript(name) && !name.endsWith(".tmp"))
       .map((name) => ({ name, text: readRunText(dir, join(RUN_FILES.code, name))?.text ?? "" }));
 

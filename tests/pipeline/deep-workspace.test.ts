@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AttemptResultSchema } from "../../execution/index.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
-import { CONSTANT, fence } from "../benchmarks/bench-support.js";
+import { CONSTANT } from "../benchmarks/bench-support.js";
+import { fence } from "../support/fence.js";
 import { builtinTask, tempDir } from "./support.js";
 
 // Folder by folder (os.makedirs recurses, and stops near 1,000 levels in Python 3.11).

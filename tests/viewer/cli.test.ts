@@ -1,7 +1,7 @@
 // `linguacodus view` as a user runs it (the built CLI as a child process): it prints the URL of a server that
 // answers and stops on Ctrl-C; --export writes one HTML file with the data embedded and a hash-locked CSP;
 // bad arguments end with a one-line reason.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -66,6 +66,47 @@ describe("linguacodus view", () => {
     const bundle = JSON.parse(gunzipSync(Buffer.from(data!, "base64")).toString("utf8")) as { runs: Record<string, { attempts: { attempt: string }[] }>; calls: Record<string, unknown[]> };
     expect(bundle.runs["run-a"]!.attempts.map((a) => a.attempt)).toEqual(["001", "002"]);
     expect(bundle.calls["run-a"]!.length).toBe(4);
+  });
+
+  it("a dangling symlink in the opened folder or a run folder is skipped with a reason: the listing and the run page stay whole", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "lc-view-dangling-"));
+    try {
+      const run = fixtureRun(join(folder, "run-a"));
+      run.addAttempt({ valid: true, script: SCRIPT_V2 });
+      finishFixture(run);
+      symlinkSync(join(folder, "no-such-target"), join(folder, "gone"));
+      symlinkSync("/no/such/file.py", join(folder, "run-a", "code", "evil.py"));
+      symlinkSync("/no/such/folder", join(folder, "run-a", "exec", "009"));
+      const { child } = linguacodus(["view", folder, "--port", "0"]);
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = "";
+          child.stdout.on("data", (chunk: Buffer) => {
+            out += chunk.toString();
+            const line = out.split("\n").find((l) => l.startsWith("http"));
+            if (line) resolve(line.trim());
+          });
+          child.on("exit", (code: number | null) => reject(new Error(`view exited with ${code} before printing a URL`)));
+        });
+        const index = (await (await fetch(`${url}api/index`)).json()) as { runs: { path: string; state: string }[]; warnings: string[] };
+        expect(index.runs.map((r) => [r.path, r.state])).toEqual([["run-a", "succeeded"]]);
+        expect(index.warnings).toContain(`${join(folder, "gone")} is skipped: it cannot be read (ENOENT) (a symbolic link to ${join(folder, "no-such-target")}, which does not exist)`);
+        const response = await fetch(`${url}api/run?path=run-a`);
+        expect(response.status).toBe(200);
+        const page = (await response.json()) as { attempts: { attempt: string }[]; problems: string[] };
+        expect(page.attempts.map((a) => a.attempt)).toEqual(["001"]);
+        expect(page.problems).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(/code\/evil\.py is skipped: .*symbolic link to \/no\/such\/file\.py, which does not exist/),
+            expect.stringMatching(/exec\/009 is skipped: .*symbolic link to \/no\/such\/folder/),
+          ]),
+        );
+      } finally {
+        child.kill("SIGKILL");
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("bad arguments end with a reason and exit code 2", async () => {
