@@ -1,6 +1,8 @@
 // `linguacodus view` as a user runs it (the built CLI as a child process): it prints the URL of a server that
 // answers and stops on Ctrl-C; --export writes one HTML file with the data embedded and a hash-locked CSP;
 // bad arguments end with a one-line reason.
+import type { ChildProcessByStdio } from "node:child_process";
+import type { Readable } from "node:stream";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +13,19 @@ import { SCRIPT_V1, SCRIPT_V2, finishFixture, fixtureRun } from "./fixtures.js";
 import { buildWebBundle } from "./support.js";
 
 let root: string;
+
+/** The URL `view` prints on stdout once it serves. */
+function printedUrl(child: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split("\n").find((l) => l.startsWith("http"));
+      if (line) resolve(line.trim());
+    });
+    child.on("exit", (code) => reject(new Error(`view exited with ${code} before printing a URL`)));
+  });
+}
 
 beforeAll(async () => {
   await Promise.all([buildCli(), buildWebBundle()]);
@@ -29,15 +44,7 @@ describe("linguacodus view", () => {
   it("prints the URL of a loopback server over the folder and stops on SIGINT", async () => {
     const { child } = linguacodus(["view", root, "--port", "0"]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          const line = out.split("\n").find((l) => l.startsWith("http"));
-          if (line) resolve(line.trim());
-        });
-        child.on("exit", (code) => reject(new Error(`view exited with ${code} before printing a URL`)));
-      });
+      const url = await printedUrl(child);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const index = (await (await fetch(`${url}api/index`)).json()) as { kind: string; runs: { path: string; state: string }[] };
       expect(index.kind).toBe("runs");
@@ -79,15 +86,7 @@ describe("linguacodus view", () => {
       symlinkSync("/no/such/folder", join(folder, "run-a", "exec", "009"));
       const { child } = linguacodus(["view", folder, "--port", "0"]);
       try {
-        const url = await new Promise<string>((resolve, reject) => {
-          let out = "";
-          child.stdout.on("data", (chunk: Buffer) => {
-            out += chunk.toString();
-            const line = out.split("\n").find((l) => l.startsWith("http"));
-            if (line) resolve(line.trim());
-          });
-          child.on("exit", (code: number | null) => reject(new Error(`view exited with ${code} before printing a URL`)));
-        });
+        const url = await printedUrl(child);
         const index = (await (await fetch(`${url}api/index`)).json()) as { runs: { path: string; state: string }[]; warnings: string[] };
         expect(index.runs.map((r) => [r.path, r.state])).toEqual([["run-a", "succeeded"]]);
         expect(index.warnings).toContain(`${join(folder, "gone")} is skipped: it cannot be read (ENOENT) (a symbolic link to ${join(folder, "no-such-target")}, which does not exist)`);
