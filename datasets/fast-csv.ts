@@ -104,30 +104,32 @@ export function parseNumberAt(buf: Buffer, start: number, end: number): number {
     negative = true;
     i++;
   } else if (first === 43) i++;
+  // Significant digits: the first 15 in `mantissa` (exact), up to 4 more in `extra` (`extraDigits` of them).
   let mantissa = 0;
+  let extra = 0;
+  let extraDigits = 0;
   let digits = 0;
   let scale = 0;
   let any = false;
   let b = buf[i];
-  while (i < end && b !== undefined && b >= 48 && b <= 57) {
-    if (mantissa !== 0 || b !== 48) {
-      mantissa = mantissa * 10 + (b - 48);
-      digits++;
-    }
-    any = true;
-    b = buf[++i];
-  }
-  if (i < end && b === 46) {
-    b = buf[++i];
-    while (i < end && b !== undefined && b >= 48 && b <= 57) {
+  let fraction = false;
+  for (;;) {
+    if (i < end && b !== undefined && b >= 48 && b <= 57) {
       if (mantissa !== 0 || b !== 48) {
-        mantissa = mantissa * 10 + (b - 48);
+        if (digits < 15) mantissa = mantissa * 10 + (b - 48);
+        else {
+          extra = extra * 10 + (b - 48);
+          extraDigits++;
+        }
         digits++;
       }
-      scale++;
+      if (fraction) scale++;
       any = true;
       b = buf[++i];
-    }
+    } else if (!fraction && i < end && b === 46) {
+      fraction = true;
+      b = buf[++i];
+    } else break;
   }
   let exponent = 0;
   if (any && i < end && (b === 101 || b === 69)) {
@@ -146,14 +148,55 @@ export function parseNumberAt(buf: Buffer, start: number, end: number): number {
     if (expDigits === 0) return slowNumber(buf, start, end);
     if (expNegative) exponent = -exponent;
   }
-  if (!any || i !== end || digits > 15) return slowNumber(buf, start, end);
+  if (!any || i !== end || digits > 19) return slowNumber(buf, start, end);
   const e10 = exponent - scale;
   let v: number;
-  if (e10 === 0) v = mantissa;
+  if (digits > 15) {
+    // 16–19 digits (the shortest form of most doubles has 16 or 17): exact when the division can be decided.
+    v = e10 < 0 && e10 >= -22 ? divideExactly(mantissa, extra, extraDigits, POW10[-e10]!) : Number.NaN;
+    if (Number.isNaN(v)) return slowNumber(buf, start, end);
+  } else if (e10 === 0) v = mantissa;
   else if (e10 < 0 && e10 >= -22) v = mantissa / POW10[-e10]!;
   else if (e10 > 0 && e10 <= 22 && mantissa <= 9007199254740991 / POW10[e10]!) v = mantissa * POW10[e10]!;
   else return slowNumber(buf, start, end);
   return negative ? -v : v;
+}
+
+// ---- Correctly rounded (hi · 10^k + lo) / d in double-double arithmetic, for 16–19-digit decimals ----
+
+const SPLITTER = 134217729; // 2^27 + 1 (Dekker)
+/** Error of the product a·b (the exact product is a·b + twoProductError(a, b)); no overflow in our range. */
+function twoProductError(a: number, b: number, product: number): number {
+  let c = SPLITTER * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  c = SPLITTER * b;
+  const bh = c - (c - b);
+  const bl = b - bh;
+  return al * bl - (((product - ah * bh) - al * bh) - ah * bl);
+}
+
+/**
+ * The correctly rounded value of (hi · 10^k + lo) / d, with hi < 10^15, lo < 10^k, k ≤ 4 and d an exact power of
+ * ten; NaN when the result lies too near the midpoint of two doubles to decide here (the caller then asks
+ * Number()). The numerator is exact as a double-double, the quotient q1 + q2 good to about 2^-104 relative.
+ */
+function divideExactly(hi: number, lo: number, k: number, d: number): number {
+  // Numerator M = hi·10^k + lo exactly as n1 + n2.
+  const scaled = hi * POW10[k]!;
+  const tail = twoProductError(hi, POW10[k]!, scaled) + lo; // integers below 2^53: exact
+  const n1 = scaled + tail;
+  const n2 = tail - (n1 - scaled);
+  // Quotient q1 + q2 with the exact residual of the first division.
+  const q1 = n1 / d;
+  const p = q1 * d;
+  const residual = n1 - p - twoProductError(q1, d, p) + n2;
+  const q2 = residual / d;
+  // The true quotient lies strictly within q1 + q2 ± bound; rounding is monotonic, so when both ends round to
+  // the same double, so does the true value.
+  const bound = Math.abs(q2) * 2 ** -45 + Math.abs(q1) * 2 ** -100;
+  const f = q1 + (q2 - bound);
+  return f === q1 + (q2 + bound) ? f : Number.NaN;
 }
 
 function slowNumber(buf: Buffer, start: number, end: number): number {
@@ -169,43 +212,10 @@ export function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bS
   return true;
 }
 
-/**
- * Numbers of one column. The cells are joined into one JSON array and parsed by V8 in one call (JSON numbers
- * read exactly as Number() reads them, and no string is made per cell); a column JSON rejects — empty cells,
- * "1.", "NaN", words — is read cell by cell with {@link parseNumberAt}.
- */
+/** Numbers of one column, each read by {@link parseNumberAt} (exact, and with no string made for the usual cell). */
 export function parseNumberColumn(buf: Buffer, starts: Uint32Array, ends: Uint32Array): Float64Array {
   const n = starts.length;
-  let total = 2 + n;
-  for (let r = 0; r < n; r++) total += ends[r]! - starts[r]!;
-  const json = Buffer.allocUnsafe(total);
-  let w = 0;
-  json[w++] = 91; // [
-  for (let r = 0; r < n; r++) {
-    if (r > 0) json[w++] = 44;
-    for (let k = starts[r]!, e = ends[r]!; k < e; k++) json[w++] = buf[k]!;
-  }
-  json[w++] = 93; // ]
-  let parsed: unknown[] | null = null;
-  try {
-    const value: unknown = JSON.parse(json.toString("latin1", 0, w));
-    if (Array.isArray(value) && value.length === n) parsed = value;
-  } catch {
-    parsed = null;
-  }
   const out = new Float64Array(n);
-  if (parsed !== null) {
-    let ok = true;
-    for (let r = 0; r < n; r++) {
-      const v = parsed[r];
-      if (typeof v !== "number") {
-        ok = false;
-        break;
-      }
-      out[r] = v;
-    }
-    if (ok) return out;
-  }
   for (let r = 0; r < n; r++) out[r] = parseNumberAt(buf, starts[r]!, ends[r]!);
   return out;
 }

@@ -35,6 +35,28 @@ describe("parseNumberAt reads numbers exactly as Number()", () => {
   });
 });
 
+describe("parseNumberAt's double-double path (16–19 significant digits) agrees with Number()", () => {
+  it("on shortest forms of random doubles, random long decimals and decimals at the midpoint of two doubles", () => {
+    let seed = 987654321;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const texts: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      texts.push(String(random() * 10 ** (Math.floor(random() * 30) - 15)));
+      const digits = 16 + Math.floor(random() * 4);
+      let s = String(1 + Math.floor(random() * 9));
+      for (let d = 1; d < digits; d++) s += String(Math.floor(random() * 10));
+      const point = Math.floor(random() * (digits + 1));
+      texts.push(`${s.slice(0, point)}.${s.slice(point)}`);
+      // The decimal expansion of the exact midpoint between x and the next double, cut to 17–19 digits: the
+      // cases a plain double computation rounds the wrong way.
+      const x = random() * 1000;
+      texts.push(((x + (x + x * 2 ** -53)) / 2).toPrecision(17 + Math.floor(random() * 3)));
+    }
+    const wrong = texts.filter((t) => !Object.is(cell(t), Number(t)));
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+});
+
 describe("indexCsv", () => {
   it("indexes LF, CRLF, a BOM and blank lines; refuses quotes and ragged rows", () => {
     const ix = indexCsv(Buffer.from("\ufeffid,y\r\n1,2.5\r\n\r\n2,3\n"))!;
