@@ -61,6 +61,24 @@ export interface CurvePoint {
 
 /** A metric against temperature, one line per mode × model, with a ± SE band. */
 export function temperatureCurveSpec(points: CurvePoint[], options: { title: string; yTitle: string }): TopLevelSpec {
+  return bandCurveSpec(points, { ...options, xField: "temperature", xTitle: "temperature" });
+}
+
+export interface AnytimePoint {
+  x: number;
+  series: string;
+  mean: number;
+  low: number;
+  high: number;
+  n: number;
+}
+
+/** A search's anytime curve: the selected node's score against step or time, one line per mode × model, ± SE band. */
+export function anytimeCurveSpec(points: AnytimePoint[], options: { title: string; xTitle: string; yTitle: string }): TopLevelSpec {
+  return bandCurveSpec(points, { ...options, xField: "x" });
+}
+
+function bandCurveSpec(points: ReadonlyArray<object>, options: { title: string; xField: string; xTitle: string; yTitle: string }): TopLevelSpec {
   return {
     $schema: SCHEMA,
     title: options.title,
@@ -68,7 +86,7 @@ export function temperatureCurveSpec(points: CurvePoint[], options: { title: str
     height: 220,
     data: { values: points.map((p) => ({ ...p })) },
     encoding: {
-      x: { field: "temperature", type: "quantitative", title: "temperature" },
+      x: { field: options.xField, type: "quantitative", title: options.xTitle },
       color: { field: "series", type: "nominal", title: "mode · model", legend: { labelLimit: 320 } },
     },
     layer: [

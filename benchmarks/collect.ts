@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
+import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, readSearchNodes, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
 import { TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
 import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
-import { DEFAULT_MODE_FLAGS, MODE_NAMES, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
+import { DEFAULT_MODE_FLAGS, MODE_NAMES, ModeFlagsSchema, flagsOf, type ModeFlags, type ModeName } from "./modes.js";
 import { runCost } from "./budget.js";
 import { fingerprintIdOf } from "./validity.js";
 import { InstructionsRecordSchema } from "../instructions/index.js";
@@ -90,6 +90,28 @@ export interface ReportRun {
   fingerprintId: string | null;
   /** score.json's --sanity permuted-labels result (null: not checked). */
   sanity: { flagged: boolean } | null;
+  /** --search runs: the tree, node by node (null for one-pass runs). */
+  search: SearchTrace | null;
+}
+
+/** One search node as the report reads it: its place in time and tree, and its scores (normalised like the run's). */
+export interface SearchTraceNode {
+  step: number;
+  operator: string;
+  parent: string | null;
+  id: string;
+  buggy: boolean;
+  validation: number | null;
+  test: number | null;
+  normalisedTest: number | null;
+  /** Milliseconds from the first node's start to this node's end. */
+  elapsedMs: number;
+}
+
+export interface SearchTrace {
+  policy: string;
+  selected: string | null;
+  nodes: SearchTraceNode[];
 }
 
 /**
@@ -157,11 +179,14 @@ function readTaskInfo(taskDir: string, warnings: string[]): ReportTaskInfo | und
 /** The mode whose flags match a run's config (so plain `linguacodus run` folders get the right name). */
 export function modeOfConfig(config: Record<string, unknown>, pipeline: "linguacodus" | "direct"): string {
   const flags: ModeFlags = { ...DEFAULT_MODE_FLAGS, mode: pipeline };
-  for (const key of Object.keys(DEFAULT_MODE_FLAGS) as (keyof ModeFlags)[]) {
+  // Every mode flag: one without a default (select, search, …) counts when the run set it.
+  for (const key of Object.keys(ModeFlagsSchema.shape) as (keyof ModeFlags)[]) {
     const value = config[key];
-    if (key !== "mode" && typeof value === typeof DEFAULT_MODE_FLAGS[key]) (flags as unknown as Record<string, unknown>)[key] = value;
+    const fallback = DEFAULT_MODE_FLAGS[key];
+    if (key !== "mode" && value !== undefined && (fallback === undefined || typeof value === typeof fallback)) (flags as unknown as Record<string, unknown>)[key] = value;
   }
-  const same = (a: ModeFlags, b: ModeFlags) => (Object.keys(a) as (keyof ModeFlags)[]).every((k) => a[k] === b[k]);
+  const keys = Object.keys(ModeFlagsSchema.shape) as (keyof ModeFlags)[];
+  const same = (a: ModeFlags, b: ModeFlags) => keys.every((k) => a[k] === b[k]);
   const match = MODE_NAMES.find((name: ModeName) => same(flagsOf(name), flags));
   if (match) return match;
   return pipeline === "direct" ? "direct" : "linguacodus (custom flags)";
@@ -238,6 +263,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     fingerprint: null,
     fingerprintId: null,
     sanity: null,
+    search: null,
   };
 }
 
@@ -304,6 +330,29 @@ function readOneRun(
     fingerprint: (record.run.fingerprint as Record<string, unknown> | undefined) ?? null,
     fingerprintId: fingerprintIdOf(record.run.fingerprint as Record<string, unknown> | undefined),
     sanity: summary.sanity ? { flagged: summary.sanity.flagged } : null,
+    search: searchTraceOf(record, info?.reference),
+  };
+}
+
+/** The run's search tree for the report (null without --search). */
+function searchTraceOf(record: RunRecord, reference: ReferenceScores | undefined): SearchTrace | null {
+  if (!record.run.search) return null;
+  const nodes = readSearchNodes(record.dir);
+  const start = nodes.length ? Date.parse(nodes[0]!.startedAt) : 0;
+  return {
+    policy: record.run.search.policy,
+    selected: record.run.search.selected ?? null,
+    nodes: nodes.map((n) => ({
+      step: n.step,
+      operator: n.operator,
+      parent: n.parent,
+      id: n.id,
+      buggy: n.buggy,
+      validation: n.validationScore,
+      test: n.testScore,
+      normalisedTest: n.testScore !== null && reference ? (normalisedScore(n.testScore, reference) ?? null) : null,
+      elapsedMs: Date.parse(n.startedAt) - start + n.durationMs,
+    })),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Collection, ReportRun } from "./collect.js";
 import { temperatureLabel } from "./format.js";
 import { mlebenchSummary } from "./mlebench.js";
 import { reportCharts } from "./report-charts.js";
+import { anytimeCharts, searchTables } from "./report-search.js";
 import { ablationTable, byDataTypeTable, compare, comparisonTable } from "./report-compare.js";
 import { GroupRegistry, isFinished, modeOrder, seriesOf, type Report, type ReportOptions, type Table } from "./report-model.js";
 import { consistency, mlebenchTable, modeSummaryTable, runIndexTable, table1, temperatureTable, tokensTable } from "./report-tables.js";
@@ -55,13 +56,14 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   const finished = runs.filter(isFinished);
   const link = (rs: readonly ValidityRun[], label: string) => groups.link(rs as ReportRun[], label);
   for (const table of [validationTable({ runs: finished, link }), selectionTable({ runs: finished, link }), sanityTable({ runs: finished, link }), costTable({ runs: finished, link })]) if (table) tables.push(table);
+  tables.push(...searchTables({ runs: finished, link: (rs, label) => groups.link(rs, label) }));
   if (finished.some((r) => r.fingerprintId !== null)) tables.push(fingerprintTable({ runs: finished, link }, (id) => describeFingerprint(finished.find((r) => r.fingerprintId === id)?.fingerprint ?? null)));
   const trace = consistency(runs, options.linkOf);
   tables.push(trace.table, runIndexTable(runs, options.linkOf));
 
   const drawn = reportCharts({ series, sweep, consistency: trace.cells, maxConsistencyRows: options.maxConsistencyRows ?? 300 });
   notes.push(...drawn.notes);
-  const { charts } = drawn;
+  const charts = [...drawn.charts, ...anytimeCharts(finished)];
 
   return {
     title: collection.manifest ? "linguacodus bench report" : "linguacodus runs report",

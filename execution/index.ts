@@ -73,3 +73,14 @@ export {
   type TranscriptFilter,
   type TranscriptItem,
 } from "./browse.js";
+export {
+  SEARCH_POLICIES,
+  DEFAULT_SEARCH_SETTINGS,
+  SearchTree,
+  readSearchNodes,
+  searchConfig,
+  toAideJournal,
+  type SearchPolicyName,
+  type SearchSettings,
+  type AideJournalJson,
+} from "./search/index.js";

@@ -12,39 +12,9 @@ import { readAttempts, readRunJson, readScore, resumeRun, runTask, RUN_FILES, ty
 import { readSearchNodes } from "../../execution/search/index.js";
 import { teamFactory } from "../../execution/wiring.js";
 import { fence } from "../support/fence.js";
-import type { Script, ScriptedCall } from "../support/scripted-model.js";
-import { INSTRUCTIONS, MERGED_BUGGY, MERGED_FIXED, TEST_LIBRARIES, sandboxSuite, scriptedDeps } from "../pipeline/support.js";
-
-/** Claims a perfect validation score, predicts a constant: the best by validation, the worst by test (MAE). */
-const LIAR = `import csv
-with open("/data/test.csv") as f:
-    test = list(csv.DictReader(f))
-print("VALIDATION_SCORE=0.5")
-with open("submission.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["id", "compressive_strength"])
-    for r in test:
-        w.writerow([r["id"], 0.0])
-`;
-
-const planned = (script: string) => `A plan in prose for this node.\n\n${fence(script)}`;
-
-/** The node a call was made for, and its kind (draft / improve / fix / …). */
-function nodeCall(call: ScriptedCall): { node?: string; kind?: string } {
-  const step = parseCallStep(call);
-  return { node: step?.scope, kind: step?.kind };
-}
-
-/** Greedy: n000 buggy, n001 good, n002 the liar; n003 debugs n000 (fixed), n004 improves the best (the liar). */
-const greedyScript: Script = (call) => {
-  const { node, kind } = nodeCall(call);
-  if (kind === "draft") return planned({ n000: MERGED_BUGGY, n001: MERGED_FIXED, n002: LIAR }[node ?? ""] ?? MERGED_FIXED);
-  if (kind === "debug") return planned(MERGED_FIXED);
-  if (kind === "improve") return planned(MERGED_FIXED);
-  throw new Error(`unscripted call ${call.role}/${call.step}`);
-};
-
-const SEARCH = { mode: "direct", search: "greedy", steps: 5, drafts: 3, debugProbability: 1, seed: 7, models: { default: "openai:scripted" } } as const;
+import type { Script } from "../support/scripted-model.js";
+import { INSTRUCTIONS, MERGED_FIXED, TEST_LIBRARIES, sandboxSuite, scriptedDeps } from "../pipeline/support.js";
+import { SEARCH, greedyScript, nodeCall } from "./support.js";
 
 describe("tree search (real Docker sandbox, scripted models)", () => {
   const suite = sandboxSuite();
