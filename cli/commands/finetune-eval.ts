@@ -110,6 +110,11 @@ async function evalInstructions(ft: Finetune, flags: EvalFlags): Promise<void> {
   const corpusDir = flags.corpus ?? ft.readSidecar(flags.adapter)?.corpusDir;
   if (!corpusDir) throw new UserFacingError("--instructions needs --corpus <dir> (the corpus whose held-out competitions are asked)");
   const corpus = userInput(() => ft.readCorpus(corpusDir));
+  // Held-out means held out of *this adapter's* training: said when the adapter came from another corpus.
+  const trainedOn = ft.readSidecar(flags.adapter)?.corpusDir;
+  if (trainedOn && resolve(trainedOn) !== resolve(corpusDir)) {
+    process.stderr.write(`warning: the adapter was trained on ${trainedOn}, not ${corpusDir}: its held-out competitions may have been in training\n`);
+  }
   const places = flags.places.split(",").map((p) => int("--places", p.trim(), 1)!);
   const contextSize = int("--context-size", flags.contextSize, 256)!;
   const competitions = int("--competitions", flags.competitions, 1);
