@@ -1,9 +1,9 @@
 // Pure functions that turn what a run record holds into what the pages show: the stage timeline, the attempt tree,
 // which stage and attempt each model call served, and the instructions side by side. No I/O here.
 import { addTokens, noTokens, parseCallStep } from "../agents/index.js";
-import type { AttemptResult, RunEvent, TranscriptEntry } from "../execution/index.js";
+import type { AttemptResult, RunEvent, TranscriptEntry, TranscriptItem } from "../execution/index.js";
 import { INSTRUCTION_SECTIONS, renderInstruction, type Instruction, type InstructionsRecord } from "../instructions/index.js";
-import type { CandidateView, FindingView, InstructionsView, StageRow } from "./api.js";
+import type { CallView, CandidateView, FindingView, InstructionsView, StageRow } from "./api.js";
 
 const time = (iso: string | undefined) => (iso === undefined ? Number.NaN : Date.parse(iso));
 
@@ -135,5 +135,39 @@ export function instructionsView(record: InstructionsRecord): InstructionsView {
     rationale: record.critic?.rationale ?? null,
     chosenText: renderInstruction(chosen),
     refined: candidateView(record.chosen, [], true),
+  };
+}
+
+/** One call as the calls page shows it: the index entry, the full line when it read, its stage and attempt. */
+export function callView(item: TranscriptItem, context: { events: readonly RunEvent[]; attempts: readonly AttemptResult[] }): CallView {
+  const e: TranscriptEntry = item.entry;
+  const line = item.line;
+  let structured: unknown = null;
+  if (line?.kind === "structured" && line.response !== null) {
+    try {
+      structured = JSON.parse(line.response);
+    } catch {
+      structured = null;
+    }
+  }
+  return {
+    index: e.index,
+    role: e.role,
+    step: line?.step ?? e.step ?? null,
+    model: line?.model ?? e.model ?? null,
+    kind: line?.kind ?? null,
+    retry: line?.attempt ?? null,
+    params: line ? { ...line.params } : null,
+    messages: line?.messages.map((m) => ({ role: m.role, content: m.content })) ?? [],
+    response: line?.response ?? null,
+    structured,
+    tokens: e.tokens,
+    latencyMs: e.latencyMs,
+    startedAt: e.startedAt ?? null,
+    error: line?.error ?? null,
+    stage: stageOfCall(context.events, e),
+    servedAttempt: attemptOfCall(context.attempts, context.events, e),
+    raw: item.raw ?? null,
+    problem: item.problem ?? null,
   };
 }

@@ -1,19 +1,15 @@
 // The viewer's read-only view of one opened folder (a run, a folder of runs, or a bench): the bench index, the
-// report's charts, one run's page data and its calls page by page. Run records are read through execution/ and
-// bench data through benchmarks/; every path a request names is confined to the opened folder.
+// report's charts, one run's page data and its calls page by page. Run records are read through execution/ (a run
+// page's files through run-files.ts) and bench data through benchmarks/; every path a request names is confined
+// to the opened folder.
 import { existsSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { parse as parseCsv } from "csv-parse/sync";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { BENCH_FILES, buildReport, collectRuns, relativeLink, renderSvg, type Collection, type ReportRun } from "../benchmarks/index.js";
-import { CODE_STAGES } from "../codegen/index.js";
 import {
   ATTEMPT_FILES,
-  CODE_FILES,
   RUN_FILES,
   TranscriptIndex,
   attemptPath,
-  blockNameOf,
-  isAttemptScript,
   browseAttempts,
   browseEvents,
   browseInstructions,
@@ -23,12 +19,8 @@ import {
   isInside,
   listRunFolder,
   readRunText,
-  type TranscriptEntry,
-  type TranscriptItem,
 } from "../execution/index.js";
 import type {
-  AttemptView,
-  CallView,
   CallsPayload,
   CallsQuery,
   CallsSummary,
@@ -37,10 +29,10 @@ import type {
   IndexRun,
   RunPayload,
   SourceKind,
-  SubmissionView,
   TextView,
 } from "./api.js";
-import { attemptOfCall, attemptParents, instructionsView, stageOfCall, stageTimeline } from "./derive.js";
+import { callView, instructionsView, stageTimeline } from "./derive.js";
+import { attemptViews, blockViews, otherCodeFiles, posix, submissionHead } from "./run-files.js";
 
 /** A request named a path outside the opened folder (HTTP 403). */
 export class OutsideFolderError extends Error {
@@ -58,11 +50,6 @@ export class NotFoundError extends Error {
   }
 }
 
-const OUTPUT_LIMIT = 256 * 1024;
-const SUBMISSION_ROWS = 20;
-
-const posix = (path: string) => path.split(sep).join("/");
-
 function stamp(path: string): string {
   try {
     const s = statSync(path);
@@ -74,28 +61,6 @@ function stamp(path: string): string {
 
 // An entry that cannot be followed is skipped here; the collection's warnings say why (collectRuns).
 const subfolders = (dir: string) => folderEntries(dir, "folder");
-
-function textView(dir: string, rel: string, limit = OUTPUT_LIMIT): TextView | null {
-  const read = readRunText(dir, rel, limit);
-  return read ? { text: read.text, bytes: read.bytes, truncated: read.truncated } : null;
-}
-
-function submissionHead(dir: string): SubmissionView | null {
-  const read = readRunText(dir, RUN_FILES.submission, 64 * 1024);
-  if (!read) return null;
-  const lines = read.text.split("\n");
-  // A cut file ends in a partial line: drop it rather than show half a row.
-  if (read.truncated || !read.text.endsWith("\n")) lines.pop();
-  const head = lines.filter((l) => l.trim() !== "").slice(0, SUBMISSION_ROWS + 1);
-  let rows: string[][];
-  try {
-    rows = parseCsv(head.join("\n"), { relax_column_count: true }) as string[][];
-  } catch {
-    rows = head.map((l) => [l]);
-  }
-  const [header = [], ...body] = rows;
-  return { header, rows: body, bytes: read.bytes, more: lines.filter((l) => l.trim() !== "").length > SUBMISSION_ROWS + 1 || read.truncated };
-}
 
 function emptyCalls(): CallsSummary {
   return { total: 0, roles: {}, steps: {}, partialTail: false };
@@ -300,47 +265,7 @@ export class ViewerSource {
     }
     if (!existsSync(join(dir, RUN_FILES.transcripts))) problems.push(`${RUN_FILES.transcripts} is missing: no model call was recorded`);
 
-    const parents = attemptParents(attempts);
-    const attemptViews: AttemptView[] = attempts.map((a) => ({
-      attempt: a.attempt,
-      index: a.index,
-      kind: a.kind,
-      fixIndex: a.fixIndex,
-      feedbackRound: a.feedbackRound,
-      outcome: a.outcome,
-      errorClass: a.errorClass ?? null,
-      errorMessage: a.errorMessage ?? null,
-      tracebackTail: a.tracebackTail ?? null,
-      errorLine: a.errorLine ?? null,
-      durationMs: a.durationMs,
-      valid: a.outcome === "ok" && a.submission.valid,
-      score: a.submission.score ?? null,
-      submissionErrors: a.submission.errors,
-      parent: parents.get(a.attempt) ?? null,
-      scriptPath: posix(a.script),
-      script: readRunText(dir, a.script)?.text ?? null,
-      stdout: textView(dir, attemptPath(a.attempt, ATTEMPT_FILES.stdout)),
-      stderr: textView(dir, attemptPath(a.attempt, ATTEMPT_FILES.stderr)),
-      stdoutTruncated: a.stdoutTruncated,
-      stderrTruncated: a.stderrTruncated,
-    }));
-
     const skipped = (reason: string) => problems.push(reason);
-    const order = (name: string) => {
-      const i = (CODE_STAGES as readonly string[]).indexOf(name);
-      return i === -1 ? CODE_STAGES.length : i;
-    };
-    const blocks = listRunFolder(dir, RUN_FILES.blocks, skipped)
-      .flatMap((file) => {
-        const name = blockNameOf(file);
-        return name === undefined ? [] : [{ name, code: readRunText(dir, join(RUN_FILES.blocks, file))?.text ?? "" }];
-      })
-      .sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
-    const known = new Set<string>([CODE_FILES.merged, CODE_FILES.final, CODE_FILES.notebook]);
-    const codeFiles = listRunFolder(dir, RUN_FILES.code, skipped)
-      .filter((name) => !known.has(name) && !isAttemptScript(name) && !name.endsWith(".tmp"))
-      .map((name) => ({ name, text: readRunText(dir, join(RUN_FILES.code, name))?.text ?? "" }));
-
     const chains = (runJson.value?.chains ?? []).map((c) => ({ path: this.relPath(join(dir, c.dir)), runId: c.id }));
     return {
       path,
@@ -351,48 +276,15 @@ export class ViewerSource {
       timeline: stageTimeline(events, transcripts.entries),
       context: readRunText(dir, RUN_FILES.context)?.text ?? null,
       instructions: instructions.value ? instructionsView(instructions.value) : null,
-      blocks,
+      blocks: blockViews(dir, skipped),
       merged: readRunText(dir, RUN_FILES.merged)?.text ?? null,
       final: readRunText(dir, RUN_FILES.finalScript)?.text ?? null,
-      codeFiles,
-      attempts: attemptViews,
+      codeFiles: otherCodeFiles(dir, skipped),
+      attempts: attemptViews(dir, attempts),
       score: score.value ?? null,
       submission: submissionHead(dir),
       chains,
       calls,
-    };
-  }
-
-  private callView(item: TranscriptItem, context: { events: RunPayload["events"]; attempts: ReturnType<typeof browseAttempts>["attempts"] }): CallView {
-    const e: TranscriptEntry = item.entry;
-    const line = item.line;
-    let structured: unknown = null;
-    if (line?.kind === "structured" && line.response !== null) {
-      try {
-        structured = JSON.parse(line.response);
-      } catch {
-        structured = null;
-      }
-    }
-    return {
-      index: e.index,
-      role: e.role,
-      step: line?.step ?? e.step ?? null,
-      model: line?.model ?? e.model ?? null,
-      kind: line?.kind ?? null,
-      retry: line?.attempt ?? null,
-      params: line ? { ...line.params } : null,
-      messages: line?.messages.map((m) => ({ role: m.role, content: m.content })) ?? [],
-      response: line?.response ?? null,
-      structured,
-      tokens: e.tokens,
-      latencyMs: e.latencyMs,
-      startedAt: e.startedAt ?? null,
-      error: line?.error ?? null,
-      stage: stageOfCall(context.events, e),
-      servedAttempt: attemptOfCall(context.attempts, context.events, e),
-      raw: item.raw ?? null,
-      problem: item.problem ?? null,
     };
   }
 
@@ -411,7 +303,7 @@ export class ViewerSource {
       matched: matched.length,
       offset: query.offset,
       limit: query.limit,
-      items: items.map((item) => this.callView(item, context)),
+      items: items.map((item) => callView(item, context)),
     };
   }
 
