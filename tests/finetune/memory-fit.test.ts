@@ -7,6 +7,7 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCorpus, exportAdapter, readSidecar, runRecipe, trainAdapter, trainArgs, type RecipeEvent } from "../../finetune/index.js";
+import { buildCli, linguacodus } from "../support/cli.js";
 import { recipeSetup } from "./fixtures.js";
 
 const SAMPLE = join(import.meta.dirname, "fixtures", "paper-sample.csv");
@@ -79,5 +80,17 @@ describe("finetune train: memory estimate, profiles, kernel kills", () => {
     await expect(runRecipe({ python: fake, script: "train.py", args: [], killHint: "lower --batch-size" })).rejects.toThrow(
       /train\.py was killed by the kernel \(SIGKILL\).* most likely the out-of-memory killer: .*; lower --batch-size\./,
     );
+  });
+
+  describe("through the CLI", () => {
+    beforeAll(buildCli, 300_000);
+    it("names a bad --profile and --memory-fit before anything loads", async () => {
+      const common = ["finetune", "train", "--corpus", corpus, "--base", base, "--out", join(root, "cli")];
+      const profile = await linguacodus([...common, "--profile", "gpu"]);
+      expect(profile.code).not.toBe(0);
+      expect(profile.stderr).toContain("--profile must be one of paper, cpu (got 'gpu')");
+      const fit = await linguacodus([...common, "--memory-fit", "maybe"]);
+      expect(fit.stderr).toContain("--memory-fit must be auto, check or off (got 'maybe')");
+    }, 120_000);
   });
 });
