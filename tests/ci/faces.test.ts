@@ -24,6 +24,10 @@ async function check(files: Record<string, string>): Promise<{ code: number; std
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
+  return checkTree(root);
+}
+
+async function checkTree(root: string): Promise<{ code: number; stderr: string }> {
   try {
     const { stderr } = await run(process.execPath, [tool, root]);
     return { code: 0, stderr };
@@ -72,5 +76,9 @@ describe("tools/faces.mjs", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("core/index.ts:1: core/ imports agents/, a layer above it");
     expect(r.stderr).toContain("core/index.ts:2: imports '../tests/support/helper.js', outside the library (tests/)");
+  });
+
+  it("the project itself: the library and cli/ import other folders only through their faces, in layer order", async () => {
+    expect(await checkTree(repoRoot)).toEqual({ code: 0, stderr: "" });
   });
 });
