@@ -1,6 +1,6 @@
 // The syntax check before any execution: Python's own parser, run where the script would run (the sandbox),
 // on the script passed in base64 so no quoting can break it. No data is mounted and nothing of the script runs.
-import type { Sandbox } from "../sandbox/types.js";
+import type { Sandbox } from "../sandbox/index.js";
 
 export type SyntaxCheck =
   | { ok: true; durationMs: number }

@@ -1,7 +1,7 @@
 // --budget-tokens / --budget-usd / --budget-minutes: a run that reaches one stops at its next model call, stage or
 // attempt (an abort signal the pipeline already checks there) with status `budget`, keeping what it has.
-import type { AgentTeam } from "../agents/types.js";
-import { wrapTeamCalls } from "../agents/team.js";
+import type { AgentTeam } from "../agents/index.js";
+import { wrapTeamCalls } from "../agents/index.js";
 import type { BudgetKind } from "./record/index.js";
 import type { UsageTally } from "./usage.js";
 

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
-import { parseModelSpec } from "../agents/spec.js";
+import { parseModelSpec } from "../agents/index.js";
 import type { Fingerprint } from "./record/index.js";
 
 /** GPUs as nvidia-smi lists them; none when there is no NVIDIA driver (the common CPU-only case). */

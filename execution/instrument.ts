@@ -1,9 +1,9 @@
 // Measures where a run's time goes (model calls, sandbox executions) and what its model calls used (tokens per
 // role and step, fed by the agent team's onCall hook), by thin wrappers: the pipeline code stays unaware of it.
-import type { AgentRole, AgentTeam } from "../agents/types.js";
-import { wrapTeamCalls } from "../agents/team.js";
-import type { TranscriptLine } from "../agents/transcript.js";
-import { type Sandbox, wrapSandbox } from "../sandbox/types.js";
+import type { AgentRole, AgentTeam } from "../agents/index.js";
+import { wrapTeamCalls } from "../agents/index.js";
+import type { TranscriptLine } from "../agents/index.js";
+import { type Sandbox, wrapSandbox } from "../sandbox/index.js";
 import type { UsageTally } from "./usage.js";
 
 export interface ModelCallReport {

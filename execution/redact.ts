@@ -1,8 +1,8 @@
 // The secrets a run knows, and the one redaction every file of its record (and the error it ends with) passes:
 // agents' scrubSecrets over the dependencies' secrets (environment and .env, as the providers loaded them), the
 // secret-named variables of this process, and the credentials inside the model specs' base URLs.
-import { scrubSecrets } from "../agents/transcript.js";
-import { secretsFromEnv, urlCredentials } from "../agents/providers/secrets.js";
+import { scrubSecrets } from "../agents/index.js";
+import { secretsFromEnv, urlCredentials } from "../agents/index.js";
 
 export type Redactor = (text: string) => string;
 

@@ -2,10 +2,10 @@
 // The solution is the composition the options describe (execution/compose.ts `solution`), run over one state in
 // the run's record, or as chains of sub-records; stages already finished are read back, not repeated (resume).
 import { join, resolve } from "node:path";
-import type { AgentTeam, CallOptions, TokenProgress } from "../agents/types.js";
-import type { CallHook, RoleModels } from "../agents/team.js";
+import type { AgentTeam, CallOptions, TokenProgress } from "../agents/index.js";
+import type { CallHook, RoleModels } from "../agents/index.js";
 import { type GradeResult, type Task, assertTaskRunnable, loadTask } from "../datasets/index.js";
-import type { Sandbox } from "../sandbox/types.js";
+import type { Sandbox } from "../sandbox/index.js";
 import { type ModelCallReport, Meter, meteredSandbox, meteredTeam } from "./instrument.js";
 import { type Redactor, createRedactor, redactedMessage, runSecrets } from "./redact.js";
 import { BudgetGuard } from "./budget.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { type GradeResult, type Task, SUBMISSION_FILE, TASK_FILES, shuffledIndices } from "../datasets/index.js";
-import type { Sandbox } from "../sandbox/types.js";
+import type { Sandbox } from "../sandbox/index.js";
 import type { ScoreJson } from "./record/index.js";
 
 type Sanity = NonNullable<ScoreJson["sanity"]>;

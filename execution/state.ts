@@ -2,11 +2,11 @@
 // `(state, ctx) => Promise<state>` (execution/operators/); the pipeline, its ablations, validation branches and
 // chains are compositions of them (execution/compose.ts). An operator reads what it needs from the state, does one
 // step (a model call, a sandbox attempt), records it in ctx.writer as it ends, and returns the next state.
-import type { AgentTeam, CallOptions } from "../agents/types.js";
+import type { AgentTeam, CallOptions } from "../agents/index.js";
 import type { StageBlock } from "../codegen/index.js";
 import type { GradeResult, Task } from "../datasets/index.js";
 import { type Instruction, type TaskInfo, buildTaskContext } from "../instructions/index.js";
-import type { Sandbox } from "../sandbox/types.js";
+import type { Sandbox } from "../sandbox/index.js";
 import type { BudgetReachedError } from "./budget.js";
 import type { RunOptions } from "./options.js";
 import { type AttemptKind, type AttemptResult, type RunEvent, type RunRecordWriter, finishedStages, readEvents } from "./record/index.js";

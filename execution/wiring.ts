@@ -1,14 +1,14 @@
 // The real dependencies of a run — provider-backed agent teams, the Docker (or explicit local) sandbox with its
 // library whitelist, the grader — built from a few choices. The CLI and the benchmarks use this; tests pass
 // their own RunDependencies (scripted models) instead.
-import type { ChatModelResolver } from "../agents/chat-model.js";
-import type { OpenAiOptions } from "../agents/providers/openai.js";
-import { createAgentTeam } from "../agents/team.js";
-import { createJsonlTranscriptSink } from "../agents/transcript.js";
-import type { AgentTeam } from "../agents/types.js";
+import type { ChatModelResolver } from "../agents/index.js";
+import type { OpenAiOptions } from "../agents/index.js";
+import { createAgentTeam } from "../agents/index.js";
+import { createJsonlTranscriptSink } from "../agents/index.js";
+import type { AgentTeam } from "../agents/index.js";
 import { createTaskGrader, MLEBENCH_GRADER_REQUIREMENTS, type GraderSandbox } from "../datasets/index.js";
 import type { PoolOptions } from "../sandbox/index.js";
-import type { Sandbox } from "../sandbox/types.js";
+import type { Sandbox } from "../sandbox/index.js";
 import type { SandboxKind } from "./options.js";
 import type { RunDependencies, TeamRequest } from "./run.js";
 
@@ -95,7 +95,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     );
     sandboxVersion = "local (no isolation)";
   }
-  const { createProviderResolver } = await import("../agents/providers/index.js");
+  const { createProviderResolver } = await import("../agents/index.js");
   const resolver = createProviderResolver({
     envFile: options.envFile,
     ...(options.modelsDir ? { gguf: { modelsDir: options.modelsDir } } : {}),

@@ -5,7 +5,7 @@ import { describeZodIssue } from "../core/index.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AgentTeam } from "../agents/types.js";
+import type { AgentTeam } from "../agents/index.js";
 import { callStep } from "../agents/index.js";
 import { paperPrompt, renderPaperCompletion } from "../instructions/index.js";
 import { EXTRACTOR_TEMPLATE_VERSION, ExtractedInstructionSchema, extractorPrompt } from "./prompts/extractor.js";

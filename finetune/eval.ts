@@ -3,7 +3,7 @@
 // mean answer length. Downstream (valid rate, normalised score) is a bench whose model columns vary the planner
 // alone: `downstreamBenchArgs` builds it, `downstreamSummary` reads its report.
 import { resolve } from "node:path";
-import type { AgentTeam } from "../agents/types.js";
+import type { AgentTeam } from "../agents/index.js";
 import { isFinishedState, type Report, type ReportOptions } from "../benchmarks/index.js";
 import type { Task } from "../datasets/index.js";
 import { adapterPromptTemplate, paperRankMessages, paperSectionsPresent, parsePaperInstruction, planPerRank } from "../instructions/index.js";

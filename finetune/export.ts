@@ -3,7 +3,7 @@
 // one greedy generation with and without it, and the model spec to use.
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AgentTeam } from "../agents/types.js";
+import type { AgentTeam } from "../agents/index.js";
 import { callStep } from "../agents/index.js";
 import { paperPlannerMessages } from "../instructions/index.js";
 import { readCorpus } from "./corpus.js";

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { callStep } from "../agents/index.js";
-import type { AgentTeam, ChatTurn } from "../agents/types.js";
+import type { AgentTeam, ChatTurn } from "../agents/index.js";
 import { type PaperPromptTemplate, paperMainSectionsPresent, paperRankMessages, parsePaperInstruction, placeWord } from "../instructions/index.js";
 import { adapterSpec } from "./adapter.js";
 import { metricDirection } from "./sources.js";

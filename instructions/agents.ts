@@ -1,5 +1,5 @@
 // The critic: reviews the planner's ranked instructions (planner.ts), picks one and refines it.
-import type { AgentModel, CallOptions } from "../agents/types.js";
+import type { AgentModel, CallOptions } from "../agents/index.js";
 import { callStep } from "../agents/index.js";
 import { z } from "zod";
 import { criticPrompt } from "./prompts/critic.js";

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readFileHead } from "../core/index.js";
 import { parse } from "csv-parse/sync";
-import { parseCsv } from "../datasets/csv.js";
+import { parseCsv } from "../datasets/index.js";
 
 /** The narrow view of a task this stage needs (execution/ maps the datasets Task onto it). */
 export interface TaskInfo {

@@ -2,9 +2,9 @@
 // Fig. 6 asks for "the first/second/third place instruction" separately). Each answer is parsed; a parse failure
 // is recorded and that rank is asked once more; a rank that fails twice is dropped, and the stage fails only when
 // no rank gave an instruction.
-import type { AgentModel, CallOptions, ChatTurn } from "../agents/types.js";
+import type { AgentModel, CallOptions, ChatTurn } from "../agents/index.js";
 import { callStep } from "../agents/index.js";
-import { StructuredOutputError } from "../agents/errors.js";
+import { StructuredOutputError } from "../agents/index.js";
 import type { Instruction } from "./schema.js";
 import { paperPlannerMessages } from "./prompts/paper.js";
 import { type PaperPromptTemplate, templateMessages } from "./prompts/paper-template.js";

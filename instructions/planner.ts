@@ -2,9 +2,9 @@
 // `json-per-rank` makes one call per place, each answering one short instruction — what a small model can follow,
 // with the prompt prefix shared across the calls and the schema retry (the team's structured retry is the "asked
 // once more" of per-rank.ts, whose free-text `paper` mode has its own parser and retry).
-import { StructuredOutputError } from "../agents/errors.js";
+import { StructuredOutputError } from "../agents/index.js";
 import { callStep } from "../agents/index.js";
-import type { AgentModel, CallOptions } from "../agents/types.js";
+import type { AgentModel, CallOptions } from "../agents/index.js";
 import { plannerPrompt } from "./prompts/planner.js";
 import { plannerRankPrompt } from "./prompts/planner-rank.js";
 import { collectRanks, type PerRankPlan, type RankOutcome, type RankParseFailure } from "./per-rank.js";

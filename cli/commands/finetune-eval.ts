@@ -56,7 +56,7 @@ export function registerFinetuneEval(finetune: Command): void {
       const ft = await import("../../finetune/index.js");
       if (flags.instructions) return evalInstructions(ft, flags);
       if (!flags.tasks?.length) throw new UserFacingError("give --tasks (a suite, built-in ids or task folders), or --instructions with --corpus");
-      const { resolveTasks } = await import("../../benchmarks/tasks.js");
+      const { resolveTasks } = await import("../../benchmarks/index.js");
       const { loadTask } = await import("../../datasets/index.js");
       const sidecar = ft.readSidecar(flags.adapter);
       const competitions = flags.corpus ? [...new Set(ft.readCorpus(flags.corpus).pairs.map((p) => p.competition))] : sidecar?.competitions;

@@ -45,7 +45,7 @@ export function registerGrade(program: Command): void {
         if (checkout) {
           // The competition's own grade.py runs in the sandbox image.
           const { dockerClient } = await import("../../sandbox/index.js");
-          const { openMleBenchGradingSandbox } = await import("../../execution/wiring.js");
+          const { openMleBenchGradingSandbox } = await import("../../execution/index.js");
           const sandbox = await openMleBenchGradingSandbox(dockerClient(), (line) => process.stderr.write(`${line}\n`));
           try {
             result = await gradeTask(task, submission, { checkout, sandbox });

@@ -1,6 +1,6 @@
 // Prompt template of the staged coder role: one block per stage, following the instruction
 // (Linguacodus, "ML Code by Instruction Generation": preprocessing → model → training → submission).
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { ANSWER_FORMAT, VALIDATION_SCORE_MARKER, codePrompt, type CodePromptBase } from "./rules.js";
 
 export const CODE_STAGES = ["preprocessing", "model", "training", "submission"] as const;

@@ -1,6 +1,6 @@
 // Prompt template of the direct coder role: the whole script straight from the task context (the paper's
 // baseline). With an instruction it is the "unstaged" ablation: one coder, instruction given, no stages.
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { ANSWER_FORMAT, codePrompt, type CodePromptBase } from "./rules.js";
 
 export interface DirectPromptInput extends CodePromptBase {

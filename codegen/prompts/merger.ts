@@ -1,6 +1,6 @@
 // Prompt templates of the merger role: it integrates the blocks into one script and, given an error, fixes it
 // (the paper's merger fixes errors "without any additional specifications"; we pass the traceback and stderr tail).
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { ANSWER_FORMAT, codePrompt, type CodePromptBase } from "./rules.js";
 
 export interface MergePromptInput extends CodePromptBase {

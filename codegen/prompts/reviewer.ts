@@ -1,6 +1,6 @@
 // Prompt template of the reviewer role: Reflexion-style feedback on a working solution (Sand-Bob's feedback
 // iterations): read code, output and validation score, return an improved script or say nothing should change.
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { codePrompt, type CodePromptBase } from "./rules.js";
 
 export const NO_CHANGES = "NO CHANGES";

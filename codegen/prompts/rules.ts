@@ -1,6 +1,6 @@
 // The sandbox rules every code-writing prompt states (one place, so the coder, merger, direct coder and
 // reviewer ask for the same contract the execution loop checks).
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { SUBMISSION_FILE } from "../../datasets/index.js";
 
 export const VALIDATION_SCORE_MARKER = "VALIDATION_SCORE=";

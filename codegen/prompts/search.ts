@@ -2,7 +2,7 @@
 // aide/agent.py, written for this project's sandbox contract): a short plan in prose, then one code block.
 // Every step's prompt starts with the same system text, task context and sandbox rules, so a server's prefix cache
 // (or a local model's evaluated prompt) serves the whole search; what differs comes after.
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { codePrompt, type CodePromptBase } from "./rules.js";
 
 export interface SearchPromptInput extends CodePromptBase {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { VALIDATION_SCORE_MARKER, checkSyntax, hasCode, noCodeReasons } from "../../codegen/index.js";
 import { type GradeResult, SUBMISSION_FILE } from "../../datasets/index.js";
-import type { SandboxRunResult } from "../../sandbox/types.js";
+import type { SandboxRunResult } from "../../sandbox/index.js";
 import {
   ATTEMPT_FILES,
   type AttemptOutcome,

@@ -1,7 +1,7 @@
 // Operators that decide the instruction: plan (the planner's ranked candidates) and critique (the critic's choice and
 // refinement). Each is one stage, read back from instructions.json on resume.
 import { existsSync, readFileSync } from "node:fs";
-import { StructuredOutputError } from "../../agents/errors.js";
+import { StructuredOutputError } from "../../agents/index.js";
 import {
   type Instruction,
   type InstructionsRecord,

@@ -2,7 +2,7 @@
 // reads a scored solution and writes its high-level instruction in the four sections. Its answer is structured
 // (a JSON grammar on GGUF models, structured output on APIs) so that even a small extractor yields the sections.
 import { z } from "zod";
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 
 /** Characters of solution code the extractor reads (long notebooks are cut; the cut is said in the prompt). */
 export const EXTRACTOR_CODE_CHARS = 6000;

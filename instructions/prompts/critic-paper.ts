@@ -3,7 +3,7 @@
 // flaws and faulty logic of every option step by step; a resolver finds the option the researcher thought best,
 // improves it, and prints it in full. The figures' exact wording is not in the paper's extracted text: this follows
 // the researcher/resolver pattern the paper names.
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 
 export interface PaperCriticInput {
   context: string;

@@ -1,6 +1,6 @@
 // Prompt template of the critic role: logical errors and risks of each candidate, a choice, a refined instruction
 // (Linguacodus, "Iterative enhancing LLM responses through multi-agent LLM").
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 
 export interface CriticPromptInput {
   context: string;

@@ -1,7 +1,7 @@
 // Prompt template of the planner's improve step in instruction-guided search: given the best solution so far (its
 // instruction, code and validation score) and the tree's history, write the next instruction to try. The prefix up
 // to the history is the per-rank planner's, so a local model reuses its evaluated prompt across steps.
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { rankPlannerTurns } from "./planner-rank.js";
 
 export interface NextInstructionPromptInput {

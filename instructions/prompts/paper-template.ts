@@ -4,7 +4,7 @@
 // and `--planner-prompt paper` asks that adapter with it — the shape it was trained on.
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { PAPER_DESCRIPTION_CHARS, placeWord } from "./paper.js";
 
 export const TEMPLATE_SLOTS = ["place", "task", "dataType", "metric"] as const;

@@ -2,7 +2,7 @@
 // instruction" for a task given its description, data type and metric — answered in free text with the four
 // sections. The fine-tuning pairs (finetune/) are built with exactly this prompt and completion layout, and
 // `--planner-prompt paper` asks a (fine-tuned) planner with it, so training and inference see the same text.
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { INSTRUCTION_SECTIONS, type Instruction } from "../schema.js";
 
 const PLACES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"] as const;

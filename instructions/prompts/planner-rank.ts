@@ -1,7 +1,7 @@
 // Prompt template of the per-rank planner: one call per place ("the first place instruction", as the Linguacodus
 // paper's inference prompt asks, Fig. 6). Every rank's prompt is the same up to its last line, so a local model
 // evaluates the shared prefix (system text, task context, environment) once and reuses it for the other ranks.
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 import { placeWord } from "./paper.js";
 import { planningPrompt } from "./planner.js";
 

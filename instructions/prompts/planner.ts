@@ -1,5 +1,5 @@
 // Prompt template of the planner role: N ranked high-level instructions (Linguacodus, "Instruction Creation").
-import type { ChatTurn } from "../../agents/types.js";
+import type { ChatTurn } from "../../agents/index.js";
 
 export interface PlannerPromptInput {
   context: string;
