@@ -13,6 +13,7 @@ interface RunCommandFlags {
   critic?: boolean | string;
   coder?: string;
   merger?: string;
+  fixer?: string;
   reviewer?: string;
   out: string;
   chains?: string;
@@ -86,6 +87,7 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     critic: criticSpec(flags),
     coder: flags.coder,
     merger: flags.merger,
+    fixer: flags.fixer,
     reviewer: flags.reviewer,
   };
   for (const [role, spec] of Object.entries(models)) {
@@ -198,8 +200,9 @@ export function registerRun(program: Command): void {
     .option("--model <spec>", "model for every role (gguf:…, openai:…, gemini:…, replay:…); default: the bundled GGUF model")
     .option("--planner <spec>", "model of the planner")
     .option("--critic <spec>", "model of the critic")
-    .option("--coder <spec>", "model of the coders (staged and direct) and, unless --merger, the merger/fixer")
-    .option("--merger <spec>", "model of the merger/fixer")
+    .option("--coder <spec>", "model of the coders (staged and direct) and, unless --merger, the merger and the fixer")
+    .option("--merger <spec>", "model of the merger and, unless --fixer, the fixer")
+    .option("--fixer <spec>", "model of the fixer (rewrites a script that failed)")
     .option("--reviewer <spec>", "model of the reviewer (feedback iterations)")
     .option("--out <dir>", "folder that receives the run folder", "runs");
   addRunFlags(command, ["noCritic", ...RUN_OPTION_FLAGS.slice(0, 7), "chains", ...RUN_OPTION_FLAGS.slice(7)]);

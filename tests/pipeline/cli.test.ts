@@ -23,6 +23,7 @@ describe("linguacodus run: bad input", () => {
   const cases: Array<[string, string[], RegExp]> = [
     ["an unknown task", ["run", "no-such-task"], /'no-such-task' is neither a task folder nor a built-in task; built-in tasks: .*concrete-strength/],
     ["a bad model spec", ["run", "concrete-strength", "--model", "llama:7b"], /bad model spec for --model: .*unknown provider prefix/],
+    ["a bad fixer spec", ["run", "concrete-strength", "--fixer", "llama:7b"], /bad model spec for --fixer: .*unknown provider prefix/],
     ["no task at all", ["run"], /name a task .*or continue a run with --resume/],
     ["a bad number", ["run", "concrete-strength", "--fix-attempts", "many"], /--fix-attempts must be a whole number from 0 to 20 \(got 'many'\)/],
     ["a zero answer cap", ["run", "concrete-strength", "--max-tokens", "0"], /--max-tokens must be a whole number ≥ 1 \(got '0'\)/],
