@@ -2,7 +2,7 @@
 // and the payload types the web page reads (imported there as types only, so no code crosses into the bundle).
 import { z } from "zod";
 import type { TokenCounts } from "../agents/index.js";
-import type { AttemptKind, AttemptOutcome, RunEvent, RunJson, ScoreJson } from "../execution/index.js";
+import type { AttemptKind, AttemptOutcome, RunEvent, RunJson, ScoreJson, SearchNode, SearchOperator } from "../execution/index.js";
 
 /** A run folder relative to the opened folder, with "/" separators ("." = the opened folder itself). */
 export const RunPathSchema = z
@@ -28,6 +28,10 @@ export const CallsQuerySchema = z.object({
 export type CallsQuery = z.infer<typeof CallsQuerySchema>;
 
 export const FileQuerySchema = z.object({ path: RunPathSchema });
+
+/** One node of a run's search tree (its detail is loaded when the node is clicked). */
+export const NodeQuerySchema = z.object({ path: RunPathSchema, id: z.string().min(1).max(40) });
+export type NodeQuery = z.infer<typeof NodeQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------- payloads
 
@@ -186,6 +190,41 @@ export interface RunPayload {
   submission: SubmissionView | null;
   chains: { path: string; runId: string }[];
   calls: CallsSummary;
+  /** Present when the run searched (--search). */
+  search: SearchView | null;
+}
+
+/** A search node as the tree draws it: no plan, code or output (those come with the node's detail). */
+export interface SearchNodeSummary {
+  id: string;
+  step: number;
+  parent: string | null;
+  operator: SearchOperator;
+  reason: string;
+  attempt: string;
+  buggy: boolean;
+  validationScore: number | null;
+  testScore: number | null;
+  durationMs: number;
+}
+
+/** A run's tree search (search/nodes.jsonl and run.json.search). */
+export interface SearchView {
+  policy: string | null;
+  steps: number | null;
+  done: number;
+  stopped: string | null;
+  /** The node the solution is; null while the search runs. */
+  selected: string | null;
+  /** The metric's direction (score.json, else the task's task.json); null when neither can be read. */
+  lowerIsBetter: boolean | null;
+  nodes: SearchNodeSummary[];
+}
+
+/** One node in full, with its parent's code to diff against (null for a draft). */
+export interface SearchNodeDetail {
+  node: SearchNode;
+  parentCode: string | null;
 }
 
 export interface CallView {
@@ -228,5 +267,7 @@ export interface ExportBundle {
   runs: Record<string, RunPayload>;
   /** Every call of every run (filtered and paged in the page). */
   calls: Record<string, CallView[]>;
+  /** Every search node in full, by run and node id. */
+  nodes: Record<string, Record<string, SearchNodeDetail>>;
   exportedAt: string;
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { CallView, ExportBundle, RunPayload } from "./api.js";
+import type { CallView, ExportBundle, RunPayload, SearchNodeDetail } from "./api.js";
 import { exportedPage, readWebAssets, type WebAssets } from "./page.js";
 import { ViewerSource } from "./source.js";
 
@@ -20,8 +20,11 @@ export interface ExportResult {
 export async function exportBundle(source: ViewerSource, now = new Date()): Promise<ExportBundle> {
   const runs: Record<string, RunPayload> = {};
   const calls: Record<string, CallView[]> = {};
+  const nodes: Record<string, Record<string, SearchNodeDetail>> = {};
   for (const path of source.allRunPaths()) {
-    runs[path] = await source.run(path);
+    const run = await source.run(path);
+    runs[path] = run;
+    if (run.search) nodes[path] = source.allSearchNodes(path);
     const all: CallView[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await source.calls({ path, offset, limit: PAGE });
@@ -30,7 +33,7 @@ export async function exportBundle(source: ViewerSource, now = new Date()): Prom
     }
     calls[path] = all;
   }
-  return { index: source.index(), charts: await source.chartsPayload(), runs, calls, exportedAt: now.toISOString() };
+  return { index: source.index(), charts: await source.chartsPayload(), runs, calls, nodes, exportedAt: now.toISOString() };
 }
 
 export async function exportViewer(options: { folder: string; file: string; assets?: WebAssets }): Promise<ExportResult> {

@@ -8,7 +8,7 @@ import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
 import { describeZodIssue } from "../core/index.js";
-import { CallsQuerySchema, FileQuerySchema, RunQuerySchema, WatchQuerySchema } from "./api.js";
+import { CallsQuerySchema, FileQuerySchema, NodeQuerySchema, RunQuerySchema, WatchQuerySchema } from "./api.js";
 import { SERVER_CSP, readWebAssets, servedPage, type WebAssets } from "./page.js";
 import { NotFoundError, OutsideFolderError, ViewerSource } from "./source.js";
 
@@ -78,6 +78,7 @@ export function viewerApp(source: ViewerSource, options: { assets: WebAssets; po
   app.get("/api/charts", async (c) => c.json(await source.chartsPayload()));
   app.get("/api/run", async (c) => c.json(await source.run(queryOf(c, RunQuerySchema).path)));
   app.get("/api/calls", async (c) => c.json(await source.calls(queryOf(c, CallsQuerySchema))));
+  app.get("/api/node", (c) => c.json(source.searchNode(queryOf(c, NodeQuerySchema))));
   app.get("/api/file", (c) => {
     const { path } = queryOf(c, FileQuerySchema);
     const file = source.file(path);

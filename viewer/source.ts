@@ -27,12 +27,15 @@ import type {
   ChartsPayload,
   IndexPayload,
   IndexRun,
+  NodeQuery,
   RunPayload,
+  SearchNodeDetail,
   SourceKind,
   TextView,
 } from "./api.js";
 import { callView, instructionsView, stageTimeline } from "./derive.js";
 import { attemptViews, blockViews, otherCodeFiles, posix, submissionHead } from "./run-files.js";
+import { SearchNodeCache, searchNodeDetail, searchView } from "./search.js";
 
 /** A request named a path outside the opened folder (HTTP 403). */
 export class OutsideFolderError extends Error {
@@ -82,6 +85,7 @@ export class ViewerSource {
   private collection: { signature: string; value: Collection } | undefined;
   private charts: { signature: string; value: Promise<ChartsPayload> } | undefined;
   private readonly transcripts = new Map<string, TranscriptIndex>();
+  private readonly searchNodes = new SearchNodeCache();
 
   constructor(folder: string) {
     this.root = resolve(folder);
@@ -151,7 +155,7 @@ export class ViewerSource {
   runSignature(path: string): string {
     const dir = this.runDir(path);
     const parts: string[] = [];
-    for (const rel of [RUN_FILES.run, RUN_FILES.events, RUN_FILES.transcripts, RUN_FILES.instructions, RUN_FILES.score, RUN_FILES.submission, RUN_FILES.context]) {
+    for (const rel of [RUN_FILES.run, RUN_FILES.events, RUN_FILES.transcripts, RUN_FILES.instructions, RUN_FILES.score, RUN_FILES.submission, RUN_FILES.context, RUN_FILES.searchNodes]) {
       parts.push(stamp(join(dir, rel)));
     }
     for (const name of listRunFolder(dir, RUN_FILES.code)) parts.push(name, stamp(join(dir, RUN_FILES.code, name)));
@@ -285,7 +289,21 @@ export class ViewerSource {
       submission: submissionHead(dir),
       chains,
       calls,
+      search: searchView({ dir, nodes: this.searchNodes.nodes(dir), run: runJson.value, score: score.value }),
     };
+  }
+
+  /** One search node in full (the tree on the run page loads a node's detail when it is clicked). */
+  searchNode(query: NodeQuery): SearchNodeDetail {
+    const detail = searchNodeDetail(this.searchNodes.nodes(this.runDir(query.path)), query.id);
+    if (!detail) throw new NotFoundError(`${query.path} has no search node ${query.id}`);
+    return detail;
+  }
+
+  /** Every search node of a run in full, by id (for the export). */
+  allSearchNodes(path: string): Record<string, SearchNodeDetail> {
+    const nodes = this.searchNodes.nodes(this.runDir(path));
+    return Object.fromEntries(nodes.map((n) => [n.id, searchNodeDetail(nodes, n.id)!]));
   }
 
   /** One page of a run's calls, filtered by role, step and text; only the page's lines are read in full. */

@@ -1,6 +1,6 @@
 // Where the page's data comes from: the viewer's server (fetch + server-sent events), or the data embedded in an
 // exported file (decoded once; calls filtered and paged here the way the server does it).
-import type { CallView, CallsPayload, ChartsPayload, ExportBundle, IndexPayload, RunPayload } from "../api.js";
+import type { CallView, CallsPayload, ChartsPayload, ExportBundle, IndexPayload, RunPayload, SearchNodeDetail } from "../api.js";
 
 export interface CallsRequest {
   path: string;
@@ -18,6 +18,8 @@ export interface DataSource {
   charts(): Promise<ChartsPayload>;
   run(path: string): Promise<RunPayload>;
   calls(request: CallsRequest): Promise<CallsPayload>;
+  /** One search node in full, with its parent's code. */
+  searchNode(path: string, id: string): Promise<SearchNodeDetail>;
   /** Calls `onChange` whenever the run (or, without a path, the bench) changes on disk; returns a stop function. */
   watch(path: string | undefined, onChange: () => void): () => void;
   /** Link to a raw file of the opened folder (server only). */
@@ -48,6 +50,7 @@ export function httpSource(): DataSource {
       events.addEventListener("change", () => onChange());
       return () => events.close();
     },
+    searchNode: (path, id) => getJson<SearchNodeDetail>(`/api/node?${query({ path, id })}`),
     fileHref: (path) => `/api/file?${query({ path })}`,
   };
 }
@@ -85,6 +88,11 @@ export function embeddedSource(base64: string): DataSource {
       if (!run || !all) throw missing(r.path);
       const matched = filterCalls(all, r);
       return { ...run.calls, path: r.path, matched: matched.length, offset: r.offset, limit: r.limit, items: matched.slice(r.offset, r.offset + r.limit) };
+    },
+    async searchNode(path, id) {
+      const node = (await bundle).nodes?.[path]?.[id];
+      if (!node) throw missing(`${path} node ${id}`);
+      return node;
     },
     watch: () => () => undefined,
     fileHref: () => null,

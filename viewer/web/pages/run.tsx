@@ -8,6 +8,7 @@ import { Badge, Problems, Reasons, Section, fmtInt, fmtMs, fmtScore, href } from
 import { Code, Text } from "../ui/code.js";
 import { LineDiff, WordDiff } from "../ui/diff.js";
 import { AttemptTree } from "../ui/tree.js";
+import { SearchSection } from "./search.js";
 
 function Header(props: { run: RunPayload; source: DataSource }) {
   const { run } = props;
@@ -297,8 +298,7 @@ export function RunPage(props: { source: DataSource; run: RunPayload; focus?: st
           ["context", "context"],
           ["instructions", "instructions"],
           ["code", "code"],
-          ["tree", "attempt tree"],
-          ["attempts", "attempts"],
+          ...(run.search ? [["search", "search tree"]] : [["tree", "attempt tree"], ["attempts", "attempts"]]),
           ["grade", "grade"],
           ["submission", "submission"],
         ].map(([id, label]) => (
@@ -339,21 +339,29 @@ export function RunPage(props: { source: DataSource; run: RunPayload; focus?: st
       <Section id="code" title="Code">
         <CodeSection run={run} />
       </Section>
-      <Section id="tree" title="Attempt tree" note="click a node to open its attempt">
-        <AttemptTree attempts={run.attempts} selected={selected} onSelect={setSelected} />
-      </Section>
-      <Section id="attempts" title="Attempts" note={`${run.attempts.length}`}>
-        {run.attempts.length === 0 ? <p class="muted">No attempt has run yet.</p> : null}
-        {run.attempts.map((a) => (
-          <Attempt
-            key={a.attempt}
-            a={a}
-            parent={a.parent ? byName.get(a.parent) : undefined}
-            open={selected === a.attempt || (selected === undefined && a.kind !== "initial")}
-            fileHref={(p) => props.source.fileHref(run.path === "." ? p : `${run.path}/${p}`)}
-          />
-        ))}
-      </Section>
+      {run.search ? (
+        <Section id="search" title="Search tree" note="click a node for its plan, its code against its parent's and its output">
+          <SearchSection source={props.source} path={run.path} view={run.search} />
+        </Section>
+      ) : (
+        <>
+          <Section id="tree" title="Attempt tree" note="click a node to open its attempt">
+            <AttemptTree attempts={run.attempts} selected={selected} onSelect={setSelected} />
+          </Section>
+          <Section id="attempts" title="Attempts" note={`${run.attempts.length}`}>
+            {run.attempts.length === 0 ? <p class="muted">No attempt has run yet.</p> : null}
+            {run.attempts.map((a) => (
+              <Attempt
+                key={a.attempt}
+                a={a}
+                parent={a.parent ? byName.get(a.parent) : undefined}
+                open={selected === a.attempt || (selected === undefined && a.kind !== "initial")}
+                fileHref={(p) => props.source.fileHref(run.path === "." ? p : `${run.path}/${p}`)}
+              />
+            ))}
+          </Section>
+        </>
+      )}
       <Section id="grade" title="Grade">
         <Grade run={run} />
       </Section>
