@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startViewer, type ViewerServer } from "../../viewer/index.js";
+import { pathToFileURL } from "node:url";
+import { exportViewer, startViewer, type ViewerServer } from "../../viewer/index.js";
 import { generateSearch, searchFixture, type SearchFixture } from "./search-fixtures.js";
 import { artifactDir, buildWebBundle, launchChromium } from "./support.js";
 
@@ -111,6 +112,22 @@ describe("search tree in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("/api/node answers a node in full, 404 for an unknown node, 403 outside the opened folder; the exported file carries every node", async () => {
+    const node = tree.nodes[7]!;
+    const ok = (await (await fetch(new URL(`/api/node?path=tree-24&id=${node.id}`, server.url))).json()) as { node: { code: string }; parentCode: string | null };
+    expect(ok.node.code).toBe(node.code);
+    expect(ok.parentCode).toBe(node.parent === null ? null : tree.nodes.find((n) => n.id === node.parent)!.code);
+    expect((await fetch(new URL(`/api/node?path=tree-24&id=n999`, server.url))).status).toBe(404);
+    expect((await fetch(new URL(`/api/node?path=..&id=n000`, server.url))).status).toBe(403);
+    const file = join(artifactDir, "search-export.html");
+    await exportViewer({ folder: tree.dir, file });
+    const page = await newPage();
+    await page.goto(`${pathToFileURL(file).href}#/run?path=.`);
+    await page.locator(`g.search-node[data-node="${node.id}"]`).click();
+    await expect(page.locator(`article.search-node-detail[data-node="${node.id}"]`).innerText()).resolves.toContain(`Plan of ${node.id}`);
+    await page.close();
+  });
+
   it("a node appended while the page is open appears without a reload", async () => {
     const live = searchFixture(join(root, "live"), { steps: 10, runId: "live-search" });
     const draft = live.addNode({ parent: null, operator: "draft", buggy: false, validationScore: 5 });
@@ -135,26 +152,36 @@ describe("search tree in Chromium", () => {
     await page.close();
   });
 
-  it("a 500-node tree draws as one SVG in well under a second of page work (time in the log)", async () => {
+  it("a 500-node tree draws as one SVG (times in the log and .artifacts/viewer/search-500.txt)", async () => {
     const big = generateSearch(join(root, "tree-500"), 500);
     const page = await newPage();
     await page.goto(`${server.url}#/`);
     await page.locator("main").waitFor();
-    const started = Date.now();
-    await page.goto(`${server.url}#/run?path=tree-500`);
-    await expect.poll(() => page.locator("g.search-node").count(), { timeout: 30_000 }).toBe(500);
-    const loadMs = Date.now() - started;
+    // Timed in the page: from the route change to 500 nodes in the DOM and the next frame (layout done), and the
+    // /api/run response's end within that; the rest is JSON parsing, d3 layout and Preact's render.
+    const timing = await page.evaluate(
+      () =>
+        new Promise<{ totalMs: number; apiMs: number }>((resolve) => {
+          const start = performance.now();
+          const observer = new MutationObserver(() => {
+            if (document.querySelectorAll("g.search-node").length !== 500) return;
+            observer.disconnect();
+            requestAnimationFrame(() => {
+              const api = performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/run")).pop() as PerformanceResourceTiming | undefined;
+              resolve({ totalMs: performance.now() - start, apiMs: api ? api.responseEnd - start : Number.NaN });
+            });
+          });
+          observer.observe(document.body, { childList: true, subtree: true });
+          location.hash = "#/run?path=tree-500";
+        }),
+    );
     await expect(page.locator("svg.search-tree").count()).resolves.toBe(1);
     const clickStarted = Date.now();
     const target = big.nodes[499]!;
     await page.locator(`g.search-node[data-node="${target.id}"]`).click();
     await page.locator(`article.search-node-detail[data-node="${target.id}"]`).waitFor();
     const clickMs = Date.now() - clickStarted;
-    const nav = await page.evaluate(() => {
-      const entries = performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/run"));
-      return entries.map((e) => Math.round(e.duration));
-    });
-    const report = `500-node search tree: page load to 500 nodes drawn ${loadMs} ms (of which /api/run ${nav.join(", ")} ms); click to node detail ${clickMs} ms`;
+    const report = `500-node search tree: route change to 500 nodes drawn ${Math.round(timing.totalMs)} ms (/api/run answered after ${Math.round(timing.apiMs)} ms, so parse + layout + render ${Math.round(timing.totalMs - timing.apiMs)} ms); click to node detail shown ${clickMs} ms`;
     console.log(report);
     writeFileSync(join(artifactDir, "search-500.txt"), `${report}\n`);
     await page.screenshot({ path: join(artifactDir, "search-500.png") });
