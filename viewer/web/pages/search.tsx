@@ -75,7 +75,7 @@ export function SearchSection(props: { source: DataSource; path: string; view: S
         <span>D draft · B debug · I improve</span>
         <span>colour: validation score, red worst → green best {view.lowerIsBetter ? "(lower is better)" : ""}</span>
         <span>grey dashed: buggy</span>
-        <span>blue: the selected node's path from its draft</span>
+        <span>blue: the selected node (thickest ring) and its path from its draft</span>
       </p>
       <SearchTree view={view} focused={focused} onSelect={setFocused} />
       {focused ? <NodeDetail source={props.source} path={props.path} id={focused} /> : <p class="muted">Click a node to see its plan, its code against its parent's, and its output.</p>}
