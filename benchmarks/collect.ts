@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, readSearchNodes, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
+import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
 import { TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
 import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
@@ -14,6 +14,7 @@ import { runCost } from "./budget.js";
 import { fingerprintIdOf } from "./validity.js";
 import { InstructionsRecordSchema } from "../instructions/index.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
+import { searchTraceOf, type SearchTrace } from "./collect-search.js";
 
 export type RunState = "succeeded" | "failed" | "budget" | "running" | "missing" | "unreadable";
 
@@ -94,25 +95,6 @@ export interface ReportRun {
   search: SearchTrace | null;
 }
 
-/** One search node as the report reads it: its place in time and tree, and its scores (normalised like the run's). */
-export interface SearchTraceNode {
-  step: number;
-  operator: string;
-  parent: string | null;
-  id: string;
-  buggy: boolean;
-  validation: number | null;
-  test: number | null;
-  normalisedTest: number | null;
-  /** Milliseconds from the first node's start to this node's end. */
-  elapsedMs: number;
-}
-
-export interface SearchTrace {
-  policy: string;
-  selected: string | null;
-  nodes: SearchTraceNode[];
-}
 
 /**
  * The two points a task's scores are normalised between: its reference baselines (constant = 0, model = 1) or,
@@ -334,27 +316,6 @@ function readOneRun(
   };
 }
 
-/** The run's search tree for the report (null without --search). */
-function searchTraceOf(record: RunRecord, reference: ReferenceScores | undefined): SearchTrace | null {
-  if (!record.run.search) return null;
-  const nodes = readSearchNodes(record.dir);
-  const start = nodes.length ? Date.parse(nodes[0]!.startedAt) : 0;
-  return {
-    policy: record.run.search.policy,
-    selected: record.run.search.selected ?? null,
-    nodes: nodes.map((n) => ({
-      step: n.step,
-      operator: n.operator,
-      parent: n.parent,
-      id: n.id,
-      buggy: n.buggy,
-      validation: n.validationScore,
-      test: n.testScore,
-      normalisedTest: n.testScore !== null && reference ? (normalisedScore(n.testScore, reference) ?? null) : null,
-      elapsedMs: Date.parse(n.startedAt) - start + n.durationMs,
-    })),
-  };
-}
 
 /** The run's selection and whether the critic's pick (instructions.json) is the validation-best branch's candidate. */
 function selectionOf(record: RunRecord): ReportRun["selection"] {

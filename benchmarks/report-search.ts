@@ -3,7 +3,8 @@
 // normalised score; per operator the valid rate and the validation gain over the parent; and the anytime curves,
 // the test score of the best-by-validation node so far against step and against wall time, mean ± SEM over runs.
 import { bestFirst, isBetter } from "../datasets/index.js";
-import type { ReportRun, SearchTrace, SearchTraceNode } from "./collect.js";
+import type { ReportRun } from "./collect.js";
+import type { SearchTrace, SearchTraceNode } from "./collect-search.js";
 import { anytimeCurveSpec, type AnytimePoint } from "./charts.js";
 import { fmt } from "./format.js";
 import { groupBy, type ChartOut, type Table } from "./report-model.js";
