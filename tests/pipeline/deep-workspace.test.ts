@@ -3,13 +3,13 @@
 // not search, with the reason, in the attempt's result.json.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AttemptResultSchema } from "../../execution/index.js";
-import { buildCli, linguacodus } from "../support/cli.js";
-import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
+import { linguacodus } from "../support/cli.js";
+import { type OpenAiTestServer } from "../support/openai-server.js";
 import { CONSTANT } from "../benchmarks/bench-support.js";
 import { fence } from "../support/fence.js";
-import { builtinTask, tempDir } from "./support.js";
+import { tempDir, useCliAndModelServer } from "./support.js";
 
 // Folder by folder (os.makedirs recurses, and stops near 1,000 levels in Python 3.11).
 const DEEP = `
@@ -25,15 +25,7 @@ os.chdir(start)
 let server: OpenAiTestServer;
 let taskDir: string;
 
-beforeAll(async () => {
-  await buildCli();
-  taskDir = (await builtinTask()).dir;
-  server = await startOpenAiServer(() => ({ text: fence(`${CONSTANT}${DEEP}`) }));
-}, 600_000);
-
-afterAll(async () => {
-  await server?.close();
-});
+useCliAndModelServer(() => ({ text: fence(`${CONSTANT}${DEEP}`) }), (fixture) => ({ taskDir, server } = fixture));
 
 describe("a deep workspace tree", () => {
   it("keeps submission.csv and says which folders were not searched and why", async () => {

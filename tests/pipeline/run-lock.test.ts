@@ -5,13 +5,13 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { RUN_LOCK_FILE, readEvents } from "../../execution/index.js";
-import { buildCli, cliPath, linguacodus } from "../support/cli.js";
-import { startOpenAiServer, type OpenAiTestServer, type ServerReply } from "../support/openai-server.js";
+import { cliPath, linguacodus } from "../support/cli.js";
+import { type OpenAiTestServer, type ServerReply } from "../support/openai-server.js";
 import { forest } from "../benchmarks/bench-support.js";
 import { fence } from "../support/fence.js";
-import { builtinTask, tempDir } from "./support.js";
+import { tempDir, useCliAndModelServer } from "./support.js";
 
 let server: OpenAiTestServer;
 let taskDir: string;
@@ -27,16 +27,10 @@ const until = async (what: string, check: () => boolean, ms = 120_000) => {
   }
 };
 
-beforeAll(async () => {
-  await buildCli();
-  taskDir = (await builtinTask()).dir;
+// Slow enough that the two resumes overlap: the first holds the folder for seconds.
+useCliAndModelServer(async () => hold ?? new Promise((r) => setTimeout(() => r({ text: fence(forest(1, "sample.columns[1]")) }), 6000)), (fixture) => ({ taskDir, server } = fixture));
+beforeAll(() => {
   home = tempDir("lc-run-lock-home-");
-  // Slow enough that the two resumes overlap: the first holds the folder for seconds.
-  server = await startOpenAiServer(async () => hold ?? new Promise((r) => setTimeout(() => r({ text: fence(forest(1, "sample.columns[1]")) }), 6000)));
-}, 600_000);
-
-afterAll(async () => {
-  await server?.close();
 });
 
 describe("run folder lock", () => {

@@ -4,10 +4,10 @@
 // no file of the run folder and nothing the CLI prints may hold any of those forms.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, linguacodus } from "../support/cli.js";
-import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
-import { builtinTask, tempDir } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { linguacodus } from "../support/cli.js";
+import { type OpenAiTestServer } from "../support/openai-server.js";
+import { tempDir, useCliAndModelServer } from "./support.js";
 
 // Not token-shaped: only redaction by value (and its encodings) can catch it.
 const KEY = "lc-test-key-7f3a9b2c41d8e6/+?&";
@@ -35,10 +35,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-beforeAll(async () => {
-  await buildCli();
-  taskDir = (await builtinTask()).dir;
-  server = await startOpenAiServer(() => {
+useCliAndModelServer(() => {
     const key = (server.received.at(-1)?.authorization ?? "").replace(/^Bearer /, "");
     const forms = echoedForms(key);
     const script = [
@@ -47,12 +44,7 @@ beforeAll(async () => {
       "raise RuntimeError(' '.join(FORMS))",
     ].join("\n");
     return { text: `Echo: ${forms.join(" ")}\n\`\`\`python\n${script}\n\`\`\`` };
-  });
-}, 600_000);
-
-afterAll(async () => {
-  await server?.close();
-});
+  }, (fixture) => ({ taskDir, server } = fixture));
 
 describe("secrets echoed back encoded", () => {
   it("base64, hex and URL-encoded copies of the key reach no file of the run and nothing printed", async () => {

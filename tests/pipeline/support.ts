@@ -13,6 +13,8 @@ import type { Sandbox } from "../../sandbox/types.js";
 import { fence } from "../support/fence.js";
 import type { Script, ScriptedCall, ScriptedChatModel } from "../support/scripted-model.js";
 import { withScriptedModels } from "../support/scripted-team.js";
+import { buildCli } from "../support/cli.js";
+import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
 
 export const TEST_LIBRARIES = ["numpy", "pandas", "scikit-learn (import sklearn)", "scipy"];
 
@@ -268,4 +270,21 @@ export function sandboxSuite(taskId?: string): { sandbox: () => Sandbox; task: (
 export function useTaskAndSandbox(use: (fixture: { task: Task; sandbox: Sandbox }) => void): void {
   const suite = sandboxSuite();
   beforeAll(() => use({ task: suite.task(), sandbox: suite.sandbox() }));
+}
+
+/**
+ * For a file that runs the built CLI against a local OpenAI-protocol model server: builds the CLI, prepares the
+ * built-in task and starts the server answering with `reply` before the tests (handing them to `use`); stops it after.
+ */
+export function useCliAndModelServer(reply: Parameters<typeof startOpenAiServer>[0], use: (fixture: { taskDir: string; server: OpenAiTestServer }) => void): void {
+  let server: OpenAiTestServer | undefined;
+  beforeAll(async () => {
+    await buildCli();
+    const taskDir = (await builtinTask()).dir;
+    server = await startOpenAiServer(reply);
+    use({ taskDir, server });
+  }, 600_000);
+  afterAll(async () => {
+    await server?.close();
+  });
 }

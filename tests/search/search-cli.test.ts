@@ -4,13 +4,13 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readRunJson, readSearchNodes } from "../../execution/index.js";
 import { forest } from "../benchmarks/bench-support.js";
-import { buildCli, cliPath, linguacodus } from "../support/cli.js";
+import { cliPath, linguacodus } from "../support/cli.js";
 import { fence } from "../support/fence.js";
-import { startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
-import { builtinTask, tempDir } from "../pipeline/support.js";
+import { type OpenAiTestServer } from "../support/openai-server.js";
+import { tempDir, useCliAndModelServer } from "../pipeline/support.js";
 
 let server: OpenAiTestServer;
 let taskDir: string;
@@ -24,19 +24,13 @@ const until = async (what: string, check: () => boolean, ms = 240_000) => {
   }
 };
 
-beforeAll(async () => {
-  await buildCli();
-  taskDir = (await builtinTask()).dir;
-  home = tempDir("lc-search-cli-home-");
-  // Every step answers a plan and a working script, a little slowly, so the kill lands mid-search.
-  server = await startOpenAiServer(async () => {
+// Every step answers a plan and a working script, a little slowly, so the kill lands mid-search.
+useCliAndModelServer(async () => {
     await new Promise((r) => setTimeout(r, 300));
     return { text: `A random forest on the numeric columns.\n\n${fence(forest(1, "sample.columns[1]"))}` };
-  });
-}, 600_000);
-
-afterAll(async () => {
-  await server?.close();
+  }, (fixture) => ({ taskDir, server } = fixture));
+beforeAll(() => {
+  home = tempDir("lc-search-cli-home-");
 });
 
 describe("search through the CLI", () => {
