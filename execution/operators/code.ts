@@ -23,7 +23,8 @@ function readTextIfExists(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, "utf8") : undefined;
 }
 
-async function codeOrPlaceholder(what: string, write: () => Promise<{ code: string }>): Promise<string> {
+/** The code a writer returns, or — when its model wrote none — a placeholder with the reason (the fix loop takes it from there). */
+export async function codeOrPlaceholder(what: string, write: () => Promise<{ code: string }>): Promise<string> {
   try {
     return (await write()).code;
   } catch (error) {

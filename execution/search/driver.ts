@@ -8,7 +8,7 @@ import { noTokens, type TokenCounts } from "../../agents/index.js";
 import { CODE_STAGES, type CodeStage, type StageBlock, debugSolution, draftSolution, improveSolution, mergeBlocks, writeStageBlock, assembleDraft, NoCodeError, noCodePlaceholder } from "../../codegen/index.js";
 import { type Instruction, nextInstruction, renderInstruction } from "../../instructions/index.js";
 import { budgetCause } from "../budget.js";
-import { execute, lastAttempt, withRecordedAttempts } from "../operators/index.js";
+import { codeOrPlaceholder, execute, lastAttempt, withRecordedAttempts } from "../operators/index.js";
 import { plan } from "../operators/index.js";
 import { RUN_FILES } from "../record/index.js";
 import { type AttemptOutput, type Operator, type SolutionState, type StageContext, codegenInput, timedStage } from "../state.js";
@@ -80,14 +80,6 @@ function usageTokens(ctx: StageContext): TokenCounts {
   return { ...(ctx.writer.runJson.usage?.total.tokens ?? noTokens()) };
 }
 
-async function codeOrPlaceholder(what: string, write: () => Promise<{ code: string }>): Promise<string> {
-  try {
-    return (await write()).code;
-  } catch (error) {
-    if (!(error instanceof NoCodeError)) throw error;
-    return noCodePlaceholder(what, error.message);
-  }
-}
 
 /** An instruction through the staged coders and the merger (the paper's coding path), for one node. */
 async function codeInstruction(state: SolutionState, ctx: StageContext, instruction: Instruction, id: string): Promise<string> {

@@ -12,6 +12,7 @@ import { type OpenAiTestServer, type ServerReply } from "../support/openai-serve
 import { forest } from "../benchmarks/bench-support.js";
 import { fence } from "../support/fence.js";
 import { tempDir, useCliAndModelServer } from "./support.js";
+import { until } from "../support/wait.js";
 
 let server: OpenAiTestServer;
 let taskDir: string;
@@ -19,13 +20,6 @@ let home: string;
 /** While set, every model call waits for it (the first run hangs there until killed). */
 let hold: Promise<ServerReply> | undefined = new Promise<ServerReply>(() => undefined);
 
-const until = async (what: string, check: () => boolean, ms = 120_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 // Slow enough that the two resumes overlap: the first holds the folder for seconds.
 useCliAndModelServer(async () => hold ?? new Promise((r) => setTimeout(() => r({ text: fence(forest(1, "sample.columns[1]")) }), 6000)), (fixture) => ({ taskDir, server } = fixture));

@@ -11,18 +11,12 @@ import { cliPath, linguacodus } from "../support/cli.js";
 import { fence } from "../support/fence.js";
 import { type OpenAiTestServer } from "../support/openai-server.js";
 import { tempDir, useCliAndModelServer } from "../pipeline/support.js";
+import { until } from "../support/wait.js";
 
 let server: OpenAiTestServer;
 let taskDir: string;
 let home: string;
 
-const until = async (what: string, check: () => boolean, ms = 240_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 // Every step answers a plan and a working script, a little slowly, so the kill lands mid-search.
 useCliAndModelServer(async () => {
@@ -40,7 +34,7 @@ describe("search through the CLI", () => {
     const args = ["run", taskDir, "--search", "greedy", "--steps", "5", "--drafts", "2", "--seed", "3", "--model", model, "--out", out];
     const first = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, LINGUACODUS_HOME: home }, stdio: "ignore" });
     const runDir = () => join(out, readdirSync(out)[0] ?? "none");
-    await until("two finished nodes", () => readdirSync(out).length > 0 && readSearchNodes(runDir()).length >= 2);
+    await until("two finished nodes", () => readdirSync(out).length > 0 && readSearchNodes(runDir()).length >= 2, 240_000);
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     const before = readSearchNodes(runDir());
