@@ -16,6 +16,7 @@ import {
   toLangChainMessages,
 } from "./chat-model.js";
 import { recordedStep } from "./call-step.js";
+import { tokenCounter } from "./token-counter.js";
 import { classifyFailure, errorMessage } from "./classify.js";
 import {
   AgentError,
@@ -150,25 +151,6 @@ export function retryPrompt(prompt: ChatTurn[], answer: string, error: string): 
   }
   const advice = error.startsWith("truncated at") ? " Keep every string short so the whole JSON value fits." : "";
   return withInstruction(prompt, `A previous answer to this did not validate: ${error}.${advice} ${again}`);
-}
-
-/** Counts streamed tokens of one call and reports them, throttled, with the speed since the first token. */
-function tokenCounter(role: AgentRole, step: string | undefined, report: NonNullable<CallOptions["onTokens"]>) {
-  const started = performance.now();
-  let first = 0;
-  let count = 0;
-  let lastReport = 0;
-  return {
-    handleLLMNewToken() {
-      const now = performance.now();
-      if (count === 0) first = now;
-      count++;
-      if (now - lastReport < 250) return;
-      lastReport = now;
-      const seconds = (now - first) / 1000;
-      report({ role, ...(step !== undefined ? { step } : {}), outputTokens: count, elapsedMs: now - started, tokensPerSecond: count > 1 && seconds > 0 ? (count - 1) / seconds : 0 });
-    },
-  };
 }
 
 function where(role: AgentRole, step: string | undefined): string {
