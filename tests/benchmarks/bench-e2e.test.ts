@@ -121,7 +121,9 @@ describe("bench end to end on the real sandbox", () => {
     const out = join(root, "replayed");
     const env = { LINGUACODUS_HOME: join(root, "home") };
     const cli = (args: string[]) => linguacodus(args, env, { sources: true }).child;
-    const args = ["bench", ...tasks.map((t) => t.dir), "--modes", "linguacodus,direct", "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--parallel", "2", "--out", out];
+    // One sandbox at a time, as the recorded bench ran its attempts: every prompt says how many cores an attempt
+    // gets (the sandboxes at once share the machine), and replay needs the prompts the recording saw.
+    const args = ["bench", ...tasks.map((t) => t.dir), "--modes", "linguacodus,direct", "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--parallel", "2", "--sandboxes", "1", "--out", out];
 
     const first = cli(args);
     let stderr = "";
