@@ -97,7 +97,8 @@ export function messageText(message: BaseMessage): string {
 export function messageTokens(message: BaseMessage): TokenCounts | null {
   const usage = (message as AIMessage).usage_metadata;
   if (!usage) return null;
-  return { input: usage.input_tokens, output: usage.output_tokens };
+  const cached = usage.input_token_details?.cache_read;
+  return { input: usage.input_tokens, output: usage.output_tokens, ...(cached !== undefined ? { cached } : {}) };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Public face of agents/: model specs, the agent team (one hook for every model call), transcripts, providers.
 export * from "./types.js";
-export { TokenCountsSchema, addTokens, noTokens, tokenTotal, type TokenCounts } from "./tokens.js";
+export { TokenCountsSchema, addTokens, evaluatedPromptShare, noTokens, tokenTotal, type TokenCounts } from "./tokens.js";
 export { RUN_STAGE, callStep, parseCallStep, roleOfCall, inScope, recordedStep, type CallStep, type CallStepKind } from "./call-step.js";
 export * from "./errors.js";
 export {

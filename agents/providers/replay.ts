@@ -69,6 +69,7 @@ export class ReplayChatModel extends BaseChatModel {
               input_tokens: line.tokens.input,
               output_tokens: line.tokens.output,
               total_tokens: line.tokens.input + line.tokens.output,
+              ...(line.tokens.cached !== undefined ? { input_token_details: { cache_read: line.tokens.cached } } : {}),
             },
           }
         : {}),

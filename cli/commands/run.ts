@@ -75,7 +75,7 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
 
   const { defaultPaths } = await import("../paths.js");
   const paths = defaultPaths();
-  const [{ parseModelSpec, defaultModelSpec }, execution, datasets] = await Promise.all([
+  const [{ parseModelSpec, defaultModelSpec, evaluatedPromptShare }, execution, datasets] = await Promise.all([
     import("../../agents/index.js"),
     import("../../execution/index.js"),
     import("../../datasets/index.js"),
@@ -171,6 +171,9 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
   }
 
   const s = result.summary;
+  // When the providers reported their prompt caches (gguf's KV reuse, a server's cached_tokens): how much they served.
+  const evaluated = evaluatedPromptShare(s.usage?.total.tokens);
+  const cacheNote = evaluated === undefined ? "" : `, ${Math.round(100 * (1 - evaluated))}% of ${s.usage?.total.tokens.input} prompt tokens from the prompt cache`;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
   } else {
@@ -183,7 +186,7 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
         `valid     ${s.valid ? "yes" : "no"}${s.failure ? ` — ${s.failure}` : ""}`,
         `score     ${score}${placement}`,
         ...(s.agreement ? [`chains    ${s.agreement.valid}/${s.agreement.chains} valid, ${s.agreement.largestAgreeingGroup} agree`] : []),
-        `time      ${fmtMs(s.wallMs)} (models ${fmtMs(s.modelMs)}, sandbox ${fmtMs(s.sandboxMs)})  tokens ${s.totalTokens}`,
+        `time      ${fmtMs(s.wallMs)} (models ${fmtMs(s.modelMs)}, sandbox ${fmtMs(s.sandboxMs)})  tokens ${s.totalTokens}${cacheNote}`,
         `run       ${result.dir}`,
         "",
       ].join("\n"),

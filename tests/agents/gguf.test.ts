@@ -7,10 +7,13 @@ import { z } from "zod";
 import {
   ContextOverflowError,
   ModelFileError,
+  addTokens,
   createAgentTeam,
   createMemoryTranscriptSink,
   createProviderResolver,
   defaultModelSpec,
+  evaluatedPromptShare,
+  noTokens,
 } from "../../agents/index.js";
 import type { AgentTeam, ProviderOptions } from "../../agents/index.js";
 import { writeTinyModels } from "../support/tiny-gguf.js";
@@ -46,6 +49,20 @@ describe("gguf provider (tiny llama on CPU)", () => {
     expect(line?.tokens?.output).toBeGreaterThan(0);
     expect(line?.tokens?.output).toBeLessThanOrEqual(12);
     expect(line?.model).toBe(`gguf:${modelPath}`);
+  });
+
+  it("records the prompt tokens a later call reused from the sequence's KV cache (a shared prefix)", async () => {
+    const { team: t, sink } = team({ default: `gguf:${modelPath}` });
+    const context = `Task context. ${"The same block of task text opens every role's prompt. ".repeat(12)}`;
+    for (const question of ["Write the draft.", "Improve the best node."]) {
+      await t.model("coder").generate([{ role: "system", content: context }, { role: "user", content: question }], { maxTokens: 4, temperature: 0 });
+    }
+    const [first, second] = sink.lines.map((l) => l.tokens!);
+    // A fresh sequence evaluates the whole first prompt; the second evaluates only what follows the shared context.
+    expect(first?.cached ?? 0).toBeLessThan(8);
+    expect(second?.cached).toBeGreaterThan(0.7 * second!.input);
+    expect(second?.cached).toBeLessThan(second!.input);
+    expect(evaluatedPromptShare(addTokens(addTokens(noTokens(), first), second))).toBeCloseTo(1 - (second!.cached! + (first!.cached ?? 0)) / (first!.input + second!.input));
   });
 
   it("constrains structured output with the JSON-schema grammar (valid on the first try)", async () => {

@@ -45,7 +45,7 @@ const ask = [{ role: "system" as const, content: "You write code." }, { role: "u
 
 describe("openai provider against a local chat-completions server", () => {
   it("answers without a key for a base-URL server, sending model, messages and parameters", async () => {
-    replies = [{ text: "Hi there", usage: { prompt: 17, completion: 2 } }];
+    replies = [{ text: "Hi there", usage: { prompt: 17, completion: 2, cached: 12 } }];
     const { team: t, sink } = team();
     const text = await t.model("coder").generate(ask, { temperature: 0.3, maxTokens: 64, seed: 9, step: "s1" });
     expect(text).toBe("Hi there");
@@ -56,16 +56,17 @@ describe("openai provider against a local chat-completions server", () => {
       { role: "system", content: "You write code." },
       { role: "user", content: "Hello?" },
     ]);
-    expect(sink.lines[0]).toMatchObject({ response: "Hi there", tokens: { input: 17, output: 2 }, params: { seed: 9 } });
+    expect(sink.lines[0]).toMatchObject({ response: "Hi there", tokens: { input: 17, output: 2, cached: 12 }, params: { seed: 9 } });
     await t.close();
   });
 
   it("assembles a streamed answer (and its usage)", async () => {
-    replies = [{ text: "streamed answer, in pieces", usage: { prompt: 20, completion: 6 } }];
+    replies = [{ text: "streamed answer, in pieces", usage: { prompt: 20, completion: 6, cached: 16 } }];
     const { team: t, sink } = team({ ...noKeys, openai: { streaming: true } });
     expect(await t.model("planner").generate(ask)).toBe("streamed answer, in pieces");
     expect(received[0]!.body.stream).toBe(true);
-    expect(sink.lines[0]?.tokens).toEqual({ input: 20, output: 6 });
+    // The server's prefix-cache count (prompt_tokens_details.cached_tokens) is kept, streamed or not.
+    expect(sink.lines[0]?.tokens).toEqual({ input: 20, output: 6, cached: 16 });
     // Structured output over a stream: response_format carries the schema, the pieces join into valid JSON.
     replies = [{ text: '{"ok": true, "label": "streamed"}' }];
     const Flag = z.object({ ok: z.boolean(), label: z.string() });

@@ -9,7 +9,8 @@ export interface ReceivedRequest {
   authorization: string | undefined;
 }
 
-export type Usage = { prompt: number; completion: number };
+/** Token counts to report; `cached`: prompt tokens served from the server's prefix cache (prompt_tokens_details). */
+export type Usage = { prompt: number; completion: number; cached?: number };
 /** An HTTP error with a JSON body, or an answer (with the token counts to report; "length": cut at the token cap). */
 export type ServerReply = { status: number; json: unknown } | { text: string; usage?: Usage; finishReason?: "stop" | "length" };
 
@@ -22,6 +23,15 @@ export interface OpenAiTestServer {
 
 const DEFAULT_USAGE: Usage = { prompt: 11, completion: 5 };
 
+function usageJson(usage: Usage) {
+  return {
+    prompt_tokens: usage.prompt,
+    completion_tokens: usage.completion,
+    total_tokens: usage.prompt + usage.completion,
+    ...(usage.cached !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cached } } : {}),
+  };
+}
+
 function completion(model: string, text: string, usage: Usage, finishReason: string) {
   return {
     id: "chatcmpl-test",
@@ -29,7 +39,7 @@ function completion(model: string, text: string, usage: Usage, finishReason: str
     created: 1,
     model,
     choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: finishReason }],
-    usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
+    usage: usageJson(usage),
   };
 }
 
@@ -42,8 +52,7 @@ function stream(res: ServerResponse, model: string, text: string, includeUsage: 
   for (let i = 0; i < text.length; i += 4) res.write(chunk({ content: text.slice(i, i + 4) }, null));
   res.write(chunk({}, finishReason));
   if (includeUsage) {
-    const u = { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion };
-    res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model, choices: [], usage: u })}\n\n`);
+    res.write(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model, choices: [], usage: usageJson(usage) })}\n\n`);
   }
   res.end("data: [DONE]\n\n");
 }
