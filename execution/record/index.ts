@@ -52,5 +52,5 @@ export {
 export { RunRecordError, writeJsonAtomic, writeTextAtomic, readJsonFile, readJsonLines } from "./files.js";
 export { lockRunFolder, RunLockedError, RUN_LOCK_FILE } from "./lock.js";
 export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "./writer.js";
-export { readRunJson, readEvents, readAttempts, readScore, readRunRecord, type RunRecord } from "./reader.js";
+export { readRunJson, readEvents, readAttempts, readScore, readSearchNodes, readRunRecord, type RunRecord } from "./reader.js";
 export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./summary.js";

@@ -12,6 +12,8 @@ import {
   RunJsonSchema,
   type ScoreJson,
   ScoreJsonSchema,
+  type SearchNode,
+  SearchNodeSchema,
 } from "./schemas.js";
 
 export function readRunJson(dir: string): RunJson {
@@ -31,6 +33,14 @@ export function readAttempts(dir: string): AttemptResult[] {
     .filter((name) => existsSync(join(execDir, name, ATTEMPT_FILES.result)))
     .map((name) => readJsonFile(join(execDir, name, ATTEMPT_FILES.result), AttemptResultSchema))
     .sort((a, b) => a.index - b.index);
+}
+
+/**
+ * A search's nodes so far, in step order (resume continues after the last; the viewer draws them while the search
+ * runs): a last line cut short by a crash or caught mid-append is left out.
+ */
+export function readSearchNodes(dir: string): SearchNode[] {
+  return readJsonLines(join(dir, RUN_FILES.searchNodes), SearchNodeSchema).items;
 }
 
 export function readScore(dir: string): ScoreJson | undefined {

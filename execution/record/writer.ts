@@ -108,7 +108,7 @@ export class RunRecordWriter {
       const run = readRunJson(dir);
       // Read under the lock: a run that another process finished meanwhile is not started again.
       if (lock && run.status === "succeeded") throw new Error(`${dir} already finished (succeeded); nothing to resume`);
-      for (const file of [RUN_FILES.events, RUN_FILES.transcripts]) dropPartialLastLine(join(dir, file));
+      for (const file of [RUN_FILES.events, RUN_FILES.transcripts, RUN_FILES.searchNodes]) dropPartialLastLine(join(dir, file));
       const writer = new RunRecordWriter(dir, { ...run, status: "running", finishedAt: undefined }, options, lock);
       writer.updateRun({});
       return writer;

@@ -3,18 +3,17 @@
 // and improves through a new instruction, both coded by the staged coders and the merger), runs it as ONE attempt
 // in the sandbox, and appends the node to search/nodes.jsonl. It stops at --steps or a budget; the solution is the
 // best node by the validation score the script printed — the hidden test score is recorded, never read here.
-import { existsSync, readFileSync } from "node:fs";
 import { noTokens, type TokenCounts } from "../../agents/index.js";
 import { CODE_STAGES, type CodeStage, type StageBlock, debugSolution, draftSolution, improveSolution, mergeBlocks, writeStageBlock, assembleDraft, NoCodeError, noCodePlaceholder } from "../../codegen/index.js";
 import { type Instruction, nextInstruction, renderInstruction } from "../../instructions/index.js";
 import { budgetCause } from "../budget.js";
 import { codeOrPlaceholder, execute, lastAttempt, withRecordedAttempts } from "../operators/index.js";
 import { plan } from "../operators/index.js";
-import { RUN_FILES } from "../record/index.js";
+import { RUN_FILES, readSearchNodes } from "../record/index.js";
 import { type AttemptOutput, type Operator, type SolutionState, type StageContext, codegenInput, timedStage } from "../state.js";
 import type { RunOptions } from "../options.js";
 import { DEFAULT_SEARCH_SETTINGS, POLICIES, type SearchAction, type SearchPolicyName, type SearchSettings, stepRandom } from "./policies.js";
-import { type SearchNode, SearchNodeSchema } from "../record/index.js";
+import type { SearchNode } from "../record/index.js";
 import { SearchTree, type VisibleNode, nodeId } from "./tree.js";
 import { toAideJournal } from "./aide-journal.js";
 
@@ -49,22 +48,6 @@ interface Candidate {
   plan: string;
   script: string;
   instruction?: Instruction;
-}
-
-/** The nodes recorded so far (resume reads them; a torn last line from a crash is dropped). */
-export function readSearchNodes(dir: string): SearchNode[] {
-  const path = `${dir}/${RUN_FILES.searchNodes}`;
-  if (!existsSync(path)) return [];
-  const nodes: SearchNode[] = [];
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      nodes.push(SearchNodeSchema.parse(JSON.parse(line)));
-    } catch {
-      break;
-    }
-  }
-  return nodes;
 }
 
 const visible = (node: SearchNode): VisibleNode => {
@@ -175,11 +158,16 @@ function nodeOf(input: { step: number; action: SearchAction; candidate: Candidat
   };
 }
 
-/** One step: policy → code → one attempt → node appended. */
-async function searchStep(state: SolutionState, ctx: StageContext, config: SearchConfig, nodes: SearchNode[]): Promise<{ state: SolutionState; node: SearchNode }> {
+/** The search's running state: the nodes as recorded (test scores included) and the tree the policies read. */
+interface Grown {
+  nodes: SearchNode[];
+  tree: SearchTree;
+}
+
+/** One step: policy → code → one attempt → node appended (to the record, `nodes` and the tree). */
+async function searchStep(state: SolutionState, ctx: StageContext, config: SearchConfig, { nodes, tree }: Grown): Promise<SolutionState> {
   const step = nodes.length;
   const id = nodeId(step);
-  const tree = new SearchTree(nodes.map(visible), ctx.task.spec.lower_is_better);
   const action = POLICIES[config.policy]({ tree, settings: config.settings, random: stepRandom(ctx.options.seed ?? 0, step) });
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -191,26 +179,27 @@ async function searchStep(state: SolutionState, ctx: StageContext, config: Searc
   const node = nodeOf({ step, action, candidate, attempt, tokens: { input: after.input - before.input, output: after.output - before.output }, startedAt, durationMs: performance.now() - started });
   ctx.writer.appendSearchNode(node);
   ctx.writer.event({ type: "search.node", node: node.id, operator: node.operator, parent: node.parent, buggy: node.buggy, validationScore: node.validationScore, reason: node.reason });
-  return { state: { ...executed, round: 0, attempts: retained(executed.attempts, [...nodes, node], ctx.task.spec.lower_is_better) }, node };
+  nodes.push(node);
+  tree.add(visible(node));
+  return { ...executed, round: 0, attempts: retained(executed.attempts, tree) };
 }
 
 /**
  * The attempts a search keeps in memory: the last (the next attempt's number follows it) and the best node's (the
  * solution). Every other attempt is on disk and in its node, so memory stays flat in the number of nodes.
  */
-function retained(attempts: readonly AttemptOutput[], nodes: readonly SearchNode[], lowerIsBetter: boolean): AttemptOutput[] {
-  const best = new SearchTree(nodes.map(visible), lowerIsBetter).best();
+function retained(attempts: readonly AttemptOutput[], tree: SearchTree): AttemptOutput[] {
+  const best = tree.best();
   const last = attempts[attempts.length - 1];
   return attempts.filter((a) => a === last || a.result.attempt === best?.attempt);
 }
 
 /** The state whose `best` is the tree's best node by validation (a failure when no node worked). */
-function selectBest(state: SolutionState, nodes: readonly SearchNode[], lowerIsBetter: boolean): SolutionState {
-  const tree = new SearchTree(nodes.map(visible), lowerIsBetter);
+function selectBest(state: SolutionState, tree: SearchTree): SolutionState {
   const best = tree.best();
   const attempt = best && state.attempts.find((a) => a.result.attempt === best.attempt);
   if (!best || !attempt) {
-    return { ...state, failure: { stage: "search", message: `none of the ${nodes.length} search node(s) produced a valid submission` } };
+    return { ...state, failure: { stage: "search", message: `none of the ${tree.nodes.length} search node(s) produced a valid submission` } };
   }
   return { ...state, best: attempt, script: attempt.script };
 }
@@ -227,21 +216,20 @@ export function search(config: SearchConfig): Operator {
     state = withRecordedAttempts(state, ctx);
     const nodes = readSearchNodes(ctx.writer.dir);
     const lower = ctx.task.spec.lower_is_better;
+    const grown: Grown = { nodes, tree: new SearchTree(nodes.map(visible), lower) };
     return timedStage<SolutionState>(ctx, "search", async () => {
       let budget: SolutionState["budget"];
       try {
         while (nodes.length < config.steps) {
           ctx.signal?.throwIfAborted();
-          const next = await searchStep(state, ctx, config, nodes);
-          state = next.state;
-          nodes.push(next.node);
+          state = await searchStep(state, ctx, config, grown);
         }
       } catch (error) {
         budget = budgetCause(error);
         if (!budget) throw error;
       }
       const stopped = budget ? `stopped by the ${budget.kind} budget after ${nodes.length} step(s)` : `${nodes.length} step(s)`;
-      const chosen = selectBest(state, nodes, lower);
+      const chosen = selectBest(state, grown.tree);
       const selected = chosen.best && nodes.find((n) => n.attempt === chosen.best!.result.attempt)?.id;
       ctx.writer.updateRun({ search: { policy: config.policy, steps: config.steps, done: nodes.length, stopped: budget ? budget.message : "steps", ...(selected ? { selected } : {}) } });
       // AIDE's own tools read the tree from this file (aide/utils/serialize.py's journal shape).

@@ -10,19 +10,31 @@ export type { SearchNode };
 /** The part of a node a policy may read: everything but the hidden test score. */
 export type VisibleNode = Omit<SearchNode, "testScore">;
 
-/** Read-only queries over the nodes so far, in step order. */
+/**
+ * Queries over the nodes so far, in step order. The search grows one tree as it goes (`add` after each step), so
+ * a step reads an index it did not have to rebuild from every node.
+ */
 export class SearchTree {
   private readonly children = new Map<string, string[]>();
   private readonly byId = new Map<string, VisibleNode>();
+  private readonly inOrder: VisibleNode[] = [];
 
   constructor(
-    readonly nodes: readonly VisibleNode[],
+    nodes: readonly VisibleNode[],
     readonly lowerIsBetter: boolean,
   ) {
-    for (const node of nodes) {
-      this.byId.set(node.id, node);
-      if (node.parent) this.children.set(node.parent, [...(this.children.get(node.parent) ?? []), node.id]);
-    }
+    for (const node of nodes) this.add(node);
+  }
+
+  get nodes(): readonly VisibleNode[] {
+    return this.inOrder;
+  }
+
+  /** The next step's node (its parent, if any, is already in the tree). */
+  add(node: VisibleNode): void {
+    this.inOrder.push(node);
+    this.byId.set(node.id, node);
+    if (node.parent) this.children.set(node.parent, [...(this.children.get(node.parent) ?? []), node.id]);
   }
 
   get(id: string): VisibleNode | undefined {

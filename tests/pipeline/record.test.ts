@@ -8,6 +8,7 @@ import {
   finishedStages,
   readEvents,
   readRunRecord,
+  readSearchNodes,
   summarizeRun,
   attemptName,
 } from "../../execution/record/index.js";
@@ -81,6 +82,19 @@ describe("run record", () => {
     expect(finishedStages(readEvents(dir))).toEqual(new Set(["context", "planner"]));
     expect(readRunRecord(dir).run.seed).toBe(7);
     expect(() => RunRecordWriter.create(dir, { ...reopened.runJson })).toThrow(/already exists/);
+  });
+
+  it("a search node cut short by a crash is dropped on reopen, so the next node appends on a line of its own", () => {
+    const { dir, writer } = newWriter();
+    const node = (step: number) => ({
+      step, id: `n${step}`, parent: null, operator: "draft" as const, reason: "draft", plan: "p", code: "x = 1", attempt: attemptName(step),
+      buggy: false, output: "", validationScore: 0.5, testScore: 1, tokens: { input: 1, output: 1 }, startedAt: "2026-01-01T00:00:00Z", durationMs: 1,
+    });
+    writer.appendSearchNode(node(0));
+    appendFileSync(join(dir, "search", "nodes.jsonl"), '{"step":1,"id":"n'); // a crash cut the second node
+    expect(readSearchNodes(dir).map((n) => n.id)).toEqual(["n0"]);
+    RunRecordWriter.open(dir).appendSearchNode(node(1));
+    expect(readSearchNodes(dir).map((n) => n.id)).toEqual(["n0", "n1"]);
   });
 
   it("writes usage in the one token shape and reads the older one", () => {
