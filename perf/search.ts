@@ -11,11 +11,19 @@
 // 2. Prefix reuse over the first 20 steps of the recorded search: for each call, the share of its prompt that
 //    repeats the longest prefix of an earlier call's prompt (what a server's prefix cache can serve), in
 //    characters of the whole prompts. Goal: ≥ 80%.
+// 3. With --gguf [model.gguf] (default: the embedded Gemma 3 270M): the same calls' prompts, in order, through the
+//    gguf provider's loaded model with one-token answers — the KV cache of its one sequence keeps the shared prefix
+//    between calls. Prompt tokens evaluated ÷ prompt tokens sent. Goal: ≤ 0.3. (A real search's calls also hold the
+//    previous answer in the sequence; it sits after the prompt, so the shared prefix is the same.)
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ChatHistoryItem } from "node-llama-cpp";
+import { defaultModelSpec } from "../agents/index.js";
 import { createProviderResolver } from "../agents/providers/index.js";
+import { LoadedGgufModel, sharedLlama } from "../agents/providers/gguf/index.js";
+import { defaultPaths } from "../cli/paths.js";
 import { parseCallStep, readTranscript } from "../agents/index.js";
 import { grade } from "../datasets/index.js";
 import { readAttempts, runTask, type RunProgress } from "../execution/index.js";
@@ -44,6 +52,26 @@ with open("submission.csv", "w", newline="") as f:
     for r in test:
         w.writerow([r["id"], 35.0])
 `;
+}
+
+/** Evaluates each prompt in order on one loaded model (one sequence); returns tokens sent and evaluated. */
+async function ggufPromptReuse(modelPath: string, prompts: Array<Array<{ role: string; content: string }>>): Promise<{ sent: number; evaluated: number }> {
+  const loaded = await LoadedGgufModel.load(await sharedLlama(false), modelPath, undefined, { threads: 1, contextSize: 4096 });
+  let sent = 0;
+  let evaluated = 0;
+  try {
+    for (const messages of prompts) {
+      const history = messages.map((m): ChatHistoryItem =>
+        m.role === "system" ? { type: "system", text: m.content } : m.role === "user" ? { type: "user", text: m.content } : { type: "model", response: [m.content] },
+      );
+      const result = await loaded.generate({ history, maxTokens: 1, temperature: 0 });
+      sent += result.inputTokens;
+      evaluated += result.evaluatedInputTokens;
+    }
+  } finally {
+    await loaded.dispose();
+  }
+  return { sent, evaluated };
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -114,7 +142,7 @@ async function main(): Promise<void> {
 
   // Prefix reuse over the first 20 steps of the recorded search.
   const calls = readTranscript(recorded.dir)
-    .map((line) => ({ node: parseCallStep(line)?.scope, text: line.messages.map((m) => `${m.role}\n${m.content}`).join("\n") }))
+    .map((line) => ({ node: parseCallStep(line)?.scope, messages: line.messages, text: line.messages.map((m) => `${m.role}\n${m.content}`).join("\n") }))
     .filter((c) => c.node !== undefined && Number(c.node.slice(1)) < 20);
   let total = 0;
   let reused = 0;
@@ -125,6 +153,16 @@ async function main(): Promise<void> {
     reused += best;
   });
   console.log(`Prefix reuse over ${calls.length} calls of the first 20 steps: ${((100 * reused) / Math.max(1, total)).toFixed(1)}% of prompt characters repeat an earlier call's prefix (goal ≥ 80%)`);
+
+  if (process.argv.includes("--gguf")) {
+    const given = arg("--gguf", "");
+    const modelPath = given && !given.startsWith("--") ? given : defaultModelSpec(defaultPaths().models).slice("gguf:".length);
+    const { sent, evaluated } = await ggufPromptReuse(modelPath, calls.map((c) => c.messages));
+    console.log(
+      `gguf KV reuse over the same ${calls.length} calls (${modelPath}): ${sent} prompt tokens sent, ${evaluated} evaluated — ` +
+        `evaluated ÷ sent ${(evaluated / Math.max(1, sent)).toFixed(3)} (goal ≤ 0.3)`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
