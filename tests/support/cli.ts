@@ -17,10 +17,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Compiles the CLI into dist/; other folders' type errors don't stop tsc from emitting. */
+/**
+ * Compiles the CLI into dist/ (other folders' type errors don't stop tsc from emitting) and copies the Python files
+ * it runs, as `npm run build` does: a CLI test after an edit of fork_server.py runs the edited file.
+ */
 export async function buildCli(): Promise<void> {
   await exec("npx", ["tsc", "-p", "tsconfig.json"], { cwd: repoRoot }).catch(() => undefined);
   if (!existsSync(cliPath)) throw new Error("dist/cli/main.js was not built");
+  await exec(process.execPath, [join(repoRoot, "tools", "copy-assets.mjs")], { cwd: repoRoot });
 }
 
 export interface CliOptions {

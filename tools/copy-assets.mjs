@@ -1,0 +1,9 @@
+// Copies the library's non-TypeScript files (Python that runs in the sandbox or beside the grader) into dist/,
+// beside the compiled modules that load them. One list for `npm run build` and the tests' buildCli.
+import { copyFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ASSETS = ["sandbox/fork_server.py", "sandbox/write_manifest.py", "datasets/mlebench/grade_driver.py"];
+for (const file of ASSETS) copyFileSync(join(root, file), join(root, "dist", file));
