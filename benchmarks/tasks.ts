@@ -3,7 +3,8 @@
 // when their folder is missing (no download).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUILTIN_TASKS, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readMleBenchSplit } from "../datasets/index.js";
+import { BUILTIN_TASKS, IMPORTED_SUITES_DIR, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readImportedSuite, readMleBenchSplit } from "../datasets/index.js";
+import type { ImportedSuite } from "../datasets/index.js";
 import { BenchInputError, type TaskRef } from "./matrix.js";
 
 export const SUITES: Record<string, () => readonly string[]> = {
@@ -52,6 +53,22 @@ async function mlebenchSplitDirs(split: string, options: ResolveOptions, problem
   return ids.map((id) => join(options.tasksDir, id));
 }
 
+/** The folders of a suite an import wrote under `tasksDir`; those missing are a problem naming how to import them. */
+function importedSuiteDirs(suite: ImportedSuite, tasksDir: string, problems: string[]): string[] {
+  // A line that is not one folder name (an edited file: '../x', '/etc') names nothing outside tasksDir.
+  const bad = suite.taskIds.filter((id) => !/^[a-z0-9][a-z0-9._-]*$/.test(id));
+  if (bad.length > 0) {
+    problems.push(`suite '${suite.name}' (${join(tasksDir, IMPORTED_SUITES_DIR, `${suite.name}.txt`)}) has line(s) that are not task ids: ${bad.slice(0, 3).join(", ")}; fix or re-import the suite`);
+    return [];
+  }
+  const missing = suite.taskIds.filter((id) => !existsSync(join(tasksDir, id, TASK_FILES.spec)));
+  if (missing.length > 0) {
+    const how = suite.about.find((l) => l.startsWith("imported by: "))?.slice("imported by: ".length);
+    problems.push(`suite '${suite.name}' names task(s) not in ${tasksDir} (${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""})${how ? `: run '${how}' again` : ""}`);
+  }
+  return suite.taskIds.map((id) => join(tasksDir, id));
+}
+
 /** Resolves selectors to task folders, checking each one; throws BenchInputError listing every problem. */
 export async function resolveTasks(selectors: readonly string[], options: ResolveOptions): Promise<TaskRef[]> {
   if (selectors.length === 0) throw new BenchInputError("no tasks: give a suite (all, lite), built-in task ids or task folders");
@@ -63,6 +80,11 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
     const split = mlebenchSplitOf(selector);
     if (split) {
       dirs.push(...(await mlebenchSplitDirs(split, options, problems)));
+      continue;
+    }
+    const imported = SUITES[selector] ? null : await readImportedSuite(options.tasksDir, selector);
+    if (imported) {
+      dirs.push(...importedSuiteDirs(imported, options.tasksDir, problems));
       continue;
     }
     const builtin = SUITES[selector]?.() ?? (findBuiltinTask(selector) ? [selector] : undefined);
@@ -79,7 +101,7 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
     if (existsSync(path) && statSync(path).isDirectory()) dirs.push(path);
     else
       problems.push(
-        `unknown suite or task '${selector}': give ${Object.keys(SUITES).join(", ")}, mlebench or mlebench-lite (imported MLE-bench splits), a built-in task id (see 'linguacodus tasks list') or a task folder`,
+        `unknown suite or task '${selector}': give ${Object.keys(SUITES).join(", ")}, mlebench or mlebench-lite (imported MLE-bench splits), an imported suite (see 'linguacodus tasks list'), a built-in task id (see 'linguacodus tasks list') or a task folder`,
       );
   }
   if (problems.length) throw new BenchInputError(problems.join("; "));

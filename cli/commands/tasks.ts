@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { defaultPaths } from "../paths.js";
 import { UserFacingError } from "../failure.js";
 import { referenceScoresInSandbox } from "./references.js";
+import { registerImportOpenML } from "./tasks-openml.js";
 
 interface PrepareFlags {
   dir: string;
@@ -23,7 +24,7 @@ export function registerTasks(program: Command): void {
     .option("--json", "print JSON")
     .option("--dir <dir>", "folder of prepared tasks", defaultPaths().tasks)
     .action(async (options: { json?: boolean; dir: string }) => {
-      const { BUILTIN_TASKS, LITE_TASK_IDS, METRICS, TASK_FILES } = await import("../../datasets/index.js");
+      const { BUILTIN_TASKS, LITE_TASK_IDS, METRICS, TASK_FILES, listImportedSuites } = await import("../../datasets/index.js");
       const { existsSync } = await import("node:fs");
       const rows = BUILTIN_TASKS.map((t) => ({
         id: t.id,
@@ -35,8 +36,9 @@ export function registerTasks(program: Command): void {
         lite: (LITE_TASK_IDS as readonly string[]).includes(t.id),
         prepared: existsSync(join(options.dir, t.id, TASK_FILES.spec)),
       }));
+      const suites = (await listImportedSuites(options.dir)).map((s) => ({ name: s.name, tasks: s.taskIds, about: s.about[0] ?? "" }));
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ dir: options.dir, tasks: rows }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ dir: options.dir, tasks: rows, suites }, null, 2)}\n`);
         return;
       }
       const width = Math.max(...rows.map((r) => r.id.length));
@@ -45,6 +47,8 @@ export function registerTasks(program: Command): void {
           `${r.id.padEnd(width)}  ${r.data_type.padEnd(11)} ${r.metric.padEnd(10)} ${r.size.padEnd(6)} ${r.prepared ? "prepared" : "-       "} ${r.lite ? "lite " : "     "} ${r.title}\n`,
         );
       }
+      if (suites.length > 0) process.stdout.write(`\nimported suites (bench <name>):\n`);
+      for (const s of suites) process.stdout.write(`${s.name}  ${s.tasks.length} task(s)  ${s.about}\n`);
     });
 
   tasks
@@ -140,6 +144,8 @@ export function registerTasks(program: Command): void {
       if (!options.json) for (const note of report.notes) process.stdout.write(`  note: ${note}\n`);
       if (!report.ok) process.exitCode = 1;
     });
+
+  registerImportOpenML(tasks);
 
   tasks
     .command("import-mlebench")

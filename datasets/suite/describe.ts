@@ -82,6 +82,11 @@ Target column${def.target_columns.length > 1 ? "s" : ""}: ${targets}.
 
 ## Source and license
 
-\`${source.dataset}\` from the ${source.kind === "cran" ? "R" : "npm"} package \`${source.package}\` ${source.version} (license: ${source.license}).${source.notes ? ` ${source.notes.charAt(0).toUpperCase()}${source.notes.slice(1)}.` : ""}
+${sourceLine(source)}${source.notes ? ` ${source.notes.charAt(0).toUpperCase()}${source.notes.slice(1)}.` : ""}${source.citation ? `\n\nCitation: ${source.citation}` : ""}
 `;
+}
+
+function sourceLine(source: SourceInfo): string {
+  if (source.kind === "openml") return `OpenML dataset \`${source.dataset}\` ${source.version}${source.url ? ` (${source.url})` : ""}, license: ${source.license}.`;
+  return `\`${source.dataset}\` from the ${source.kind === "cran" ? "R" : "npm"} package \`${source.package}\` ${source.version} (license: ${source.license}).`;
 }

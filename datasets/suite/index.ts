@@ -4,3 +4,8 @@ export type { BuiltinTaskDefinition, BuiltTask, DataType } from "./definition.js
 export { prepareBuiltinTask, prepareBuiltinTasks, checksumMismatches, writeReferenceScores, CHECKSUMMED_FILES } from "./prepare.js";
 export type { PrepareResult, PrepareOptions, PrepareStatus } from "./prepare.js";
 export { SourceUnavailableError } from "./sources.js";
+// What other importers build task files with (the OpenML import writes its folders through prepareBuiltinTask).
+export { assembleFiles, majorityOf } from "./split.js";
+export { meanSample } from "./recipes.js";
+export { column, mapColumn, select, take, withColumn, type Frame } from "./frame.js";
+export { shuffledIndices } from "./random.js";

@@ -13,13 +13,15 @@ import { frameFromTable, type Frame } from "./frame.js";
 const execFileAsync = promisify(execFile);
 
 export interface SourceInfo {
-  kind: "cran" | "npm";
+  kind: "cran" | "npm" | "openml";
   package: string;
   version: string;
   license: string;
   dataset: string;
   url?: string;
   notes?: string;
+  /** How the data's authors ask to be cited (OpenML datasets name it). */
+  citation?: string;
 }
 
 export interface LoadedSource {

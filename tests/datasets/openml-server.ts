@@ -1,0 +1,95 @@
+// A local stand-in for OpenML's REST API: task, dataset and study JSON shaped as api/v1/json gives them, and
+// the ARFF data and split files they point at, all written by the test. Unknown paths answer 404 with
+// OpenML's error record.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeOpenML {
+  /** The JSON API root to pass as --server. */
+  server: string;
+  /** The server's origin, for file URLs in records. */
+  origin: string;
+  /** Serves `body` at `path` (JSON for objects). */
+  route(path: string, body: unknown): void;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startFakeOpenML(): Promise<FakeOpenML> {
+  const routes = new Map<string, { type: string; text: string }>();
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push(req.url ?? "");
+    const hit = routes.get(req.url ?? "");
+    if (!hit) {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "152", message: "Unknown task" } }));
+      return;
+    }
+    res.writeHead(200, { "content-type": hit.type });
+    res.end(hit.text);
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    server: `${origin}/api/v1/json`,
+    origin,
+    requests,
+    route: (path, body) => routes.set(path, typeof body === "string" ? { type: "text/plain", text: body } : { type: "application/json", text: JSON.stringify(body) }),
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+/** A task record as OpenML's JSON API shapes one (single-element lists as bare objects, as OpenML does). */
+export function taskJson(o: { id: number; type: "Supervised Classification" | "Supervised Regression"; datasetId: number; target: string; measure: string | null; splitsUrl: string }) {
+  return {
+    task: {
+      task_id: String(o.id),
+      task_name: `Task ${o.id}`,
+      task_type_id: o.type === "Supervised Classification" ? "1" : "2",
+      task_type: o.type,
+      input: [
+        { name: "source_data", data_set: { data_set_id: String(o.datasetId), target_feature: o.target } },
+        {
+          name: "estimation_procedure",
+          estimation_procedure: { id: "1", type: "crossvalidation", data_splits_url: o.splitsUrl, parameter: [{ name: "number_repeats", value: "1" }, { name: "number_folds", value: "2" }] },
+        },
+        { name: "cost_matrix", cost_matrix: [] },
+        { name: "evaluation_measures", evaluation_measures: o.measure ? { evaluation_measure: o.measure } : [] },
+      ],
+      output: { name: "predictions" },
+    },
+  };
+}
+
+export function datasetJson(o: { id: number; name: string; url: string; licence?: string; citation?: string; target: string; ignore?: string }) {
+  return {
+    data_set_description: {
+      id: String(o.id),
+      name: o.name,
+      version: "1",
+      description: `**Author**: Test\n\nThe ${o.name} data, written by the test.`,
+      format: "ARFF",
+      ...(o.licence ? { licence: o.licence } : {}),
+      ...(o.citation ? { citation: o.citation } : {}),
+      url: o.url,
+      default_target_attribute: o.target,
+      ...(o.ignore ? { ignore_attribute: o.ignore } : {}),
+      status: "active",
+    },
+  };
+}
+
+/** OpenML's splits file: 2-fold cross-validation, rows alternating between the folds (repeat 0 and a repeat 1 that must be ignored). */
+export function splitsArff(rows: number): string {
+  const lines = ["@RELATION splits", "@ATTRIBUTE type {TRAIN,TEST}", "@ATTRIBUTE rowid NUMERIC", "@ATTRIBUTE repeat NUMERIC", "@ATTRIBUTE fold NUMERIC", "@DATA"];
+  for (const repeat of [0, 1]) {
+    for (const fold of [0, 1]) {
+      for (let r = 0; r < rows; r++) {
+        const inTest = (r + repeat) % 2 === fold;
+        lines.push(`${inTest ? "TEST" : "TRAIN"},${r},${repeat},${fold}`);
+      }
+    }
+  }
+  return lines.join("\n") + "\n";
+}
