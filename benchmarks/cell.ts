@@ -9,7 +9,7 @@ import { loadTask } from "../datasets/index.js";
 import { RUN_FILES, runTask, type RunDependencies, type RunOptionsInput, type RunProgress, type RoleModelSpecs } from "../execution/index.js";
 import { BenchInputError, specsOf, type RunKey } from "./matrix.js";
 import { BENCH_FILES, readManifest, type BenchManifest } from "./manifest.js";
-import type { BenchRunOptions } from "./modes.js";
+import { DEFAULT_MODE_FLAGS, type BenchRunOptions, type ModeFlags } from "./modes.js";
 import type { CellRunner } from "./runner.js";
 import { limitedSandbox, type ModelCallLimiter, type Semaphore } from "./limits.js";
 
@@ -91,11 +91,16 @@ export function cellModels(key: RunKey, resolveSpec: (spec: string) => string = 
   return models;
 }
 
-/** The runTask options of a cell: the bench's shared options, the mode's, then the cell's seed and temperature. */
+/**
+ * The runTask options of a cell: the bench's shared options, the mode's, then the cell's seed and temperature. A
+ * mode's flag left at its default yields to a bench-wide setting of the same option (`--planner-prompt
+ * json-per-rank` reaches every mode but paper-planner, which sets its own).
+ */
 export function cellOptions(key: RunKey, models: RoleModelSpecs, shared: BenchRunOptions = {}): RunOptionsInput {
+  const modeOwn = Object.entries(key.flags).filter(([name, value]) => !Object.hasOwn(shared, name) || value !== DEFAULT_MODE_FLAGS[name as keyof ModeFlags]);
   return {
     ...shared,
-    ...key.flags,
+    ...Object.fromEntries(modeOwn),
     models,
     seed: key.seed,
     ...(key.temperature === null ? {} : { temperature: key.temperature }),

@@ -38,6 +38,10 @@ export const BenchRunOptionsSchema = RunOptionsSchema.pick({
   sanity: true,
   // Search modes: the same number of steps in every cell (the budget that makes them comparable).
   steps: true,
+  // What a small local model needs in every cell (the demo's settings): one short JSON answer per planner place,
+  // a smaller task context.
+  plannerPrompt: true,
+  contextTokens: true,
 }).partial();
 export type BenchRunOptions = z.infer<typeof BenchRunOptionsSchema>;
 

@@ -23,6 +23,16 @@ describe("cell options", () => {
     expect([parsed.seed, parsed.temperature, parsed.timeoutSeconds]).toEqual([7, 0.3, 120]);
     expect(RunOptionsSchema.parse(cellOptions(key, cellModels(key), { timeoutSeconds: 120, maxTokens: 256 })).maxTokens).toBe(256);
   });
+  it("a bench-wide --planner-prompt reaches every mode that leaves it at its default; paper-planner keeps its own", () => {
+    const promptOf = (mode: string) => {
+      const key = keys.find((k) => k.mode === mode)!;
+      return RunOptionsSchema.parse(cellOptions(key, cellModels(key), { plannerPrompt: "json-per-rank", contextTokens: 600 }));
+    };
+    for (const mode of MODE_NAMES.filter((m) => flagsOf(m).plannerPrompt === "json")) {
+      expect([mode, promptOf(mode).plannerPrompt, promptOf(mode).contextTokens]).toEqual([mode, "json-per-rank", 600]);
+    }
+    expect(promptOf("paper-planner").plannerPrompt).toBe("paper");
+  });
   it("per-role models: a coder override also covers the merger, the fixer and the direct coder", () => {
     const models = cellModels(keys[0]!);
     expect(models).toEqual({ default: "openai:gpt-4o-mini", planner: "gemini:gemini-2.0-flash", coder: "gguf:/m/coder.gguf" });

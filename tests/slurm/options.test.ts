@@ -1,5 +1,5 @@
 // Bench-wide options reach the cells on a real single-node Slurm cluster (.ci/slurm.sh) as they reach them locally:
-// the same one-task bench with --sanity permuted-labels and --prices records the same config in run.json and the
+// the same one-task bench with --sanity permuted-labels, --prices and --planner-prompt records the same config in run.json and the
 // same sanity block in score.json under --executor slurm as under the local executor.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +29,9 @@ const benchArgs = (out: string) => [
   pricesFile,
   "--timeout",
   "120",
+  // a setting for small models every cell shares (direct mode records it without using it: the replay still matches)
+  "--planner-prompt",
+  "json-per-rank",
   "--no-report",
   "--json",
   "--out",
@@ -59,9 +62,10 @@ describe("bench --executor slurm: the bench-wide options reach every cell", () =
     const [a, b] = [join(local, "runs", id!), join(slurmOut, "runs", id!)];
     // locally: the sanity rerun is in score.json, the price table in run.json's config
     expect(readScore(a)?.sanity).toBeDefined();
-    expect(readRunJson(a).config).toMatchObject({ sanity: "permuted-labels", prices: PRICES, timeoutSeconds: 120 });
+    const shared = { sanity: "permuted-labels", prices: PRICES, timeoutSeconds: 120, plannerPrompt: "json-per-rank" };
+    expect(readRunJson(a).config).toMatchObject(shared);
     // on the node: the same
-    expect(readRunJson(b).config).toMatchObject({ sanity: "permuted-labels", prices: PRICES, timeoutSeconds: 120 });
+    expect(readRunJson(b).config).toMatchObject(shared);
     expect(readScore(b)?.sanity).toEqual(readScore(a)?.sanity);
     expect(readRunJson(b).usage?.total.costUsd).toEqual(readRunJson(a).usage?.total.costUsd);
   }, 900_000);
