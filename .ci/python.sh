@@ -1,20 +1,40 @@
 #!/usr/bin/env bash
-# The fine-tuning recipe's Python environment (~/.linguacodus/venvs/finetune: torch CPU 2.13.0, transformers, peft,
-# gguf — finetune/python/requirements.txt), made by the same code `linguacodus finetune` uses, so it is created once
-# and reused while requirements.txt is unchanged. Needs the compiled CLI (npm run build).
+# The tests' Python environments, each made once and reused while its requirements are unchanged:
+#   .ci/python.sh [finetune]  the fine-tuning recipe's (~/.linguacodus/venvs/finetune: torch CPU 2.13.0,
+#                             transformers, peft, gguf — finetune/python/requirements.txt), made by the same code
+#                             `linguacodus finetune` uses. Needs the compiled CLI (npm run build).
+#   .ci/python.sh aide        aideml 0.2.2's journal code (~/.linguacodus/venvs/aide, ~320 MB: what `import aide`
+#                             needs, tests/search/aide/requirements.txt), for the test that AIDE reads journal.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
 
+which="${1:-finetune}"
+dir="${LINGUACODUS_HOME:-$HOME/.linguacodus}/venvs/$which"
+
 venv() {
-  local dir="${LINGUACODUS_HOME:-$HOME/.linguacodus}/venvs/finetune"
   local before=""
   [[ -f "$dir/.linguacodus-requirements" ]] && before="$(cat "$dir/.linguacodus-requirements")"
-  node --input-type=module -e '
-    const { ensureVenv } = await import(process.cwd() + "/dist/finetune/index.js");
-    await ensureVenv({ dir: process.argv[1], log: (line) => console.log(line) });
-  ' "$dir"
-  if [[ -n "$before" && "$before" == "$(cat "$dir/.linguacodus-requirements")" ]]; then step_note "cached"; else step_note "installed"; fi
+  case "$which" in
+    finetune)
+      node --input-type=module -e '
+        const { ensureVenv } = await import(process.cwd() + "/dist/finetune/index.js");
+        await ensureVenv({ dir: process.argv[1], log: (line) => console.log(line) });
+      ' "$dir"
+      ;;
+    aide)
+      # The venv's definition is the test's (tests/search/aide.ts), run from source.
+      node --import tsx --input-type=module -e '
+        const { aidePython } = await import(process.cwd() + "/tests/search/aide.ts");
+        await aidePython((line) => console.log(line));
+      '
+      ;;
+    *)
+      echo "usage: .ci/python.sh [finetune|aide]" >&2
+      return 2
+      ;;
+  esac
+  if [[ -n "$before" && "$before" == "$(cat "$dir/.linguacodus-requirements")" ]]; then step_note "cached"; else step_note "installed, $(du -sh "$dir" | cut -f1)"; fi
 }
 
-step "python venv (finetune)" venv
+step "python venv ($which)" venv

@@ -1,5 +1,6 @@
 // The recipe's Python: a virtual environment created once under ~/.linguacodus/venvs/finetune (pip, quiet, with a
 // log file; reused while requirements.txt is unchanged) and the scripts run in it, their JSON-line events parsed.
+// ensureVenv makes any such environment from a requirements file (the tests' AIDE check uses it for aideml).
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,24 +28,37 @@ export interface VenvOptions {
   python?: string;
   /** Progress lines ("creating …", "installing …"). */
   log?: (line: string) => void;
+  /** What to install (default: the recipe's requirements.txt). */
+  requirements?: string;
+  /**
+   * Packages pip installs after the requirements without their own dependencies (pip has no per-line --no-deps):
+   * for a package whose declared dependencies are far more than the part of it that is used.
+   */
+  withoutDependencies?: readonly string[];
+  /** What the install line says it installs (default: the recipe's packages). */
+  label?: string;
 }
 
-function requirementsHash(): { path: string; hash: string } {
-  const path = join(recipeDir(), "requirements.txt");
-  return { path, hash: createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 16) };
+/** The marker of what a venv holds: the requirements file's hash (and the packages without dependencies, if any). */
+function requirementsHash(path: string, withoutDependencies: readonly string[]): string {
+  const hash = createHash("sha256").update(readFileSync(path));
+  if (withoutDependencies.length > 0) hash.update(`\n--no-deps ${withoutDependencies.join(" ")}`);
+  return hash.digest("hex").slice(0, 16);
 }
 
-/** The venv's python, creating the venv and installing requirements.txt when missing or out of date. */
+/** The venv's python, creating the venv and installing the requirements when missing or out of date. */
 export async function ensureVenv(options: VenvOptions): Promise<string> {
   const python = join(options.dir, "bin", "python");
   const marker = join(options.dir, ".linguacodus-requirements");
-  const { path: requirements, hash } = requirementsHash();
+  const requirements = options.requirements ?? join(recipeDir(), "requirements.txt");
+  const withoutDependencies = options.withoutDependencies ?? [];
+  const hash = requirementsHash(requirements, withoutDependencies);
   if (existsSync(python) && existsSync(marker) && readFileSync(marker, "utf8").trim() === hash) return python;
   const log = options.log ?? (() => {});
   mkdirSync(dirname(options.dir), { recursive: true });
   const base = options.python ?? process.env.PYTHON ?? "python3";
   if (!existsSync(python)) {
-    log(`creating the fine-tuning environment ${options.dir}`);
+    log(`creating the Python environment ${options.dir}`);
     const made = spawnSync(base, ["-m", "venv", options.dir], { encoding: "utf8" });
     if (made.status !== 0) {
       throw new RecipeError(
@@ -53,8 +67,10 @@ export async function ensureVenv(options: VenvOptions): Promise<string> {
     }
   }
   const logPath = `${options.dir}.install.log`;
-  log(`installing the recipe's packages (torch, transformers, peft, gguf) — once; log: ${logPath}`);
-  await runLogged(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", requirements], logPath);
+  log(`installing ${options.label ?? "the recipe's packages (torch, transformers, peft, gguf)"} — once; log: ${logPath}`);
+  const pip = ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q"];
+  await runLogged(python, [...pip, "-r", requirements], logPath);
+  if (withoutDependencies.length > 0) await runLogged(python, [...pip, "--no-deps", ...withoutDependencies], logPath);
   writeFileSync(marker, `${hash}\n`);
   return python;
 }

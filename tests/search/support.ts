@@ -1,7 +1,9 @@
 // The search tests' scripted answers: per node, a failing draft, a working one and a liar (best validation, worst
 // test score), fixes and improvements that work.
 import { parseCallStep } from "../../agents/index.js";
+import { nodeId } from "../../execution/search/index.js";
 import { fence } from "../support/fence.js";
+import { lastUserText, type ServerReply } from "../support/openai-server.js";
 import type { Script, ScriptedCall } from "../support/scripted-model.js";
 import { MERGED_BUGGY, MERGED_FIXED } from "../pipeline/support.js";
 
@@ -17,7 +19,7 @@ with open("submission.csv", "w", newline="") as f:
         w.writerow([r["id"], 0.0])
 `;
 
-const planned = (script: string) => `A plan in prose for this node.\n\n${fence(script)}`;
+export const planned = (script: string) => `A plan in prose for this node.\n\n${fence(script)}`;
 
 /** The node a call was made for, and its kind (draft / improve / fix / …). */
 export function nodeCall(call: ScriptedCall): { node?: string; kind?: string } {
@@ -36,3 +38,17 @@ export const greedyScript: Script = (call) => {
 
 export const SEARCH = { mode: "direct", search: "greedy", steps: 5, drafts: 3, debugProbability: 1, seed: 7, models: { default: "openai:scripted" } } as const;
 
+
+/**
+ * A search script served over HTTP to a CLI run (`openai:…@<server>`): a direct search makes one model call per node,
+ * so the n-th request is node n's; its kind is read from the prompt's section (draft, debug and improve differ there).
+ */
+export function serveByNode(script: Script): (body: Record<string, unknown>) => Promise<ServerReply> {
+  let requests = 0;
+  return async (body) => {
+    const prompt = lastUserText(body);
+    const kind = prompt.includes("## Solution that failed") ? "debug" : prompt.includes("## Solution to improve") ? "improve" : "draft";
+    const answer = await script({ index: requests, messages: [], lastUser: prompt, promptText: prompt, options: {}, step: `${kind}@${nodeId(requests++)}` });
+    return { text: typeof answer === "string" ? answer : answer.text ?? "" };
+  };
+}
