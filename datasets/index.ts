@@ -36,7 +36,7 @@ export {
 export type { ImportOptions, ImportResult, ImportAllResult, GraderSandbox, MleBenchGraderOptions, TaskGrader, GraderMapping } from "./mlebench/index.js";
 export { baselineScripts, baselinesUnavailable, computeReferenceScores, recordReferenceScores, describeReferenceScores, runPythonInSandbox, normalisedScore, BASELINE_DATA_DIR } from "./baselines.js";
 export type { RunPython, BaselineKind, BaselineScript, ReferenceScoreReport, ScriptSandbox } from "./baselines.js";
-export { importOpenMLTask, importOpenMLSuite, restSource, parseOpenMLId, openmlTaskFolderId, OpenMLError, OpenMLRecordError, DEFAULT_OPENML_SERVER, parseArff, splitArffValues, ArffFormatError, metricForMeasure } from "./openml/index.js";
+export { importOpenMLTask, importOpenMLSuite, restSource, cacheSource, parseOpenMLId, openmlTaskFolderId, OpenMLError, OpenMLRecordError, DEFAULT_OPENML_SERVER, parseArff, splitArffValues, ArffFormatError, metricForMeasure } from "./openml/index.js";
 export type { OpenMLImportOptions, OpenMLImportResult, OpenMLSuiteResult, OpenMLSource, Arff, ArffAttribute } from "./openml/index.js";
 export { listImportedSuites, readImportedSuite, writeImportedSuite, IMPORTED_SUITES_DIR } from "./imported-suites.js";
 export type { ImportedSuite } from "./imported-suites.js";

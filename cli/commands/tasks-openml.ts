@@ -21,7 +21,7 @@ export function registerImportOpenML(tasks: Command): void {
     .argument("[task-ids...]", "OpenML task ids (https://www.openml.org/t/<id>)")
     .option("--suite <suite-id>", "an OpenML suite (study) id, e.g. 99 for OpenML-CC18")
     .option("--server <url>", "OpenML's JSON API (default: https://www.openml.org/api/v1/json)")
-    .option("--cache <dir>", "openml-python's cache folder, to import offline (not read yet)")
+    .option("--cache <dir>", "openml-python's cache folder (org/openml/www/tasks/<id>/task.xml, datasets/<id>/dataset.arff), to import offline")
     .option("--out <dir>", "folder to create the tasks in", defaultPaths().tasks)
     .option("--metric <name>", "grade with this metric instead of the task's evaluation measure")
     .option("--force", "replace existing task folders")
@@ -41,11 +41,11 @@ export function registerImportOpenML(tasks: Command): void {
 type Datasets = typeof import("../../datasets/index.js");
 
 async function importOpenML(ds: Datasets, ids: string[], options: OpenMLFlags): Promise<void> {
-  if (options.cache) throw new UserFacingError("--cache (openml-python's cache folder) is not read yet; import through --server, e.g. a local mirror of OpenML's API");
+  if (options.cache && options.server) throw new UserFacingError("give --cache (offline) or --server, not both");
   if (ids.length === 0 && !options.suite) throw new UserFacingError("name OpenML task ids (e.g. 'tasks import-openml 31') or --suite <suite-id>");
   if (ids.length > 0 && options.suite) throw new UserFacingError("give task ids or --suite, not both");
   const log = options.json ? undefined : (line: string) => process.stderr.write(`${line}\n`);
-  const common = { source: ds.restSource({ server: options.server ?? ds.DEFAULT_OPENML_SERVER }), outDir: options.out, ...(options.force ? { force: true } : {}), ...(options.metric ? { metric: options.metric } : {}), ...(log ? { log } : {}) };
+  const common = { source: options.cache ? await ds.cacheSource(options.cache) : ds.restSource({ server: options.server ?? ds.DEFAULT_OPENML_SERVER }), outDir: options.out, ...(options.force ? { force: true } : {}), ...(options.metric ? { metric: options.metric } : {}), ...(log ? { log } : {}) };
   const print = (r: import("../../datasets/index.js").OpenMLImportResult) => {
     process.stdout.write(`imported OpenML task ${r.openmlTaskId} as ${r.spec.id} into ${r.dir} (metric ${r.spec.metric.name})\n`);
     for (const n of r.notes) process.stdout.write(`  note: ${n}\n`);

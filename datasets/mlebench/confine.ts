@@ -7,11 +7,11 @@ import { TaskFormatError } from "../task.js";
 /** The largest description an import copies: MLE-bench's run to tens of kilobytes. */
 export const MAX_DESCRIPTION_BYTES = 1 << 20;
 
-/** `path` resolved through every symlink; throws unless it lies inside `folder` (also resolved). */
-export async function confinedPath(path: string, folder: string, what: string): Promise<string> {
+/** `path` resolved through every symlink; throws unless it lies inside `folder` (also resolved), the `owner`'s files. */
+export async function confinedPath(path: string, folder: string, what: string, owner = "the competition"): Promise<string> {
   const [real, base] = await Promise.all([realpath(path), realpath(folder)]);
   if (real !== base && !real.startsWith(base + sep)) {
-    throw new TaskFormatError(`${what} ${path} resolves to ${real}, outside ${base}; an import reads only the competition's own files`);
+    throw new TaskFormatError(`${what} ${path} resolves to ${real}, outside ${base}; an import reads only ${owner}'s own files`);
   }
   return real;
 }

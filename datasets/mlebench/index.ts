@@ -6,4 +6,4 @@ export { parseCompetitionConfig, readCompetitionConfig, CompetitionConfigSchema,
 export { graderMapping, MLEBENCH_GRADER_NAMES, type GraderMapping, type BuiltinEquivalent } from "./graders.js";
 export { roundLikePython, MLEBENCH_SCORE_DIGITS } from "./round.js";
 export { readMleBenchSplit, MLEBENCH_SPLIT_FILES } from "./splits.js";
-export { taskIdOf } from "./confine.js";
+export { taskIdOf, confinedPath } from "./confine.js";

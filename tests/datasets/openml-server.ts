@@ -93,3 +93,39 @@ export function splitsArff(rows: number): string {
   }
   return lines.join("\n") + "\n";
 }
+
+export const N_BIN = 20;
+/** Binary data sorted by class (as many OpenML files are), with an ignored row number, quoted nominal values and a missing value. */
+export function pimaArff(): string {
+  const rows = Array.from({ length: N_BIN }, (_, r) => {
+    const cls = r < 12 ? "tested_negative" : "tested_positive";
+    const blood = r % 3 === 0 ? "'B,-'" : "'A+'";
+    const plas = r === 5 ? "?" : String(80 + r * 5);
+    return `${r},${plas},${blood},${cls}`;
+  });
+  return [
+    "% Pima mini, written by the test",
+    "@RELATION pima-mini",
+    "",
+    "@ATTRIBUTE row_nr NUMERIC",
+    "@ATTRIBUTE plas REAL",
+    "@ATTRIBUTE 'blood type' {'A+','B,-'}",
+    "@ATTRIBUTE class {tested_negative,tested_positive}",
+    "@DATA",
+    "% a comment among the rows",
+    ...rows,
+  ].join("\n");
+}
+
+export const N_REG = 16;
+const mpgOf = (r: number) => (40 - r * 1.5).toFixed(1);
+export function carsArff(): string {
+  const origins = ["usa", "europe", "japan"];
+  return ["@relation cars", "@attribute weight integer", "@attribute origin {usa,europe,japan}", "@attribute mpg numeric", "@data", ...Array.from({ length: N_REG }, (_, r) => `${2000 + r * 100},${origins[r % 3]},${mpgOf(r)}`)].join("\n");
+}
+
+export const N_IRIS = 18;
+export function irisArff(): string {
+  const classes = ["setosa", "versicolor", "virginica"];
+  return ["@relation iris", "@attribute petal_length numeric", "@attribute class {setosa,versicolor,virginica}", "@data", ...Array.from({ length: N_IRIS }, (_, r) => `${1 + (r % 3) * 2}.${r},${classes[r % 3]}`)].join("\n");
+}
