@@ -12,6 +12,7 @@ import { registerBenchCell } from "./commands/bench-slurm.js";
 import { registerReport } from "./commands/report.js";
 import { registerView } from "./commands/view.js";
 import { registerFinetune } from "./commands/finetune.js";
+import { registerExport } from "./commands/export.js";
 import { reportFailure } from "./failure.js";
 import { completeFlagHelp } from "./flags.js";
 import { guardTerminal } from "./terminal.js";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerView(program);
   registerFinetune(program);
+  registerExport(program);
   return program;
 }
 

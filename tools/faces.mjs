@@ -21,6 +21,7 @@ export const LAYERS = {
   benchmarks: 5,
   finetune: 5,
   viewer: 5,
+  interop: 5,
   cli: 6,
 };
 
