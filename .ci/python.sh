@@ -5,6 +5,8 @@
 #                             `linguacodus finetune` uses. Needs the compiled CLI (npm run build).
 #   .ci/python.sh aide        aideml 0.2.2's journal code (~/.linguacodus/venvs/aide, ~320 MB: what `import aide`
 #                             needs, tests/search/aide/requirements.txt), for the test that AIDE reads journal.json.
+#   .ci/python.sh inspect     Inspect AI (~/.linguacodus/venvs/inspect, ~325 MB: tests/interop/inspect/requirements.txt),
+#                             for the test that inspect_ai reads the logs `export inspect` writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
@@ -29,8 +31,14 @@ venv() {
         await aidePython((line) => console.log(line));
       '
       ;;
+    inspect)
+      node --import tsx --input-type=module -e '
+        const { inspectPython } = await import(process.cwd() + "/tests/interop/inspect.ts");
+        await inspectPython((line) => console.log(line));
+      '
+      ;;
     *)
-      echo "usage: .ci/python.sh [finetune|aide]" >&2
+      echo "usage: .ci/python.sh [finetune|aide|inspect]" >&2
       return 2
       ;;
   esac
