@@ -72,7 +72,7 @@ export {
   type CostSummary,
 } from "./validity.js";
 export { writeReportFolder, type ReportFolderOptions } from "./report-folder.js";
-export { BenchOptionsSchema, SlurmResourcesSchema, sharedRunOptions, type BenchOptions } from "./options.js";
+export { BenchOptionsSchema, SlurmResourcesSchema, resumedRunOptions, sharedRunOptions, type BenchOptions } from "./options.js";
 export { planBench, benchManifestOf, benchPool, benchCellRunner, type BenchPlan, type BenchPlanInput, type BenchConcurrency } from "./plan.js";
 export {
   EXECUTORS,

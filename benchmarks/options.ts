@@ -4,7 +4,9 @@
 // local executor was given (a field it misses is a schema change here, not a key it forgot to copy).
 import { z } from "zod";
 import { RunOptionsSchema, SANDBOX_KINDS } from "../execution/index.js";
-import { BenchRunOptionsSchema } from "./modes.js";
+import { isDeepStrictEqual } from "node:util";
+import { BenchInputError } from "./matrix.js";
+import { BenchRunOptionsSchema, type BenchRunOptions } from "./modes.js";
 
 /** The executors `bench --executor` accepts. */
 export const EXECUTORS = ["local", "slurm"] as const;
@@ -57,4 +59,24 @@ export type BenchOptions = z.infer<typeof BenchOptionsSchema>;
 /** The run options a bench's cells share, out of its options (what a Slurm node gives each run). */
 export function sharedRunOptions(options: BenchOptions): z.infer<typeof BenchRunOptionsSchema> {
   return BenchRunOptionsSchema.parse(options);
+}
+
+/**
+ * The shared run options of a resumed bench: the ones bench.json recorded, so the cells run now are run as the
+ * first session's were (a paired comparison needs one setting per bench). A flag given again with the same value is
+ * fine; a different value is refused, naming the option, as it would split the bench in two.
+ */
+export function resumedRunOptions(recorded: BenchOptions, given: BenchRunOptions, flagOf: (option: string) => string): BenchRunOptions {
+  const kept = sharedRunOptions(recorded);
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    const was = (kept as Record<string, unknown>)[name];
+    if (!isDeepStrictEqual(was, value)) {
+      throw new BenchInputError(
+        `${flagOf(name)} ${JSON.stringify(value)} differs from the bench's ${was === undefined ? "(not set)" : JSON.stringify(was)} in bench.json: ` +
+          `--resume runs the rest as the first session did (drop ${flagOf(name)}), or start a new bench with another --out`,
+      );
+    }
+  }
+  return kept;
 }

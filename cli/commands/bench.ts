@@ -3,7 +3,7 @@
 // the report.
 import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
-import { BENCH_FLAGS, PRICES_FLAG, SANDBOX_FLAG, addFlag, addRunFlags, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
+import { BENCH_FLAGS, PRICES_FLAG, RUN_FLAGS, SANDBOX_FLAG, addFlag, addRunFlags, flagName, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
 import { openWiring } from "../wiring.js";
 import { rawStderr, terminalSafe } from "../terminal.js";
 import { benchStatusAction, cliCommand, executorOf, modelPoolOf, slurmResources, type ExecutorFlags } from "./bench-slurm.js";
@@ -43,8 +43,8 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const sandboxes = (await readFlag(flags, BENCH_FLAGS.sandboxes)) ?? parallel;
   const apiConcurrency = await readFlagOrDefault(flags, BENCH_FLAGS.apiConcurrency);
   // The prices are checked now, not after the runs, when the report needs them; every cell costs its calls with them.
-  const { budgetTokens, budgetUsd, budgetMinutes, ...runOptions } = await readRunFlags(flags, [...SHARED_RUN_FLAGS, ...BUDGET_FLAGS]);
-  const { prices } = runOptions;
+  const { budgetTokens, budgetUsd, budgetMinutes, ...givenRunOptions } = await readRunFlags(flags, [...SHARED_RUN_FLAGS, ...BUDGET_FLAGS]);
+  const { prices } = givenRunOptions;
   const budget = {
     ...(budgetTokens === undefined ? {} : { tokens: budgetTokens }),
     ...(budgetUsd === undefined ? {} : { usd: budgetUsd }),
@@ -66,6 +66,14 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     if (error instanceof benchmarks.BenchInputError) throw new UserFacingError(error.message);
     throw error;
   };
+  // A resumed bench runs its remaining cells with the options bench.json recorded (as its Slurm cells do).
+  const recorded = flags.resume ? benchmarks.readManifest(out) : undefined;
+  let runOptions = givenRunOptions;
+  try {
+    if (recorded) runOptions = benchmarks.resumedRunOptions(recorded.options, givenRunOptions, (name) => flagName(RUN_FLAGS[name as RunFlagKey].def));
+  } catch (error) {
+    userError(error);
+  }
 
   // 1. The matrix, validated before anything starts (tasks, model specs, replays).
   const repeats = await readFlagOrDefault(flags, BENCH_FLAGS.repeats);

@@ -123,7 +123,7 @@ describe("bench end to end on the real sandbox", () => {
     const cli = (args: string[]) => linguacodus(args, env, { sources: true }).child;
     // One sandbox at a time, as the recorded bench ran its attempts: every prompt says how many cores an attempt
     // gets (the sandboxes at once share the machine), and replay needs the prompts the recording saw.
-    const args = ["bench", ...tasks.map((t) => t.dir), "--modes", "linguacodus,direct", "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--parallel", "2", "--sandboxes", "1", "--out", out];
+    const args = ["bench", ...tasks.map((t) => t.dir), "--modes", "linguacodus,direct", "--models", `label=scripted;all=replay:${recorded}`, "--repeats", "2", "--parallel", "2", "--sandboxes", "1", "--timeout", "300", "--out", out];
 
     const first = cli(args);
     let stderr = "";
@@ -144,6 +144,11 @@ describe("bench end to end on the real sandbox", () => {
     expect(finishedFirst.length).toBeLessThan(8);
     const created = new Map(finishedFirst.map((id) => [id, readRunJson(join(out, "runs", id)).createdAt]));
 
+    // A different shared option would split the bench in two: refused, naming it, before anything runs.
+    const changed = await linguacodus(["bench", "--resume", "--out", out, "--timeout", "200"], env, { sources: true });
+    expect(changed.code).not.toBe(0);
+    expect(changed.stderr).toMatch(/--timeout 200 differs from the bench's 300 in bench\.json: --resume runs the rest as the first session did/);
+
     const second = cli(["bench", "--resume", "--out", out]);
     let out2 = "";
     let err2 = "";
@@ -159,6 +164,10 @@ describe("bench end to end on the real sandbox", () => {
       expect(readRunJson(join(out, "runs", id)).createdAt).toBe(created.get(id));
     }
     expect(new Set(all.filter((e) => e.type === "run.finished").map((e) => (e as { runId: string }).runId)).size).toBe(8);
+    // the resumed session ran its cells with the first session's shared options (bench.json), not the defaults
+    for (const id of new Set(all.filter((e) => e.type === "run.finished").map((e) => (e as { runId: string }).runId))) {
+      expect(readRunJson(join(out, "runs", id)).config.timeoutSeconds).toBe(300);
+    }
 
     // the report written by the bench: same numbers as the recorded bench, run for run
     const reportJson = JSON.parse(readFileSync(join(out, "report", "report.json"), "utf8")) as Report;
