@@ -131,6 +131,11 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
+  /** Resolves when the containers kept warm have finished cleaning up after their last attempts. */
+  async settled(): Promise<void> {
+    await this.pool.settled();
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }

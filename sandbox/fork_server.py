@@ -385,24 +385,25 @@ def end_sandbox_user_processes():
         pass  # nothing else of the sandbox user runs
 
 
-def helper(req, fds):
-    """Runs as the sandbox user after an attempt: ends everything of that user, then collects and cleans. It stays
-    non-dumpable, so nothing of the sandbox user can trace it or read its memory."""
-    out = os.fdopen(fds[0], "wb") if fds else None
-    for fd in range(3, 1024):
-        if not fds or fd != fds[0]:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+def helper(fds, request_fd):
+    """Forked ahead of time by the light zygote and waiting as root (out of the sandbox user's reach) for its request;
+    then it becomes the sandbox user and ends everything of that user, collects, and cleans. It stays non-dumpable,
+    so nothing of the sandbox user can trace it or read its memory."""
+    out_fd = fds[0]
+    close_all_but({0, 1, 2, out_fd, request_fd})
+    data = read_all(request_fd)
+    os.close(request_fd)
+    if not data:
+        os._exit(0)  # the zygote went away or dropped this process
+    req = json.loads(data)
+    out = os.fdopen(out_fd, "wb")
     become_sandbox_user(CONFIG["uid"], CONFIG["gid"], dumpable=False)
     end_sandbox_user_processes()
     os.chdir("/")
-    if out is not None:
-        if req.get("collect"):
-            collect(out, int(req["maxCollectBytes"]), int(req["maxCollectFiles"]))
-        out.flush()
-        out.close()
+    if req.get("collect"):
+        collect(out, int(req["maxCollectBytes"]), int(req["maxCollectFiles"]))
+    out.flush()
+    out.close()
     ok = True
     for d in [WORK] + SCRATCH_DIRS + [MQUEUE_DIR]:
         ok = wipe(d) and ok
@@ -473,14 +474,35 @@ def limit_threads():
         return None
 
 
-def child(req, fds):
-    out_w, err_w = fds
+def close_all_but(keep):
+    low = 0
+    for fd in sorted(keep) + [65536]:
+        if fd > low:
+            os.closerange(low, fd)
+        low = fd + 1
+
+
+def read_all(fd):
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def child(fds, request_fd):
+    """The next attempt's process, forked and made the sandbox user ahead of time (off the attempt's path); it waits
+    for its request on `request_fd`. It runs the script, then reports the exit code on its status fd before the
+    process is torn down, so the attempt's result need not wait for the kernel to unmap a zygote-sized process."""
+    out_w, err_w, status_w = fds
     os.setsid()
     devnull = os.open("/dev/null", os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(out_w, 1)
     os.dup2(err_w, 2)
-    os.closerange(3, 65536)  # the zygote's channel, everything else: the attempt inherits only its stdio
+    # The zygote's channel, everything else: the attempt inherits only its stdio and its status fd.
+    close_all_but({0, 1, 2, status_w, request_fd})
     become_sandbox_user(CONFIG["uid"], CONFIG["gid"], dumpable=True)
     deny_tracing()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
@@ -489,6 +511,11 @@ def child(req, fds):
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding="utf-8")
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, "w", closefd=False)), encoding="utf-8", errors="backslashreplace", line_buffering=True)
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding="utf-8")
+    data = read_all(request_fd)
+    os.close(request_fd)
+    if not data:
+        os._exit(0)  # the zygote went away or dropped this process: no attempt
+    req = json.loads(data)
     os.environ.clear()
     os.environ.update(BASE_ENV)
     os.environ.update(req.get("env") or {})
@@ -544,10 +571,31 @@ def child(req, fds):
             stream.flush()
         except BaseException:
             pass
+    # Done: stdio closed (the supervisor's pipes reach EOF now, not after the teardown), then the exit code. What the
+    # script left running is ended by the helper's kill(-1) when the supervisor reads this; a script that writes here
+    # itself only ends its own attempt early.
+    for fd in (1, 2):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    try:
+        os.write(status_w, b"%d\n" % code)
+    except OSError:
+        pass
     os._exit(code)
 
 
-def zygote(sock, preload):
+def write_all(fd, data):
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    except OSError:
+        pass  # the prepared process died (its wait status says how)
+    os.close(fd)
+
+
+def zygote(sock, preload, role):
     keep_only_caps([CAP_SETUID, CAP_SETGID, CAP_SETPCAP])
     prctl(PR_SET_DUMPABLE, 0)
     # The zygote is root: what its imports write (matplotlib's cache) must not land where attempts write.
@@ -567,22 +615,30 @@ def zygote(sock, preload):
     if preload:
         find_threadpools()
     send_msg(sock, {"preloaded": preloaded, "failed": failed, "importMs": (time.monotonic() - t0) * 1000})
+    prepared = None  # (pid, request fd) of the next process: an attempt (child) or a helper
     while True:
         req, fds = recv_msg(sock)
         if req is None:
             os._exit(0)  # the supervisor is gone
-        pid = os.fork()
-        if pid == 0:
-            try:
-                if req["type"] == "run":
-                    child(req, fds)
-                else:
-                    helper(req, fds)
-            finally:
-                os._exit(70)
-        for fd in fds:
-            os.close(fd)
+        if req["type"] == "prepare":
+            request_r, request_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.close(request_w)
+                    role(fds, request_r)
+                finally:
+                    os._exit(70)
+            os.close(request_r)
+            for fd in fds:
+                os.close(fd)
+            prepared = (pid, request_w)
+            send_msg(sock, {"prepared": pid})
+            continue
+        pid, request_w = prepared
+        prepared = None
         send_msg(sock, {"started": pid})
+        write_all(request_w, json.dumps(req).encode())
         _, status = os.waitpid(pid, 0)
         send_msg(sock, {"exited": status})
 
@@ -625,7 +681,7 @@ class Supervisor:
         kill_others({os.getpid()})
         os._exit(0)
 
-    def fork_zygote(self, preload):
+    def fork_zygote(self, preload, role):
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid = os.fork()
         if pid == 0:
@@ -635,7 +691,7 @@ class Supervisor:
             for other in getattr(self, "socks", {}).values():
                 other.close()
             try:
-                zygote(theirs, preload)
+                zygote(theirs, preload, role)
             finally:
                 os._exit(70)
         theirs.close()
@@ -648,14 +704,18 @@ class Supervisor:
         # the light one starts the collect-and-clean helper, whose fork then costs a millisecond, not a copy
         # of the heavy one's page tables.
         self.socks = {}
-        self.cleaner, self.socks["cleaner"] = self.fork_zygote([])
-        self.zygote, self.socks["zygote"] = self.fork_zygote(CONFIG["preload"])
+        self.cleaner, self.socks["cleaner"] = self.fork_zygote([], helper)
+        self.zygote, self.socks["zygote"] = self.fork_zygote(CONFIG["preload"], child)
         keep_only_caps([CAP_KILL])
         recv_msg(self.socks["cleaner"])
         ready, _ = recv_msg(self.socks["zygote"])
         if ready is None:
             sys.exit("the sandbox zygote died during its imports")
-        self.helper_run({"type": "clean", "collect": False}, None)
+        [self.helper_pipe] = self.prepare("cleaner", 1)
+        self.helper_start({"type": "clean", "collect": False}, lambda msg: None)
+        left = self.settle({os.getpid(), self.zygote, self.cleaner})
+        if left:
+            sys.exit("the sandbox container is not clean at start: %s" % "; ".join(left[:5]))
         ready.update({"type": "ready", "pid": os.getpid(), "python": sys.version.split()[0]})
         self.send(ready)
 
@@ -665,34 +725,57 @@ class Supervisor:
             sys.exit("the sandbox %s died" % which)
         return msg
 
-    def helper_run(self, req, on_line):
-        """Runs the collect-and-clean helper (`on_line` gets what it reports); True when it wiped everything."""
-        sock = self.socks["cleaner"]
-        if on_line is None:
-            send_msg(sock, req)
-        else:
-            r, w = os.pipe()
-            send_msg(sock, req, [w])
-            os.close(w)
+    def helper_start(self, req, on_line):
+        """Starts the prepared collect-and-clean helper and returns once it has reported (`on_line` gets each line):
+        it has ended every process of the sandbox user and collected the workspace; it goes on wiping (helper_end)."""
+        send_msg(self.socks["cleaner"], req)
         self.zygote_msg("cleaner")  # started
-        if on_line is not None:
-            with os.fdopen(r, "rb") as f:
-                for line in f:
-                    on_line(json.loads(line))
+        with os.fdopen(self.helper_pipe, "rb") as f:
+            self.helper_pipe = None
+            for line in f:
+                on_line(json.loads(line))
+
+    def helper_end(self):
+        """True when the helper wiped everything."""
         status = self.zygote_msg("cleaner")["exited"]
         return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+    def prepare(self, which, pipes):
+        """Has a zygote fork its next process now, between attempts, with the write ends of `pipes` new pipes;
+        returns their read ends."""
+        ends = [os.pipe() for _ in range(pipes)]
+        send_msg(self.socks[which], {"type": "prepare"}, [w for _, w in ends])
+        for _, w in ends:
+            os.close(w)
+        self.zygote_msg(which)  # prepared
+        return [r for r, _ in ends]
+
+    def settle(self, keep):
+        """After an attempt's result: ends the helper's wipe, checks that nothing of the attempt is alive or left,
+        and, when so, prepares the next attempt's process. Returns what was left (empty when clean)."""
+        wiped = self.helper_end()
+        # Everything the helper's kill reached is dying; anything still alive after that (bounded wait, killed from
+        # here too) escaped it, and the container is not used again.
+        left = [] if kill_others(keep) else ["process %d (threads %s) outlived the attempt" % (pid, ",".join(map(str, tids))) for pid, tids in live_tasks(keep).items()]
+        left += leftovers()
+        if not wiped and not left:
+            left = ["the workspace or scratch folders could not be wiped"]
+        if not left:
+            # The next attempt's process (its stdout, stderr, and the status fd on which it reports its exit code) and
+            # the helper that will end it, both forked now rather than on the next attempt's path.
+            [self.helper_pipe] = self.prepare("cleaner", 1)
+            self.next_pipes = self.prepare("zygote", 3)
+        return left
 
     def run(self, req):
         nonce = req["id"]  # the attempt's nonce: only this process ever holds it
         limit = int(req.get("maxOutputBytes", 1 << 20))
         keep = {os.getpid(), self.zygote, self.cleaner}
         oom_before = oom_kills()
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
+        out_r, err_r, status_r = self.next_pipes
+        self.next_pipes = None
         started = time.monotonic()
-        send_msg(self.socks["zygote"], {"type": "run", "script": req["script"], "env": req.get("env") or {}}, [out_w, err_w])
-        os.close(out_w)
-        os.close(err_w)
+        send_msg(self.socks["zygote"], {"type": "run", "script": req["script"], "env": req.get("env") or {}})
         self.zygote_msg()  # started
         files, skipped = [], []
 
@@ -709,10 +792,12 @@ class Supervisor:
         names = {out_r: "stdout", err_r: "stderr"}
         decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in caps}
         open_fds = [out_r, err_r]
-        status = None
-        while open_fds or status is None:
+        status = None  # the attempt's wait status (from the zygote)
+        reported = None  # the exit code the attempt reported on its status fd
+        ended = False
+        while open_fds or not ended:
             zsock = self.socks["zygote"].fileno()
-            watch = open_fds + [zsock] + ([] if self.eof else [self.ctrl_in])
+            watch = open_fds + ([] if status is not None else [zsock]) + ([status_r] if status_r is not None else []) + ([] if self.eof else [self.ctrl_in])
             ready, _, _ = select.select(watch, [], [], 0.5)
             if self.ctrl_in in ready:
                 self.read_ctrl()
@@ -720,11 +805,17 @@ class Supervisor:
                     self.host_gone()
             if zsock in ready and status is None:
                 status = self.zygote_msg()["exited"]
+            if status_r is not None and status_r in ready:
+                reported = exit_code_report(os.read(status_r, 64))
+                os.close(status_r)
+                status_r = None
+            if not ended and (status is not None or reported is not None):
+                ended = True
                 duration_ms = (time.monotonic() - started) * 1000
                 # One helper ends everything the attempt started (so the pipes reach EOF, whoever held them), then
-                # collects and cleans; what is left in the pipes is read after it.
-                wiped = self.helper_run(collect, on_line)
-            elif not ready and status is not None:
+                # collects; what is left in the pipes is read after it. It wipes after the result is sent.
+                self.helper_start(collect, on_line)
+            elif not ready and ended:
                 kill_others(keep)  # the pipes are still open: something escaped the helper's kill (was it stopped?)
             for fd in ready:
                 if fd not in caps or fd not in open_fds:
@@ -739,16 +830,16 @@ class Supervisor:
                 else:
                     open_fds.remove(fd)
                     os.close(fd)
+        if status_r is not None:
+            os.close(status_r)
         oom_after = oom_kills()
-        # Everything the helper's kill reached is dying; anything still alive after that (bounded wait, killed from
-        # here too) escaped it, and the container is not used again.
-        left = [] if kill_others(keep) else ["process %d (threads %s) outlived the attempt" % (pid, ",".join(map(str, tids))) for pid, tids in live_tasks(keep).items()]
-        left += leftovers()
-        signal_number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        # An exit code the attempt reported stands unless the process was killed first (a signal, the OOM killer).
+        signal_number = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) and reported is None else None
+        exit_code = reported if reported is not None else (os.WEXITSTATUS(status) if os.WIFEXITED(status) else None)
         self.send({
             "type": "result",
             "id": nonce,
-            "exitCode": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "exitCode": exit_code,
             "signal": signal_number,
             "oomKilled": oom_before is not None and oom_after is not None and oom_after > oom_before,
             "durationMs": duration_ms,
@@ -756,9 +847,13 @@ class Supervisor:
             "stderr": caps[err_r].result(),
             "files": files,
             "skippedFiles": skipped,
-            "clean": wiped and not left,
-            "leftovers": left[:20],
         })
+        # The rest is between attempts: the host hands this container out again only after "settled" says clean,
+        # and this server reads no request before it is sent.
+        if status is None:
+            status = self.zygote_msg()["exited"]
+        left = self.settle(keep)
+        self.send({"type": "settled", "id": nonce, "clean": not left, "leftovers": left[:20]})
 
     def serve(self):
         while True:
@@ -770,6 +865,15 @@ class Supervisor:
                 self.run(req)
             elif kind == "ping":
                 self.send({"type": "pong", "id": req.get("id")})
+
+
+def exit_code_report(data):
+    """The exit code an attempt wrote on its status fd, or None (nothing, or not a code)."""
+    try:
+        code = int(data.strip())
+    except ValueError:
+        return None
+    return code if 0 <= code <= 255 else None
 
 
 def oom_kills():

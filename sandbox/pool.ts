@@ -35,7 +35,8 @@ export class ContainerPool {
       const candidate = this.idle[i]!;
       if (ContainerPool.key(candidate.spec) !== key) continue;
       this.idle.splice(i, 1);
-      if (!candidate.usable || candidate.hasExited) {
+      // Handed out only once the clean-up after its last attempt finished and found nothing left.
+      if (!(await candidate.settle())) {
         await candidate.destroy();
         continue;
       }
@@ -69,6 +70,11 @@ export class ContainerPool {
   async prewarm(spec: ContainerSpec): Promise<void> {
     const { container } = await this.acquire(spec);
     await this.release(container);
+  }
+
+  /** Resolves when every idle container has finished cleaning up after its last attempt. */
+  async settled(): Promise<void> {
+    await Promise.all(this.idle.map((c) => c.settle()));
   }
 
   get idleCount(): number {

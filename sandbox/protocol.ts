@@ -32,6 +32,11 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
     stderr: CapturedStream,
     files: z.array(z.string()),
     skippedFiles: z.array(z.object({ name: z.string(), reason: z.string() })),
+  }),
+  /** After the result, once the attempt's traces are wiped and checked and the next attempt's process is forked. */
+  z.object({
+    type: z.literal("settled"),
+    id: z.string(),
     /** False when leftovers (processes, files, IPC objects) survived: the container must not be reused. */
     clean: z.boolean(),
     /** What survived the clean-up, when something did (for the host's log). */
@@ -41,6 +46,7 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type ReadyMessage = Extract<ServerMessage, { type: "ready" }>;
 export type ResultMessage = Extract<ServerMessage, { type: "result" }>;
+export type SettledMessage = Extract<ServerMessage, { type: "settled" }>;
 
 export function parseServerMessage(line: string): ServerMessage {
   let json: unknown;

@@ -7,7 +7,7 @@ import { forkServerCommand } from "./fork-server.js";
 import { SANDBOX_GID, SANDBOX_UID } from "./image-recipe.js";
 import { ownerLabels, ownerState, type OwnerIdentity } from "./owner.js";
 import { threadEnv } from "./threads.js";
-import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMessage, type ServerMessage } from "./protocol.js";
+import { parseServerMessage, type ReadyMessage, type ResultMessage, type RunMessage, type ServerMessage, type SettledMessage } from "./protocol.js";
 import { SANDBOX_DATA_DIR, SANDBOX_WORK_DIR, type SandboxLimits } from "./types.js";
 
 export const SANDBOX_CONTAINER_LABEL = "org.linguacodus.sandbox";
@@ -107,9 +107,12 @@ export function classifyLine(line: string, id: string): { ok: true; message: Ser
   } catch (error) {
     return { ok: false, reason: (error as Error).message.split("\n")[0] ?? "unreadable line" };
   }
-  if ((message.type === "output" || message.type === "file" || message.type === "result") && message.id === id) return { ok: true, message };
+  if ((message.type === "output" || message.type === "file" || message.type === "result" || message.type === "settled") && message.id === id) return { ok: true, message };
   return { ok: false, reason: `the sandbox control channel carried a ${message.type} message that does not belong to this attempt` };
 }
+
+/** Bound on the clean-up after an attempt (wipe, survivor check, the next attempt's fork); past it the container goes. */
+const SETTLE_TIMEOUT_MS = 60_000;
 
 export class WarmContainer {
   readonly id: string;
@@ -121,6 +124,8 @@ export class WarmContainer {
   private listeners = new Set<(line: string) => void>();
   private exited: Promise<{ StatusCode: number }>;
   private exitedFlag = false;
+  /** The clean-up after the last attempt, while the server wipes, checks and forks the next attempt's process. */
+  private settling: Promise<void> | undefined;
 
   private constructor(
     docker: Docker,
@@ -227,17 +232,21 @@ export class WarmContainer {
    * control channel carries anything but this attempt's messages (the attempt then ends as "protocol").
    */
   async run(request: Omit<RunMessage, "type" | "id">, timeoutMs: number): Promise<AttemptEnd> {
-    if (!this.usable) throw new Error("this sandbox container can no longer be used");
+    if (!(await this.settle())) throw new Error("this sandbox container can no longer be used");
     const id = randomUUID(); // the attempt's nonce (see fork_server.py: only the supervisor holds it)
     const files = new Map<string, Buffer[]>();
     const live = { stdout: "", stderr: "" };
-    let listener: ((line: string) => void) | undefined;
-    const ended = new Promise<ResultMessage | { violation: string }>((resolvePromise) => {
-      listener = (line: string): void => {
+    type Violation = { violation: string };
+    const channel = { listener: (_line: string): void => undefined, settled: (_m: SettledMessage | Violation): void => undefined };
+    const settled = new Promise<SettledMessage | Violation>((resolveSettled) => (channel.settled = resolveSettled));
+    const ended = new Promise<ResultMessage | Violation>((resolvePromise) => {
+      channel.listener = (line: string): void => {
         if (!line.trim()) return;
         const verdict = classifyLine(line, id);
         if (!verdict.ok) {
-          resolvePromise({ violation: `${verdict.reason} (line: ${JSON.stringify(line.slice(0, 160))})` });
+          const violation = { violation: `${verdict.reason} (line: ${JSON.stringify(line.slice(0, 160))})` };
+          resolvePromise(violation);
+          channel.settled(violation);
           return;
         }
         const m = verdict.message;
@@ -247,13 +256,14 @@ export class WarmContainer {
           parts.push(Buffer.from(m.data, "base64"));
           files.set(m.name, parts);
         } else if (m.type === "result") resolvePromise(m);
+        else if (m.type === "settled") channel.settled(m);
       };
-      this.listeners.add(listener);
+      this.listeners.add(channel.listener);
     });
     const message: RunMessage = { type: "run", id, ...request };
     this.stream.write(`${JSON.stringify(message)}\n`);
     const end = await this.raceExit(ended, timeoutMs);
-    if (listener) this.listeners.delete(listener);
+    if (end === "timeout" || end === "exited" || "violation" in end) this.listeners.delete(channel.listener);
     if (end === "timeout") {
       this.usable = false;
       await this.destroy();
@@ -274,9 +284,21 @@ export class WarmContainer {
       await this.destroy();
       return { kind: "protocol", reason: end.violation, stdoutHead: live.stdout, stderrHead: live.stderr };
     }
-    // After an OOM kill the container's memory state is suspect; after leftovers it is not clean.
-    if (end.oomKilled || !end.clean) this.usable = false;
+    // After an OOM kill the container's memory state is suspect.
+    if (end.oomKilled) this.usable = false;
+    // The result is the attempt's; the clean-up runs on while the caller grades it. Until "settled" says the
+    // container is clean, no attempt gets it (settle()); after leftovers it is destroyed.
+    this.settling = this.raceExit(settled, SETTLE_TIMEOUT_MS).then(async (s) => {
+      this.listeners.delete(channel.listener);
+      if (s === "timeout" || s === "exited" || "violation" in s || !s.clean) await this.destroy();
+    });
     return { kind: "finished", result: end, files };
+  }
+
+  /** Waits for the clean-up after the last attempt; true when the container may run another attempt. */
+  async settle(): Promise<boolean> {
+    await this.settling;
+    return this.usable && !this.exitedFlag;
   }
 
   get hasExited(): boolean {

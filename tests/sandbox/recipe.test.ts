@@ -121,7 +121,7 @@ describe("toResult", () => {
         result: {
           type: "result", id: "1", exitCode: 0, signal: null, oomKilled: false, durationMs: 12.4,
           stdout: captured("out"), stderr: captured("Traceback (most recent call last):\n  File \"/tmp/.linguacodus/solution.py\", line 3, in <module>\nNameError: name 'x' is not defined\n"),
-          files: [], skippedFiles: [], clean: true, ...over,
+          files: [], skippedFiles: [], ...over,
         },
       },
       50,
@@ -149,7 +149,7 @@ describe("the control channel during an attempt", () => {
     JSON.stringify({
       type: "result", id, exitCode: 0, signal: null, oomKilled: false, durationMs: 1,
       stdout: { head: "", tail: "", totalBytes: 0, droppedBytes: 0 }, stderr: { head: "", tail: "", totalBytes: 0, droppedBytes: 0 },
-      files: [], skippedFiles: [], clean: true,
+      files: [], skippedFiles: [],
     });
 
   it("accepts only this attempt's messages; a stray line or another nonce voids the attempt", () => {
