@@ -535,6 +535,7 @@ def child(fds, request_fd):
     main.__builtins__ = __builtins__
     sys.modules["__main__"] = main
     del req  # the request held nothing secret, but the script needs none of it
+    attempt_pid = os.getpid()  # a process the script forks may run on to the end of this function too
     code = 0
     compiled = None
     try:
@@ -571,6 +572,8 @@ def child(fds, request_fd):
             stream.flush()
         except BaseException:
             pass
+    if os.getpid() != attempt_pid:
+        os._exit(code)  # a forked copy of the attempt ends as under plain python; only the attempt reports
     # Done: stdio closed (the supervisor's pipes reach EOF now, not after the teardown), then the exit code. What the
     # script left running is ended by the helper's kill(-1) when the supervisor reads this; a script that writes here
     # itself only ends its own attempt early.

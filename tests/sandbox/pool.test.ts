@@ -121,6 +121,54 @@ describe("warm container pool", () => {
     expect(result.stdout).toBe("['numpy', 'pandas', 'scipy', 'sklearn']\n");
   });
 
+  it("lets a process the script forks end as under plain python: only the attempt's own end ends the attempt", async () => {
+    // The attempt reports its exit code before its teardown; a forked copy running on to the end must not.
+    const script = `import os, sys, time
+pid = os.fork()
+if pid == 0:
+    print("child", flush=True)
+    sys.exit(0)
+os.waitpid(pid, 0)
+time.sleep(0.5)
+open("after.txt", "w").write("x")
+print("parent done")
+sys.exit(4)
+`;
+    const outputDir = mkdtempSync(join(tmpdir(), "lc-sandbox-fork-"));
+    const result = await sandbox.run({ script, timeoutSeconds: 60, publicDir, outputDir });
+    expect(result.stdout).toBe("child\nparent done\n");
+    expect(result.exitCode).toBe(4);
+    expect(Object.keys(result.files)).toEqual(["after.txt"]);
+  });
+
+  it("an attempt that forges its exit report only ends itself early: what it left running is killed, the next attempt is clean", async () => {
+    const script = `import os, threading, time
+def pipe(fd):
+    try:
+        return os.readlink("/proc/self/fd/%d" % fd).startswith("pipe:")
+    except OSError:
+        return False
+status = [fd for fd in range(3, 256) if pipe(fd)]
+def late():
+    time.sleep(1.5)
+    open("/workspace/late.txt", "w").write("forged")
+threading.Thread(target=late).start()
+print("STATUS_FDS", len(status), flush=True)
+for fd in status:
+    os.write(fd, b"0\\n")
+time.sleep(8)
+raise SystemExit(3)
+`;
+    const outputDir = mkdtempSync(join(tmpdir(), "lc-sandbox-forge-"));
+    const forged = await sandbox.run({ script, timeoutSeconds: 60, publicDir, outputDir });
+    expect(forged.stdout).toBe("STATUS_FDS 1\n");
+    expect(forged).toMatchObject({ outcome: "ok", exitCode: 0, files: {} });
+    expect(forged.durationMs).toBeLessThan(1500);
+    const next = await sandbox.run({ script: `import time\ntime.sleep(2)\n${INSPECT}`, timeoutSeconds: 60, publicDir });
+    expect(field(next.stdout, "OTHERS")).toBe("[]");
+    expect(field(next.stdout, "WORKSPACE")).toBe("[]");
+  });
+
   it("removes every container on close", async () => {
     const own = await createDockerSandbox({ docker });
     await own.prewarm(publicDir);
