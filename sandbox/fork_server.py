@@ -17,7 +17,7 @@
 # `clean: false`, so the host throws the container away and no later attempt ever shares it with a survivor.
 #
 # argv[1]: JSON {"scriptPath", "preload": [module names], "uid", "gid"}.
-import base64, codecs, ctypes, io, json, os, select, shutil, signal, socket, stat, subprocess, sys, time
+import base64, codecs, ctypes, gc, io, json, os, select, shutil, signal, socket, stat, subprocess, sys, time
 
 WORK = "/workspace"
 SCRATCH_DIRS = ["/tmp", "/dev/shm", "/var/tmp"]
@@ -617,6 +617,10 @@ def zygote(sock, preload, role):
             failed.append("%s: %s" % (name, e))
     if preload:
         find_threadpools()
+    # The imported objects move to the collector's permanent generation: a full collection in an attempt then does
+    # not walk (and copy, page by page) the zygote's whole heap.
+    gc.collect()
+    gc.freeze()
     send_msg(sock, {"preloaded": preloaded, "failed": failed, "importMs": (time.monotonic() - t0) * 1000})
     prepared = None  # (pid, request fd) of the next process: an attempt (child) or a helper
     while True:
