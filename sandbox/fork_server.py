@@ -622,30 +622,21 @@ def zygote(sock, preload, role):
     gc.collect()
     gc.freeze()
     send_msg(sock, {"preloaded": preloaded, "failed": failed, "importMs": (time.monotonic() - t0) * 1000})
-    prepared = None  # (pid, request fd) of the next process: an attempt (child) or a helper
+    # Each "prepare" forks the next process (an attempt or a helper), which waits for its request on the last fd;
+    # the supervisor writes that request itself, so this process is on no attempt's path: it only forks and reaps.
     while True:
         req, fds = recv_msg(sock)
         if req is None:
             os._exit(0)  # the supervisor is gone
-        if req["type"] == "prepare":
-            request_r, request_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    os.close(request_w)
-                    role(fds, request_r)
-                finally:
-                    os._exit(70)
-            os.close(request_r)
-            for fd in fds:
-                os.close(fd)
-            prepared = (pid, request_w)
-            send_msg(sock, {"prepared": pid})
-            continue
-        pid, request_w = prepared
-        prepared = None
-        send_msg(sock, {"started": pid})
-        write_all(request_w, json.dumps(req).encode())
+        pid = os.fork()
+        if pid == 0:
+            try:
+                role(fds[:-1], fds[-1])
+            finally:
+                os._exit(70)
+        for fd in fds:
+            os.close(fd)
+        send_msg(sock, {"prepared": pid})
         _, status = os.waitpid(pid, 0)
         send_msg(sock, {"exited": status})
 
@@ -718,7 +709,7 @@ class Supervisor:
         ready, _ = recv_msg(self.socks["zygote"])
         if ready is None:
             sys.exit("the sandbox zygote died during its imports")
-        [self.helper_pipe] = self.prepare("cleaner", 1)
+        [self.helper_pipe], self.helper_request = self.prepare("cleaner", 1)
         self.helper_start({"type": "clean", "collect": False}, lambda msg: None)
         left = self.settle({os.getpid(), self.zygote, self.cleaner})
         if left:
@@ -735,8 +726,7 @@ class Supervisor:
     def helper_start(self, req, on_line):
         """Starts the prepared collect-and-clean helper and returns once it has reported (`on_line` gets each line):
         it has ended every process of the sandbox user and collected the workspace; it goes on wiping (helper_end)."""
-        send_msg(self.socks["cleaner"], req)
-        self.zygote_msg("cleaner")  # started
+        write_all(self.helper_request, json.dumps(req).encode())
         with os.fdopen(self.helper_pipe, "rb") as f:
             self.helper_pipe = None
             for line in f:
@@ -748,14 +738,15 @@ class Supervisor:
         return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
     def prepare(self, which, pipes):
-        """Has a zygote fork its next process now, between attempts, with the write ends of `pipes` new pipes;
-        returns their read ends."""
+        """Has a zygote fork its next process now, between attempts, with the write ends of `pipes` new pipes and the
+        read end of its request pipe; returns the read ends and the request's write end."""
         ends = [os.pipe() for _ in range(pipes)]
-        send_msg(self.socks[which], {"type": "prepare"}, [w for _, w in ends])
-        for _, w in ends:
-            os.close(w)
+        request_r, request_w = os.pipe()
+        send_msg(self.socks[which], {"type": "prepare"}, [w for _, w in ends] + [request_r])
+        for fd in [w for _, w in ends] + [request_r]:
+            os.close(fd)
         self.zygote_msg(which)  # prepared
-        return [r for r, _ in ends]
+        return [r for r, _ in ends], request_w
 
     def settle(self, keep):
         """After an attempt's result: ends the helper's wipe, checks that nothing of the attempt is alive or left,
@@ -770,8 +761,8 @@ class Supervisor:
         if not left:
             # The next attempt's process (its stdout, stderr, and the status fd on which it reports its exit code) and
             # the helper that will end it, both forked now rather than on the next attempt's path.
-            [self.helper_pipe] = self.prepare("cleaner", 1)
-            self.next_pipes = self.prepare("zygote", 3)
+            [self.helper_pipe], self.helper_request = self.prepare("cleaner", 1)
+            self.next_pipes, self.attempt_request = self.prepare("zygote", 3)
         return left
 
     def run(self, req):
@@ -782,8 +773,7 @@ class Supervisor:
         out_r, err_r, status_r = self.next_pipes
         self.next_pipes = None
         started = time.monotonic()
-        send_msg(self.socks["zygote"], {"type": "run", "script": req["script"], "env": req.get("env") or {}})
-        self.zygote_msg()  # started
+        write_all(self.attempt_request, json.dumps({"script": req["script"], "env": req.get("env") or {}}).encode())
         files, skipped = [], []
 
         def on_line(msg):
