@@ -56,7 +56,7 @@ async function importOpenML(ds: Datasets, ids: string[], options: OpenMLFlags): 
     else {
       for (const r of result.imported) print(r);
       for (const f of result.failed) process.stdout.write(`failed OpenML task ${f.openmlTaskId}: ${f.error}\n`);
-      process.stdout.write(`suite ${result.suite}: ${result.imported.length} imported, ${result.failed.length} failed (${result.path}); run it with 'linguacodus bench ${result.suite}'\n`);
+      process.stdout.write(`suite ${result.suite}: ${result.imported.length} imported, ${result.kept.length} kept, ${result.failed.length} failed (${result.path}); run it with 'linguacodus bench ${result.suite}'\n`);
     }
     if (result.failed.length > 0) process.exitCode = 1;
     return;

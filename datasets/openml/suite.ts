@@ -1,8 +1,10 @@
 // Imports an OpenML suite (a study of tasks, e.g. OpenML-CC18): each task as a task folder, then a bench suite
 // `openml-suite-<id>` naming those that imported. A task that fails is listed with its reason; the others go on.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { checkTaskFolder } from "../check.js";
 import { writeImportedSuite } from "../imported-suites.js";
-import { importOpenMLTask, type OpenMLImportOptions, type OpenMLImportResult } from "./import.js";
+import { exists } from "../task.js";
+import { importOpenMLTask, openmlTaskFolderId, type OpenMLImportOptions, type OpenMLImportResult } from "./import.js";
 import { OpenMLError } from "./client.js";
 
 export interface OpenMLSuiteResult {
@@ -10,6 +12,8 @@ export interface OpenMLSuiteResult {
   /** The suite file bench reads. */
   path: string;
   imported: OpenMLImportResult[];
+  /** Task folders already there (valid ones are kept without --force, and stay in the suite). */
+  kept: string[];
   failed: { openmlTaskId: number; error: string }[];
 }
 
@@ -18,8 +22,18 @@ export const openmlSuiteName = (studyId: number): string => `openml-suite-${stud
 export async function importOpenMLSuite(studyId: number, options: OpenMLImportOptions): Promise<OpenMLSuiteResult> {
   const study = await options.source.study(studyId);
   if (study.taskIds.length === 0) throw new OpenMLError(`OpenML suite ${studyId} (${study.name}) lists no tasks; is it a run study? Give a task suite id`);
-  const result: Omit<OpenMLSuiteResult, "path"> = { suite: openmlSuiteName(studyId), imported: [], failed: [] };
+  const result: Omit<OpenMLSuiteResult, "path"> = { suite: openmlSuiteName(studyId), imported: [], kept: [], failed: [] };
   for (const taskId of study.taskIds) {
+    // Importing a suite again goes on where it stopped: a valid folder stays unless --force replaces it.
+    const dir = join(resolve(options.outDir), openmlTaskFolderId(taskId));
+    if (!options.force && (await exists(dir))) {
+      const report = await checkTaskFolder(dir);
+      if (report.ok) {
+        result.kept.push(openmlTaskFolderId(taskId));
+        options.log?.(`kept OpenML task ${taskId}: ${dir} is already there (--force imports it again)`);
+        continue;
+      }
+    }
     try {
       result.imported.push(await importOpenMLTask(taskId, options));
       options.log?.(`imported OpenML task ${taskId}`);
@@ -31,11 +45,11 @@ export async function importOpenMLSuite(studyId: number, options: OpenMLImportOp
   const path = await writeImportedSuite(resolve(options.outDir), {
     name: result.suite,
     about: [
-      `OpenML suite ${studyId}${study.alias ? ` (${study.alias})` : ""}: ${study.name}; ${result.imported.length} of ${study.taskIds.length} tasks imported from ${options.source.where}`,
+      `OpenML suite ${studyId}${study.alias ? ` (${study.alias})` : ""}: ${study.name}; ${result.imported.length + result.kept.length} of ${study.taskIds.length} tasks imported from ${options.source.where}`,
       ...result.failed.map((f) => `not imported: OpenML task ${f.openmlTaskId}: ${f.error}`),
       `imported by: linguacodus tasks import-openml --suite ${studyId}`,
     ],
-    taskIds: result.imported.map((r) => r.spec.id),
+    taskIds: study.taskIds.map(openmlTaskFolderId).filter((id) => result.kept.includes(id) || result.imported.some((r) => r.spec.id === id)),
   });
   return { ...result, path };
 }

@@ -125,7 +125,11 @@ describe("tasks import-openml", () => {
     const tasksDir = join(home, "tasks");
     const r = await cli(["tasks", "import-openml", "--suite", "10", "--server", api.server, "--out", tasksDir]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/suite openml-suite-10: 3 imported, 0 failed/);
+    expect(r.stdout).toMatch(/suite openml-suite-10: 3 imported, 0 kept, 0 failed/);
+    // again without --force: the folders stay and so does the suite
+    const again = await cli(["tasks", "import-openml", "--suite", "10", "--server", api.server, "--out", tasksDir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/suite openml-suite-10: 0 imported, 3 kept, 0 failed/);
     const list = await cli(["tasks", "list", "--dir", tasksDir, "--json"]);
     const suites = JSON.parse(list.stdout).suites as { name: string; tasks: string[] }[];
     expect(suites).toEqual([expect.objectContaining({ name: "openml-suite-10", tasks: ["openml-1", "openml-2", "openml-3"] })]);
