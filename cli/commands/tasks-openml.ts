@@ -28,12 +28,15 @@ export function registerImportOpenML(tasks: Command): void {
     .option("--json", "print JSON")
     .action(async (ids: string[], options: OpenMLFlags) => {
       const ds = await import("../../datasets/index.js");
+      const known = [ds.TaskFormatError, ds.OpenMLError, ds.OpenMLRecordError, ds.ArffFormatError];
       try {
         await importOpenML(ds, ids, options);
       } catch (error) {
-        const known = [ds.TaskFormatError, ds.OpenMLError, ds.OpenMLRecordError, ds.ArffFormatError];
-        if (known.some((k) => error instanceof k)) throw new UserFacingError((error as Error).message);
-        throw error;
+        const failure = known.some((k) => error instanceof k) ? new UserFacingError((error as Error).message) : error;
+        if (!options.json) throw failure;
+        // --json: the error is JSON on stdout as well (as import-mlebench does), so scripts read one format.
+        process.stdout.write(`${JSON.stringify({ error: (error as Error).message }, null, 2)}\n`);
+        process.exitCode = failure instanceof UserFacingError ? failure.exitCode : 1;
       }
     });
 }

@@ -166,7 +166,7 @@ export async function importOpenMLTask(taskId: number, options: OpenMLImportOpti
         license: licence,
         dataset: dataset.name,
         url: `https://www.openml.org/t/${taskId}`,
-        notes: [`OpenML task ${taskId}, dataset ${dataset.id}; evaluation measure: ${task.measure ?? "none"}; read from ${options.source.where}`, ...notes].join("; "),
+        notes: [`OpenML task ${taskId}, dataset ${dataset.id}; evaluation measure: ${task.measure ?? "none"}`, ...notes].join("; "),
         ...(dataset.citation ? { citation: dataset.citation } : {}),
       },
       splitNote: `The rows are OpenML task ${taskId}'s first fold (${task.procedure.type}, repeat 0, fold 0): ${train.length} train and ${test.length} test rows, numbered in a shuffled order.`,

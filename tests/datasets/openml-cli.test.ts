@@ -154,6 +154,9 @@ describe("tasks import-openml", () => {
       expect(r.stderr).toMatch(message);
     }
     expect(existsSync(join(out, "openml-999"))).toBe(false);
+    const json = await cli(["tasks", "import-openml", "999", "--server", api.server, "--out", out, "--json"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).error).toMatch(/OpenML task 999: .* answered 404/);
     expect(existsSync(join(out, "openml-4"))).toBe(false);
     // --metric grades a task whose measure has no equal here
     const overridden = await cli(["tasks", "import-openml", "5", "--metric", "accuracy", "--server", api.server, "--out", out]);
