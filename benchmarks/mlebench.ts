@@ -46,7 +46,7 @@ const ScoreFileSchema = z
   .loose();
 
 /** The competition id of a run's task when it is an imported MLE-bench competition, else null. */
-function mlebenchCompetitionOf(taskDir: string, cache: Map<string, string | null>): string | null {
+export function mlebenchCompetitionOf(taskDir: string, cache: Map<string, string | null>): string | null {
   if (!cache.has(taskDir)) {
     const path = join(taskDir, TASK_FILES.spec);
     let id: string | null = null;
@@ -144,17 +144,31 @@ export interface MleBenchAggregate {
   metrics: Record<SeedMetricName, AggregateMetric> | null;
 }
 
+/** What aggregate_grading_reports counts for a competition with no report in a seed (its zero_report). */
+function zeroReport(competitionId: string): MleBenchCompetitionReport {
+  const none = { score: null, gold_threshold: null, silver_threshold: null, bronze_threshold: null, median_threshold: null };
+  const no = { any_medal: false, gold_medal: false, silver_medal: false, bronze_medal: false, above_median: false, submission_exists: false, valid_submission: false };
+  return { competition_id: competitionId, ...none, ...no, is_lower_better: false, created_at: "", submission_path: "", run_id: "", mode: "", model: "", seed: null };
+}
+
 /**
  * aggregate_grading_reports' computation for one group of runs (one mode × model × temperature): seed k is
- * every competition's k-th run (in seed order); only seeds that cover every competition count.
+ * every competition's k-th run (in seed order). By default only seeds that cover every competition count; with
+ * `padMissing` (its --pad-missing) there are as many seeds as the best-covered competition has runs, and a
+ * competition without a k-th run counts as no submission in seed k.
  */
-export function aggregateSeeds(reports: readonly MleBenchCompetitionReport[], competitionIds: readonly string[]): Omit<MleBenchAggregate, "mode" | "model" | "temperature"> {
+export function aggregateSeeds(
+  reports: readonly MleBenchCompetitionReport[],
+  competitionIds: readonly string[],
+  options: { padMissing?: boolean } = {},
+): Omit<MleBenchAggregate, "mode" | "model" | "temperature"> {
   const byCompetition = new Map<string, MleBenchCompetitionReport[]>(competitionIds.map((id) => [id, []]));
   for (const r of [...reports].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0))) byCompetition.get(r.competition_id)?.push(r);
   const missing = competitionIds.filter((id) => byCompetition.get(id)!.length === 0);
-  const seeds = missing.length > 0 ? 0 : Math.min(...competitionIds.map((id) => byCompetition.get(id)!.length));
+  const counts = competitionIds.map((id) => byCompetition.get(id)!.length);
+  const seeds = options.padMissing ? Math.max(0, ...counts) : missing.length > 0 ? 0 : Math.min(...counts);
   if (seeds === 0) return { num_seeds_averaged: 0, num_competitions_per_seed: competitionIds.length, missing_competitions: missing, metrics: null };
-  const perSeed = Array.from({ length: seeds }, (_, k) => competitionIds.map((id) => byCompetition.get(id)![k]!));
+  const perSeed = Array.from({ length: seeds }, (_, k) => competitionIds.map((id) => byCompetition.get(id)![k] ?? zeroReport(id)));
   const metrics = {} as Record<SeedMetricName, AggregateMetric>;
   for (const [name, field] of SEED_METRICS) {
     const values = perSeed.map((seed) => (100 * seed.filter((r) => r[field]).length) / seed.length);
@@ -162,7 +176,7 @@ export function aggregateSeeds(reports: readonly MleBenchCompetitionReport[], co
     const sem = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) / values.length) : 0;
     metrics[name] = { mean, ci_lower: mean - 1.96 * sem, ci_upper: mean + 1.96 * sem, standard_error: sem };
   }
-  return { num_seeds_averaged: seeds, num_competitions_per_seed: competitionIds.length, missing_competitions: [], metrics };
+  return { num_seeds_averaged: seeds, num_competitions_per_seed: competitionIds.length, missing_competitions: missing, metrics };
 }
 
 export interface MleBenchSummary {

@@ -31,9 +31,11 @@ export {
   roundLikePython,
   readMleBenchSplit,
   MLEBENCH_SPLIT_FILES,
+  leaderboardSplit,
+  MLEBENCH_LEADERBOARD_SPLITS,
   parseCompetitionConfig,
 } from "./mlebench/index.js";
-export type { ImportOptions, ImportResult, ImportAllResult, GraderSandbox, MleBenchGraderOptions, TaskGrader, GraderMapping } from "./mlebench/index.js";
+export type { LeaderboardSplit, ImportOptions, ImportResult, ImportAllResult, GraderSandbox, MleBenchGraderOptions, TaskGrader, GraderMapping } from "./mlebench/index.js";
 export { baselineScripts, baselinesUnavailable, computeReferenceScores, recordReferenceScores, describeReferenceScores, runPythonInSandbox, normalisedScore, BASELINE_DATA_DIR } from "./baselines.js";
 export type { RunPython, BaselineKind, BaselineScript, ReferenceScoreReport, ScriptSandbox } from "./baselines.js";
 export { importOpenMLTask, importOpenMLSuite, restSource, cacheSource, parseOpenMLId, openmlTaskFolderId, OpenMLError, OpenMLRecordError, DEFAULT_OPENML_SERVER, parseArff, splitArffValues, ArffFormatError, metricForMeasure } from "./openml/index.js";

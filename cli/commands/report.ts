@@ -10,6 +10,10 @@ interface ReportFlags {
   compareModels?: string[];
   prices?: string;
   seed: string;
+  mlebenchSubmission?: string;
+  mlebenchExperiment?: string;
+  mlebenchEntry?: string;
+  mlebenchAgent?: string;
 }
 
 const FORMATS = ["md", "html", "json"] as const;
@@ -17,7 +21,7 @@ const FORMATS = ["md", "html", "json"] as const;
 /** Builds and writes the report of `target` (the library's writeReportFolder); shared by `report` and `bench`. */
 export async function writeReportFor(
   target: string,
-  options: { out?: string; compare?: [string, string][]; compareModels?: [string, string][]; pricesFile?: string; seed?: number } = {},
+  options: import("../../benchmarks/index.js").ReportFolderOptions = {},
 ): ReturnType<typeof import("../../benchmarks/index.js").writeReportFolder> {
   const { BenchInputError, readPriceTable, writeReportFolder } = await import("../../benchmarks/index.js");
   if (options.pricesFile) {
@@ -44,6 +48,19 @@ function parsePairs(flag: string, values: string[] | undefined, shape: string, e
   });
 }
 
+/** --mlebench-entry MODE:MODEL splits at the first ':' (model column labels may hold one, mode names do not). */
+function mlebenchSubmissionOptions(flags: ReportFlags, out: string): NonNullable<import("../../benchmarks/index.js").ReportFolderOptions["mlebenchSubmission"]> {
+  const entry = flags.mlebenchEntry;
+  const colon = entry?.indexOf(":") ?? -1;
+  if (entry !== undefined && (colon <= 0 || colon === entry.length - 1)) throw new UserFacingError(`--mlebench-entry '${entry}': use MODE:MODEL (a mode and a model column label), e.g. linguacodus:gpt-4o`);
+  return {
+    out,
+    ...(entry ? { mode: entry.slice(0, colon), model: entry.slice(colon + 1) } : {}),
+    ...(flags.mlebenchExperiment ? { experimentId: flags.mlebenchExperiment } : {}),
+    ...(flags.mlebenchAgent ? { agent: flags.mlebenchAgent } : {}),
+  };
+}
+
 async function reportAction(target: string, flags: ReportFlags): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UserFacingError(`--format must be one of ${FORMATS.join(", ")} (got '${flags.format}')`);
   const seed = Number(flags.seed);
@@ -51,8 +68,9 @@ async function reportAction(target: string, flags: ReportFlags): Promise<void> {
   const compare = parsePairs("--compare", flags.compare, "MODE_A:MODE_B", "linguacodus:direct");
   // Model columns are named by their label; a label holding ':' cannot be given here (bench labels rarely do).
   const compareModels = parsePairs("--compare-models", flags.compareModels, "LABEL_A:LABEL_B", "finetuned-planner:base-planner");
-  const { written, markdown, json } = await writeReportFor(target, {
+  const { written, markdown, json, submission } = await writeReportFor(target, {
     ...(flags.out ? { out: flags.out } : {}),
+    ...(flags.mlebenchSubmission ? { mlebenchSubmission: mlebenchSubmissionOptions(flags, flags.mlebenchSubmission) } : {}),
     ...(compare ? { compare } : {}),
     ...(compareModels ? { compareModels } : {}),
     ...(flags.prices ? { pricesFile: flags.prices } : {}),
@@ -61,6 +79,11 @@ async function reportAction(target: string, flags: ReportFlags): Promise<void> {
   if (flags.format === "md") process.stdout.write(markdown);
   else if (flags.format === "json") process.stdout.write(json);
   else process.stdout.write(`${written.files.html}\n`);
+  if (submission) {
+    const s = submission.submission;
+    process.stderr.write(`MLE-bench submission written to ${submission.dir} (${s.run_groups.length} run group(s), experiment ${s.experiment_id}; see SUBMISSION.md)\n`);
+    for (const warning of s.warnings) process.stderr.write(`  note: ${warning}\n`);
+  }
   process.stderr.write(`report written to ${written.dir} (report.md, report.html, report.json, runs.csv, attempts.csv, tokens.csv, ${written.files.charts.length} SVG chart(s))\n`);
 }
 
@@ -75,5 +98,9 @@ export function registerReport(program: Command): void {
     .option("--compare-models <a:b...>", "pairs of model columns (labels) to compare within each mode, e.g. finetuned-planner:base-planner")
     .option("--prices <file>", 'JSON price table for cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
     .option("--seed <n>", "seed of the bootstrap resampling", "20240101")
+    .option("--mlebench-submission <dir>", "also write an MLE-bench leaderboard submission (run groups' grading reports, run_group_experiments.csv rows, Low/Medium/High/All aggregates, README rows, no-test-signal statement) into <dir>")
+    .option("--mlebench-experiment <id>", "experiment id for run_group_experiments.csv (default linguacodus-<mode>-<model>)")
+    .option("--mlebench-entry <mode:model>", "the configuration to submit when the bench ran several (a mode and a model column label)")
+    .option("--mlebench-agent <name>", "agent name in the leaderboard row", "linguacodus")
     .action(reportAction);
 }

@@ -5,5 +5,5 @@ export { createTaskGrader, gradeTask, mlebenchCheckout, MLEBENCH_GRADER_REQUIREM
 export { parseCompetitionConfig, readCompetitionConfig, CompetitionConfigSchema, type CompetitionConfig } from "./config.js";
 export { graderMapping, MLEBENCH_GRADER_NAMES, type GraderMapping, type BuiltinEquivalent } from "./graders.js";
 export { roundLikePython, MLEBENCH_SCORE_DIGITS } from "./round.js";
-export { readMleBenchSplit, MLEBENCH_SPLIT_FILES } from "./splits.js";
+export { readMleBenchSplit, leaderboardSplit, MLEBENCH_SPLIT_FILES, MLEBENCH_LEADERBOARD_SPLITS, type LeaderboardSplit } from "./splits.js";
 export { taskIdOf, confinedPath } from "./confine.js";
