@@ -93,5 +93,5 @@ export {
   type BenchStatus,
 } from "./executors/index.js";
 export { modeBarsSpec, temperatureCurveSpec, consistencySpec, renderSvg } from "./charts.js";
-export { writeMleBenchSubmission, buildMleBenchSubmission, MLEBENCH_MIN_SEEDS, type MleBenchSubmission, type MleBenchSubmissionOptions, type SplitAggregate, type RunGroup } from "./mlebench-submission.js";
+export { writeMleBenchSubmission, buildMleBenchSubmission, type MleBenchSubmission, type MleBenchSubmissionOptions, type SplitAggregate, type RunGroup } from "./mlebench-submission.js";
 export { selectionRules, selectionStatement, type SelectionRule, type SelectionStatement } from "./mlebench-selection.js";

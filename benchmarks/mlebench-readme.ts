@@ -2,6 +2,7 @@
 // experiment row, the machines from the runs' fingerprints, and SUBMISSION.md — what to copy where, what was
 // missing, and the no-test-signal statement.
 import { FingerprintSchema } from "../execution/index.js";
+import { MLEBENCH_MIN_SEEDS } from "./mlebench.js";
 import type { MleBenchSubmission, SplitAggregate } from "./mlebench-submission.js";
 
 const GIB = 1024 ** 3;
@@ -45,7 +46,7 @@ type RowInput = Omit<MleBenchSubmission, "leaderboard_row" | "runs_readme_row">;
 /** The leaderboard's row (Agent | LLM(s) used | Low | Medium | High | All | hours | date | leakage | source | reports) and runs/README.md's. */
 export function leaderboardRow(s: RowInput): { leaderboard_row: string; runs_readme_row: string } {
   const seeds = s.run_groups.length;
-  const agent = `${s.agent} (${s.mode})${seeds < 3 ? `<br>${seeds} seed(s), MLE-bench asks for 3` : ""}`;
+  const agent = `${s.agent} (${s.mode})${seeds < MLEBENCH_MIN_SEEDS ? `<br>${seeds} seed(s), MLE-bench asks for ${MLEBENCH_MIN_SEEDS}` : ""}`;
   const hours = s.hours.max.toFixed(2);
   const cells = [agent, s.llms, ...s.splits.map(cell), hours, s.date, "-", "✓", "✓"];
   const notes = `${s.agent} ${s.mode}, ${s.llms}, at most ${hours} hours per competition, ${s.hardware.join("; ")}, ${seeds} seed(s)`;
@@ -66,7 +67,7 @@ export function submissionMarkdown(s: MleBenchSubmission): string {
     "",
     "## Said plainly",
     "",
-    ...(s.warnings.length ? s.warnings.map((w) => `- ${w}`) : ["- nothing: every split complete, at least 3 seeds"]),
+    ...(s.warnings.length ? s.warnings.map((w) => `- ${w}`) : [`- nothing: every split complete, at least ${MLEBENCH_MIN_SEEDS} seeds`]),
     "",
     "## Leaderboard row (README.md)",
     "",
@@ -94,7 +95,11 @@ export function submissionMarkdown(s: MleBenchSubmission): string {
     "Reproduce with MLE-bench's own script, after copying runs/ into a checkout:",
     "",
     "```bash",
-    ...s.splits.map((x) => `uv run python experiments/aggregate_grading_reports.py --experiment-id ${s.experiment_id} --split ${x.split}${x.padded ? " --pad-missing" : ""}`),
+    ...s.splits.map((x) =>
+      x.covered.length === 0
+        ? `# --split ${x.split}: no competition of it was run, so the script has no report to aggregate`
+        : `uv run python experiments/aggregate_grading_reports.py --experiment-id ${s.experiment_id} --split ${x.split}${x.padded ? " --pad-missing" : ""}`,
+    ),
     "```",
     "",
     "## Selection used no test-set signal",

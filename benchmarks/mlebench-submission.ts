@@ -10,12 +10,9 @@ import { readRunJson, type RunOptions } from "../execution/index.js";
 import { MLEBENCH_LEADERBOARD_SPLITS, leaderboardSplit } from "../datasets/index.js";
 import type { Collection, ReportRun } from "./collect.js";
 import { labelOfSpec, BenchInputError } from "./matrix.js";
-import { aggregateSeeds, competitionReportOf, gradingReport, mlebenchCompetitionOf, type MleBenchAggregate, type MleBenchCompetitionReport } from "./mlebench.js";
+import { MLEBENCH_MIN_SEEDS, aggregateSeeds, competitionReportOf, gradingReport, mlebenchCompetitionOf, type MleBenchAggregate, type MleBenchCompetitionReport } from "./mlebench.js";
 import { selectionStatement, type SelectionStatement } from "./mlebench-selection.js";
 import { describeMachines, leaderboardRow, submissionMarkdown } from "./mlebench-readme.js";
-
-/** The seeds MLE-bench asks every entry to repeat (its README, "Benchmarking"). */
-export const MLEBENCH_MIN_SEEDS = 3;
 
 export interface MleBenchSubmissionOptions {
   /** The experiment id of runs/run_group_experiments.csv (default: linguacodus-<mode>-<model>). */
@@ -144,7 +141,10 @@ export function buildMleBenchSubmission(collection: Collection, options: MleBenc
   const { splits, outside } = splitAggregates(reportsBySeed.flat());
   for (const s of splits) {
     if (s.covered.length === 0) warnings.push(`${s.column} (${s.split}.txt): none of its ${s.competitions} competitions was run, so no score`);
-    else if (s.missing.length) warnings.push(`${s.column} (${s.split}.txt): ${s.covered.length} of ${s.competitions} competitions run; the ${s.missing.length} missing count as failing in every seed (aggregate_grading_reports --pad-missing; without it MLE-bench refuses): ${s.missing.join(", ")}`);
+    else if (s.missing.length) {
+      const named = s.missing.length > 8 ? `${s.missing.slice(0, 8).join(", ")}, … (submission.json lists all ${s.missing.length})` : s.missing.join(", ");
+      warnings.push(`${s.column} (${s.split}.txt): ${s.covered.length} of ${s.competitions} competitions run; the ${s.missing.length} missing count as failing in every seed (aggregate_grading_reports --pad-missing; without it MLE-bench refuses): ${named}`);
+    }
   }
   if (outside.length) warnings.push(`${outside.length} competition(s) in none of MLE-bench's splits, counted in no column: ${outside.join(", ")}`);
 

@@ -115,6 +115,9 @@ export function gradingReport(reports: readonly MleBenchCompetitionReport[]) {
   };
 }
 
+/** The seeds MLE-bench asks every entry to repeat (its README, "Benchmarking"). */
+export const MLEBENCH_MIN_SEEDS = 3;
+
 export const SEED_METRICS = [
   ["submission_exists_percentage", "submission_exists"],
   ["valid_submissions_percentage", "valid_submission"],

@@ -137,7 +137,9 @@ describe("report --mlebench-submission", () => {
       expect(text).toMatch(/High \(high\.txt\): none of its 15 competitions was run, so no score/);
       expect(text).toMatch(/1 competition\(s\) in none of MLE-bench's splits, counted in no column: toy-outside/);
     }
+    expect(stderr).toMatch(/the 20 missing count as failing .*: aerial-cactus-identification, .*, … \(submission\.json lists all 20\)/);
     expect(md).toContain("--experiment-id lc-test --split low --pad-missing");
+    expect(md).toContain("# --split high: no competition of it was run, so the script has no report to aggregate");
   });
 
   it("writes the leaderboard row (LLMs, splits, hours, date) and runs/README.md's row with the machine from the fingerprints", () => {
