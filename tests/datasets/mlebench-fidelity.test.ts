@@ -192,6 +192,13 @@ describe("MLE-bench's aggregate over seeds", () => {
     expect(agg.metrics!.valid_submissions_percentage.mean).toBeCloseTo(ref[1]!.mean, 12);
     expect(agg.metrics!.valid_submissions_percentage.standard_error).toBeCloseTo(ref[1]!.sem, 12);
     expect(aggregateSeeds(reports.filter((r) => r.competition_id === "a"), ["a", "b"]).missing_competitions).toEqual(["b"]);
+    // --pad-missing: as many seeds as the best-covered competition has runs (b: 3); a lacks seed 3 and c every
+    // seed, each counted as no submission. Any medal per seed: 2/3, 0/3, 1/3.
+    const padded = aggregateSeeds(reports, ["a", "b", "c"], { padMissing: true });
+    expect([padded.num_seeds_averaged, padded.num_competitions_per_seed, padded.missing_competitions]).toEqual([3, 3, ["c"]]);
+    expect(padded.metrics!.any_medal_percentage.mean).toBeCloseTo(100 / 3, 12);
+    expect(padded.metrics!.any_medal_percentage.standard_error).toBeCloseTo(Math.sqrt(((200 / 3 - 100 / 3) ** 2 + (100 / 3) ** 2 + 0) / 2 / 3), 12);
+    expect(padded.metrics!.submission_exists_percentage.mean).toBeCloseTo((200 / 3 + 200 / 3 + 100 / 3) / 3, 12);
   });
 });
 
