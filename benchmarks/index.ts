@@ -30,7 +30,7 @@ export {
   type RunKey,
   type TaskRef,
 } from "./matrix.js";
-export { REPORT_FILES } from "./layout.js";
+export { REPORT_FILES, MLEBENCH_SUBMISSION_FILES } from "./layout.js";
 export {
   BENCH_FILES,
   BENCH_SCHEMA_VERSION,

@@ -34,3 +34,13 @@ export const REPORT_FILES = {
   gradingReport: "grading_report.json",
   mlebenchAggregate: "mlebench_aggregate.json",
 } as const;
+
+/** Files of an MLE-bench leaderboard submission folder (`report --mlebench-submission`), laid out as MLE-bench's repository. */
+export const MLEBENCH_SUBMISSION_FILES = {
+  /** runs/<run group>/grading_report.json, and the rows of runs/run_group_experiments.csv. */
+  runs: "runs",
+  gradingReport: REPORT_FILES.gradingReport,
+  runGroupsCsv: "run_group_experiments.csv",
+  json: "submission.json",
+  md: "SUBMISSION.md",
+} as const;

@@ -10,6 +10,7 @@ import { readRunJson, type RunOptions } from "../execution/index.js";
 import { MLEBENCH_LEADERBOARD_SPLITS, leaderboardSplit } from "../datasets/index.js";
 import type { Collection, ReportRun } from "./collect.js";
 import { labelOfSpec, BenchInputError } from "./matrix.js";
+import { MLEBENCH_SUBMISSION_FILES as FILES } from "./layout.js";
 import { MLEBENCH_MIN_SEEDS, aggregateSeeds, competitionReportOf, gradingReport, mlebenchCompetitionOf, type MleBenchAggregate, type MleBenchCompetitionReport } from "./mlebench.js";
 import { selectionStatement, type SelectionStatement } from "./mlebench-selection.js";
 import { describeMachines, leaderboardRow, submissionMarkdown } from "./mlebench-readme.js";
@@ -180,9 +181,9 @@ export function writeMleBenchSubmission(collection: Collection, outDir: string, 
     writeFileSync(path, text);
     files.push(path);
   };
-  for (const group of submission.run_groups) write(join(dir, "runs", group.name, "grading_report.json"), `${JSON.stringify(group.grading_report, null, 2)}\n`);
-  write(join(dir, "runs", "run_group_experiments.csv"), ["experiment_id,run_group", ...submission.csv_rows, ""].join("\n"));
-  write(join(dir, "submission.json"), `${JSON.stringify(submission, null, 2)}\n`);
-  write(join(dir, "SUBMISSION.md"), submissionMarkdown(submission));
+  for (const group of submission.run_groups) write(join(dir, FILES.runs, group.name, FILES.gradingReport), `${JSON.stringify(group.grading_report, null, 2)}\n`);
+  write(join(dir, FILES.runs, FILES.runGroupsCsv), ["experiment_id,run_group", ...submission.csv_rows, ""].join("\n"));
+  write(join(dir, FILES.json), `${JSON.stringify(submission, null, 2)}\n`);
+  write(join(dir, FILES.md), submissionMarkdown(submission));
   return { dir, submission, files };
 }
