@@ -28,12 +28,15 @@ beforeAll(async () => {
   api.route("/api/v1/json/data/61", datasetJson({ id: 61, name: "pima-mini", url: data[61], licence: "CC BY 4.0", citation: "Smith, J. (1988). Diabetes onset.", target: "class", ignore: "row_nr" }));
   api.route("/api/v1/json/data/62", datasetJson({ id: 62, name: "cars-mini", url: data[62], licence: "Public", target: "mpg" }));
   api.route("/api/v1/json/data/63", datasetJson({ id: 63, name: "iris-mini", url: data[63], target: "class" }));
+  // a hostile record: its data "URL" is a host file
+  api.route("/api/v1/json/data/64", datasetJson({ id: 64, name: "host-file", url: "file:///etc/passwd", target: "class" }));
   const tasks: [number, "Supervised Classification" | "Supervised Regression", number, string, string | null, number][] = [
     [1, "Supervised Classification", 61, "class", "area_under_roc_curve", N_BIN],
     [2, "Supervised Regression", 62, "mpg", null, N_REG],
     [3, "Supervised Classification", 63, "class", "predictive_accuracy", N_IRIS],
     [4, "Supervised Classification", 63, "species", "predictive_accuracy", N_IRIS],
     [5, "Supervised Classification", 63, "class", "kappa", N_IRIS],
+    [6, "Supervised Classification", 64, "class", "predictive_accuracy", N_IRIS],
   ];
   for (const [id, type, datasetId, target, measure, rows] of tasks) {
     const splitsUrl = file(`/api_splits/get/${id}/Task_${id}_splits.arff`, splitsArff(rows));
@@ -146,6 +149,7 @@ describe("tasks import-openml", () => {
       [["4"], /target 'species' is not a column of dataset 63 \(columns: petal_length, class\)/],
       [["5"], /scored by 'kappa', which has no metric here \(for classification: predictive_accuracy, area_under_roc_curve, f_measure\); pass --metric <name>/],
       [["../etc"], /'\.\.\/etc' is not an OpenML task id; give its number/],
+      [["6"], /the data of OpenML dataset 64: 'file:\/\/\/etc\/passwd' is not an http\(s\) URL/],
       [["--suite", "77"], /OpenML suite 77: GET .*\/study\/77 answered 404/],
     ];
     for (const [args, message] of cases) {
