@@ -67,13 +67,9 @@ function resultsOf(samples: InspectSample[]): InspectEvalScore[] {
       .map((s) => s.scores[INSPECT_SCORER]?.value[key])
       .filter((v): v is number | boolean => typeof v === "number" || typeof v === "boolean")
       .map(Number);
-    return {
-      name: key,
-      scorer: INSPECT_SCORER,
-      scored_samples: values.length,
-      unscored_samples: samples.length - values.length,
-      metrics: values.length > 0 ? { mean: { name: "mean", value: mean(values) } } : ({} as InspectEvalScore["metrics"]),
-    };
+    const metrics: InspectEvalScore["metrics"] = {};
+    if (values.length > 0) metrics.mean = { name: "mean", value: mean(values) };
+    return { name: key, scorer: INSPECT_SCORER, scored_samples: values.length, unscored_samples: samples.length - values.length, metrics };
   });
 }
 

@@ -2,14 +2,16 @@
 // CLI, real Docker sandbox and grader) and a small bench (direct mode × 2 seeds, a local OpenAI-protocol server as
 // the model) are exported, and inspect_ai's read_eval_log — from the venv of ./inspect.ts (.ci/python.sh inspect) —
 // reads every log back; its sample counts, epochs, scores, message counts and token totals must be the run records'.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TranscriptLineSchema, tokenTotal } from "../../agents/index.js";
 import { RUN_FILES, readJsonLines, readRunRecord, runTask, summarizeRun } from "../../execution/index.js";
 import { inspectPython } from "./inspect.js";
+import { launchChromium } from "../viewer/support.js";
 import { fence } from "../support/fence.js";
 import { linguacodus } from "../support/cli.js";
 import { type OpenAiTestServer } from "../support/openai-server.js";
@@ -24,6 +26,8 @@ let sandbox: Sandbox;
 let server: OpenAiTestServer;
 let python: string;
 let home: string;
+/** The bench's exported logs (the second test), which the browser test opens in `inspect view`. */
+let benchLogs: string | undefined;
 
 useTaskAndSandbox((fixture) => ({ task, sandbox } = fixture));
 // The bench's model: every direct-mode call answers the working scikit-learn script, with cached prompt tokens.
@@ -122,6 +126,7 @@ describe("export inspect: Inspect AI reads the logs, and they hold what the run 
     const out = tempDir("lc-inspect-logs-");
     const exported = await linguacodus(["export", "inspect", bench, "--out", out], { LINGUACODUS_HOME: home });
     expect(exported.code, exported.stderr).toBe(0);
+    benchLogs = out;
     const files = readdirSync(out).map((name) => join(out, name));
     expect(files).toHaveLength(1);
     const [log] = await readWithInspect(files);
@@ -134,4 +139,37 @@ describe("export inspect: Inspect AI reads the logs, and they hold what the run 
     const scores = log!.samples.map((s) => s.score.test_score as number);
     expect(log!.results.test_score).toBeCloseTo((scores[0]! + scores[1]!) / 2, 9);
   }, 600_000);
+
+  it("inspect view shows the bench's log and its two samples in Chromium", async () => {
+    expect(benchLogs, "the bench test exports the logs first").toBeDefined();
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const inspect = join(python, "..", "inspect");
+    const view = spawn(inspect, ["view", "start", "--log-dir", benchLogs!, "--host", "127.0.0.1", "--port", String(port)], { stdio: "ignore" });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const url = `http://127.0.0.1:${port}/`;
+      const end = Date.now() + 60_000;
+      for (;;) {
+        const up = await fetch(url).then((r) => r.ok, () => false);
+        if (up) break;
+        if (Date.now() > end) throw new Error("inspect view did not start");
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await page.goto(url);
+      await page.getByText("1 x 2 samples").waitFor({ timeout: 60_000 });
+      const body = await page.innerText("body");
+      expect(body).toContain("concrete-strength");
+      expect(body).toMatch(/TEST_SCORE/i);
+      expect(body).toContain("2 rows");
+    } finally {
+      await browser.close();
+      view.kill();
+    }
+  }, 180_000);
 });
