@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { parseCsv, type CsvTable } from "./csv.js";
 import { indexCsv, parseDecimal, parseNumberColumn, type CsvIndex } from "./fast-csv.js";
-import { METRICS, type MetricInfo } from "./metric-registry.js";
+import { isTextCell, METRICS, type MetricInfo } from "./metric-registry.js";
 import { TaskFormatError, type Task, type TaskSpec } from "./task.js";
 
 /**
@@ -70,7 +70,7 @@ export class AnswerKey {
     } catch (error) {
       throw new TaskFormatError(`cannot read the task's answers ${task.answersPath}: ${(error as Error).message} (run 'linguacodus tasks check ${task.dir}')`);
     }
-    const index = indexCsv(bytes);
+    const index = indexCsv(bytes, isTextCell(METRICS[task.spec.metric.name].cell) ? [] : task.spec.target_columns);
     if (index && index.header.some((h) => h !== "")) return new AnswerKey(task.spec, { index });
     try {
       return new AnswerKey(task.spec, { table: parseCsv(bytes.toString("utf8"), task.answersPath) });
@@ -116,7 +116,7 @@ export class AnswerKey {
         if ("index" in this.source) {
           const ix = this.source.index;
           const c = ix.header.indexOf(t);
-          values = parseNumberColumn(ix.buf, ix.starts[c]!, ix.ends[c]!);
+          values = parseNumberColumn(ix, c);
         } else values = Float64Array.from(this.column(t), parseDecimal);
         for (let i = 0; i < values.length; i++) {
           if (!Number.isFinite(values[i]!)) throw new TaskFormatError(`answers.csv column '${t}' holds missing or non-numeric values (run 'linguacodus tasks check')`);

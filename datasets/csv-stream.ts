@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { CsvFormatError } from "./csv.js";
-import { parseDecimal, parseDecimalAt, sameBytes } from "./fast-csv.js";
+import { LineFields, parseDecimal, parseDecimalAt, sameBytes, scanLine, TOO_MANY_FIELDS, UNFINISHED } from "./fast-csv.js";
 
 const COMMA = 44;
 const LF = 10;
@@ -34,7 +34,8 @@ export interface CsvRow {
 export type RowAction = "continue" | "count";
 
 export interface CsvSink {
-  header(names: string[]): void;
+  /** Returns the columns it will read with `number`, so a scanner can read them on its way through the bytes. */
+  header(names: string[]): readonly number[] | void;
   row(row: CsvRow): RowAction;
 }
 
@@ -78,17 +79,19 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
   let width = -1;
   let rows = 0;
   let counting = false;
-  let starts = new Uint32Array(1);
-  let ends = new Uint32Array(1);
+  let fields = new LineFields(0);
   let buf: Buffer = Buffer.alloc(0);
   const view: CsvRow = {
     get index() {
       return rows;
     },
-    text: (c) => buf.toString("utf8", starts[c]!, ends[c]!),
-    number: (c) => parseDecimalAt(buf, starts[c]!, ends[c]!),
-    bytes: (c) => buf.subarray(starts[c]!, ends[c]!),
-    equals: (c, bytes, s, e) => sameBytes(buf, starts[c]!, ends[c]!, bytes, s, e),
+    text: (c) => buf.toString("utf8", fields.starts[c]!, fields.ends[c]!),
+    number: (c) => {
+      const v = fields.numbers[c]!;
+      return v === v ? v : parseDecimalAt(buf, fields.starts[c]!, fields.ends[c]!);
+    },
+    bytes: (c) => buf.subarray(fields.starts[c]!, fields.ends[c]!),
+    equals: (c, bytes, s, e) => sameBytes(buf, fields.starts[c]!, fields.ends[c]!, bytes, s, e),
   };
 
   const readHeader = (start: number, end: number): void => {
@@ -97,56 +100,58 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
     if (header.trim() === "") throw new CsvFormatError(`${what} is empty (no header line)`);
     const names = header.split(",").map((h) => h.trim());
     width = names.length;
-    starts = new Uint32Array(width);
-    ends = new Uint32Array(width);
-    sink.header(names);
+    fields = new LineFields(width, sink.header(names) ?? []);
   };
-  const tooManyFields = (start: number, end: number): never => {
-    let fields = 1;
-    for (let k = start; k < end; k++) if (buf[k] === COMMA) fields++;
-    throw new CsvFormatError(`${what} line ${line + 1} has ${fields} fields, the header has ${width}`);
+  const tooManyFields = (start: number): never => {
+    const lineEnd = buf.indexOf(LF, start);
+    let count = 1;
+    for (let k = start; k < (lineEnd === -1 ? buf.length : lineEnd); k++) if (buf[k] === COMMA) count++;
+    throw new CsvFormatError(`${what} line ${line + 1} has ${count} fields, the header has ${width}`);
   };
 
   /**
    * Handles the complete lines in buf (and the unfinished last one at the end of the file); returns where the
-   * unfinished last line starts. One pass over the bytes: a field ends at a comma, a row at a line end.
+   * unfinished last line starts. Each line is split and its numbers read in one pass ({@link scanLine}).
    */
   const scan = (atEnd: boolean): number => {
-    let lineStart = 0;
-    let field = 0;
-    let fieldStart = 0;
     const n = buf.length;
-    for (let i = 0; i <= n; i++) {
-      const b = i < n ? buf[i]! : atEnd ? LF : -1;
-      if (b === -1) break;
-      if (b === COMMA) {
-        if (counting || width < 0) continue;
-        if (field >= width - 1) tooManyFields(lineStart, buf.indexOf(LF, i) === -1 ? n : buf.indexOf(LF, i));
-        starts[field] = fieldStart;
-        ends[field] = i;
-        field++;
-        fieldStart = i + 1;
-      } else if (b === LF) {
-        if (i === n && i === lineStart) break; // no unfinished line at the end
-        let end = i > lineStart && buf[i - 1] === CR ? i - 1 : i;
-        if (width < 0) {
-          readHeader(lineStart, end);
-        } else if (end > lineStart) {
-          if (counting) rows++;
-          else {
-            if (field !== width - 1) throw new CsvFormatError(`${what} line ${line + 1} has ${field + 1} fields, the header has ${width}`);
-            starts[field] = fieldStart;
-            ends[field] = end;
-            if (sink.row(view) === "count") counting = true;
-            rows++;
-          }
-        }
+    let lineStart = 0;
+    while (lineStart < n) {
+      if (width < 0) {
+        const lf = buf.indexOf(LF, lineStart);
+        if (lf === -1 && !atEnd) break;
+        const lineEnd = lf === -1 ? n : lf;
+        readHeader(lineStart, lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd);
         line++;
-        end = i + 1;
-        lineStart = end;
-        fieldStart = end;
-        field = 0;
+        lineStart = lineEnd + 1;
+        continue;
       }
+      if (counting) return countRows(lineStart, atEnd);
+      const next = scanLine(buf, lineStart, n, atEnd, fields);
+      if (next === UNFINISHED) break;
+      if (next === TOO_MANY_FIELDS) tooManyFields(lineStart);
+      if (fields.count > 0) {
+        if (fields.count !== width) throw new CsvFormatError(`${what} line ${line + 1} has ${fields.count} fields, the header has ${width}`);
+        if (sink.row(view) === "count") counting = true;
+        rows++;
+      }
+      line++;
+      lineStart = next;
+    }
+    return lineStart;
+  };
+  /** Counts the non-blank lines in buf from `from` (for a sink that asked only for the count). */
+  const countRows = (from: number, atEnd: boolean): number => {
+    const n = buf.length;
+    let lineStart = from;
+    for (let i = from; i <= n; i++) {
+      const b = i < n ? buf[i]! : atEnd ? LF : -1;
+      if (b !== LF) continue;
+      if (i === n && i === lineStart) break;
+      const end = i > lineStart && buf[i - 1] === CR ? i - 1 : i;
+      if (end > lineStart) rows++;
+      line++;
+      lineStart = i + 1;
     }
     return lineStart;
   };

@@ -14,13 +14,82 @@ export interface CsvIndex {
   /** starts[c][r] / ends[c][r]: byte range of column c in data row r. */
   starts: Uint32Array[];
   ends: Uint32Array[];
+  /**
+   * numbers[c][r], for the columns asked for: the cell's number when it was read on the way (NaN: read it with
+   * parseNumberAt); null for the other columns.
+   */
+  numbers: (Float64Array | null)[];
+}
+
+/** One line's fields as {@link scanLine} leaves them. */
+export class LineFields {
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  /**
+   * For the columns in `numberColumns`: the cell's number when it is a plain decimal read on the way; NaN
+   * otherwise (read the cell again). NaN for the other columns, whose bytes are only skipped.
+   */
+  readonly numbers: Float64Array;
+  readonly readsNumber: Uint8Array;
+  /** Fields on the line: 0 for a blank line. */
+  count = 0;
+  constructor(readonly width: number, numberColumns: Iterable<number> = []) {
+    this.starts = new Uint32Array(width);
+    this.ends = new Uint32Array(width);
+    this.numbers = new Float64Array(width).fill(Number.NaN);
+    this.readsNumber = new Uint8Array(width);
+    for (const c of numberColumns) if (c >= 0 && c < width) this.readsNumber[c] = 1;
+  }
+}
+
+/** {@link scanLine}: the buffer ends before the line does. */
+export const UNFINISHED = -1;
+/** {@link scanLine}: the line has more fields than `width`. */
+export const TOO_MANY_FIELDS = -2;
+
+/**
+ * Splits the quote-free line at buf[start] into `fields` and reads each field's number on the same pass, so
+ * a numeric cell's bytes are visited once and no string is made. Returns where the next line starts (past
+ * the line end; `limit` at the end of the file), {@link UNFINISHED} when `limit` comes first and the file
+ * goes on (`atEnd` false), or {@link TOO_MANY_FIELDS}. A final CR before the line end is not part of the line.
+ */
+export function scanLine(buf: Buffer, start: number, limit: number, atEnd: boolean, fields: LineFields): number {
+  const { starts, ends, numbers, readsNumber, width } = fields;
+  let fieldStart = start;
+  for (let field = 0; ; field++) {
+    const reads = field < width && readsNumber[field] === 1;
+    const stop = reads ? readDecimal(buf, fieldStart, limit, numbers, field) : fieldStart;
+    let k = stop;
+    while (k < limit) {
+      const b = buf[k]!;
+      if (b === COMMA || b === LF) break;
+      k++;
+    }
+    if (k === limit && !atEnd) return UNFINISHED;
+    const lineEnd = k === limit || buf[k] === LF;
+    const end = lineEnd && k > fieldStart && buf[k - 1] === CR ? k - 1 : k;
+    if (lineEnd && field === 0 && end === start) {
+      fields.count = 0; // a blank line
+      return k === limit ? limit : k + 1;
+    }
+    if (field >= width) return TOO_MANY_FIELDS;
+    starts[field] = fieldStart;
+    ends[field] = end;
+    if (reads && end !== stop) numbers[field] = Number.NaN;
+    if (lineEnd) {
+      fields.count = field + 1;
+      return k === limit ? limit : k + 1;
+    }
+    fieldStart = k + 1;
+  }
 }
 
 /**
- * Indexes `buf`; returns null when the file holds a double quote, a row with the wrong number of fields,
- * or is too large for 32-bit offsets — the caller then uses the general parser (which reports errors).
+ * Indexes `buf`, keeping the numbers read on the way for the columns named in `numberColumns`; returns null
+ * when the file holds a double quote, a row with the wrong number of fields, or is too large for 32-bit
+ * offsets — the caller then uses the general parser (which reports errors).
  */
-export function indexCsv(buf: Buffer): CsvIndex | null {
+export function indexCsv(buf: Buffer, numberColumns: readonly string[] = []): CsvIndex | null {
   const n = buf.length;
   if (n >= 0xffffffff || buf.indexOf(QUOTE) !== -1) return null;
   const pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
@@ -39,45 +108,36 @@ export function indexCsv(buf: Buffer): CsvIndex | null {
   let capacity = Math.ceil(((n - headerEnd) / Math.max(bytesPerLine, 2)) * 1.1) + 16;
   let starts = header.map(() => new Uint32Array(capacity));
   let ends = header.map(() => new Uint32Array(capacity));
+  let numbers = header.map((h) => (numberColumns.includes(h) ? new Float64Array(capacity) : null));
   const grow = () => {
     capacity *= 2;
-    const widen = (a: Uint32Array) => {
-      const b = new Uint32Array(capacity);
+    const widen = <T extends Uint32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (length: number) => T)(capacity);
       b.set(a);
       return b;
     };
     starts = starts.map(widen);
     ends = ends.map(widen);
+    numbers = numbers.map((v) => v && widen(v));
   };
-  // One pass over the bytes: a field ends at a comma or a line end; a line must have exactly `width` fields.
+  const line = new LineFields(
+    width,
+    numberColumns.map((name) => header.indexOf(name)),
+  );
   let row = 0;
-  let field = 0;
-  let fieldStart = headerEnd + 1;
-  let lineStart = fieldStart;
-  for (let i = fieldStart; i <= n; i++) {
-    const b = i < n ? buf[i]! : LF;
-    if (b === COMMA) {
-      if (field >= width - 1) return null;
-      if (row >= capacity) grow();
-      starts[field]![row] = fieldStart;
-      ends[field]![row] = i;
-      field++;
-      fieldStart = i + 1;
-    } else if (b === LF) {
-      const end = i > lineStart && buf[i - 1] === CR ? i - 1 : i;
-      if (end === lineStart) {
-        // blank line (or the final newline)
-      } else {
-        if (field !== width - 1) return null;
-        if (row >= capacity) grow();
-        starts[field]![row] = fieldStart;
-        ends[field]![row] = end;
-        row++;
-      }
-      field = 0;
-      fieldStart = i + 1;
-      lineStart = i + 1;
+  for (let at = headerEnd + 1; at < n; ) {
+    at = scanLine(buf, at, n, true, line);
+    if (at === TOO_MANY_FIELDS) return null;
+    if (line.count === 0) continue;
+    if (line.count !== width) return null;
+    if (row >= capacity) grow();
+    for (let c = 0; c < width; c++) {
+      starts[c]![row] = line.starts[c]!;
+      ends[c]![row] = line.ends[c]!;
+      const kept = numbers[c];
+      if (kept) kept[row] = line.numbers[c]!;
     }
+    row++;
   }
   return {
     buf,
@@ -85,82 +145,117 @@ export function indexCsv(buf: Buffer): CsvIndex | null {
     rowCount: row,
     starts: starts.map((s) => s.subarray(0, row)),
     ends: ends.map((e) => e.subarray(0, row)),
+    numbers: numbers.map((v) => v && v.subarray(0, row)),
   };
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
- * The number in buf[start, end), exactly as Number() would read the same text. Up to 15 significant digits
- * with a power-of-ten scale ≤ 22 is computed directly (one correctly rounded division or multiplication of
- * exact operands: Clinger's fast path); anything else is handed to Number(). Empty → NaN.
+ * Reads the plain decimal number that starts at buf[start] (sign, digits, point, exponent; stops at the first
+ * byte that cannot continue it, or at `limit`) into out[at] and returns where it stopped. The value is NaN
+ * when there is no number there or it needs Number() (over 19 significant digits, a scale past 10^±22, a bare
+ * "e"): the caller then reads the whole field the slow way. (Written into an array, not returned: a double
+ * returned from a call that is not inlined is boxed, one allocation per cell.) Up to 15 significant digits with a power-of-ten scale ≤ 22 is
+ * computed directly (one correctly rounded division or multiplication of exact operands: Clinger's fast
+ * path); 16–19 digits in double-double arithmetic.
  */
-export function parseNumberAt(buf: Buffer, start: number, end: number): number {
-  if (start === end) return Number.NaN;
+function readDecimal(buf: Buffer, start: number, limit: number, out: Float64Array, at: number): number {
   let i = start;
+  let b = i < limit ? buf[i]! : -1;
   let negative = false;
-  const first = buf[i]!;
-  if (first === 45) {
-    negative = true;
-    i++;
-  } else if (first === 43) i++;
+  if (b === 45 || b === 43) {
+    negative = b === 45;
+    b = ++i < limit ? buf[i]! : -1;
+  }
   // Significant digits: the first 15 in `mantissa` (exact), up to 4 more in `extra` (`extraDigits` of them).
   let mantissa = 0;
   let extra = 0;
   let extraDigits = 0;
   let digits = 0;
   let scale = 0;
-  let any = false;
-  let b = buf[i];
-  let fraction = false;
-  for (;;) {
-    if (i < end && b !== undefined && b >= 48 && b <= 57) {
-      if (mantissa !== 0 || b !== 48) {
-        if (digits < 15) mantissa = mantissa * 10 + (b - 48);
-        else {
-          extra = extra * 10 + (b - 48);
-          extraDigits++;
-        }
-        digits++;
+  const integerStart = i;
+  while (b === 48) b = ++i < limit ? buf[i]! : -1; // leading zeros add nothing
+  while (b >= 48 && b <= 57) {
+    if (digits < 15) mantissa = mantissa * 10 + (b - 48);
+    else {
+      extra = extra * 10 + (b - 48);
+      extraDigits++;
+    }
+    digits++;
+    b = ++i < limit ? buf[i]! : -1;
+  }
+  let any = i > integerStart;
+  if (b === 46) {
+    b = ++i < limit ? buf[i]! : -1;
+    const fractionStart = i;
+    if (digits === 0) {
+      while (b === 48) {
+        scale++;
+        b = ++i < limit ? buf[i]! : -1;
       }
-      if (fraction) scale++;
-      any = true;
-      b = buf[++i];
-    } else if (!fraction && i < end && b === 46) {
-      fraction = true;
-      b = buf[++i];
-    } else break;
+    }
+    while (b >= 48 && b <= 57) {
+      if (digits < 15) mantissa = mantissa * 10 + (b - 48);
+      else {
+        extra = extra * 10 + (b - 48);
+        extraDigits++;
+      }
+      digits++;
+      scale++;
+      b = ++i < limit ? buf[i]! : -1;
+    }
+    if (i > fractionStart) any = true;
   }
   let exponent = 0;
-  if (any && i < end && (b === 101 || b === 69)) {
-    b = buf[++i];
+  if (any && (b === 101 || b === 69)) {
+    b = ++i < limit ? buf[i]! : -1;
     let expNegative = false;
     if (b === 45 || b === 43) {
       expNegative = b === 45;
-      b = buf[++i];
+      b = ++i < limit ? buf[i]! : -1;
     }
     let expDigits = 0;
-    while (i < end && b !== undefined && b >= 48 && b <= 57 && expDigits < 5) {
+    while (b >= 48 && b <= 57 && expDigits < 5) {
       exponent = exponent * 10 + (b - 48);
       expDigits++;
-      b = buf[++i];
+      b = ++i < limit ? buf[i]! : -1;
     }
-    if (expDigits === 0) return slowNumber(buf, start, end);
+    if (expDigits === 0) any = false;
     if (expNegative) exponent = -exponent;
   }
-  if (!any || i !== end || digits > 19) return slowNumber(buf, start, end);
+  if (!any || digits > 19) {
+    out[at] = Number.NaN;
+    return i;
+  }
   const e10 = exponent - scale;
   let v: number;
   if (digits > 15) {
-    // 16–19 digits (the shortest form of most doubles has 16 or 17): exact when the division can be decided.
-    v = e10 < 0 && e10 >= -22 ? divideExactly(mantissa, extra, extraDigits, POW10[-e10]!) : Number.NaN;
-    if (Number.isNaN(v)) return slowNumber(buf, start, end);
+    // 16–19 digits (the shortest form of most doubles has 16 or 17). Below 2^53 the integer is exact (the
+    // computed value can only be < 2^53 when the true one is) and one division rounds it correctly; above,
+    // exact when the double-double division can be decided.
+    const whole = mantissa * POW10[extraDigits]! + extra;
+    if (e10 < 0 && e10 >= -22) v = whole < 9007199254740992 ? whole / POW10[-e10]! : divideExactly(mantissa, extra, extraDigits, POW10[-e10]!);
+    else v = Number.NaN;
   } else if (e10 === 0) v = mantissa;
   else if (e10 < 0 && e10 >= -22) v = mantissa / POW10[-e10]!;
   else if (e10 > 0 && e10 <= 22 && mantissa <= 9007199254740991 / POW10[e10]!) v = mantissa * POW10[e10]!;
-  else return slowNumber(buf, start, end);
-  return negative ? -v : v;
+  else v = Number.NaN;
+  out[at] = negative ? -v : v;
+  return i;
 }
+
+/**
+ * The number in buf[start, end), exactly as Number() would read the same text: {@link readDecimal} when the
+ * field is one plain decimal it can decide, else Number() of the text. Empty → NaN.
+ */
+export function parseNumberAt(buf: Buffer, start: number, end: number): number {
+  if (start === end) return Number.NaN;
+  const stop = readDecimal(buf, start, end, scratch, 0);
+  const v = scratch[0]!;
+  return v === v && stop === end ? v : slowNumber(buf, start, end);
+}
+const scratch = new Float64Array(1);
 
 // ---- Correctly rounded (hi · 10^k + lo) / d in double-double arithmetic, for 16–19-digit decimals ----
 
@@ -212,11 +307,16 @@ export function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bS
   return true;
 }
 
-/** Numbers of one column, each read by {@link parseNumberAt} (exact, and with no string made for the usual cell). */
-export function parseNumberColumn(buf: Buffer, starts: Uint32Array, ends: Uint32Array): Float64Array {
-  const n = starts.length;
-  const out = new Float64Array(n);
-  for (let r = 0; r < n; r++) out[r] = parseNumberAt(buf, starts[r]!, ends[r]!);
+/**
+ * Numbers of one indexed column as {@link parseNumberAt} reads them: the column's numbers read on the way
+ * (completed in place), or all read now when indexCsv was not asked to keep them.
+ */
+export function parseNumberColumn(index: CsvIndex, column: number): Float64Array {
+  const { buf } = index;
+  const starts = index.starts[column]!;
+  const ends = index.ends[column]!;
+  const out = index.numbers[column] ?? new Float64Array(starts.length).fill(Number.NaN);
+  for (let r = 0; r < out.length; r++) if (Number.isNaN(out[r])) out[r] = parseNumberAt(buf, starts[r]!, ends[r]!);
   return out;
 }
 

@@ -7,6 +7,8 @@ import * as m from "./metrics.js";
 
 /** What a submission cell must hold for a metric. */
 export type CellKind = "number" | "score" | "probability" | "label" | "ordinal" | "ranking";
+/** Cells graded as text (labels, ratings, rankings); the other kinds are read as numbers. */
+export const isTextCell = (kind: CellKind): boolean => kind === "label" || kind === "ordinal" || kind === "ranking";
 
 /** Answer and submission columns after alignment by id and conversion of cells (see grade.ts). */
 export interface AlignedColumns {

@@ -185,7 +185,8 @@ export function meanCosineSimilarity(ys: readonly Numbers[], ps: readonly Number
 
 /**
  * Binary ROC-AUC (Mann–Whitney U with ties counted one half); `y` holds 0/1.
- * Two typed-array sorts and one merge walk: no comparator calls and no per-row objects.
+ * Scores on a decimal grid are counted per grid step (no sort); others take two typed-array sorts and one
+ * merge walk: no comparator calls and no per-row objects. Both sum the same halves exactly.
  */
 export function rocAuc(y: Numbers, score: Numbers): number {
   const n = y.length;
@@ -193,6 +194,59 @@ export function rocAuc(y: Numbers, score: Numbers): number {
   for (let i = 0; i < n; i++) if (y[i] === 1) nPos++;
   const nNeg = n - nPos;
   if (nPos === 0 || nNeg === 0) return Number.NaN;
+  const counted = mannWhitneyByCounting(y, score);
+  return (counted ?? mannWhitneyBySorting(y, score, nPos, nNeg)) / nPos / nNeg;
+}
+
+/** Decimal places tried for the counting path: 10^-6 covers rounded probabilities. */
+const GRID_DECIMALS = 6;
+
+/**
+ * U when every score is q / 10^k for an integer q (k ≤ 6, the same k for all) within a span of grid steps
+ * not much above n: counts of positives and negatives per step, walked upwards. Since q ↦ q / 10^k is
+ * monotonic and each score is exactly its q / 10^k, the order of the q is that of the scores, ties included.
+ * Null when the scores are not on such a grid.
+ */
+export function mannWhitneyByCounting(y: Numbers, score: Numbers): number | null {
+  const n = y.length;
+  let k = 0;
+  let scale = 1;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const s = score[i]!;
+    while (Math.round(s * scale) / scale !== s) {
+      if (k === GRID_DECIMALS) return null;
+      k++;
+      scale *= 10;
+    }
+    if (s < low) low = s;
+    if (s > high) high = s;
+  }
+  const base = Math.round(low * scale);
+  const span = Math.round(high * scale) - base + 1;
+  if (!(span <= Math.max(1 << 16, n))) return null;
+  const pos = new Uint32Array(span);
+  const neg = new Uint32Array(span);
+  for (let i = 0; i < n; i++) {
+    const s = score[i]!;
+    const q = Math.round(s * scale);
+    if (q / scale !== s) return null; // on the grid of a smaller k, not of this one
+    if (y[i] === 1) pos[q - base]++;
+    else neg[q - base]++;
+  }
+  let below = 0;
+  let u = 0;
+  for (let b = 0; b < span; b++) {
+    u += pos[b]! * (below + neg[b]! / 2);
+    below += neg[b]!;
+  }
+  return u;
+}
+
+/** U from the sorted scores of positives and negatives. */
+export function mannWhitneyBySorting(y: Numbers, score: Numbers, nPos: number, nNeg: number): number {
+  const n = y.length;
   const pos = new Float64Array(nPos);
   const neg = new Float64Array(nNeg);
   let a = 0;
@@ -214,7 +268,7 @@ export function rocAuc(y: Numbers, score: Numbers): number {
     while (belowOrEqual < nNeg && neg[belowOrEqual]! <= v) belowOrEqual++;
     u += below + (belowOrEqual - below) / 2;
   }
-  return u / nPos / nNeg;
+  return u;
 }
 
 /** Mean of per-column binary ROC-AUC (one-vs-rest for one-hot multi-class answers; column-wise for multi-label). */

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { AnswerKey } from "./answer-key.js";
 import type { CsvRow, CsvSink, RowAction } from "./csv-stream.js";
 import { parseDecimal } from "./fast-csv.js";
-import { computeMetric, MapAtKParamsSchema, predictionRange, type AlignedColumns, type PredictionRange } from "./metric-registry.js";
+import { computeMetric, isTextCell, MapAtKParamsSchema, predictionRange, type AlignedColumns, type PredictionRange } from "./metric-registry.js";
 import { TaskFormatError } from "./task.js";
 
 // Data rows start on line 2 of the file (line 1 is the header).
@@ -93,7 +93,7 @@ export class SubmissionSink implements CsvSink {
     this.detailLimit = 2 * key.n + 1000;
   }
 
-  header(names: string[]): void {
+  header(names: string[]): readonly number[] {
     const { spec } = this.key;
     const idColumn = spec.id_column;
     const targets = spec.target_columns;
@@ -112,9 +112,9 @@ export class SubmissionSink implements CsvSink {
       this.errors.push(`Submission has more than one column named ${quote(repeated)}; write each of the columns ${expected} once`);
     }
     this.targetCols = targets.map((t) => names.indexOf(t));
-    if (this.missingTargets.length > 0) return;
+    if (this.missingTargets.length > 0) return [];
     const kind = this.key.metric.cell;
-    if (kind === "label" || kind === "ordinal" || kind === "ranking") {
+    if (isTextCell(kind)) {
       this.text = new Array<string>(this.key.n).fill("");
       for (const cell of this.key.column(targets[0]!)) {
         for (const item of kind === "ranking" ? cell.split(/\s+/) : [cell]) this.longestAnswer = Math.max(this.longestAnswer, item.length);
@@ -122,7 +122,9 @@ export class SubmissionSink implements CsvSink {
     }
     else {
       this.numeric = targets.map((column) => ({ column, values: new Float64Array(this.key.n), missing: new Tally(), bad: new Tally(), outOfRange: new Tally() }));
+      return this.targetCols;
     }
+    return [];
   }
 
   row(r: CsvRow): RowAction {

@@ -62,7 +62,7 @@ describe("indexCsv", () => {
     const ix = indexCsv(Buffer.from("\ufeffid,y\r\n1,2.5\r\n\r\n2,3\n"))!;
     expect(ix.header).toEqual(["id", "y"]);
     expect(ix.rowCount).toBe(2);
-    expect(Array.from(parseNumberColumn(ix.buf, ix.starts[1]!, ix.ends[1]!))).toEqual([2.5, 3]);
+    expect(Array.from(parseNumberColumn(ix, 1))).toEqual([2.5, 3]);
     expect(indexCsv(Buffer.from('id,y\n1,"2"\n'))).toBeNull();
     expect(indexCsv(Buffer.from("id,y\n1,2,3\n"))).toBeNull();
     expect(indexCsv(Buffer.from("id,y\n1\n"))).toBeNull();
@@ -72,12 +72,12 @@ describe("indexCsv", () => {
     const lines = ["id,y", `1,${"1".repeat(3000)}`, ...Array.from({ length: 5000 }, (_, i) => `${i + 2},${i}`)];
     const ix = indexCsv(Buffer.from(lines.join("\n")))!;
     expect(ix.rowCount).toBe(5001);
-    expect(parseNumberColumn(ix.buf, ix.starts[1]!, ix.ends[1]!)[5000]).toBe(4999);
+    expect(parseNumberColumn(ix, 1)[5000]).toBe(4999);
   });
 
   it("falls back cell by cell when a column is not valid JSON, keeping NaN for blanks", () => {
     const ix = indexCsv(Buffer.from("id,y\n1,1.\n2,\n3,true\n"))!;
-    const v = parseNumberColumn(ix.buf, ix.starts[1]!, ix.ends[1]!);
+    const v = parseNumberColumn(ix, 1);
     expect(v[0]).toBe(1);
     expect(Number.isNaN(v[1]!)).toBe(true);
     expect(Number.isNaN(v[2]!)).toBe(true);
