@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { CsvFormatError } from "./csv.js";
-import { LineFields, parseDecimal, parseDecimalAt, sameBytes, scanLine, TOO_MANY_FIELDS, UNFINISHED } from "./fast-csv.js";
+import { parseDecimal, parseDecimalAt, RowBlock, sameBytes, scanRows } from "./fast-csv.js";
 
 const COMMA = 44;
 const LF = 10;
@@ -22,8 +22,11 @@ export interface CsvRow {
   /** 0-based index among the data rows (blank lines are not rows). */
   readonly index: number;
   text(col: number): string;
-  /** The cell as a plain decimal number (no hex, binary, Infinity or words); NaN otherwise. */
-  number(col: number): number;
+  /**
+   * Writes the cell as a plain decimal number (no hex, binary, Infinity or words; NaN otherwise) into out[at]:
+   * a double returned from a call that is not inlined would be boxed, one allocation per row.
+   */
+  number(col: number, out: Float64Array, at: number): void;
   /** The cell's bytes (a view where possible: valid only during the call; no string is made). */
   bytes(col: number): Buffer;
   /** True when the cell holds exactly `bytes[start, end)` (no string is made). */
@@ -73,25 +76,30 @@ export async function scanCsvFile(path: string, sink: CsvSink, what: string, quo
   return quoted ? scanQuoted(path, sink, what) : scanPlain(path, sink, what);
 }
 
+/** Rows split per call of scanRows before the sink sees them. */
+const BLOCK_ROWS = 4096;
+
 async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ rows: number }> {
   const handle = await open(path, "r");
   let line = 0; // physical line number of the line last finished (1 = header)
   let width = -1;
   let rows = 0;
   let counting = false;
-  let fields = new LineFields(0);
+  let block = new RowBlock(0, 0);
+  let r = 0; // the block row the sink is looking at
   let buf: Buffer = Buffer.alloc(0);
   const view: CsvRow = {
     get index() {
       return rows;
     },
-    text: (c) => buf.toString("utf8", fields.starts[c]!, fields.ends[c]!),
-    number: (c) => {
-      const v = fields.numbers[c]!;
-      return v === v ? v : parseDecimalAt(buf, fields.starts[c]!, fields.ends[c]!);
+    text: (c) => buf.toString("utf8", block.starts[c]![r]!, block.ends[c]![r]!),
+    number: (c, out, at) => {
+      const kept = block.numbers[c];
+      const v = kept ? kept[r]! : Number.NaN;
+      out[at] = v === v ? v : parseDecimalAt(buf, block.starts[c]![r]!, block.ends[c]![r]!);
     },
-    bytes: (c) => buf.subarray(fields.starts[c]!, fields.ends[c]!),
-    equals: (c, bytes, s, e) => sameBytes(buf, fields.starts[c]!, fields.ends[c]!, bytes, s, e),
+    bytes: (c) => buf.subarray(block.starts[c]![r]!, block.ends[c]![r]!),
+    equals: (c, bytes, s, e) => sameBytes(buf, block.starts[c]![r]!, block.ends[c]![r]!, bytes, s, e),
   };
 
   const readHeader = (start: number, end: number): void => {
@@ -100,45 +108,43 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
     if (header.trim() === "") throw new CsvFormatError(`${what} is empty (no header line)`);
     const names = header.split(",").map((h) => h.trim());
     width = names.length;
-    fields = new LineFields(width, sink.header(names) ?? []);
-  };
-  const tooManyFields = (start: number): never => {
-    const lineEnd = buf.indexOf(LF, start);
-    let count = 1;
-    for (let k = start; k < (lineEnd === -1 ? buf.length : lineEnd); k++) if (buf[k] === COMMA) count++;
-    throw new CsvFormatError(`${what} line ${line + 1} has ${count} fields, the header has ${width}`);
+    block = new RowBlock(width, BLOCK_ROWS, sink.header(names) ?? []);
   };
 
   /**
    * Handles the complete lines in buf (and the unfinished last one at the end of the file); returns where the
-   * unfinished last line starts. Each line is split and its numbers read in one pass ({@link scanLine}).
+   * unfinished last line starts. Lines are split and their numbers read a block at a time ({@link scanRows}).
    */
   const scan = (atEnd: boolean): number => {
     const n = buf.length;
     let lineStart = 0;
-    while (lineStart < n) {
-      if (width < 0) {
-        const lf = buf.indexOf(LF, lineStart);
-        if (lf === -1 && !atEnd) break;
-        const lineEnd = lf === -1 ? n : lf;
-        readHeader(lineStart, lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd);
-        line++;
-        lineStart = lineEnd + 1;
-        continue;
-      }
-      if (counting) return countRows(lineStart, atEnd);
-      const next = scanLine(buf, lineStart, n, atEnd, fields);
-      if (next === UNFINISHED) break;
-      if (next === TOO_MANY_FIELDS) tooManyFields(lineStart);
-      if (fields.count > 0) {
-        if (fields.count !== width) throw new CsvFormatError(`${what} line ${line + 1} has ${fields.count} fields, the header has ${width}`);
-        if (sink.row(view) === "count") counting = true;
-        rows++;
-      }
+    if (width < 0) {
+      const lf = buf.indexOf(LF);
+      if (lf === -1 && !atEnd) return 0;
+      const lineEnd = lf === -1 ? n : lf;
+      readHeader(0, lineEnd > 0 && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd);
       line++;
-      lineStart = next;
+      lineStart = lf === -1 ? n : lf + 1;
     }
-    return lineStart;
+    while (lineStart < n && !counting) {
+      block.rows = 0;
+      const stop = scanRows(buf, lineStart, n, atEnd, block);
+      line += block.lines;
+      for (r = 0; r < block.rows; r++) {
+        const action = sink.row(view);
+        rows++;
+        if (action === "count") {
+          counting = true;
+          rows += block.rows - r - 1;
+          break;
+        }
+      }
+      lineStart = stop;
+      if (counting) break;
+      if (block.badFields > 0) throw new CsvFormatError(`${what} line ${line + 1} has ${block.badFields} fields, the header has ${width}`);
+      if (block.rows < block.capacity) break; // an unfinished line, or the end
+    }
+    return counting ? countRows(lineStart, atEnd) : lineStart;
   };
   /** Counts the non-blank lines in buf from `from` (for a sink that asked only for the count). */
   const countRows = (from: number, atEnd: boolean): number => {
@@ -157,34 +163,36 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
   };
 
   try {
-    const chunk = Buffer.allocUnsafe(CHUNK);
-    // The unfinished last line, in pieces joined once its end arrives, so a long line is copied once, not once
-    // per chunk.
-    const pieces: Buffer[] = [];
-    let pending = 0;
-    const keep = (bytes: Buffer): void => {
-      pieces.push(Buffer.from(bytes)); // copied, since `chunk` is reused
-      pending += bytes.length;
-      if (pending > MAX_LINE_BYTES) throw new CsvFormatError(`${what} line ${line + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB; write one short line per row`);
-    };
+    // One buffer, reused: the unfinished last line is moved to its front and the next read lands after it (a
+    // new buffer per read costs a copy and, as external memory, garbage collections). A long line grows it
+    // by doubling, so the line is copied a bounded number of times.
+    let chunk = Buffer.allocUnsafe(CHUNK);
+    let kept = 0;
     let position = 0;
+    const tooLong = () => new CsvFormatError(`${what} line ${line + 1} is longer than ${MAX_LINE_BYTES >> 20} MiB; write one short line per row`);
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK, position);
+      if (chunk.length - kept < CHUNK) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * chunk.length, kept + CHUNK));
+        chunk.copy(bigger, 0, 0, kept);
+        chunk = bigger;
+      }
+      const { bytesRead } = await handle.read(chunk, kept, CHUNK, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      const data = chunk.subarray(0, bytesRead);
-      if (data.indexOf(LF) === -1) {
-        keep(data);
+      const end = kept + bytesRead;
+      if (chunk.subarray(kept, end).indexOf(LF) === -1) {
+        kept = end;
+        if (kept > MAX_LINE_BYTES) throw tooLong();
         continue;
       }
-      buf = pieces.length > 0 ? Buffer.concat([...pieces, data]) : data;
-      pieces.length = 0;
-      pending = 0;
+      buf = chunk.subarray(0, end);
       const rest = scan(false);
-      if (rest < buf.length) keep(buf.subarray(rest));
+      kept = end - rest;
+      if (kept > MAX_LINE_BYTES) throw tooLong();
+      chunk.copy(chunk, 0, rest, end);
     }
-    buf = Buffer.concat(pieces);
-    if (buf.length > 0) scan(true);
+    buf = chunk.subarray(0, kept);
+    if (kept > 0) scan(true);
     if (width < 0) throw new CsvFormatError(`${what} is empty (no header line)`);
     return { rows };
   } finally {
@@ -203,7 +211,9 @@ async function scanQuoted(path: string, sink: CsvSink, what: string): Promise<{ 
       return rows;
     },
     text: (c) => cells[c] ?? "",
-    number: (c) => parseDecimal(cells[c] ?? ""),
+    number: (c, out, at) => {
+      out[at] = parseDecimal(cells[c] ?? "");
+    },
     bytes: (c) => Buffer.from(cells[c] ?? "", "utf8"),
     equals: (c, bytes, s, e) => (cells[c] ?? "") === bytes.toString("utf8", s, e),
   };

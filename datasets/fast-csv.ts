@@ -21,67 +21,103 @@ export interface CsvIndex {
   numbers: (Float64Array | null)[];
 }
 
-/** One line's fields as {@link scanLine} leaves them. */
-export class LineFields {
-  readonly starts: Uint32Array;
-  readonly ends: Uint32Array;
-  /**
-   * For the columns in `numberColumns`: the cell's number when it is a plain decimal read on the way; NaN
-   * otherwise (read the cell again). NaN for the other columns, whose bytes are only skipped.
-   */
-  readonly numbers: Float64Array;
-  readonly readsNumber: Uint8Array;
-  /** Fields on the line: 0 for a blank line. */
-  count = 0;
-  constructor(readonly width: number, numberColumns: Iterable<number> = []) {
-    this.starts = new Uint32Array(width);
-    this.ends = new Uint32Array(width);
-    this.numbers = new Float64Array(width).fill(Number.NaN);
-    this.readsNumber = new Uint8Array(width);
-    for (const c of numberColumns) if (c >= 0 && c < width) this.readsNumber[c] = 1;
+/**
+ * Rows of a quote-free CSV split by {@link scanRows}, column by column: starts[c][r] / ends[c][r] is the byte
+ * range of column c in row r; numbers[c][r] (for the columns asked for, null for the others) the cell's
+ * number when it is a plain decimal read on the way, NaN when the cell must be read again (parseNumberAt).
+ */
+export class RowBlock {
+  starts: Uint32Array[];
+  ends: Uint32Array[];
+  numbers: (Float64Array | null)[];
+  /** Rows filled. */
+  rows = 0;
+  /** Lines consumed by the last scan, blank ones included. */
+  lines = 0;
+  /** Fields on the line the last scan stopped at, when it has a number other than `width`; else 0. */
+  badFields = 0;
+  constructor(
+    readonly width: number,
+    public capacity: number,
+    numberColumns: readonly number[] = [],
+  ) {
+    this.starts = Array.from({ length: width }, () => new Uint32Array(capacity));
+    this.ends = Array.from({ length: width }, () => new Uint32Array(capacity));
+    this.numbers = Array.from({ length: width }, (_, c) => (numberColumns.includes(c) ? new Float64Array(capacity) : null));
+  }
+
+  /** Doubles the capacity, keeping the rows. */
+  grow(): void {
+    this.capacity *= 2;
+    const widen = <T extends Uint32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (length: number) => T)(this.capacity);
+      b.set(a);
+      return b;
+    };
+    this.starts = this.starts.map(widen);
+    this.ends = this.ends.map(widen);
+    this.numbers = this.numbers.map((v) => v && widen(v));
   }
 }
 
-/** {@link scanLine}: the buffer ends before the line does. */
-export const UNFINISHED = -1;
-/** {@link scanLine}: the line has more fields than `width`. */
-export const TOO_MANY_FIELDS = -2;
-
 /**
- * Splits the quote-free line at buf[start] into `fields` and reads each field's number on the same pass, so
- * a numeric cell's bytes are visited once and no string is made. Returns where the next line starts (past
- * the line end; `limit` at the end of the file), {@link UNFINISHED} when `limit` comes first and the file
- * goes on (`atEnd` false), or {@link TOO_MANY_FIELDS}. A final CR before the line end is not part of the line.
+ * Splits the quote-free lines from buf[start] into `block` (from row block.rows on) and reads the numbers of
+ * the columns that want them on the same pass, so a numeric cell's bytes are visited once and no string is
+ * made. Stops at the first line it cannot take — the block is full, the line is unfinished (`limit` comes
+ * first and `atEnd` is false), or it has the wrong number of fields (block.badFields) — and returns where that
+ * line starts (`limit` when all were taken). Blank lines are skipped; a CR before the line end is not data.
  */
-export function scanLine(buf: Buffer, start: number, limit: number, atEnd: boolean, fields: LineFields): number {
-  const { starts, ends, numbers, readsNumber, width } = fields;
-  let fieldStart = start;
-  for (let field = 0; ; field++) {
-    const reads = field < width && readsNumber[field] === 1;
-    const stop = reads ? readDecimal(buf, fieldStart, limit, numbers, field) : fieldStart;
-    let k = stop;
-    while (k < limit) {
-      const b = buf[k]!;
-      if (b === COMMA || b === LF) break;
-      k++;
+export function scanRows(buf: Buffer, start: number, limit: number, atEnd: boolean, block: RowBlock): number {
+  const { starts, ends, numbers, width, capacity } = block;
+  let row = block.rows;
+  let lines = 0;
+  let at = start;
+  block.badFields = 0;
+  lines: while (at < limit && row < capacity) {
+    let fieldStart = at;
+    for (let field = 0; ; field++) {
+      const kept = numbers[field]!;
+      const stop = kept !== null ? readDecimal(buf, fieldStart, limit, kept, row) : fieldStart;
+      let k = stop;
+      while (k < limit) {
+        const b = buf[k]!;
+        if (b === COMMA || b === LF) break;
+        k++;
+      }
+      if (k === limit && !atEnd) break lines;
+      const lineEnd = k === limit || buf[k] === LF;
+      const end = lineEnd && k > fieldStart && buf[k - 1] === CR ? k - 1 : k;
+      const next = k === limit ? limit : k + 1;
+      if (lineEnd && field === 0 && end === at) {
+        lines++; // a blank line
+        at = next;
+        continue lines;
+      }
+      if (lineEnd ? field !== width - 1 : field === width - 1) {
+        block.badFields = lineEnd ? field + 1 : countFields(buf, at, limit);
+        break lines;
+      }
+      starts[field]![row] = fieldStart;
+      ends[field]![row] = end;
+      if (kept !== null && end !== stop) kept[row] = Number.NaN;
+      if (lineEnd) {
+        row++;
+        lines++;
+        at = next;
+        continue lines;
+      }
+      fieldStart = next;
     }
-    if (k === limit && !atEnd) return UNFINISHED;
-    const lineEnd = k === limit || buf[k] === LF;
-    const end = lineEnd && k > fieldStart && buf[k - 1] === CR ? k - 1 : k;
-    if (lineEnd && field === 0 && end === start) {
-      fields.count = 0; // a blank line
-      return k === limit ? limit : k + 1;
-    }
-    if (field >= width) return TOO_MANY_FIELDS;
-    starts[field] = fieldStart;
-    ends[field] = end;
-    if (reads && end !== stop) numbers[field] = Number.NaN;
-    if (lineEnd) {
-      fields.count = field + 1;
-      return k === limit ? limit : k + 1;
-    }
-    fieldStart = k + 1;
   }
+  block.rows = row;
+  block.lines = lines;
+  return at;
+}
+
+function countFields(buf: Buffer, start: number, limit: number): number {
+  let count = 1;
+  for (let k = start; k < limit && buf[k] !== LF; k++) if (buf[k] === COMMA) count++;
+  return count;
 }
 
 /**
@@ -99,53 +135,26 @@ export function indexCsv(buf: Buffer, numberColumns: readonly string[] = []): Cs
     .toString("utf8", pos, headerEnd > pos && buf[headerEnd - 1] === CR ? headerEnd - 1 : headerEnd)
     .split(",")
     .map((h) => h.trim());
-  const width = header.length;
   // Row capacity from the length of the first lines (grown if the guess is short), to avoid a counting pass.
   const sampleEnd = Math.min(n, headerEnd + 1 + 64 * 1024);
   let sampleLines = 0;
   for (let i = headerEnd + 1; i < sampleEnd; i++) if (buf[i] === LF) sampleLines++;
   const bytesPerLine = sampleLines > 0 ? (sampleEnd - headerEnd - 1) / sampleLines : n;
-  let capacity = Math.ceil(((n - headerEnd) / Math.max(bytesPerLine, 2)) * 1.1) + 16;
-  let starts = header.map(() => new Uint32Array(capacity));
-  let ends = header.map(() => new Uint32Array(capacity));
-  let numbers = header.map((h) => (numberColumns.includes(h) ? new Float64Array(capacity) : null));
-  const grow = () => {
-    capacity *= 2;
-    const widen = <T extends Uint32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (length: number) => T)(capacity);
-      b.set(a);
-      return b;
-    };
-    starts = starts.map(widen);
-    ends = ends.map(widen);
-    numbers = numbers.map((v) => v && widen(v));
-  };
-  const line = new LineFields(
-    width,
-    numberColumns.map((name) => header.indexOf(name)),
-  );
-  let row = 0;
+  const capacity = Math.ceil(((n - headerEnd) / Math.max(bytesPerLine, 2)) * 1.1) + 16;
+  const block = new RowBlock(header.length, capacity, numberColumns.map((name) => header.indexOf(name)));
   for (let at = headerEnd + 1; at < n; ) {
-    at = scanLine(buf, at, n, true, line);
-    if (at === TOO_MANY_FIELDS) return null;
-    if (line.count === 0) continue;
-    if (line.count !== width) return null;
-    if (row >= capacity) grow();
-    for (let c = 0; c < width; c++) {
-      starts[c]![row] = line.starts[c]!;
-      ends[c]![row] = line.ends[c]!;
-      const kept = numbers[c];
-      if (kept) kept[row] = line.numbers[c]!;
-    }
-    row++;
+    at = scanRows(buf, at, n, true, block);
+    if (block.badFields > 0) return null;
+    if (block.rows === block.capacity) block.grow();
   }
+  const row = block.rows;
   return {
     buf,
     header,
     rowCount: row,
-    starts: starts.map((s) => s.subarray(0, row)),
-    ends: ends.map((e) => e.subarray(0, row)),
-    numbers: numbers.map((v) => v && v.subarray(0, row)),
+    starts: block.starts.map((s) => s.subarray(0, row)),
+    ends: block.ends.map((e) => e.subarray(0, row)),
+    numbers: block.numbers.map((v) => v && v.subarray(0, row)),
   };
 }
 

@@ -107,7 +107,9 @@ export function gradeTables(spec: TaskSpec, answers: CsvTable, submission: CsvTa
       return rowIndex;
     },
     text: (c) => submission.columns[c]![rowIndex]!,
-    number: (c) => parseDecimal(submission.columns[c]![rowIndex]!),
+    number: (c, out, at) => {
+      out[at] = parseDecimal(submission.columns[c]![rowIndex]!);
+    },
     bytes: (c) => Buffer.from(submission.columns[c]![rowIndex]!, "utf8"),
     equals: (c, bytes, s, e) => submission.columns[c]![rowIndex] === bytes.toString("utf8", s, e),
   };

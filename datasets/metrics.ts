@@ -232,8 +232,8 @@ export function mannWhitneyByCounting(y: Numbers, score: Numbers): number | null
     const s = score[i]!;
     const q = Math.round(s * scale);
     if (q / scale !== s) return null; // on the grid of a smaller k, not of this one
-    if (y[i] === 1) pos[q - base]++;
-    else neg[q - base]++;
+    const counts = y[i] === 1 ? pos : neg;
+    counts[q - base] = counts[q - base]! + 1;
   }
   let below = 0;
   let u = 0;

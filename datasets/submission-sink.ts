@@ -127,6 +127,8 @@ export class SubmissionSink implements CsvSink {
     return [];
   }
 
+  // The per-row path holds no closures (a closure over a local makes V8 allocate a context on every call):
+  // messages are built in the cold methods below.
   row(r: CsvRow): RowAction {
     const index = r.index;
     if (this.idCol < 0) return "count";
@@ -135,30 +137,10 @@ export class SubmissionSink implements CsvSink {
       return "count";
     }
     const key = this.key;
-    let answer: number | undefined;
-    let id: string | null = null;
-    if (index < key.n && r.equals(this.idCol, key.idBytes, key.idStart[index]!, key.idEnd[index]!)) answer = index;
-    else {
-      const raw = r.bytes(this.idCol);
-      let start = 0;
-      let end = raw.length;
-      while (start < end && isSpace(raw[start]!)) start++;
-      while (end > start && isSpace(raw[end - 1]!)) end--;
-      // Longer than every answer id: unknown, and never made into a string (it may be megabytes long).
-      if (end - start > key.longestIdBytes) {
-        this.unknownId(fingerprint(raw.subarray(start, end)), () => excerptBytes(raw.subarray(start, end)));
-        return "continue";
-      }
-      id = r.text(this.idCol).trim();
-      answer = key.indexOf(id);
-    }
-    if (answer === undefined) {
-      const unknownId = id!;
-      this.unknownId(fingerprint(unknownId), () => excerpt(unknownId));
-      return "continue";
-    }
+    const answer = index < key.n && r.equals(this.idCol, key.idBytes, key.idStart[index]!, key.idEnd[index]!) ? index : this.lookUp(r);
+    if (answer < 0) return "continue";
     if (this.filled[answer] === 1) {
-      this.duplicate(() => excerpt(id ?? r.text(this.idCol).trim()));
+      this.duplicateRow(r);
       return "continue";
     }
     this.filled[answer] = 1;
@@ -169,17 +151,48 @@ export class SubmissionSink implements CsvSink {
       for (let t = 0; t < this.numeric.length; t++) {
         const col = this.targetCols[t]!;
         const c = this.numeric[t]!;
-        const v = r.number(col);
-        if (!Number.isFinite(v)) {
-          const cell = r.text(col);
-          (MISSING_WORDS.has(cell.trim().toLowerCase()) ? c.missing : c.bad).add(answer, index, () => cell);
-          continue;
-        }
-        if (this.range && !this.range.test(v)) c.outOfRange.add(answer, index, () => r.text(col));
-        c.values[answer] = v;
+        r.number(col, c.values, answer);
+        const v = c.values[answer]!;
+        if (!Number.isFinite(v)) this.badCell(r, col, c, answer);
+        else if (this.range && !this.range.test(v)) this.outOfRangeCell(r, col, c, answer);
       }
     }
     return "continue";
+  }
+
+  /** Answer row of an id that is not the answers' id at the same position; -1 (and counted) when unknown. */
+  private lookUp(r: CsvRow): number {
+    const key = this.key;
+    const raw = r.bytes(this.idCol);
+    let start = 0;
+    let end = raw.length;
+    while (start < end && isSpace(raw[start]!)) start++;
+    while (end > start && isSpace(raw[end - 1]!)) end--;
+    // Longer than every answer id: unknown, and never made into a string (it may be megabytes long).
+    if (end - start > key.longestIdBytes) {
+      this.unknownId(fingerprint(raw.subarray(start, end)), () => excerptBytes(raw.subarray(start, end)));
+      return -1;
+    }
+    const id = r.text(this.idCol).trim();
+    const answer = key.indexOf(id);
+    if (answer === undefined) {
+      this.unknownId(fingerprint(id), () => excerpt(id));
+      return -1;
+    }
+    return answer;
+  }
+
+  private duplicateRow(r: CsvRow): void {
+    this.duplicate(() => excerpt(r.text(this.idCol).trim()));
+  }
+
+  private badCell(r: CsvRow, col: number, c: NumericColumn, answer: number): void {
+    const cell = r.text(col);
+    (MISSING_WORDS.has(cell.trim().toLowerCase()) ? c.missing : c.bad).add(answer, r.index, () => cell);
+  }
+
+  private outOfRangeCell(r: CsvRow, col: number, c: NumericColumn, answer: number): void {
+    c.outOfRange.add(answer, r.index, () => r.text(col));
   }
 
   /**
