@@ -170,6 +170,39 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * path); 16–19 digits in double-double arithmetic.
  */
 function readDecimal(buf: Buffer, start: number, limit: number, out: Float64Array, at: number): number {
+  // The usual cell first, in a loop small enough for V8 to inline into the scanner: no exponent and an
+  // integer of digits below 2^53 (then exact, and the computed value can only be below 2^53 when the true
+  // one is), so one correctly rounded division gives the value. Anything else is read in full below.
+  let i = start;
+  let b = i < limit ? buf[i]! : -1;
+  const negative = b === 45;
+  if (negative || b === 43) b = ++i < limit ? buf[i]! : -1;
+  const digitsStart = i;
+  let whole = 0;
+  while (b >= 48 && b <= 57) {
+    whole = whole * 10 + (b - 48);
+    b = ++i < limit ? buf[i]! : -1;
+  }
+  let digits = i - digitsStart;
+  let scale = 0;
+  if (b === 46) {
+    const fractionStart = ++i;
+    b = i < limit ? buf[i]! : -1;
+    while (b >= 48 && b <= 57) {
+      whole = whole * 10 + (b - 48);
+      b = ++i < limit ? buf[i]! : -1;
+    }
+    scale = i - fractionStart;
+    digits += scale;
+  }
+  if (digits === 0 || b === 101 || b === 69 || whole >= 9007199254740992 || scale > 22) return readDecimalFully(buf, start, limit, out, at);
+  const v = scale === 0 ? whole : whole / POW10[scale]!;
+  out[at] = negative ? -v : v;
+  return i;
+}
+
+/** {@link readDecimal} for any cell: exponents, and 16–19 significant digits whose integer passes 2^53. */
+function readDecimalFully(buf: Buffer, start: number, limit: number, out: Float64Array, at: number): number {
   let i = start;
   let b = i < limit ? buf[i]! : -1;
   let negative = false;
