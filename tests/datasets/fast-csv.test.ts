@@ -2,7 +2,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { indexCsv, parseNumberAt, parseNumberColumn } from "../../datasets/fast-csv.js";
-import { grade, loadTask } from "../../datasets/index.js";
+import { grade, loadTask, type Task } from "../../datasets/index.js";
+import { mannWhitneyByCounting, mannWhitneyBySorting, rocAuc } from "../../datasets/metrics.js";
 import { csv, tempDir, writeTask } from "./fixtures.js";
 
 const cell = (text: string) => parseNumberAt(Buffer.from(text, "latin1"), 0, text.length);
@@ -100,5 +101,76 @@ describe("grade: the byte-level path and the general path agree", () => {
     const b = await grade(task, shuffled);
     expect(a.valid && b.valid).toBe(true);
     expect(a.score).toBe(b.score);
+  });
+});
+
+describe("the byte-level path reads a submission as the csv-parse path does", () => {
+  // Each file is graded twice: as written (quote-free: the byte scanner) and with every field quoted (which
+  // sends it through csv-parse). The results must be the same, score bit for bit and every message.
+  const quoteAll = (text: string) => text.replace(/[^,\r\n\ufeff]+/g, (field) => `"${field}"`);
+  let root: string;
+  let task: Task;
+  const gradeBoth = async (name: string, text: string) => {
+    const plain = join(root, `${name}.csv`);
+    const quoted = join(root, `${name}-quoted.csv`);
+    await writeFile(plain, text);
+    await writeFile(quoted, quoteAll(text));
+    const [a, b] = [await grade(task, plain), await grade(task, quoted)];
+    expect(quoteAll(text)).toContain('"');
+    return { a, b };
+  };
+
+  it("on tricky number cells", async () => {
+    root = await tempDir();
+    task = await loadTask(await writeTask(root, "reg", { spec: { metric: { name: "rmse" }, lower_is_better: true, target_columns: ["y"] }, answers: [[1, 0.5], [2, 1e-3], [3, 7]] }));
+    const cells = ["1e-3", "1E-3", "+0.5", "-0", ".5", "5.", " 0.25 ", "\t2", "00012", "2.5e+3", "1e400", "5e-324", "1e-400", "0.30000000000000004",
+      "4.35", "9007199254740993", "12345678901234567.5", "1234567890123456789012345", "0.000000000000000000000000000123", "123456789012345678e-10",
+      "0x10", "0b1", "Infinity", "-Infinity", "NaN", "nan", "", "1e", "e5", "1.2.3", "--1", "+-1", "1_000"];
+    for (const cell of cells) {
+      const { a, b } = await gradeBoth("cell", `id,y\n1,0.5\n2,${cell}\n3,7\n`);
+      expect(a, JSON.stringify(cell)).toEqual(b);
+    }
+  });
+
+  it("on line ends, a BOM, blank and trailing lines, and spaces around ids", async () => {
+    const rows = ["1,0.5", "2,0.001", "3,6.5"];
+    const files = {
+      crlf: `id,y\r\n${rows.join("\r\n")}\r\n`,
+      bom: `\ufeffid,y\n${rows.join("\n")}\n`,
+      noFinalNewline: `id,y\n${rows.join("\n")}`,
+      blankLines: `id,y\n\n${rows.join("\n\n")}\n\n\n`,
+      crlfBlank: `id,y\r\n\r\n${rows.join("\r\n")}\r\n\r\n`,
+      spacedIds: `id,y\n 1,0.5\n2 ,0.001\n3,6.5\n`,
+      reordered: `id,y\n3,6.5\n1,0.5\n2,0.001\n`,
+    };
+    for (const [name, text] of Object.entries(files)) {
+      const { a, b } = await gradeBoth(name, text);
+      expect(a, name).toEqual(b);
+      expect(a.valid, name).toBe(true);
+    }
+  });
+});
+
+describe("ROC-AUC by counting agrees with ROC-AUC by sorting", () => {
+  it("on scores on a decimal grid, ties included, to the last bit", () => {
+    let seed = 4242;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let counted = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const n = 2 + Math.floor(random() * 400);
+      const decimals = Math.floor(random() * 5);
+      const y = Array.from({ length: n }, (_, i) => (i < 2 ? i : random() < 0.4 ? 1 : 0));
+      const p = Array.from({ length: n }, () => Math.round((random() * 3 - 1) * 10 ** decimals) / 10 ** decimals);
+      const nPos = y.filter((v) => v === 1).length;
+      const byCounting = mannWhitneyByCounting(y, p);
+      if (byCounting === null) continue;
+      counted++;
+      expect(byCounting, `n=${n} decimals=${decimals}`).toBe(mannWhitneyBySorting(y, p, nPos, n - nPos));
+    }
+    expect(counted).toBeGreaterThan(350);
+    // Off the grid (or too wide a span) it sorts.
+    expect(mannWhitneyByCounting([0, 1], [0.1234567, 0.5])).toBeNull();
+    expect(mannWhitneyByCounting([0, 1], [0, 1e12])).toBeNull();
+    expect(rocAuc([0, 1, 0, 1], [0.1234567, 0.5, 0.5, 0.25])).toBe(0.625);
   });
 });
