@@ -1,9 +1,12 @@
 // The hidden answers in the form the grader needs (see grade.ts).
 import { readFile } from "node:fs/promises";
 import { parseCsv, type CsvTable } from "./csv.js";
+import { readCsvColumns } from "./csv-stream.js";
 import { indexCsv, parseDecimal, parseNumberColumn, type CsvIndex } from "./fast-csv.js";
 import { isTextCell, METRICS, type MetricInfo } from "./metric-registry.js";
 import { TaskFormatError, type Task, type TaskSpec } from "./task.js";
+
+const QUOTE = 34;
 
 /**
  * The hidden answers in the form grading needs: ids as byte ranges (compared with the submission's without
@@ -73,7 +76,9 @@ export class AnswerKey {
     const index = indexCsv(bytes, isTextCell(METRICS[task.spec.metric.name].cell) ? [] : task.spec.target_columns);
     if (index && index.header.some((h) => h !== "")) return new AnswerKey(task.spec, { index });
     try {
-      return new AnswerKey(task.spec, { table: parseCsv(bytes.toString("utf8"), task.answersPath) });
+      // A quoted file is streamed through csv-parse (memory: the cells, not the text and its records too).
+      const table = bytes.includes(QUOTE) ? await readCsvColumns(task.answersPath, task.answersPath, true) : parseCsv(bytes.toString("utf8"), task.answersPath);
+      return new AnswerKey(task.spec, { table });
     } catch (error) {
       if (error instanceof TaskFormatError) throw error;
       throw new TaskFormatError(`cannot read the task's answers ${task.answersPath}: ${(error as Error).message} (run 'linguacodus tasks check ${task.dir}')`);

@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { parse } from "csv-parse";
-import { CsvFormatError } from "./csv.js";
+import { CsvFormatError, type CsvTable } from "./csv.js";
 import { parseDecimal, parseDecimalAt, RowBlock, sameBytes, scanRows } from "./fast-csv.js";
 
 const COMMA = 44;
@@ -69,6 +69,27 @@ export async function inspectFile(path: string): Promise<FileFacts> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A whole CSV file as columns of strings, read through the streaming parsers: neither the file's text nor
+ * csv-parse's record arrays are held at once (a quoted million-row file read at once takes ~600 MB).
+ */
+export async function readCsvColumns(path: string, what: string, quoted: boolean): Promise<CsvTable> {
+  let header: string[] = [];
+  let columns: string[][] = [];
+  const sink: CsvSink = {
+    header: (names) => {
+      header = names;
+      columns = names.map(() => []);
+    },
+    row: (r) => {
+      for (let c = 0; c < columns.length; c++) columns[c]!.push(r.text(c));
+      return "continue";
+    },
+  };
+  const { rows } = await scanCsvFile(path, sink, what, quoted);
+  return { header, columns, rowCount: rows };
 }
 
 /** Streams `path` into `sink`; returns the number of data rows. Throws CsvFormatError naming `what` and the line. */

@@ -216,38 +216,24 @@ function readDecimalFully(buf: Buffer, start: number, limit: number, out: Float6
   let extraDigits = 0;
   let digits = 0;
   let scale = 0;
-  const integerStart = i;
-  while (b === 48) b = ++i < limit ? buf[i]! : -1; // leading zeros add nothing
-  while (b >= 48 && b <= 57) {
-    if (digits < 15) mantissa = mantissa * 10 + (b - 48);
-    else {
-      extra = extra * 10 + (b - 48);
-      extraDigits++;
-    }
-    digits++;
-    b = ++i < limit ? buf[i]! : -1;
-  }
-  let any = i > integerStart;
-  if (b === 46) {
-    b = ++i < limit ? buf[i]! : -1;
-    const fractionStart = i;
-    if (digits === 0) {
-      while (b === 48) {
-        scale++;
-        b = ++i < limit ? buf[i]! : -1;
+  let any = false;
+  let fraction = false;
+  for (;;) {
+    if (b >= 48 && b <= 57) {
+      if (mantissa !== 0 || b !== 48) {
+        // leading zeros add nothing
+        if (digits < 15) mantissa = mantissa * 10 + (b - 48);
+        else {
+          extra = extra * 10 + (b - 48);
+          extraDigits++;
+        }
+        digits++;
       }
-    }
-    while (b >= 48 && b <= 57) {
-      if (digits < 15) mantissa = mantissa * 10 + (b - 48);
-      else {
-        extra = extra * 10 + (b - 48);
-        extraDigits++;
-      }
-      digits++;
-      scale++;
-      b = ++i < limit ? buf[i]! : -1;
-    }
-    if (i > fractionStart) any = true;
+      if (fraction) scale++;
+      any = true;
+    } else if (b === 46 && !fraction) fraction = true;
+    else break;
+    b = ++i < limit ? buf[i]! : -1;
   }
   let exponent = 0;
   if (any && (b === 101 || b === 69)) {
