@@ -149,6 +149,19 @@ describe("the byte-level path reads a submission as the csv-parse path does", ()
       expect(a.valid, name).toBe(true);
     }
   });
+
+  it("reads quoted answers (streamed through csv-parse) as it reads them unquoted", async () => {
+    const answers = "id,y\n1,0.5\n2,1e-3\n3,7\n";
+    const plainTask = await loadTask(await writeTask(root, "plain-answers", { spec: { metric: { name: "rmse" }, lower_is_better: true, target_columns: ["y"] }, answers: [[1, 0.5], [2, 1e-3], [3, 7]] }));
+    const quotedTask = await loadTask(await writeTask(root, "quoted-answers", { spec: { metric: { name: "rmse" }, lower_is_better: true, target_columns: ["y"] }, answers: [[1, 0.5], [2, 1e-3], [3, 7]] }));
+    await writeFile(plainTask.answersPath, answers);
+    await writeFile(quotedTask.answersPath, `\ufeff${quoteAll(answers)}`);
+    const submission = join(root, "against-answers.csv");
+    await writeFile(submission, "id,y\n3,6\n1,0.25\n2,0.5\n");
+    const a = await grade(plainTask, submission);
+    expect(a.valid).toBe(true);
+    expect(await grade(quotedTask, submission)).toEqual(a);
+  });
 });
 
 describe("ROC-AUC by counting agrees with ROC-AUC by sorting", () => {
