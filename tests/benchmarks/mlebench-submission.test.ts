@@ -181,6 +181,14 @@ describe("report --mlebench-submission refuses", () => {
     expect(existsSync(out)).toBe(false);
   }, 120_000);
 
+  it("a bench with no imported MLE-bench competition, saying how to get one", async () => {
+    const bench = writeGeneratedBench(join(root, "bench-plain"), { tasks: [task("plain")], modes: ["linguacodus"], repeats: 1 }).dir;
+    const r = await linguacodus(["report", bench, "--mlebench-submission", join(root, "plain")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no runs of imported MLE-bench competitions \(task\.json without an mlebench block\): import them with 'tasks import-mlebench' and bench those/);
+    expect(existsSync(join(root, "plain"))).toBe(false);
+  }, 60_000);
+
   it("a bench of several configurations without --mlebench-entry, and takes the one it names", async () => {
     const bench = mlebenchBench("bench-two", ["linguacodus", "direct"]);
     const r = await linguacodus(["report", bench, "--mlebench-submission", join(root, "two")]);
