@@ -2,7 +2,7 @@
 // and the payload types the web page reads (imported there as types only, so no code crosses into the bundle).
 import { z } from "zod";
 import type { TokenCounts } from "../agents/index.js";
-import type { AttemptKind, AttemptOutcome, RunEvent, RunJson, ScoreJson, SearchNode, SearchOperator } from "../execution/index.js";
+import type { AttemptKind, AttemptOutcome, RunJson, ScoreJson, SearchNode, SearchOperator } from "../execution/index.js";
 
 /** A run folder relative to the opened folder, with "/" separators ("." = the opened folder itself). */
 export const RunPathSchema = z
@@ -176,7 +176,7 @@ export interface RunPayload {
   run: RunJson | null;
   /** What is missing or half-written, in words. */
   problems: string[];
-  events: RunEvent[];
+  /** The stage windows, derived from events.jsonl (the events themselves stay on the server: no page draws them). */
   timeline: StageRow[];
   context: string | null;
   instructions: InstructionsView | null;
@@ -185,6 +185,10 @@ export interface RunPayload {
   final: string | null;
   /** Other files under code/ (merge fallback note, feedback drafts). */
   codeFiles: { name: string; text: string }[];
+  /**
+   * Every attempt in full — except in a search run, whose attempts are its nodes: summarised in `search.nodes`, one
+   * in full from /api/node when it is clicked. There it is empty, so a 500-node run's payload stays small.
+   */
   attempts: AttemptView[];
   score: ScoreJson | null;
   submission: SubmissionView | null;
@@ -194,18 +198,18 @@ export interface RunPayload {
   search: SearchView | null;
 }
 
-/** A search node as the tree draws it: no plan, code or output (those come with the node's detail). */
+/**
+ * A search node as the tree draws it (position, letter, colour, tooltip): its plan, code, output, attempt, test
+ * score and times come with the node's detail.
+ */
 export interface SearchNodeSummary {
   id: string;
   step: number;
   parent: string | null;
   operator: SearchOperator;
   reason: string;
-  attempt: string;
   buggy: boolean;
   validationScore: number | null;
-  testScore: number | null;
-  durationMs: number;
 }
 
 /** A run's tree search (search/nodes.jsonl and run.json.search). */

@@ -52,11 +52,8 @@ export function searchView(options: { dir: string; nodes: readonly SearchNode[];
       parent: n.parent,
       operator: n.operator,
       reason: n.reason,
-      attempt: n.attempt,
       buggy: n.buggy,
       validationScore: n.validationScore,
-      testScore: n.testScore,
-      durationMs: n.durationMs,
     })),
   };
 }

@@ -270,13 +270,13 @@ export class ViewerSource {
     if (!existsSync(join(dir, RUN_FILES.transcripts))) problems.push(`${RUN_FILES.transcripts} is missing: no model call was recorded`);
 
     const skipped = (reason: string) => problems.push(reason);
+    const search = searchView({ dir, nodes: this.searchNodes.nodes(dir), run: runJson.value, score: score.value });
     const chains = (runJson.value?.chains ?? []).map((c) => ({ path: this.relPath(join(dir, c.dir)), runId: c.id }));
     return {
       path,
       runId: runJson.value?.runId ?? basename(dir),
       run: runJson.value ?? null,
       problems,
-      events,
       timeline: stageTimeline(events, transcripts.entries),
       context: readRunText(dir, RUN_FILES.context)?.text ?? null,
       instructions: instructions.value ? instructionsView(instructions.value) : null,
@@ -284,12 +284,13 @@ export class ViewerSource {
       merged: readRunText(dir, RUN_FILES.merged)?.text ?? null,
       final: readRunText(dir, RUN_FILES.finalScript)?.text ?? null,
       codeFiles: otherCodeFiles(dir, skipped),
-      attempts: attemptViews(dir, attempts),
+      // A search's attempts are its nodes (search.nodes; /api/node reads one in full): their files are not read here.
+      attempts: search ? [] : attemptViews(dir, attempts),
       score: score.value ?? null,
       submission: submissionHead(dir),
       chains,
       calls,
-      search: searchView({ dir, nodes: this.searchNodes.nodes(dir), run: runJson.value, score: score.value }),
+      search,
     };
   }
 

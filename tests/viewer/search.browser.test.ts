@@ -4,14 +4,14 @@
 // writer: every node drawn with its operator, buggy nodes marked, colours in the metric's direction (mae: the
 // lowest validation score is the greenest), the selected node's path from its draft highlighted, a click showing
 // the node's code diffed against its parent's, a node appended while the page is open appearing without a reload,
-// and the time to draw a 500-node tree. Screenshots go to .artifacts/viewer/.
+// and the time to draw a 500-node tree from a payload of summaries. Screenshots go to .artifacts/viewer/.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pathToFileURL } from "node:url";
-import { exportViewer, startViewer, type ViewerServer } from "../../viewer/index.js";
+import { exportViewer, startViewer, type RunPayload, type ViewerServer } from "../../viewer/index.js";
 import { generateSearch, searchFixture, type SearchFixture } from "./search-fixtures.js";
 import { artifactDir, buildWebBundle, launchChromium } from "./support.js";
 
@@ -80,6 +80,9 @@ describe("search tree in Chromium", () => {
     await expect(page.locator("path.search-edge.on-path").count()).resolves.toBe(path.length - 1);
     await expect(page.locator(".search-summary").innerText()).resolves.toContain(`selected ${selected}`);
     await page.screenshot({ path: join(artifactDir, "search-tree.png"), fullPage: true });
+    // compared with another run, a search run shows its tree in numbers (its attempts are nodes, not listed)
+    await page.goto(`${server.url}#/compare?a=tree-24&b=tree-24`);
+    await expect(page.locator(".search-side").first().innerText()).resolves.toBe(`greedy · 24 nodes · ${tree.nodes.filter((n) => n.buggy).length} buggy · selected ${selected}`);
     await page.close();
   });
 
@@ -152,8 +155,18 @@ describe("search tree in Chromium", () => {
     await page.close();
   });
 
-  it("a 500-node tree draws as one SVG (times in the log and .artifacts/viewer/search-500.txt)", async () => {
+  it("a 500-node tree draws as one SVG from summaries (times and payload size in the log and .artifacts/viewer/search-500.txt)", async () => {
     const big = generateSearch(join(root, "tree-500"), 500);
+    // What the run page draws and no more: node summaries; a node's attempt (code, output) comes from /api/node on a
+    // click. Every attempt in full, as a pipeline run's page carries them, made it 609 KiB.
+    const payloadText = await (await fetch(new URL("/api/run?path=tree-500", server.url))).text();
+    const payload = JSON.parse(payloadText) as RunPayload;
+    const payloadKiB = Buffer.byteLength(payloadText) / 1024;
+    expect(payload.attempts).toEqual([]);
+    expect(payload).not.toHaveProperty("events");
+    expect(payload.search!.nodes).toHaveLength(500);
+    expect(Object.keys(payload.search!.nodes[0]!).sort()).toEqual(["buggy", "id", "operator", "parent", "reason", "step", "validationScore"]);
+    expect(payloadKiB).toBeLessThan(100);
     const page = await newPage();
     await page.goto(`${server.url}#/`);
     await page.locator("main").waitFor();
@@ -181,7 +194,7 @@ describe("search tree in Chromium", () => {
     await page.locator(`g.search-node[data-node="${target.id}"]`).click();
     await page.locator(`article.search-node-detail[data-node="${target.id}"]`).waitFor();
     const clickMs = Date.now() - clickStarted;
-    const report = `500-node search tree: route change to 500 nodes drawn ${Math.round(timing.totalMs)} ms (/api/run answered after ${Math.round(timing.apiMs)} ms, so parse + layout + render ${Math.round(timing.totalMs - timing.apiMs)} ms); click to node detail shown ${clickMs} ms`;
+    const report = `500-node search tree: /api/run ${payloadKiB.toFixed(1)} KiB; route change to 500 nodes drawn ${Math.round(timing.totalMs)} ms (/api/run answered after ${Math.round(timing.apiMs)} ms, so parse + layout + render ${Math.round(timing.totalMs - timing.apiMs)} ms); click to node detail shown ${clickMs} ms`;
     console.log(report);
     writeFileSync(join(artifactDir, "search-500.txt"), `${report}\n`);
     await page.screenshot({ path: join(artifactDir, "search-500.png") });

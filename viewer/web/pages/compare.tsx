@@ -1,4 +1,5 @@
-// Two runs side by side: header numbers, the instruction each followed, the final scripts' diff, the attempts.
+// Two runs side by side: header numbers, the instruction each followed, the final scripts' diff, the attempts (a
+// search run: its tree in numbers).
 import type { RunPayload } from "../../api.js";
 import type { DataSource } from "../data.js";
 import { Badge, Loading, Section, fmtMs, fmtScore, href, useLive } from "../ui/bits.js";
@@ -25,14 +26,25 @@ function Side(props: { run: RunPayload }) {
       </p>
       <h4>Instruction followed</h4>
       {run.instructions ? <Text text={run.instructions.refined.text} /> : <p class="muted">none (direct mode)</p>}
-      <h4>Attempts</h4>
-      <ol class="attempt-list">
-        {run.attempts.map((a) => (
-          <li key={a.attempt}>
-            #{a.attempt} {a.kind}: <Badge tone={a.valid ? "good" : "bad"}>{a.valid ? fmtScore(a.score) : (a.errorClass ?? a.outcome)}</Badge>
-          </li>
-        ))}
-      </ol>
+      {run.search ? (
+        <>
+          <h4>Search</h4>
+          <p class="small search-side">
+            {run.search.policy ?? "search"} · {run.search.done} nodes · {run.search.nodes.filter((n) => n.buggy).length} buggy · selected {run.search.selected ?? "–"}
+          </p>
+        </>
+      ) : (
+        <>
+          <h4>Attempts</h4>
+          <ol class="attempt-list">
+            {run.attempts.map((a) => (
+              <li key={a.attempt}>
+                #{a.attempt} {a.kind}: <Badge tone={a.valid ? "good" : "bad"}>{a.valid ? fmtScore(a.score) : (a.errorClass ?? a.outcome)}</Badge>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </div>
   );
 }
