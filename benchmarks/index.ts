@@ -94,4 +94,4 @@ export {
 } from "./executors/index.js";
 export { modeBarsSpec, temperatureCurveSpec, consistencySpec, renderSvg } from "./charts.js";
 export { writeMleBenchSubmission, buildMleBenchSubmission, type MleBenchSubmission, type MleBenchSubmissionOptions, type SplitAggregate, type RunGroup } from "./mlebench-submission.js";
-export { selectionRules, selectionStatement, type SelectionRule, type SelectionStatement } from "./mlebench-selection.js";
+export { selectionRules, selectionStatement, type SelectionRecord, type SelectionRule, type SelectionStatement } from "./mlebench-selection.js";

@@ -13,8 +13,14 @@ export interface SelectionRule {
   testSignal: boolean;
 }
 
+/** What a run record says about its choices beyond its config: how its chains were chosen (run.json `agreement`). */
+export interface SelectionRecord {
+  config: RunOptions;
+  agreement?: { chosenBy?: "validation" } | undefined;
+}
+
 /** Every choice among candidates a run with this config makes, and what each reads. */
-export function selectionRules(config: RunOptions): SelectionRule[] {
+export function selectionRules({ config, agreement }: SelectionRecord): SelectionRule[] {
   const rules: SelectionRule[] = [];
   if (config.search) {
     rules.push({ option: `search ${config.search}`, rule: "the solution is the tree's best node by the validation score its script printed (the graded test score is recorded, never read)", testSignal: false });
@@ -37,11 +43,16 @@ export function selectionRules(config: RunOptions): SelectionRule[] {
     rules.push({ option: "budget", rule: "a run stopped by its budget submits its best valid attempt so far by printed validation score", testSignal: false });
   }
   if (config.chains * config.iterations > 1) {
-    rules.push({
-      option: `chains ${config.chains} × iterations ${config.iterations}`,
-      rule: "the chain kept is the first of the largest group whose graded test scores agree (execution/branches.ts chainAgreement reads each chain's score.json): the hidden test score chooses the submission",
-      testSignal: true,
-    });
+    const option = `chains ${config.chains} × iterations ${config.iterations}`;
+    rules.push(
+      agreement?.chosenBy === "validation"
+        ? { option, rule: "the chain kept is the first of the largest group agreeing on the printed validation score (the graded test scores' agreement is recorded, never read)", testSignal: false }
+        : {
+            option,
+            rule: "the chain kept is the first of the largest group whose graded test scores agree (records written before chains were chosen by validation score): the hidden test score chose the submission",
+            testSignal: true,
+          },
+    );
   }
   if (config.sanity) {
     rules.push({ option: `sanity ${config.sanity}`, rule: "the permuted-labels check reruns the final script on training data after the choice; it changes nothing submitted", testSignal: false });
@@ -59,10 +70,10 @@ export interface SelectionStatement {
 }
 
 /** The statement over every run of a submission: which selection rules its configs used, and whether any read test signal. */
-export function selectionStatement(runs: readonly { runId: string; config: RunOptions }[]): SelectionStatement {
+export function selectionStatement(runs: readonly (SelectionRecord & { runId: string })[]): SelectionStatement {
   const groups = new Map<string, { rules: SelectionRule[]; runIds: string[] }>();
   for (const run of runs) {
-    const rules = selectionRules(run.config);
+    const rules = selectionRules(run);
     const key = JSON.stringify(rules);
     if (!groups.has(key)) groups.set(key, { rules, runIds: [] });
     groups.get(key)!.runIds.push(run.runId);

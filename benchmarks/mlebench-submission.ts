@@ -121,7 +121,10 @@ export function buildMleBenchSubmission(collection: Collection, options: MleBenc
   if (unfinished.length) warnings.push(`${unfinished.length} run(s) have not finished (${unfinished.map((r) => r.runId).slice(0, 5).join(", ")}): they have no report and count as MLE-bench counts a missing one`);
   const finished = runs.filter((r) => !unfinished.includes(r));
 
-  const configs = finished.map((r) => ({ runId: r.runId, config: readRunJson(r.dir).config as RunOptions }));
+  const configs = finished.map((r) => {
+    const run = readRunJson(r.dir);
+    return { runId: r.runId, config: run.config as RunOptions, agreement: run.agreement };
+  });
   const selection = selectionStatement(configs);
   if (!selection.clean) throw new BenchInputError(`no MLE-bench submission: a run config chose its submission by the hidden test set — ${selection.violations.join("; ")}. Rerun without that option (e.g. --chains 1 --iterations 1)`);
 

@@ -111,7 +111,11 @@ export function validationBranches(branch: Operator): Operator {
   };
 }
 
-/** Groups valid chains whose scores agree (to 1e-6 relative) and reports the largest group. */
+/**
+ * Groups valid chains whose scores agree (to 1e-6 relative) and reports the largest group. Called on the graded test
+ * scores for the record's consistency figures, and on the validation scores the scripts printed for the choice of
+ * the chain kept: selection never sees the test score.
+ */
 export function chainAgreement(results: Array<{ id: string; valid: boolean; score: number | null }>): NonNullable<RunJson["agreement"]> {
   const valid = results.filter((r) => r.valid && r.score !== null);
   let largest: typeof valid = [];
@@ -142,7 +146,7 @@ export async function runChains(input: ChainsInput): Promise<void> {
   for (let p = 0; p < options.chains; p++) for (let i = 0; i < options.iterations; i++) ids.push(`c${p}-i${i}`);
   writer.updateRun({ chains: ids.map((id) => ({ id, dir: join(RUN_FILES.chains, id) })) });
 
-  const results = new Map<string, { valid: boolean; score: number | null }>();
+  const results = new Map<string, { valid: boolean; score: number | null; validationScore: number | null }>();
   const runOne = async (id: string, index: number) => {
     const rel = join(RUN_FILES.chains, id);
     const seed = options.seed === undefined ? undefined : options.seed + index;
@@ -154,7 +158,7 @@ export async function runChains(input: ChainsInput): Promise<void> {
       await finishSolution(chain.ctx, settled.state);
     }
     const score = readScore(writer.path(rel));
-    results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null });
+    results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null, validationScore: score?.validation_score ?? null });
   };
 
   // Parallel chains, sequential iterations inside each chain.
@@ -164,9 +168,13 @@ export async function runChains(input: ChainsInput): Promise<void> {
     }),
   );
 
-  const agreement = chainAgreement(ids.map((id) => ({ id, ...(results.get(id) ?? { valid: false, score: null }) })));
-  writer.updateRun({ agreement });
-  const chosen = agreement.bestChain ?? ids.find((id) => results.get(id)?.valid);
+  const resultOf = (id: string) => results.get(id) ?? { valid: false, score: null, validationScore: null };
+  // How consistent the chains' graded results are (Sand-Bob's view), recorded for the report only.
+  const graded = chainAgreement(ids.map((id) => ({ id, valid: resultOf(id).valid, score: resultOf(id).score })));
+  // The chain kept: the first of the largest group agreeing on the printed validation score, else the first valid.
+  const byValidation = chainAgreement(ids.map((id) => ({ id, valid: resultOf(id).valid, score: resultOf(id).validationScore })));
+  const chosen = byValidation.bestChain ?? ids.find((id) => resultOf(id).valid);
+  writer.updateRun({ agreement: { chains: graded.chains, valid: graded.valid, largestAgreeingGroup: graded.largestAgreeingGroup, ...(chosen ? { bestChain: chosen } : {}), chosenBy: "validation" } });
   const reached = input.budgetReached();
   if (chosen) {
     const dir = writer.path(RUN_FILES.chains, chosen);

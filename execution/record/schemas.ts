@@ -179,9 +179,15 @@ export const RunJsonSchema = z.object({
     .object({
       chains: z.number().int(),
       valid: z.number().int(),
-      /** Size of the largest group of valid chains whose scores agree (to 1e-6 relative). */
+      /** Size of the largest group of valid chains whose test scores agree (to 1e-6 relative): consistency, for reports. */
       largestAgreeingGroup: z.number().int(),
+      /**
+       * The chain kept: the first of the largest group agreeing on the validation score the scripts printed, else the
+       * first valid chain — chosen without the test score. (Records before this chose by test-score agreement.)
+       */
       bestChain: z.string().optional(),
+      /** How bestChain was chosen: "validation" since the choice stopped reading test scores (absent before). */
+      chosenBy: z.literal("validation").optional(),
     })
     .optional(),
 });

@@ -168,7 +168,7 @@ describe("report --mlebench-submission", () => {
 });
 
 describe("report --mlebench-submission refuses", () => {
-  it("a config that chose its submission by the hidden test score (--chains 2: chains kept by agreeing test scores), writing nothing", async () => {
+  it("a record that chose its submission by the hidden test score (--chains 2 kept by agreeing test scores, as records before the validation choice did), writing nothing; the same config chosen by validation passes", async () => {
     const bench = mlebenchBench("bench-chains");
     const [victim] = JSON.parse(readFileSync(join(bench, "bench.json"), "utf8")).runs as { id: string }[];
     const runJson = join(bench, "runs", victim!.id, "run.json");
@@ -179,6 +179,11 @@ describe("report --mlebench-submission refuses", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no MLE-bench submission: a run config chose its submission by the hidden test set — chains 2 × iterations 1 in 1 run\(s\) \(.+\): the chain kept is the first of the largest group whose graded test scores agree/);
     expect(existsSync(out)).toBe(false);
+    // a record of today's chains: the kept chain agreed on the printed validation score
+    writeFileSync(runJson, JSON.stringify({ ...run, config: { ...run.config, chains: 2 }, agreement: { chains: 2, valid: 2, largestAgreeingGroup: 2, bestChain: "c0-i0", chosenBy: "validation" } }, null, 2));
+    const ok = await linguacodus(["report", bench, "--mlebench-submission", out]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(read<MleBenchSubmission>(join(out, "submission.json")).selection.lines.join("\n")).toMatch(/chains 2 × iterations 1 — the chain kept is the first of the largest group agreeing on the printed validation score/);
   }, 120_000);
 
   it("a bench with no imported MLE-bench competition, saying how to get one", async () => {

@@ -303,6 +303,38 @@ describe("feedback iterations and chains", () => {
   });
 });
 
+describe("chains choose without the test score", () => {
+  /** A direct script predicting `value` for every row and printing `validation`. */
+  const constantScript = (value: number, validation: number) => `import csv
+with open("/data/test.csv") as f:
+    ids = [r["id"] for r in csv.DictReader(f)]
+with open("submission.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "compressive_strength"])
+    for i in ids:
+        w.writerow([i, ${value}])
+print("VALIDATION_SCORE=${validation}")
+`;
+  it("keeps the chain of the largest group agreeing on the printed validation score, not on the graded test score", async () => {
+    // seeds 5 and 6 print the same validation score with different predictions (different test scores);
+    // seeds 7 and 8 predict the same (one test score) but print different validation scores.
+    const bySeed: Record<number, [number, number]> = { 5: [10, 1], 6: [20, 1], 7: [35, 2], 8: [35, 3] };
+    const deps = scriptedDeps(sandbox, (call) => {
+      const [value, validation] = bySeed[call.options.seed ?? 0] ?? [0, 9];
+      return `Constant prediction.\n${fence(constantScript(value, validation))}`;
+    });
+    const result = await runTask(task, { mode: "direct", models: { default: "openai:scripted" }, chains: 4, iterations: 1, seed: 5 }, { ...deps, outDir: tempDir("lc-chains-select-") });
+    const record = readRunRecord(result.dir);
+    const testScore = (id: string) => record.chains.find((c) => c.dir.endsWith(id))!.score!.score;
+    // the graded results: chains 7 and 8 agree on the test score (the consistency figure)
+    expect(testScore("c2-i0")).toBe(testScore("c3-i0"));
+    expect(record.run.agreement).toMatchObject({ chains: 4, valid: 4, largestAgreeingGroup: 2, bestChain: "c0-i0" });
+    // the kept chain is the first of the validation-agreeing pair, whatever its test score
+    expect(record.score?.attempt).toMatch(/^c0-i0\//);
+    expect(record.score?.score).toBe(testScore("c0-i0"));
+  });
+});
+
 describe("ablations and bad model output", () => {
   it("unstaged: one coder writes the whole script from the instruction, no stage blocks, no merger", async () => {
     const deps = scriptedDeps(sandbox, (call) => {
