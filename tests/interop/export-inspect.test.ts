@@ -162,11 +162,11 @@ describe("export inspect: Inspect AI reads the logs, and they hold what the run 
         await new Promise((r) => setTimeout(r, 250));
       }
       await page.goto(url);
+      // The header comes first, the sample grid after the samples load: wait for each.
       await page.getByText("1 x 2 samples").waitFor({ timeout: 60_000 });
-      const body = await page.innerText("body");
-      expect(body).toContain("concrete-strength");
-      expect(body).toMatch(/TEST_SCORE/i);
-      expect(body).toContain("2 rows");
+      await page.getByText("2 rows").waitFor({ timeout: 60_000 });
+      await page.getByText(/test_score/i).first().waitFor({ timeout: 60_000 });
+      expect(await page.innerText("body")).toContain("concrete-strength");
     } finally {
       await browser.close();
       view.kill();
