@@ -181,6 +181,13 @@ export const SANDBOX_FLAG: FlagDef<z.ZodDefault<z.ZodEnum<{ docker: "docker"; lo
   schema: async () => z.enum((await execution()).SANDBOX_KINDS).default("docker"),
 };
 
+/** `--sandbox-profile <name>`: which sandbox image runs the scripts (sandbox/image-profiles.ts). */
+export const SANDBOX_PROFILE_FLAG: FlagDef<z.ZodDefault<z.ZodEnum<{ default: "default"; deep: "deep" }>>> = {
+  flag: "--sandbox-profile <name>",
+  help: "sandbox image: default (scikit-learn level) or deep (adds PyTorch CPU, transformers, catboost, scikit-image, OpenCV, nltk; build it with 'sandbox build --profile deep')",
+  schema: async () => z.enum((await import("../sandbox/index.js")).SANDBOX_PROFILES).default("default"),
+};
+
 /** Adds the flags of these run options (in this order), with a command's own help where its meaning differs. */
 export function addRunFlags(command: Command, keys: readonly RunFlagKey[], help: Partial<Record<RunFlagKey, string>> = {}): Command {
   for (const key of keys) addFlag(command, RUN_FLAGS[key].def, help[key]);

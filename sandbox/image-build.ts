@@ -189,7 +189,7 @@ async function addForkServerLayer(docker: Docker, baseTag: string, tag: string, 
   }
 }
 
-function followBuild(docker: Docker, stream: NodeJS.ReadableStream, log: (line: string) => void): Promise<void> {
+export function followBuild(docker: Docker, stream: NodeJS.ReadableStream, log: (line: string) => void): Promise<void> {
   return new Promise<void>((resolvePromise, reject) => {
     docker.modem.followProgress(
       stream,
@@ -357,7 +357,7 @@ export async function buildImageFromDockerfile(options: Omit<ImageBuildOptions, 
   return { tag, recipeHash: hash, skipped: false, rootfsFromCache: false, durationMs: Date.now() - started, imageSizeBytes: await imageSize(docker, tag) };
 }
 
-async function imageSize(docker: Docker, tag: string): Promise<number> {
+export async function imageSize(docker: Docker, tag: string): Promise<number> {
   const info = await docker.getImage(tag).inspect();
   return info.Size;
 }

@@ -51,3 +51,18 @@ export {
 export { DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";
 export { ensurePythonLayerImage, pythonLayerTag, PYTHON_LAYER_DIR, type PythonLayerOptions } from "./python-layer.js";
 export { SANDBOX_CPUS_ENV, THREAD_ENV_NAMES, sandboxCores, threadEnv } from "./threads.js";
+export {
+  DEEP_CONSTRAINTS,
+  DEEP_PIP_PACKAGES,
+  DEEP_TORCH_INDEX_EXTRAS,
+  DEEP_WHITELIST_EXTRAS,
+  SANDBOX_PROFILES,
+  buildCommandOf,
+  deepRecipe,
+  renderDeepDockerfile,
+  sandboxImageTag,
+  type DeepRecipe,
+  type DeepRecipeOptions,
+  type SandboxProfile,
+} from "./image-profiles.js";
+export { buildDeepImage, ensureWheelCache, type DeepBuildOptions } from "./deep-build.js";

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { UserFacingError } from "../failure.js";
-import { SANDBOX_FLAG, flagOption, flagValue, readFlagOrDefault } from "../flags.js";
+import { SANDBOX_FLAG, SANDBOX_PROFILE_FLAG, flagOption, flagValue, readFlagOrDefault } from "../flags.js";
 import { defaultPaths } from "../paths.js";
 
 interface BuildFlags {
@@ -16,6 +16,8 @@ interface BuildFlags {
   cache?: string;
   mirror?: string;
   json?: boolean;
+  profile?: string;
+  torchIndexUrl?: string;
 }
 
 interface SandboxRunFlags {
@@ -39,30 +41,36 @@ export function registerSandbox(program: Command): void {
     .option("--fresh", "with --offline: also discard the cached rootfs tarball")
     .option("--cache <dir>", "cache folder for the rootfs tarball and packages (default: $LINGUACODUS_HOME/sandbox)")
     .option("--mirror <url>", "Debian mirror for --offline (default: the host's apt mirror)")
+    .addOption(flagOption({ ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" }, "default, or deep: the default image plus pinned CPU wheels (PyTorch, transformers, …) from a wheel cache"))
+    .option("--torch-index-url <url>", "with --profile deep: a PyTorch wheel index with CPU builds (e.g. https://download.pytorch.org/whl/cpu); adds torchvision, torchaudio and timm")
     .option("--json", "print the result as JSON")
     .action(async (flags: BuildFlags) => {
+      const profile = await readFlagOrDefault(flags, { ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" });
+      if (flags.torchIndexUrl !== undefined && profile !== "deep") throw new UserFacingError("--torch-index-url applies to --profile deep only");
       const sb = await import("../../sandbox/index.js");
       const docker = sb.dockerClient();
       await requireEngineForUser(sb, docker);
       const log = flags.json ? undefined : (line: string) => process.stderr.write(`  ${line}\n`);
       const cacheDir = flags.cache ?? defaultPaths().sandboxCache;
+      // --force with a profile rebuilds that profile's image, not the default one under it.
+      const baseForce = profile === "default" ? flags.force : false;
       const result = flags.offline
-        ? await sb.buildImageOffline({ docker, cacheDir, mirror: flags.mirror, force: flags.force, fresh: flags.fresh, log })
-        : await sb.buildImageFromDockerfile({ docker, cacheDir, force: flags.force, log }).catch((error: unknown) => {
+        ? await sb.buildImageOffline({ docker, cacheDir, mirror: flags.mirror, force: baseForce, fresh: flags.fresh, log })
+        : await sb.buildImageFromDockerfile({ docker, cacheDir, force: baseForce, log }).catch((error: unknown) => {
             throw new UserFacingError(
               `building from the Dockerfile failed (${firstLine(error)}); without a container registry use 'linguacodus sandbox build --offline'`,
             );
           });
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
-      }
-      const size = `${(result.imageSizeBytes / 1024 ** 2).toFixed(0)} MiB`;
-      process.stdout.write(
-        result.skipped
-          ? `image ${result.tag} already exists (${size}); nothing to do (--force rebuilds)\n`
-          : `built ${result.tag} in ${(result.durationMs / 1000).toFixed(1)} s (${size}${result.rootfsFromCache ? ", rootfs from cache" : ""})\n`,
-      );
+      const built =
+        profile === "deep"
+          ? await sb
+              .buildDeepImage({ docker, cacheDir, force: flags.force, log, ...(flags.torchIndexUrl ? { torchIndexUrl: flags.torchIndexUrl } : {}) })
+              .catch((error: unknown) => {
+                throw new UserFacingError(`building the deep sandbox image failed: ${firstLine(error)}`);
+              })
+          : result;
+      if (profile === "deep") log?.(`base image ${result.tag} (${result.skipped ? "existed" : "built"})`);
+      report(built, flags.json === true);
     });
 
   sandbox
@@ -168,6 +176,20 @@ export function registerSandbox(program: Command): void {
         await runner.close();
       }
     });
+}
+
+/** The outcome of a build, as JSON or one line. */
+function report(result: import("../../sandbox/index.js").ImageBuildResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const size = `${(result.imageSizeBytes / 1024 ** 2).toFixed(0)} MiB`;
+  process.stdout.write(
+    result.skipped
+      ? `image ${result.tag} already exists (${size}); nothing to do (--force rebuilds)\n`
+      : `built ${result.tag} in ${(result.durationMs / 1000).toFixed(1)} s (${size}${result.rootfsFromCache ? ", rootfs from cache" : ""})\n`,
+  );
 }
 
 function printResult(result: import("../../sandbox/index.js").SandboxRunResult, label: string | undefined): void {
