@@ -7,7 +7,7 @@ import { createAgentTeam } from "../agents/index.js";
 import { createJsonlTranscriptSink } from "../agents/index.js";
 import type { AgentTeam } from "../agents/index.js";
 import { createTaskGrader, MLEBENCH_GRADER_REQUIREMENTS, type GraderSandbox } from "../datasets/index.js";
-import type { PoolOptions } from "../sandbox/index.js";
+import type { PoolOptions, SandboxProfile } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/index.js";
 import type { SandboxKind } from "./options.js";
 import type { RunDependencies, TeamRequest } from "./run.js";
@@ -16,6 +16,8 @@ export type { SandboxKind };
 
 export interface WiringOptions {
   sandbox: SandboxKind;
+  /** Which image the Docker sandbox runs (default: `default`); the run records its tag and profile. */
+  sandboxProfile?: SandboxProfile;
   /** Where the local runner's warning goes (it is printed before every run). */
   warn?: (message: string) => void;
   /** A .env file for API keys (the environment wins). */
@@ -60,6 +62,20 @@ export async function openMleBenchGradingSandbox(docker: import("dockerode"), lo
   return sandboxModule.createDockerSandbox({ docker, reuse: false, image });
 }
 
+/**
+ * The image of a sandbox profile, or an error saying how to build it (engine reachable assumed). `tag` overrides
+ * the profile's recipe tag (a test names an image that cannot exist).
+ */
+export async function requireProfileImage(args: { docker: import("dockerode"); profile: SandboxProfile; tag?: string }): Promise<string> {
+  const sandboxModule = await import("../sandbox/index.js");
+  await sandboxModule.requireEngine(args.docker);
+  const tag = args.tag ?? sandboxModule.sandboxImageTag(args.profile);
+  if (!(await sandboxModule.imageExists(args.docker, tag))) {
+    throw new Error(`the ${args.profile} sandbox image ${tag} is missing: build it with '${sandboxModule.buildCommandOf(args.profile)}'`);
+  }
+  return tag;
+}
+
 /** Opens the sandbox and the model providers. Throws with the fix when the sandbox is not usable. */
 export async function createWiring(options: WiringOptions): Promise<Wiring> {
   const sandboxModule = await import("../sandbox/index.js");
@@ -74,15 +90,19 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   let sandboxLimits: Record<string, unknown> | undefined;
   if (options.sandbox === "docker") {
     const docker = sandboxModule.dockerClient();
+    const profile = options.sandboxProfile ?? "default";
+    // The default image keeps createDockerSandbox's own missing-image message.
+    const image = profile === "default" ? sandboxModule.SANDBOX_IMAGE_TAG : await requireProfileImage({ docker, profile });
     sandbox = await sandboxModule.createDockerSandbox({
       docker,
+      image,
       ...(options.pool ? { pool: options.pool } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     });
     openGradingSandbox = () => openMleBenchGradingSandbox(docker);
-    const manifest = await sandboxModule.readImageManifest(docker, sandboxModule.SANDBOX_IMAGE_TAG);
+    const manifest = await sandboxModule.readImageManifest(docker, image);
     libraries = sandboxModule.whitelistLines(manifest);
-    sandboxVersion = `${sandboxModule.SANDBOX_IMAGE_TAG} (python ${manifest.python})`;
+    sandboxVersion = `${image} (${profile === "default" ? "" : `profile ${profile}, `}python ${manifest.python})`;
     // For the run's fingerprint: the engine's version and the limits every container gets.
     dockerVersion = await docker.version().then((v) => `${v.Version} (API ${v.ApiVersion})`, () => undefined);
     sandboxLimits = { ...sandboxModule.DEFAULT_SANDBOX_LIMITS };

@@ -3,7 +3,7 @@
 // the report.
 import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
-import { BENCH_FLAGS, PRICES_FLAG, RUN_FLAGS, SANDBOX_FLAG, addFlag, addRunFlags, flagName, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
+import { BENCH_FLAGS, PRICES_FLAG, RUN_FLAGS, SANDBOX_FLAG, SANDBOX_PROFILE_FLAG, addFlag, addRunFlags, flagName, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
 import { openWiring } from "../wiring.js";
 import { rawStderr, terminalSafe } from "../terminal.js";
 import { benchStatusAction, cliCommand, executorOf, modelPoolOf, slurmResources, type ExecutorFlags } from "./bench-slurm.js";
@@ -39,6 +39,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   }
   if (!flags.out) throw new UserFacingError("give the bench folder with --out <dir> (it receives bench.json, runs/ and report/)");
   const sandbox = await readFlagOrDefault(flags, SANDBOX_FLAG);
+  const sandboxProfile = await readFlagOrDefault(flags, SANDBOX_PROFILE_FLAG);
   const parallel = await readFlagOrDefault(flags, BENCH_FLAGS.parallel);
   const sandboxes = (await readFlag(flags, BENCH_FLAGS.sandboxes)) ?? parallel;
   const apiConcurrency = await readFlagOrDefault(flags, BENCH_FLAGS.apiConcurrency);
@@ -51,6 +52,8 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     ...(budgetMinutes === undefined ? {} : { minutes: budgetMinutes }),
   };
   const executor = await executorOf(flags);
+  // Slurm cells build and load the default image only (sandbox export of a profile image is not wired yet).
+  if (executor === "slurm" && sandboxProfile !== "default") throw new UserFacingError(`--sandbox-profile ${sandboxProfile} runs with --executor local only`);
   if (executor === "slurm" && Object.keys(budget).length) throw new UserFacingError("--budget-* is not supported with --executor slurm yet (use --slurm-time to bound each cell)");
   const modelPool = await modelPoolOf(flags.modelPool);
 
@@ -114,7 +117,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const pool = benchmarks.benchPool(plan, concurrency);
   // With --executor slurm the nodes open their own sandbox and models; this process only submits and follows.
   const wiring =
-    executor === "local" ? await openWiring({ sandbox, modelsDir: home.models, concurrency: sandboxes, ...(pool ? { pool } : {}), ...(modelPool ? { openai: { pools: modelPool.pools } } : {}) }) : undefined;
+    executor === "local" ? await openWiring({ sandbox, sandboxProfile, modelsDir: home.models, concurrency: sandboxes, ...(pool ? { pool } : {}), ...(modelPool ? { openai: { pools: modelPool.pools } } : {}) }) : undefined;
   const closeAll = async () => wiring?.close();
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
@@ -259,6 +262,7 @@ export function registerBench(program: Command): void {
     .option("--out <dir>", "bench folder: bench.json, runs/, bench.log, report/")
     .option("--resume", "continue the bench in --out: finished runs are kept, unfinished ones rerun");
   addFlag(command, SANDBOX_FLAG, "docker, or local (NO isolation)");
+  addFlag(command, SANDBOX_PROFILE_FLAG, "sandbox image: default or deep (PyTorch CPU and friends; --executor local only)");
   command.option("--no-report", "skip writing the report at the end");
   addFlag(command, PRICES_FLAG, 'JSON price table for the run records\' and the report\'s costs: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}');
   addRunFlags(command, BUDGET_FLAGS, {
