@@ -1,7 +1,8 @@
 // Builds a profile image on the default sandbox image. The wheels are downloaded once on the host (PyPI is
-// reachable there, never from a container) into <cache>/wheels/<recipe hash>/, then installed inside the build
+// reachable there, never from a container) into <cache>/wheels/<hash of the wheel list>/, then installed inside the build
 // with no index: a rebuild, or a build on a machine holding the cache, needs no network.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, link, mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -34,7 +35,9 @@ function wheelTarget(): string[] {
 
 /** The wheel folder of a recipe, downloaded unless complete (a marker file is written last). */
 export async function ensureWheelCache(recipe: DeepRecipe, options: Pick<DeepBuildOptions, "cacheDir" | "hostPython" | "log">): Promise<string> {
-  const dir = join(resolve(options.cacheDir), "wheels", recipe.hash);
+  // Keyed by what is downloaded, not by the base image: a new fork server on the base reuses the wheels.
+  const key = createHash("sha256").update(JSON.stringify([recipe.packages, recipe.constraints, wheelTarget(), recipe.torchIndexUrl ?? null])).digest("hex").slice(0, 12);
+  const dir = join(resolve(options.cacheDir), "wheels", key);
   const marker = join(dir, ".complete");
   if (existsSync(marker)) {
     options.log?.(`using cached wheels ${dir}`);

@@ -1,0 +1,54 @@
+// Opt-in (LINGUACODUS_REAL_DEEP=1): builds the deep sandbox image through the CLI (cached: once per recipe; about
+// 7 minutes cold on 2 cores, wheels ~470 MB downloaded once), trains a tiny CNN with torch inside it with no
+// network, and checks a run on the deep profile tells its coders the deep libraries.
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { grade } from "../../datasets/index.js";
+import { createWiring, runTask, type Wiring } from "../../execution/index.js";
+import { sandboxImageTag } from "../../sandbox/index.js";
+import { builtinTask, callKind, linguacodusScript, tempDir } from "../pipeline/support.js";
+import { buildCli, linguacodus } from "../support/cli.js";
+import { withScriptedModels } from "../support/scripted-team.js";
+
+const enabled = process.env.LINGUACODUS_REAL_DEEP === "1";
+
+describe.skipIf(!enabled)("deep sandbox image (opt-in)", () => {
+  const tag = sandboxImageTag("deep");
+
+  beforeAll(async () => {
+    await buildCli();
+    const build = await linguacodus(["sandbox", "build", "--offline", "--profile", "deep", "--json"]);
+    if (build.code !== 0) throw new Error(`deep build failed: ${build.stderr.slice(-2000)}`);
+    const result = JSON.parse(build.stdout) as { tag: string; durationMs: number; imageSizeBytes: number; skipped: boolean };
+    expect(result.tag).toBe(tag);
+    process.stderr.write(`deep image ${result.tag}: ${(result.imageSizeBytes / 1024 ** 2).toFixed(0)} MiB, ${result.skipped ? "existed" : `built in ${(result.durationMs / 1000).toFixed(0)} s`}\n`);
+  }, 3_600_000);
+
+  it("trains a tiny CNN on generated images with torch on the CPU, with no network", async () => {
+    const script = join(import.meta.dirname, "fixtures", "tiny_cnn.py");
+    const run = await linguacodus(["sandbox", "run", script, "--image", tag, "--timeout", "600", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { outcome: string; stdout: string };
+    expect(result.outcome).toBe("ok");
+    const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { torch: string; accuracy: number; network: string };
+    expect(report.torch).toBe("2.13.0+cpu");
+    expect(report.accuracy).toBeGreaterThan(0.9);
+    expect(report.network).toMatch(/^blocked/);
+  }, 900_000);
+
+  it("names the deep image's libraries in the coder prompts and records the image", async () => {
+    const wiring: Wiring = await createWiring({ sandbox: "docker", sandboxProfile: "deep" });
+    try {
+      expect(wiring.libraries).toContain("torch 2.13.0+cpu");
+      expect(wiring.libraries).toContain("scikit-image 0.24.0 (import skimage)");
+      const deps = withScriptedModels({ sandbox: wiring.sandbox, grade, libraries: wiring.libraries, versions: wiring.versions }, linguacodusScript);
+      const result = await runTask(await builtinTask(), { mode: "linguacodus", models: { default: "openai:scripted" }, seed: 3 }, { ...deps, outDir: tempDir("lc-deep-run-") });
+      const coder = deps.model.calls.find((call) => callKind(call).startsWith("coder:"));
+      expect(coder?.promptText).toContain("torch 2.13.0+cpu");
+      expect(coder?.promptText).toContain("opencv-python-headless 4.11.0.86 (import cv2)");
+      expect(result.run.versions.sandbox).toBe(`${tag} (profile deep, python 3.11.2)`);
+    } finally {
+      await wiring.close();
+    }
+  }, 900_000);
+});
