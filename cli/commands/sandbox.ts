@@ -27,6 +27,7 @@ interface SandboxRunFlags {
   out?: string;
   sandbox?: string;
   image?: string;
+  sandboxProfile?: string;
   gpus?: boolean;
 }
 
@@ -132,6 +133,7 @@ export function registerSandbox(program: Command): void {
     .option("--out <dir>", "copy the files the script wrote (e.g. submission.csv) into this folder (with several scripts: one subfolder per script)")
     .addOption(flagOption(SANDBOX_FLAG, "docker (isolated) or local (NO isolation, on this host)"))
     .option("--image <tag>", "image to run in (default: the current recipe's tag)")
+    .addOption(flagOption(SANDBOX_PROFILE_FLAG, "image to run in, by profile: default or deep (--image wins)"))
     .option("--gpus", "pass NVIDIA GPUs through (needs the NVIDIA container runtime)")
     .option("--json", "print the result as JSON (an array with several scripts)")
     .action(async (scriptArgs: string[], flags: SandboxRunFlags) => {
@@ -153,7 +155,12 @@ export function registerSandbox(program: Command): void {
         const docker = sb.dockerClient();
         await requireEngineForUser(sb, docker);
         const reuse = scriptPaths.length > 1;
-        runner = await sb.createDockerSandbox({ docker, image: flags.image, gpus: flags.gpus ?? false, reuse }).catch((error: unknown) => {
+        const profile = await readFlagOrDefault(flags, SANDBOX_PROFILE_FLAG);
+        const { requireProfileImage } = await import("../../execution/index.js");
+        const image = flags.image ?? (profile === "default" ? undefined : await requireProfileImage({ docker, profile }).catch((error: unknown) => {
+          throw new UserFacingError(firstLine(error));
+        }));
+        runner = await sb.createDockerSandbox({ docker, image, gpus: flags.gpus ?? false, reuse }).catch((error: unknown) => {
           throw new UserFacingError(firstLine(error));
         });
       }

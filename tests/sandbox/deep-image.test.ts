@@ -26,7 +26,7 @@ describe.skipIf(!enabled)("deep sandbox image (opt-in)", () => {
 
   it("trains a tiny CNN on generated images with torch on the CPU, with no network", async () => {
     const script = join(import.meta.dirname, "fixtures", "tiny_cnn.py");
-    const run = await linguacodus(["sandbox", "run", script, "--image", tag, "--timeout", "600", "--json"]);
+    const run = await linguacodus(["sandbox", "run", script, "--sandbox-profile", "deep", "--timeout", "600", "--json"]);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { outcome: string; stdout: string };
     expect(result.outcome).toBe("ok");
