@@ -1,6 +1,6 @@
 // The sandbox rules every code-writing prompt states (one place, so the coder, merger, direct coder and
 // reviewer ask for the same contract the execution loop checks).
-import type { ChatTurn } from "../../agents/index.js";
+import { rolePrompt, type ChatTurn } from "../../agents/index.js";
 import { SUBMISSION_FILE } from "../../datasets/index.js";
 
 export const VALIDATION_SCORE_MARKER = "VALIDATION_SCORE=";
@@ -25,10 +25,7 @@ export interface CodePromptBase {
   cores?: number;
 }
 
-/** A code-writing prompt: the role's `system` text, then the task context and the sandbox rules, then `rest`. */
-export function codePrompt(system: string, input: CodePromptBase, rest: string): ChatTurn[] {
-  return [
-    { role: "system", content: system },
-    { role: "user", content: `${input.context}\n\n${sandboxRules(input.libraries, input.cores)}${rest}` },
-  ];
+/** A code-writing prompt: the task context and the sandbox rules (shared by every role), then the `role` text, then `rest`. */
+export function codePrompt(role: string, input: CodePromptBase, rest: string): ChatTurn[] {
+  return rolePrompt({ context: input.context, environment: sandboxRules(input.libraries, input.cores), role, rest });
 }

@@ -1,5 +1,5 @@
 // Prompt template of the planner role: N ranked high-level instructions (Linguacodus, "Instruction Creation").
-import type { ChatTurn } from "../../agents/index.js";
+import { rolePrompt, type ChatTurn } from "../../agents/index.js";
 
 export interface PlannerPromptInput {
   context: string;
@@ -31,10 +31,7 @@ Answer with JSON only: an object whose "instructions" array holds one object per
   );
 }
 
-/** A planner prompt: the role's `system` text, then the task context and the environment, then `rest`. */
-export function planningPrompt(system: string, input: { context: string; libraries: readonly string[] }, rest: string): ChatTurn[] {
-  return [
-    { role: "system", content: system },
-    { role: "user", content: `${input.context}\n\n${environmentSection(input.libraries)}${rest}` },
-  ];
+/** A planner prompt: the task context and the environment (shared by every role), then the `role` text, then `rest`. */
+export function planningPrompt(role: string, input: { context: string; libraries: readonly string[] }, rest: string): ChatTurn[] {
+  return rolePrompt({ context: input.context, environment: environmentSection(input.libraries), role, rest });
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createProviderResolver } from "../../agents/providers/index.js";
-import { readTranscript, tokenTotal } from "../../agents/index.js";
+import { TEAM_SYSTEM, readTranscript, tokenTotal } from "../../agents/index.js";
 import { grade, type Task } from "../../datasets/index.js";
 import { readAttempts, readEvents, readRunRecord, resumeRun, runTask, type RunProgress, type RunResult } from "../../execution/index.js";
 import { teamFactory } from "../../execution/wiring.js";
@@ -57,6 +57,18 @@ describe("linguacodus mode end to end", () => {
     ]);
     // Each coder saw the blocks already written.
     expect(deps.model.calls[5]!.promptText).toContain("def build_model(rows):");
+  });
+
+  it("opens every role's prompt with the same system text and task context, so prompt caches serve it to every role", () => {
+    const [first, ...rest] = deps.model.calls;
+    // the planner's task context: everything before its environment section
+    const context = first!.messages[1]!.content.split("\n\n## Environment\n")[0]!;
+    expect(context).toMatch(/^# Task: /);
+    expect(context.length).toBeGreaterThan(500);
+    for (const call of [first!, ...rest]) {
+      expect([callKind(call), call.messages[0]]).toEqual([callKind(call), { role: "system", content: TEAM_SYSTEM }]);
+      expect(call.messages[1]!.content.startsWith(`${context}\n\n## `), callKind(call)).toBe(true);
+    }
   });
 
   it("records the run's status, seed and models in run.json", () => {
