@@ -34,7 +34,7 @@ export function stageTimeline(events: readonly RunEvent[], calls: readonly Trans
     if (row.to === Number.POSITIVE_INFINITY && rows[i + 1]) row.to = rows[i + 1]!.from;
   });
   for (const call of calls) {
-    const row = stageAt(rows, time(call.startedAt));
+    const row = stageAt(rows, time(call.startedAt), parseCallStep(call)?.stage);
     if (!row) continue;
     row.calls += 1;
     addTokens(row.tokens, call.tokens);
@@ -43,14 +43,15 @@ export function stageTimeline(events: readonly RunEvent[], calls: readonly Trans
   return rows.map(({ from: _from, to: _to, ...row }) => row);
 }
 
-function stageAt<T extends { from: number; to: number }>(rows: readonly T[], at: number): T | undefined {
+/**
+ * The stage window a call started in: of the windows holding the moment, the one of the stage its step serves, else
+ * the latest (a call is made inside the stage that asked for it). Windows meet at a shared millisecond — a stage
+ * that ends as the next starts — so the moment alone cannot tell a merge call from the execution that follows it.
+ */
+function stageAt<T extends { stage: string; from: number; to: number }>(rows: readonly T[], at: number, stepStage: string | null | undefined): T | undefined {
   if (Number.isNaN(at)) return undefined;
-  // The latest stage whose window holds the moment (a call is made inside the stage that asked for it).
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const row = rows[i]!;
-    if (row.from <= at && at <= row.to) return row;
-  }
-  return undefined;
+  const holding = rows.filter((row) => row.from <= at && at <= row.to);
+  return holding.findLast((row) => row.stage === stepStage) ?? holding.at(-1);
 }
 
 /** The stage whose window holds a call's start; the call's step says it when the events do not. */
@@ -63,9 +64,10 @@ export function stageOfCall(events: readonly RunEvent[], call: Pick<TranscriptEn
       if (w) w.to = time(event.ts);
     }
   }
-  const hit = stageAt(windows, time(call.startedAt));
+  const stepStage = parseCallStep(call)?.stage;
+  const hit = stageAt(windows, time(call.startedAt), stepStage);
   if (hit) return hit.stage;
-  return parseCallStep(call)?.stage ?? null;
+  return stepStage ?? null;
 }
 
 /**
