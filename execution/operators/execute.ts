@@ -9,11 +9,13 @@ import {
   ATTEMPT_FILES,
   type AttemptOutcome,
   type AttemptResult,
+  type Figures,
   PIPELINE_ERROR_CLASSES,
   type RunRecordWriter,
   attemptName,
   readAttempts,
 } from "../record/index.js";
+import { copyFigures } from "../figures.js";
 import type { AttemptOutput, SolutionState, StageContext } from "../state.js";
 
 const TAIL_CHARS = 2000;
@@ -102,7 +104,7 @@ interface Verdict {
 }
 
 /** Runs one version: syntax check, sandbox run, submission check by the grader. */
-async function runOnce(ctx: StageContext, attempt: string, script: string): Promise<{ verdict: Verdict; sandbox?: SandboxRunResult; durationMs: number }> {
+async function runOnce(ctx: StageContext, attempt: string, script: string): Promise<{ verdict: Verdict; sandbox?: SandboxRunResult; figures?: Figures; durationMs: number }> {
   const started = performance.now();
   const syntax = await checkSyntax(ctx.sandbox, script);
   if (!syntax.ok) {
@@ -114,28 +116,32 @@ async function runOnce(ctx: StageContext, attempt: string, script: string): Prom
   const outputDir = ctx.writer.workspaceDir(attempt);
   const result = await ctx.sandbox.run({ script, publicDir: ctx.task.publicDir, timeoutSeconds: ctx.options.timeoutSeconds, outputDir });
   const durationMs = performance.now() - started;
+  // A failed script's figures are kept too: the viewer shows how far it got.
+  const figures = copyFigures({
+    files: result.files,
+    skippedFiles: result.skippedFiles,
+    workspaceDir: outputDir,
+    figuresDir: ctx.writer.attemptFile(attempt, ATTEMPT_FILES.figures),
+    relativeTo: ctx.writer.dir,
+  });
+  const ran = { sandbox: result, durationMs, ...(figures ? { figures } : {}) };
   if (result.outcome !== "ok") {
     const message =
       result.error ? `${result.error.type}: ${result.error.message}` : result.outcome === "error" ? `exit code ${result.exitCode}` : result.outcome;
     return {
       verdict: { outcome: result.outcome, message, tracebackTail: result.error?.tracebackTail, line: result.error?.line },
-      sandbox: result,
-      durationMs,
+      ...ran,
     };
   }
   const submissionPath = result.files[SUBMISSION_FILE] ?? ctx.writer.attemptFile(attempt, ATTEMPT_FILES.submission);
   if (!existsSync(submissionPath)) {
-    return {
-      verdict: { outcome: "invalid-submission", message: missingSubmissionMessage(result) },
-      sandbox: result,
-      durationMs,
-    };
+    return { verdict: { outcome: "invalid-submission", message: missingSubmissionMessage(result) }, ...ran };
   }
   const grade = await ctx.grade(ctx.task, submissionPath);
   if (!grade.valid) {
-    return { verdict: { outcome: "invalid-submission", message: grade.errors.join("; "), grade, submissionPath }, sandbox: result, durationMs };
+    return { verdict: { outcome: "invalid-submission", message: grade.errors.join("; "), grade, submissionPath }, ...ran };
   }
-  return { verdict: { outcome: "ok", grade, submissionPath }, sandbox: result, durationMs };
+  return { verdict: { outcome: "ok", grade, submissionPath }, ...ran };
 }
 
 /** Why there is no submission to grade: not written, or written but not collected (a symlink, too large, …). */
@@ -238,7 +244,7 @@ export async function execute(state: SolutionState, ctx: StageContext): Promise<
   const index = nextIndex(state, ctx);
   const attempt = attemptName(index);
   const scriptPath = ctx.writer.writeAttemptScript(attempt, current);
-  const { verdict, sandbox, durationMs } = await runOnce(ctx, attempt, current);
+  const { verdict, sandbox, figures, durationMs } = await runOnce(ctx, attempt, current);
   const stdout = sandbox?.stdout ?? "";
   const stderr = sandbox?.stderr ?? "";
   const result: AttemptResult = {
@@ -258,6 +264,7 @@ export async function execute(state: SolutionState, ctx: StageContext): Promise<
     stdoutTruncated: sandbox?.stdoutTruncated ?? false,
     stderrTruncated: sandbox?.stderrTruncated ?? false,
     ...(sandbox?.skippedFiles?.length ? { skippedFiles: sandbox.skippedFiles.slice(0, 50) } : {}),
+    ...(figures ? { figures } : {}),
     submission: {
       present: verdict.submissionPath !== undefined,
       valid: verdict.grade?.valid ?? false,

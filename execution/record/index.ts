@@ -49,6 +49,16 @@ export {
   type AttemptResult,
   type ScoreJson,
 } from "./schemas.js";
+export {
+  FigureSchema,
+  FiguresSchema,
+  FigureFormatSchema,
+  FigureLimitsSchema,
+  type Figure,
+  type Figures,
+  type FigureFormat,
+  type FigureLimits,
+} from "./figure-schemas.js";
 export { RunRecordError, writeJsonAtomic, writeTextAtomic, readJsonFile, readJsonLines } from "./files.js";
 export { lockRunFolder, RunLockedError, RUN_LOCK_FILE } from "./lock.js";
 export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "./writer.js";

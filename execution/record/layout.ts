@@ -9,7 +9,8 @@
 //     context.md          the rendered task context every prompt starts from
 //     code/blocks/<stage>.py, code/merged.py, code/merge-fallback.txt, code/attempt-<n>.py, code/feedback-<r>.py,
 //       code/final.py, code/solution.ipynb
-//     exec/<n>/           result.json (AttemptResult), stdout.txt, stderr.txt, workspace/ (the script's output files)
+//     exec/<n>/           result.json (AttemptResult), stdout.txt, stderr.txt, workspace/ (the script's output files),
+//                         figures/ (the PNG/SVG files it saved, capped: execution/figures.ts)
 //     submission.csv, score.json
 //     chains/<chain-id>/  one full run record per chain when --chains/--iterations ask for several
 //     branches/<k>/       one full run record per candidate instruction under --select validation
@@ -87,6 +88,8 @@ export const ATTEMPT_FILES = {
   stderr: "stderr.txt",
   /** The folder the script wrote into (submission.csv and whatever else it left). */
   workspace: "workspace",
+  /** The PNG and SVG files the script saved, copied out of the workspace (capped; AttemptResult.figures lists them). */
+  figures: "figures",
   /** The submission inside the workspace. */
   submission: join("workspace", SUBMISSION_FILE),
 } as const;

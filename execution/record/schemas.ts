@@ -1,6 +1,7 @@
 // The zod schemas of a run record's files (run.json, events.jsonl lines, exec/<n>/result.json, score.json):
 // what the writer validates before writing and the reader validates after reading.
 import { z } from "zod";
+import { FiguresSchema, SkippedEntrySchema } from "./figure-schemas.js";
 import { TokenCountsSchema } from "../../agents/index.js";
 import { RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 
@@ -282,7 +283,9 @@ export const AttemptResultSchema = z.object({
   stdoutTruncated: z.boolean(),
   stderrTruncated: z.boolean(),
   /** Workspace files the sandbox did not collect, with the reason (sandbox SkippedFile; at most 50). */
-  skippedFiles: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
+  skippedFiles: z.array(SkippedEntrySchema).optional(),
+  /** The PNG and SVG files the script saved (copied to exec/<attempt>/figures/); absent when it saved none. */
+  figures: FiguresSchema.optional(),
   submission: z.object({
     present: z.boolean(),
     valid: z.boolean(),
