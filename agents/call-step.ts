@@ -21,6 +21,8 @@ export const RUN_STAGE = {
   /** One reviewer round, its attempt and that attempt's fixes. */
   feedback: (round: number) => `feedback:${round}`,
   sanity: "sanity",
+  /** --unit-tests: the tester's tests for the final script, their one fix when they do not parse, and their run. */
+  unitTests: "unit-tests",
   /** Tree search: every node's calls and attempt (the calls' steps are scoped by node: "draft@n003"). */
   search: "search",
 } as const;
@@ -42,7 +44,9 @@ export type CallStepKind =
   | "draft"
   | "improve"
   | "debug"
-  | "next-instruction";
+  | "next-instruction"
+  | "unit-tests"
+  | "unit-tests-fix";
 
 /** What one model call is for; every field derives from the kind and its number (see callStep). */
 export interface CallStep {
@@ -97,6 +101,10 @@ export const callStep = {
   debug: () => make("debug", "fixer", "debug", RUN_STAGE.search),
   /** Instruction-guided search: the planner's next instruction from the best node and the tree's history. */
   nextInstruction: () => make("next-instruction", "planner", "next-instruction", RUN_STAGE.search),
+  /** --unit-tests: the tester's pytest file for the final script. */
+  unitTests: () => make("unit-tests", "tester", "unit-tests", RUN_STAGE.unitTests),
+  /** --unit-tests: the tester's one fix of a test file that does not parse. */
+  unitTestsFix: () => make("unit-tests-fix", "tester", "unit-tests-fix", RUN_STAGE.unitTests),
   /** finetune: reading one ranked solution into an instruction. */
   extract: (competition: string, rank: number) => make("extract", "extractor", `extract:${competition}:${rank}`, null, { n: rank }),
   /** finetune export: the adapter's smoke check through the planner. */
@@ -108,7 +116,7 @@ const EARLIER_ROLES: Partial<Record<CallStepKind, readonly AgentRole[]>> = { fix
 
 /** The steps without a number, by their recorded name. */
 const UNNUMBERED: Readonly<Record<string, () => CallStep>> = Object.fromEntries(
-  [callStep.instructions, callStep.critique, callStep.research, callStep.resolve, callStep.unstagedScript, callStep.directScript, callStep.merge, callStep.adapterCheck, callStep.draft, callStep.improve, callStep.debug, callStep.nextInstruction].map(
+  [callStep.instructions, callStep.critique, callStep.research, callStep.resolve, callStep.unstagedScript, callStep.directScript, callStep.merge, callStep.adapterCheck, callStep.draft, callStep.improve, callStep.debug, callStep.nextInstruction, callStep.unitTests, callStep.unitTestsFix].map(
     (build) => [build().step, build],
   ),
 );

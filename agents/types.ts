@@ -4,7 +4,8 @@ import type { z } from "zod";
 
 // "extractor" reads scored solutions into instructions for the fine-tuning corpus (finetune/). The fixer rewrites a
 // script that failed (records written before it had its own role name it "merger": agents/call-step.ts reads them).
-export const AGENT_ROLES = ["planner", "critic", "coder", "merger", "fixer", "direct", "reviewer", "extractor"] as const;
+// The tester writes pytest unit tests for a run's final script (--unit-tests).
+export const AGENT_ROLES = ["planner", "critic", "coder", "merger", "fixer", "direct", "reviewer", "tester", "extractor"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 /** The roles a run uses (the extractor serves only corpus building). */
 export const RUN_ROLES = AGENT_ROLES.filter((role) => role !== "extractor");
@@ -14,10 +15,10 @@ export type RoleModels = Partial<Record<AgentRole | "default", string>>;
 
 /**
  * A role not named uses this other role's model (and that one's fallback in turn) before the default: the coder
- * also serves the merger and the direct coder, the merger the fixer — so `--coder X` switches every code-writing
- * call to X, and `--merger Y` the merger and the fixer.
+ * also serves the merger, the direct coder and the tester, the merger the fixer — so `--coder X` switches every
+ * code-writing call to X, and `--merger Y` the merger and the fixer.
  */
-export const ROLE_FALLBACKS: Readonly<Partial<Record<AgentRole, AgentRole>>> = Object.freeze({ merger: "coder", fixer: "merger", direct: "coder" });
+export const ROLE_FALLBACKS: Readonly<Partial<Record<AgentRole, AgentRole>>> = Object.freeze({ merger: "coder", fixer: "merger", direct: "coder", tester: "coder" });
 
 /** The spec a role uses: its own, its fallback roles' (in turn), or the default. */
 export function roleModelSpec(models: RoleModels, role: AgentRole): string | undefined {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, summarizeRun, type AttemptResult, type PriceTable, type RunRecord } from "../execution/index.js";
+import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, readUnitTests, summarizeRun, type AttemptResult, type PriceTable, type RunRecord, type UnitTestsRecord } from "../execution/index.js";
 import { TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
 import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
@@ -91,6 +91,8 @@ export interface ReportRun {
   fingerprintId: string | null;
   /** score.json's --sanity permuted-labels result (null: not checked). */
   sanity: { flagged: boolean } | null;
+  /** --unit-tests: the tester's tests of the final script and their run (null: none). */
+  unitTests: UnitTestsRecord | null;
   /** --search runs: the tree, node by node (null for one-pass runs). */
   search: SearchTrace | null;
 }
@@ -245,6 +247,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     fingerprint: null,
     fingerprintId: null,
     sanity: null,
+    unitTests: null,
     search: null,
   };
 }
@@ -312,6 +315,7 @@ function readOneRun(
     fingerprint: (record.run.fingerprint as Record<string, unknown> | undefined) ?? null,
     fingerprintId: fingerprintIdOf(record.run.fingerprint as Record<string, unknown> | undefined),
     sanity: summary.sanity ? { flagged: summary.sanity.flagged } : null,
+    unitTests: readUnitTests(dir) ?? null,
     search: searchTraceOf(record, info?.reference),
   };
 }

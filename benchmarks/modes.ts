@@ -36,6 +36,9 @@ export const BenchRunOptionsSchema = RunOptionsSchema.pick({
   budgetMinutes: true,
   // --sanity permuted-labels for every run of the bench.
   sanity: true,
+  // --unit-tests for every run of the bench (the tester's model: a model column's tester=SPEC, else its coder's).
+  unitTests: true,
+  unitTestTimeout: true,
   // Search modes: the same number of steps in every cell (the budget that makes them comparable).
   steps: true,
   // What a small local model needs in every cell (the demo's settings): one short JSON answer per planner place,

@@ -163,6 +163,8 @@ export const RUN_FLAGS = {
   steps: run("steps", "--steps <n>", "search steps: each one coding call chain + one sandbox attempt (default 20)"),
   drafts: run("drafts", "--drafts <n>", "search: initial drafts before debugging and improving (default 5)"),
   debugProbability: run("debugProbability", "--debug-probability <p>", "search: chance a step debugs a failed leaf (default 0.5)"),
+  unitTests: run("unitTests", "--unit-tests", "after the final script, the tester writes pytest tests for it and they run in the sandbox (unit-tests/ in the record)"),
+  unitTestTimeout: run("unitTestTimeout", "--unit-test-timeout <s>", "time limit of the unit tests' run, in seconds (default 120)"),
   maxDebugDepth: run("maxDebugDepth", "--max-debug-depth <n>", "search: longest chain of consecutive debug steps (default 3)"),
 } as const;
 export type RunFlagKey = keyof typeof RUN_FLAGS;

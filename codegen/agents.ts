@@ -1,4 +1,4 @@
-// The code-writing agents: staged coders, merger, fixer, direct coder and reviewer. Each builds its prompt
+// The code-writing agents: staged coders, merger, fixer, direct coder, reviewer and tester. Each builds its prompt
 // from its template, calls its model, and extracts the code from the answer.
 import { callStep, type AgentModel, type CallOptions } from "../agents/index.js";
 import { type StageBlock, assembleDraft, dedupeImports } from "./assemble.js";
@@ -7,6 +7,7 @@ import { type CodeStage, coderPrompt } from "./prompts/coder.js";
 import { directPrompt } from "./prompts/direct.js";
 import { fixPrompt, mergePrompt } from "./prompts/merger.js";
 import { NO_CHANGES, reviewerPrompt } from "./prompts/reviewer.js";
+import { unitTestsFixPrompt, unitTestsPrompt } from "./prompts/tester.js";
 
 /** A model answered without any code the extractor could find. */
 export class NoCodeError extends Error {
@@ -115,6 +116,16 @@ export async function fixScript(
 ): Promise<GeneratedCode> {
   const fixed = await generateCode(fixer, fixPrompt(input), { ...options, step: callStep.fix(input.attempt).step });
   return { ...fixed, code: dedupeImports(fixed.code) };
+}
+
+/** The tester's pytest file for a script (--unit-tests). */
+export function writeUnitTests(tester: AgentModel, input: CodegenInput & { script: string }, options: CallOptions = {}): Promise<GeneratedCode> {
+  return generateCode(tester, unitTestsPrompt(input), { ...options, step: callStep.unitTests().step });
+}
+
+/** The tester's one fix of its test file that did not parse (`error`: the parser's message). */
+export function fixUnitTests(tester: AgentModel, input: CodegenInput & { script: string; tests: string; error: string }, options: CallOptions = {}): Promise<GeneratedCode> {
+  return generateCode(tester, unitTestsFixPrompt(input), { ...options, step: callStep.unitTestsFix().step });
 }
 
 export interface Review {

@@ -11,11 +11,14 @@ export {
   reviewScript,
   writeDirectScript,
   writeStageBlock,
+  writeUnitTests,
+  fixUnitTests,
   type CodegenInput,
   type GeneratedCode,
   type Review,
 } from "./agents.js";
-export { checkSyntax, syntaxCheckScript, type SyntaxCheck } from "./syntax.js";
+export { checkSyntax, embeddedText, syntaxCheckScript, type SyntaxCheck } from "./syntax.js";
+export { UNIT_TEST_MODULE, countTestFunctions, readUnitTestReport, unitTestDriver, type UnitTestReport } from "./unit-tests.js";
 export { toNotebook, type Notebook, type NotebookSection } from "./notebook.js";
 export { CODE_STAGES, type CodeStage } from "./prompts/coder.js";
 export { VALIDATION_SCORE_MARKER } from "./prompts/rules.js";

@@ -8,12 +8,16 @@ export type SyntaxCheck =
 
 const CHECK_MARKER = "LINGUACODUS_SYNTAX_CHECK:";
 
+/** A Python assignment of `text` to `name`, passed in base64 so no quoting in the text can break the script. */
+export function embeddedText(name: string, text: string): string {
+  return `import base64\n${name} = base64.b64decode("${Buffer.from(text, "utf8").toString("base64")}").decode("utf-8")`;
+}
+
 /** The checker script: compiles (never runs) the candidate and prints one JSON verdict line. */
 export function syntaxCheckScript(script: string): string {
-  const encoded = Buffer.from(script, "utf8").toString("base64");
   return [
-    "import base64, json",
-    `source = base64.b64decode("${encoded}").decode("utf-8")`,
+    "import json",
+    embeddedText("source", script),
     "try:",
     "    compile(source, 'solution.py', 'exec')",
     "    verdict = {'ok': True}",
@@ -41,7 +45,7 @@ function parseVerdict(stdout: string): Verdict | undefined {
 }
 
 /** Checks the script's syntax in the sandbox. Throws when the sandbox itself fails (not the script). */
-export async function checkSyntax(sandbox: Sandbox, script: string, timeoutSeconds = 60): Promise<SyntaxCheck> {
+export async function checkSyntax(sandbox: Sandbox, script: string, timeoutSeconds = 60, fileName = "solution.py"): Promise<SyntaxCheck> {
   const result = await sandbox.run({ script: syntaxCheckScript(script), timeoutSeconds });
   const verdict = parseVerdict(result.stdout);
   if (!verdict) {
@@ -53,7 +57,7 @@ export async function checkSyntax(sandbox: Sandbox, script: string, timeoutSecon
   const line = typeof verdict.line === "number" ? verdict.line : undefined;
   const sourceLine = line !== undefined ? script.split("\n")[line - 1] : undefined;
   const text = [
-    `File "solution.py", line ${line ?? "?"}`,
+    `File "${fileName}", line ${line ?? "?"}`,
     `    ${(sourceLine ?? verdict.text ?? "").trim()}`,
     `${verdict.type ?? "SyntaxError"}: ${verdict.message ?? "invalid syntax"}`,
   ].join("\n");

@@ -155,7 +155,7 @@ export async function runChains(input: ChainsInput): Promise<void> {
       const chain = input.chainContext(sub.writer, seed);
       const settled = await settle(input.solution, freshState(state), chain.ctx);
       chain.finished();
-      await finishSolution(chain.ctx, settled.state);
+      await finishSolution(chain.ctx, settled.state, { unitTests: true });
     }
     const score = readScore(writer.path(rel));
     results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null, validationScore: score?.validation_score ?? null });

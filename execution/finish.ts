@@ -9,6 +9,7 @@ import { budgetCause } from "./budget.js";
 import { parseValidationScore } from "./operators/index.js";
 import { ATTEMPT_FILES, CODE_FILES, RUN_FILES, type ScoreJson } from "./record/index.js";
 import { permutedLabelCheck } from "./sanity.js";
+import { unitTestStage } from "./unit-tests.js";
 import { type Operator, type SolutionState, type StageContext, StageError } from "./state.js";
 
 /** Runs `operator`; an error it throws is returned with the state it started from, marked failed (and `budget`). */
@@ -34,10 +35,11 @@ function notebookSections(instruction: Instruction | undefined) {
 }
 
 /**
- * Writes the final pieces of a finished solution: submission, score, final script, notebook, status. `ctx.sandbox`
- * runs the sanity check (give the unmetered one: the check is not part of the run's sandbox time).
+ * Writes the final pieces of a finished solution: submission, score, final script, notebook, unit tests, status.
+ * `ctx.sandbox` runs the sanity check and the unit tests (give the unmetered one: the checks are not part of the
+ * run's sandbox time). `checks` says which the options may ask for here (the run's own record, a chain's).
  */
-export async function finishSolution(ctx: Pick<StageContext, "writer" | "task" | "options" | "grade" | "sandbox">, state: SolutionState, checks: { sanity?: boolean } = {}): Promise<void> {
+export async function finishSolution(ctx: StageContext, state: SolutionState, checks: { sanity?: boolean; unitTests?: boolean } = {}): Promise<void> {
   const { writer, task, options } = ctx;
   const final = state.best;
   if (final?.submissionPath) {
@@ -66,6 +68,7 @@ export async function finishSolution(ctx: Pick<StageContext, "writer" | "task" |
       writer.event({ type: "stage.finished", stage: "sanity", ok: true, durationMs: performance.now() - started, detail: sanity.flagged ? "flagged" : "not flagged" });
     }
     writer.writeCodeFile(CODE_FILES.final, final.script);
+    if (checks.unitTests && !state.budget) await unitTestStage(ctx, state, final.script);
     if (options.notebook) {
       writer.writeNotebook(toNotebook({ title: `${task.spec.title} — ${options.mode}`, script: final.script, sections: notebookSections(state.instruction) }));
     }

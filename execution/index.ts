@@ -44,6 +44,7 @@ export { copyFigures, figureFormatOf, sniffFigure, DEFAULT_FIGURE_LIMITS, type C
 export { sequence, fixLoop, executeAndFix, feedbackRounds, writeContext, selectionOf, solution } from "./compose.js";
 export { validationBranches, runChains, chainAgreement, openSubRecord, type ChainsInput } from "./branches.js";
 export { finishSolution, settle } from "./finish.js";
+export { UNIT_TEST_TIMEOUT_SECONDS, unitTestStage } from "./unit-tests.js";
 export {
   runTask,
   resumeRun,

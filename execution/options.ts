@@ -88,6 +88,11 @@ export const RunOptionsSchema = z.object({
   debugProbability: z.number().min(0).max(1).optional(),
   /** Longest chain of consecutive debug steps (AIDE: 3). */
   maxDebugDepth: z.number().int().min(0).max(20).optional(),
+  // Generated unit tests (issue 23): optional, so records and bench ids without them stay as they were.
+  /** After the final script, the tester writes pytest tests for it and they run in the sandbox (unit-tests/). */
+  unitTests: z.boolean().optional(),
+  /** Wall-clock limit of the unit tests' run, in seconds (default UNIT_TEST_TIMEOUT_SECONDS). */
+  unitTestTimeout: z.number().int().min(1).max(3600).optional(),
   /** USD per 1M tokens per model spec (bench's --prices table): cost per role/stage in run.json, and --budget-usd. */
   prices: PriceTableSchema.optional(),
 });

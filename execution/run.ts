@@ -158,11 +158,11 @@ async function drive({ writer, task, options, env, resumed, redact }: DriveInput
       timings();
       recordBudget();
       if (settled.error !== undefined) {
-        await finishSolution(finishCtx, settled.state, { sanity: true });
+        await finishSolution(finishCtx, settled.state, { sanity: true, unitTests: true });
         // A budget stop is an ending, not a crash: the run resolves with status `budget`.
         if (!settled.state.budget) throw settled.error;
       } else if (readRunJson(writer.dir).status === "running") {
-        await finishSolution(finishCtx, settled.state, { sanity: true });
+        await finishSolution(finishCtx, settled.state, { sanity: true, unitTests: true });
       }
     } else {
       await runChains({

@@ -26,7 +26,7 @@ interface BenchFlags extends ExecutorFlags {
 }
 
 /** The run options every cell of a bench shares, and the budget flags (here: of the whole bench), in help order. */
-const SHARED_RUN_FLAGS = ["timeoutSeconds", "maxTokens", "sanity", "steps", "plannerPrompt", "contextTokens"] as const satisfies readonly RunFlagKey[];
+const SHARED_RUN_FLAGS = ["timeoutSeconds", "maxTokens", "sanity", "unitTests", "unitTestTimeout", "steps", "plannerPrompt", "contextTokens"] as const satisfies readonly RunFlagKey[];
 const BUDGET_FLAGS = ["budgetTokens", "budgetUsd", "budgetMinutes"] as const satisfies readonly RunFlagKey[];
 
 const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);

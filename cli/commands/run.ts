@@ -15,6 +15,7 @@ interface RunCommandFlags {
   merger?: string;
   fixer?: string;
   reviewer?: string;
+  tester?: string;
   out: string;
   chains?: string;
   /** Deprecated alias of --chains (bench's --parallel means runs at once). */
@@ -50,6 +51,8 @@ const RUN_OPTION_FLAGS = [
   "drafts",
   "debugProbability",
   "maxDebugDepth",
+  "unitTests",
+  "unitTestTimeout",
 ] as const satisfies readonly RunFlagKey[];
 
 /** `--chains`, or the deprecated `--parallel` with a warning; both given must agree. */
@@ -90,6 +93,7 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     merger: flags.merger,
     fixer: flags.fixer,
     reviewer: flags.reviewer,
+    tester: flags.tester,
   };
   for (const [role, spec] of Object.entries(models)) {
     if (spec === undefined) continue;
@@ -208,6 +212,7 @@ export function registerRun(program: Command): void {
     .option("--merger <spec>", "model of the merger and, unless --fixer, the fixer")
     .option("--fixer <spec>", "model of the fixer (rewrites a script that failed)")
     .option("--reviewer <spec>", "model of the reviewer (feedback iterations)")
+    .option("--tester <spec>", "model of the tester (--unit-tests; default: the coder's)")
     .option("--out <dir>", "folder that receives the run folder", "runs");
   addRunFlags(command, ["noCritic", ...RUN_OPTION_FLAGS.slice(0, 7), "chains", ...RUN_OPTION_FLAGS.slice(7)]);
   command

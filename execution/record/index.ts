@@ -10,6 +10,7 @@ export {
   isAttemptScript,
   attemptPath,
   attemptName,
+  UNIT_TEST_FILES,
   newRunId,
 } from "./layout.js";
 export {
@@ -48,6 +49,8 @@ export {
   type RunEventInput,
   type AttemptResult,
   type ScoreJson,
+  UnitTestsRecordSchema,
+  type UnitTestsRecord,
 } from "./schemas.js";
 export {
   FigureSchema,
@@ -62,5 +65,5 @@ export {
 export { RunRecordError, writeJsonAtomic, writeTextAtomic, readJsonFile, readJsonLines } from "./files.js";
 export { lockRunFolder, RunLockedError, RUN_LOCK_FILE } from "./lock.js";
 export { RunRecordWriter, type RunJsonInit, type RunRecordWriterOptions } from "./writer.js";
-export { readRunJson, readEvents, readAttempts, readScore, readSearchNodes, readRunRecord, type RunRecord } from "./reader.js";
+export { readRunJson, readEvents, readAttempts, readScore, readSearchNodes, readRunRecord, readUnitTests, type RunRecord } from "./reader.js";
 export { RunSummarySchema, summarizeRun, tokensByRole, finishedStages, type RunSummary, type RoleTokens } from "./summary.js";

@@ -17,6 +17,9 @@
 //     sanity/             --sanity permuted-labels: the final script's rerun on permuted training targets
 //     search/nodes.jsonl  --search: one SearchNode per line, appended as each step ends
 //     search/journal.json the finished tree in AIDE's journal shape
+//     unit-tests/         --unit-tests: result.json (UnitTestsRecord), test_solution.py (the tests run),
+//                         test_solution.unparsed.py (the tester's first file when it did not parse), stdout/stderr,
+//                         workspace/ (the module and tests as the sandbox held them)
 //
 // No other module spells one of these names: tests/pipeline/layout.test.ts scans the library for them.
 import { join } from "node:path";
@@ -77,6 +80,8 @@ export const RUN_FILES = {
   searchNodes: join("search", "nodes.jsonl"),
   /** --search: the finished tree in AIDE's journal.json shape (aide/utils/serialize.py reads it). */
   searchJournal: join("search", "journal.json"),
+  /** --unit-tests: the tester's tests for the final script and their run (UNIT_TEST_FILES). */
+  unitTests: "unit-tests",
   /** Held while a process writes the record (record/lock.ts). */
   lock: "run.lock",
 } as const;
@@ -92,6 +97,18 @@ export const ATTEMPT_FILES = {
   figures: "figures",
   /** The submission inside the workspace. */
   submission: join("workspace", SUBMISSION_FILE),
+} as const;
+
+/** Files inside unit-tests/. */
+export const UNIT_TEST_FILES = {
+  result: "result.json",
+  /** The test file that ran (the fixed one after a fix). */
+  tests: "test_solution.py",
+  /** The tester's first file, kept when it did not parse and was sent back for its one fix. */
+  unparsed: "test_solution.unparsed.py",
+  stdout: "stdout.txt",
+  stderr: "stderr.txt",
+  workspace: "workspace",
 } as const;
 
 /** Relative path of a file of one attempt: exec/<attempt>/<file>. */

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { RunRecordError, readJsonFile, readJsonLines } from "./files.js";
-import { ATTEMPT_FILES, RUN_FILES } from "./layout.js";
+import { ATTEMPT_FILES, RUN_FILES, UNIT_TEST_FILES } from "./layout.js";
 import {
   type AttemptResult,
   AttemptResultSchema,
@@ -14,6 +14,8 @@ import {
   ScoreJsonSchema,
   type SearchNode,
   SearchNodeSchema,
+  type UnitTestsRecord,
+  UnitTestsRecordSchema,
 } from "./schemas.js";
 
 export function readRunJson(dir: string): RunJson {
@@ -46,6 +48,12 @@ export function readSearchNodes(dir: string): SearchNode[] {
 export function readScore(dir: string): ScoreJson | undefined {
   const path = join(dir, RUN_FILES.score);
   return existsSync(path) ? readJsonFile(path, ScoreJsonSchema) : undefined;
+}
+
+/** --unit-tests: unit-tests/result.json, or undefined when the run wrote none (no --unit-tests, or not that far). */
+export function readUnitTests(dir: string): UnitTestsRecord | undefined {
+  const path = join(dir, RUN_FILES.unitTests, UNIT_TEST_FILES.result);
+  return existsSync(path) ? readJsonFile(path, UnitTestsRecordSchema) : undefined;
 }
 
 export interface RunRecord {
