@@ -23,7 +23,7 @@ const Ranked = z.object({ instructions: z.array(z.object({ rank: z.number().int(
 const fast = { rateLimitRetries: 2, backoffMs: 5, maxBackoffMs: 20 };
 
 describe("createAgentTeam", () => {
-  it("a role not named uses its fallback role's model (the coder serves the merger, the fixer and the direct coder), then the default", async () => {
+  it("a role not named uses its fallback role's model (the coder serves the merger, the fixer, the direct coder and the tester), then the default", async () => {
     const chat = scriptedModel(() => "ok");
     const team = createAgentTeam({
       models: { default: "openai:a@http://127.0.0.1:9/v1", coder: "openai:b@http://127.0.0.1:9/v1", reviewer: "openai:c@http://127.0.0.1:9/v1" },
@@ -42,6 +42,7 @@ describe("createAgentTeam", () => {
       fixer: "openai:b@http://127.0.0.1:9/v1",
       direct: "openai:b@http://127.0.0.1:9/v1",
       reviewer: "openai:c@http://127.0.0.1:9/v1",
+      tester: "openai:b@http://127.0.0.1:9/v1",
       extractor: "openai:a@http://127.0.0.1:9/v1",
     });
   });

@@ -33,7 +33,7 @@ describe("cell options", () => {
     }
     expect(promptOf("paper-planner").plannerPrompt).toBe("paper");
   });
-  it("per-role models: a coder override also covers the merger, the fixer and the direct coder", () => {
+  it("per-role models: a coder override also covers the merger, the fixer, the direct coder and the tester", () => {
     const models = cellModels(keys[0]!);
     expect(models).toEqual({ default: "openai:gpt-4o-mini", planner: "gemini:gemini-2.0-flash", coder: "gguf:/m/coder.gguf" });
     expect(resolveRoleSpecs(models)).toEqual({
@@ -44,6 +44,7 @@ describe("cell options", () => {
       fixer: "gguf:/m/coder.gguf",
       direct: "gguf:/m/coder.gguf",
       reviewer: "openai:gpt-4o-mini",
+      tester: "gguf:/m/coder.gguf",
     });
   });
 });
