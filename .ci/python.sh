@@ -7,6 +7,8 @@
 #                             needs, tests/search/aide/requirements.txt), for the test that AIDE reads journal.json.
 #   .ci/python.sh inspect     Inspect AI (~/.linguacodus/venvs/inspect, ~325 MB: tests/interop/inspect/requirements.txt),
 #                             for the test that inspect_ai reads the logs `export inspect` writes.
+#   .ci/python.sh notebook    a Jupyter kernel (~/.linguacodus/venvs/notebook: ipykernel, nbclient, nbformat —
+#                             tests/notebook/requirements.txt), for the test that runs a notebook with the Python package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
@@ -37,8 +39,14 @@ venv() {
         await inspectPython((line) => console.log(line));
       '
       ;;
+    notebook)
+      node --import tsx --input-type=module -e '
+        const { notebookPython } = await import(process.cwd() + "/tests/notebook/notebook.ts");
+        await notebookPython((line) => console.log(line));
+      '
+      ;;
     *)
-      echo "usage: .ci/python.sh [finetune|aide|inspect]" >&2
+      echo "usage: .ci/python.sh [finetune|aide|inspect|notebook]" >&2
       return 2
       ;;
   esac

@@ -160,17 +160,33 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     }
   };
 
+  // Ctrl-C (or SIGTERM: a notebook's interrupt, a scheduler): the run stops at its next stage or attempt and is
+  // recorded as failed with the reason, its folder kept for --resume; a second signal leaves at once, the record as it stands.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      progress.stop();
+      process.stderr.write("linguacodus: stopped; the run folder keeps what was done (--resume continues it)\n");
+      process.exit(130);
+    }
+    progress.log(`stopping at the next stage or attempt (${signal} again to leave now)`);
+    stop.abort(new Error(`interrupted (${signal})`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   let result;
   try {
     result = flags.resume
-      ? await execution.resumeRun(flags.resume, { ...wiring, onProgress })
-      : await execution.runTask(task!, options, { ...wiring, outDir: flags.out, onProgress });
+      ? await execution.resumeRun(flags.resume, { ...wiring, onProgress, signal: stop.signal })
+      : await execution.runTask(task!, options, { ...wiring, outDir: flags.out, onProgress, signal: stop.signal });
   } catch (error) {
     progress.stop();
     const where =
       error instanceof execution.RunFailedError ? ` (run folder ${error.runDir} keeps what was done; continue it with --resume ${error.runDir})` : "";
     throw new UserFacingError(`${(error as Error).message}${where}`, 1);
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     progress.stop();
     await wiring.close();
   }

@@ -1,0 +1,179 @@
+// The Python package (python/) in a real Jupyter kernel: a notebook using `%load_ext linguacodus`, the
+// `%%linguacodus` magic and the Python API is executed with nbclient (tests/notebook/execute.py) in the venv of
+// ./notebook.ts, against the local OpenAI-protocol server and the real Docker sandbox. Its outputs must hold the
+// result and a figure; an interrupted magic cell stops the CLI and keeps its run folder; no secret of the kernel's
+// environment reaches a record, even when the script reads the CLI's own environment (--sandbox local).
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cliPath } from "../support/cli.js";
+import { fence } from "../support/fence.js";
+import { type OpenAiTestServer } from "../support/openai-server.js";
+import { SKLEARN_FIXED, tempDir, useCliAndModelServer } from "../pipeline/support.js";
+import { installPackage, notebookPython } from "./notebook.js";
+
+const exec = promisify(execFile);
+const here = import.meta.dirname;
+
+/** The direct coder's script: the scikit-learn solution, plus a figure it saves. */
+const FIGURE_SCRIPT = SKLEARN_FIXED.replace(
+  "    # === stage: submission ===",
+  `    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    plt.scatter(y_valid, model.predict(X_valid), s=4)
+    plt.savefig("predicted-vs-true.png", dpi=60)
+    # === stage: submission ===`,
+);
+/** A script that prints the environment of the process that started it: the CLI, under --sandbox local. */
+const ENVIRON_SCRIPT = `import os
+with open(f"/proc/{os.getppid()}/environ", "rb") as handle:
+    print(handle.read().replace(b"\\0", b"\\n").decode())
+`;
+
+// Kernel secrets: one secret-named (the CLI would redact it anyway), one not (only the package's allowlist keeps it out).
+const SECRETS = {
+  NOTEBOOK_DB_PASSWORD: `pw-${randomBytes(8).toString("hex")}`,
+  NOTEBOOK_PRIVATE_NOTE: `note-${randomBytes(8).toString("hex")}`,
+};
+
+let server: OpenAiTestServer;
+let taskDir: string;
+let python: string;
+
+// By model name: "slow" answers after 8 s (the interrupt lands while its call is in flight), "environ" answers the
+// environment-reading script, every other the figure script.
+useCliAndModelServer(
+  async (body) => {
+    if (body.model === "slow") await new Promise((r) => setTimeout(r, 8000));
+    return { text: `The script:\n\n${fence(body.model === "environ" ? ENVIRON_SCRIPT : FIGURE_SCRIPT)}` };
+  },
+  (fixture) => ({ server, taskDir } = fixture),
+);
+beforeAll(async () => {
+  python = await notebookPython();
+  await installPackage(python);
+}, 600_000);
+
+type Cell = { cell_type: "code"; metadata: Record<string, unknown>; source: string; execution_count: null; outputs: never[] };
+const cell = (source: string, metadata: Record<string, unknown> = {}): Cell => ({ cell_type: "code", metadata, source, execution_count: null, outputs: [] });
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, string | string[]>;
+  ename?: string;
+}
+const join_ = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : (v ?? ""));
+const streamText = (outputs: Output[]) => outputs.filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => join_(o.text)).join("");
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+describe("the Python package in a Jupyter kernel", () => {
+  let cells: { outputs: Output[] }[];
+  let runs: string;
+
+  beforeAll(async () => {
+    const work = tempDir("lc-notebook-");
+    runs = join(work, "runs");
+    const spec = (model: string) => `openai:${model}@${server.baseURL}`;
+    const notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+      cells: [
+        cell(`%load_ext linguacodus\n%linguacodus_config model=${spec("coder")} out=${runs} timeout=120`),
+        cell(`%%linguacodus --task ${taskDir} --mode direct --as magic_result\nthe concrete-strength competition`),
+        cell(
+          [
+            "import json, linguacodus, nbformat",
+            `r = linguacodus.run(${JSON.stringify(taskDir)}, mode="direct", parallel=2)`,
+            'path = linguacodus.save_notebook(r, "analysis.ipynb")',
+            "nbformat.validate(nbformat.read(str(path), as_version=4))",
+            "print(json.dumps({'valid': r.valid, 'score': r.score, 'samples': [s.id for s in r.samples], 'chosen': r.chosen.id,",
+            "  'figures': [type(f).__name__ for f in r.figures], 'code': r.code, 'timings': r.timings, 'tokens': r.tokens['total'],",
+            "  'dir': str(r.dir), 'view': r.view_command, 'notebook': str(path.resolve()), 'magic_dir': str(magic_result.dir)}))",
+          ].join("\n"),
+        ),
+        cell(`%%linguacodus --task ${taskDir} --mode direct --model ${spec("environ")} --sandbox local --fix-attempts 0\nprint the environment`),
+        cell(`%%linguacodus --task ${taskDir} --mode direct --model ${spec("slow")}\nthis one is interrupted`, { interrupt_after: 4, tags: ["raises-exception"] }),
+        cell(
+          [
+            "import json, os",
+            "e = _linguacodus_interrupted",
+            "try:\n    os.kill(e.pid, 0)\n    alive = True\nexcept ProcessLookupError:\n    alive = False",
+            "print(json.dumps({'run_dir': str(e.run_dir), 'alive': alive}))",
+          ].join("\n"),
+        ),
+        cell(`import linguacodus\ntry:\n    linguacodus.run("no-such-task", model=${JSON.stringify(spec("coder"))})\nexcept linguacodus.LinguacodusError as error:\n    print("ERROR", error)`),
+      ],
+    };
+    const source = join(work, "in.ipynb");
+    const executed = join(work, "out.ipynb");
+    writeFileSync(source, JSON.stringify(notebook));
+    // The kernel's environment: the user's, the CLI's location, and secrets the CLI has no use for.
+    await exec(python, [join(here, "execute.py"), source, executed, work], {
+      env: { ...process.env, LINGUACODUS_CLI: cliPath, ...SECRETS },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    cells = (JSON.parse(readFileSync(executed, "utf8")) as { cells: { outputs: Output[] }[] }).cells;
+  }, 900_000);
+
+  it("the magic cell shows the result, the code collapsed, the view command and the figure", () => {
+    const outputs = cells[1]!.outputs;
+    const html = outputs.map((o) => join_(o.data?.["text/html"])).join("");
+    expect(html).toContain("<b>succeeded</b> · direct");
+    expect(html).toMatch(/<details><summary>code \(\d+ lines\)<\/summary><pre>import pandas as pd/);
+    expect(html).toContain("linguacodus view ");
+    const images = outputs.filter((o) => o.data?.["image/png"]);
+    expect(images).toHaveLength(1);
+    expect(Buffer.from(join_(images[0]!.data!["image/png"]), "base64").subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("run() returns every sample, the chosen code, figures, timings and tokens; save_notebook writes the run's notebook", () => {
+    const r = JSON.parse(streamText(cells[2]!.outputs)) as Record<string, unknown> & { samples: string[]; timings: Record<string, number>; dir: string; notebook: string };
+    expect(r.valid).toBe(true);
+    expect(r.samples).toEqual(["c0-i0", "c1-i0"]);
+    expect(r.chosen).toBe("c0-i0");
+    expect(r.figures).toEqual(["Image"]);
+    expect(r.code).toBe(readFileSync(join(r.dir, "code", "final.py"), "utf8"));
+    expect(r.timings.wall).toBeGreaterThan(0);
+    expect(r.tokens).toBeGreaterThan(0);
+    expect(r.view).toBe(`linguacodus view ${r.dir} --open`);
+    // The CLI's own export (code/solution.ipynb of the chosen chain), copied.
+    expect(readFileSync(r.notebook, "utf8")).toBe(readFileSync(join(r.dir, "chains", "c0-i0", "code", "solution.ipynb"), "utf8"));
+    expect(r.magic_dir).not.toBe(r.dir);
+  });
+
+  it("an interrupted magic cell stops the CLI and keeps its run folder, recorded as interrupted", () => {
+    expect(cells[4]!.outputs.some((o) => o.output_type === "error" && o.ename === "RunInterrupted")).toBe(true);
+    const stopped = JSON.parse(streamText(cells[5]!.outputs)) as { run_dir: string; alive: boolean };
+    expect(stopped.alive).toBe(false);
+    const run = JSON.parse(readFileSync(join(stopped.run_dir, "run.json"), "utf8")) as { status: string; failure?: { message: string } };
+    expect(run.status).toBe("failed");
+    expect(run.failure?.message).toContain("interrupted (SIGINT)");
+  });
+
+  it("errors raise with the CLI's message", () => {
+    expect(streamText(cells[6]!.outputs)).toMatch(/^ERROR .*no-such-task/);
+  });
+
+  it("no secret of the kernel's environment reaches a record, even through the CLI's own environment", () => {
+    // The environment-reading script ran and its output is in the record…
+    const stdouts = filesUnder(runs).filter((f) => f.endsWith("stdout.txt"));
+    expect(stdouts.some((f) => readFileSync(f, "utf8").includes("LINGUACODUS_CLI="))).toBe(true);
+    // …and no file of any run holds a secret.
+    for (const file of filesUnder(runs)) {
+      const text = readFileSync(file, "latin1");
+      for (const [name, value] of Object.entries(SECRETS)) expect(text.includes(value), `${name} in ${file}`).toBe(false);
+    }
+  });
+});
