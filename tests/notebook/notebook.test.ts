@@ -99,7 +99,7 @@ describe("the Python package in a Jupyter kernel", () => {
             'path = linguacodus.save_notebook(r, "analysis.ipynb")',
             "nbformat.validate(nbformat.read(str(path), as_version=4))",
             "print(json.dumps({'valid': r.valid, 'score': r.score, 'samples': [s.id for s in r.samples], 'chosen': r.chosen.id,",
-            "  'figures': [type(f).__name__ for f in r.figures], 'code': r.code, 'timings': r.timings, 'tokens': r.tokens['total'],",
+            "  'figures': [type(f).__name__ for f in r.figures], 'figure_paths': [str(p) for p in r.chosen.figure_paths], 'code': r.code, 'timings': r.timings, 'tokens': r.tokens['total'],",
             "  'dir': str(r.dir), 'view': r.view_command, 'notebook': str(path.resolve()), 'magic_dir': str(magic_result.dir)}))",
           ].join("\n"),
         ),
@@ -139,11 +139,13 @@ describe("the Python package in a Jupyter kernel", () => {
   });
 
   it("run() returns every sample, the chosen code, figures, timings and tokens; save_notebook writes the run's notebook", () => {
-    const r = JSON.parse(streamText(cells[2]!.outputs)) as Record<string, unknown> & { samples: string[]; timings: Record<string, number>; dir: string; notebook: string };
+    const r = JSON.parse(streamText(cells[2]!.outputs)) as Record<string, unknown> & { samples: string[]; figure_paths: string[]; timings: Record<string, number>; dir: string; notebook: string };
     expect(r.valid).toBe(true);
     expect(r.samples).toEqual(["c0-i0", "c1-i0"]);
     expect(r.chosen).toBe("c0-i0");
     expect(r.figures).toEqual(["Image"]);
+    // The copy the record lists (exec/<n>/figures/), not a scan of the workspace.
+    expect(r.figure_paths).toEqual([join(r.dir, "chains", "c0-i0", "exec", "001", "figures", "predicted-vs-true.png")]);
     expect(r.code).toBe(readFileSync(join(r.dir, "code", "final.py"), "utf8"));
     expect(r.timings.wall).toBeGreaterThan(0);
     expect(r.tokens).toBeGreaterThan(0);
