@@ -90,11 +90,37 @@ def _invoke(
     return summary, outcome, [*executable, *args]
 
 
-def _common(settings: Dict[str, Any], **given: Any) -> Dict[str, Any]:
-    """The call's options over the defaults (a value given here wins)."""
-    keys = ("model", "reviewer", "mode", "fix_attempts", "feedback", "timeout", "sandbox")
-    merged = {key: given[key] if given.get(key) is not None else settings.get(key) for key in keys}
-    return merged
+# How each command spells the sample counts: ask has Sand-Bob's --parallel/--iterative, run its --chains/--iterations.
+SAMPLE_FLAGS = {"ask": ("parallel", "iterative"), "run": ("chains", "iterations")}
+
+
+def _solve(command: str, positional: List[str], given: Dict[str, Any], on_progress: Optional[Callable[[Progress], None]], flags: Dict[str, Any]) -> Result:
+    """One ask or run: the call's options over the defaults (a value given here wins), the record read back."""
+    settings = _defaults()
+
+    def value(key: str) -> Any:
+        return given[key] if given.get(key) is not None else settings.get(key)
+
+    out = Path(flags.pop("out", None) or settings["out"]).resolve()
+    parallel_flag, iterative_flag = SAMPLE_FLAGS[command]
+    data = value("data") if "data" in given else None
+    cli_flags = {
+        "data": str(Path(data).resolve()) if data is not None else None,
+        "model": value("model"),
+        "mode": value("mode"),
+        parallel_flag: value("parallel"),
+        iterative_flag: value("iterative"),
+        "fix_attempts": value("fix_attempts"),
+        "feedback_iterations": value("feedback"),
+        "reviewer": value("reviewer"),
+        "timeout": value("timeout"),
+        "sandbox": value("sandbox"),
+        "out": str(out),
+        "notebook": True,
+        **flags,
+    }
+    summary, outcome, cli = _invoke(command, positional, cli_flags, settings, on_progress, out)
+    return read_result(Path(summary.get("dir") or outcome.run_dir), summary, cli)
 
 
 def generate_code(
@@ -113,64 +139,21 @@ def generate_code(
 ) -> Result:
     """A free-form request over a data folder (``linguacodus ask``): the chosen code, its result, stdout and figures,
     every sample (parallel × iterative), timings, tokens and the run folder. Extra keyword arguments become CLI flags."""
-    settings = _defaults()
-    o = _common(settings, model=model, mode=mode, fix_attempts=fix_attempts, feedback=feedback, reviewer=reviewer, timeout=timeout)
-    data = data if data is not None else settings.get("data")
-    out = Path(flags.pop("out", None) or settings["out"]).resolve()
-    cli_flags = {
-        "data": str(Path(data).resolve()) if data is not None else None,
-        "model": o["model"],
-        "mode": o["mode"],
-        "parallel": parallel if parallel is not None else settings.get("parallel"),
-        "iterative": iterative if iterative is not None else settings.get("iterative"),
-        "fix_attempts": o["fix_attempts"],
-        "feedback_iterations": o["feedback"],
-        "reviewer": o["reviewer"],
-        "timeout": o["timeout"],
-        "sandbox": o["sandbox"],
-        "out": str(out),
-        "notebook": True,
-        **flags,
-    }
-    summary, outcome, command = _invoke("ask", [request], cli_flags, settings, on_progress, out)
-    return read_result(Path(summary.get("dir") or outcome.run_dir), summary, command)
+    given = dict(data=data, model=model, mode=mode, parallel=parallel, iterative=iterative, fix_attempts=fix_attempts, feedback=feedback, reviewer=reviewer, timeout=timeout)
+    return _solve("ask", [request], given, on_progress, flags)
 
 
-def run(
-    task: str,
-    model: Optional[str] = None,
-    mode: Optional[str] = None,
-    parallel: Optional[int] = None,
-    iterative: Optional[int] = None,
-    fix_attempts: Optional[int] = None,
-    feedback: Optional[int] = None,
-    reviewer: Optional[str] = None,
-    timeout: Optional[int] = None,
-    on_progress: Optional[Callable[[Progress], None]] = None,
-    **flags: Any,
-) -> Result:
-    """A competition (a built-in task id or a task folder) with ``linguacodus run``; the same Result as generate_code,
-    with the graded score. ``parallel``/``iterative`` are run's --chains/--iterations."""
-    settings = _defaults()
-    o = _common(settings, model=model, mode=mode, fix_attempts=fix_attempts, feedback=feedback, reviewer=reviewer, timeout=timeout)
-    out = Path(flags.pop("out", None) or settings["out"]).resolve()
+# The options generate_code names, which run shares (all but data); the rest of a call's keywords are CLI flags.
+OPTIONS = ("model", "mode", "parallel", "iterative", "fix_attempts", "feedback", "reviewer", "timeout")
+
+
+def run(task: str, on_progress: Optional[Callable[[Progress], None]] = None, **options: Any) -> Result:
+    """A competition (a built-in task id or a task folder) with ``linguacodus run``: generate_code's options (model,
+    mode, parallel, iterative, fix_attempts, feedback, reviewer, timeout; parallel/iterative are run's
+    --chains/--iterations) and the same Result, with the graded score. Other keywords become CLI flags."""
     task_arg = str(Path(task).resolve()) if Path(task).exists() else task
-    cli_flags = {
-        "model": o["model"],
-        "mode": o["mode"],
-        "chains": parallel if parallel is not None else settings.get("parallel"),
-        "iterations": iterative if iterative is not None else settings.get("iterative"),
-        "fix_attempts": o["fix_attempts"],
-        "feedback_iterations": o["feedback"],
-        "reviewer": o["reviewer"],
-        "timeout": o["timeout"],
-        "sandbox": o["sandbox"],
-        "out": str(out),
-        "notebook": True,
-        **flags,
-    }
-    summary, outcome, command = _invoke("run", [task_arg], cli_flags, settings, on_progress, out)
-    return read_result(Path(summary.get("dir") or outcome.run_dir), summary, command)
+    given = {key: options.pop(key, None) for key in OPTIONS}
+    return _solve("run", [task_arg], given, on_progress, options)
 
 
 class BenchResult:
