@@ -4,7 +4,7 @@ import { AIMessage, HumanMessage, SystemMessage } from "@langchain/core/messages
 import type { BaseMessage } from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
 import type { JsonSchema } from "./json-schema.js";
-import type { AgentRole, ChatTurn } from "./types.js";
+import type { AgentRole, ChatImage, ChatTurn } from "./types.js";
 import type { TokenCounts } from "./tokens.js";
 
 /** Generation parameters of one call (recorded in the transcript). */
@@ -35,6 +35,8 @@ export interface ResolvedChatModel {
    * where the provider can (GGUF grammar, API structured output); the team validates it either way.
    */
   forCall(params: CallParams, jsonSchema?: JsonSchema, context?: CallContext): Runnable<BaseMessage[], BaseMessage>;
+  /** The model reads images in user turns (the API providers); absent or false: text only (gguf, scripted models). */
+  seesImages?: boolean;
   /** Frees what the model holds (a loaded GGUF). Called once by the team's close(). */
   close?(): Promise<void>;
 }
@@ -69,18 +71,40 @@ export function toLangChainMessages(turns: readonly ChatTurn[]): BaseMessage[] {
       case "system":
         return new SystemMessage(turn.content);
       case "user":
-        return new HumanMessage(turn.content);
+        return new HumanMessage(turn.images?.length ? { content: [{ type: "text", text: turn.content }, ...turn.images.map(imagePart)] } : turn.content);
       case "assistant":
         return new AIMessage(turn.content);
     }
   });
 }
 
+// An image as an OpenAI-compatible `image_url` part with a data URL; @langchain/google-genai turns the same part
+// into Gemini's inline data, so one shape serves both providers.
+function imagePart(image: ChatImage) {
+  return { type: "image_url" as const, image_url: { url: `data:${image.mimeType};base64,${image.data}` } };
+}
+
+const DATA_URL = /^data:(image\/(?:png|jpeg));base64,(.*)$/s;
+
+/** The images of a message's `image_url` parts (names are not carried by LangChain: image-<n>). */
+function messageImages(message: BaseMessage): ChatImage[] {
+  if (typeof message.content === "string") return [];
+  const images: ChatImage[] = [];
+  for (const part of message.content) {
+    if (typeof part === "string" || part.type !== "image_url") continue;
+    const url = typeof part.image_url === "string" ? part.image_url : (part.image_url as { url?: string } | undefined)?.url;
+    const match = DATA_URL.exec(url ?? "");
+    if (match) images.push({ name: `image-${images.length + 1}`, mimeType: match[1] as ChatImage["mimeType"], data: match[2]! });
+  }
+  return images;
+}
+
 export function fromLangChainMessages(messages: readonly BaseMessage[]): ChatTurn[] {
   return messages.map((message) => {
     const type = message.getType();
     const role = type === "system" ? "system" : type === "ai" ? "assistant" : "user";
-    return { role, content: messageText(message) };
+    const images = messageImages(message);
+    return { role, content: messageText(message), ...(images.length ? { images } : {}) };
   });
 }
 

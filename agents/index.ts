@@ -23,6 +23,8 @@ export { toJsonSchema, parseStructured, schemaInstruction, type JsonSchema } fro
 export {
   TranscriptLineSchema,
   ChatTurnSchema,
+  TranscriptImageSchema,
+  type TranscriptTurn,
   ServedBySchema,
   type ServedBy,
   createJsonlTranscriptSink,

@@ -31,7 +31,7 @@ import { type ProviderOptions, createProviderResolver, loadEnv } from "./provide
 import { secretsFromEnv } from "./providers/secrets.js";
 import { parseModelSpec } from "./spec.js";
 import { servedByOf } from "./providers/openai-pool.js";
-import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets } from "./transcript.js";
+import { type TranscriptLine, type TranscriptSink, hashPrompt, scrubSecrets, transcriptTurn } from "./transcript.js";
 import { AGENT_ROLES, roleModelSpec } from "./types.js";
 import type { AgentModel, AgentRole, AgentTeam, CallOptions, ChatTurn, RoleModels } from "./types.js";
 
@@ -94,6 +94,7 @@ export function wrapTeamCalls(
         model = {
           ...self,
           generate: (messages: ChatTurn[], options?: CallOptions) => around(self, options, () => inner.generate(messages, options)),
+          ...(inner.seesImages ? { seesImages: inner.seesImages.bind(inner) } : {}),
           generateStructured: <T>(messages: ChatTurn[], schema: z.ZodType<T>, options?: CallOptions) =>
             around(self, options, () => inner.generateStructured(messages, schema, options)),
         };
@@ -233,7 +234,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
       attempt,
       params,
       ...(jsonSchema ? { responseSchema: jsonSchema } : {}),
-      messages: messages.map((m) => ({ role: m.role, content: scrub(m.content) })),
+      messages: messages.map((m) => transcriptTurn(m, scrub)),
       promptHash: hashPrompt(messages),
       startedAt: startedAt.toISOString(),
     };
@@ -327,6 +328,7 @@ export function createAgentTeam(options: AgentTeamOptions): AgentTeam {
     return {
       role,
       spec,
+      seesImages: async () => (await chatFor(role, spec)).seesImages === true,
       async generate(messages, callOptions) {
         const { text } = await call(role, spec, messages, paramsOf(callOptions), recordedStep(callOptions), 1, undefined, callOptions?.onTokens);
         return text;

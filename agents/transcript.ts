@@ -6,12 +6,40 @@ import { join } from "node:path";
 import { z } from "zod";
 import { AGENT_ROLES } from "./types.js";
 import { TokenCountsSchema } from "./tokens.js";
-import type { ChatTurn } from "./types.js";
+import type { ChatImage, ChatTurn } from "./types.js";
+
+/** An image a turn showed the model, as the transcript keeps it: what it was, never its bytes. */
+export const TranscriptImageSchema = z.object({
+  name: z.string(),
+  mimeType: z.string(),
+  bytes: z.number().int().nonnegative(),
+  /** sha256 of the image bytes (part of the prompt hash). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
 
 export const ChatTurnSchema = z.object({
   role: z.enum(["system", "user", "assistant"]),
   content: z.string(),
+  images: z.array(TranscriptImageSchema).optional(),
 });
+export type TranscriptTurn = z.infer<typeof ChatTurnSchema>;
+
+const imageSha = (image: ChatImage) => createHash("sha256").update(Buffer.from(image.data, "base64")).digest("hex");
+
+/** A turn as the transcript records it: its images by name, size and hash (the text is scrubbed by the caller). */
+export function transcriptTurn(turn: ChatTurn, scrub: (text: string) => string): TranscriptTurn {
+  const images = turn.images?.map((image) => ({
+    name: image.name,
+    mimeType: image.mimeType,
+    bytes: Buffer.from(image.data, "base64").length,
+    sha256: imageSha(image),
+    ...(image.width !== undefined ? { width: image.width } : {}),
+    ...(image.height !== undefined ? { height: image.height } : {}),
+  }));
+  return { role: turn.role, content: scrub(turn.content), ...(images?.length ? { images } : {}) };
+}
 
 /** Which replica of a model pool answered a call (openai:<model>@<url1>|<url2>, --model-pool). */
 export const ServedBySchema = z.object({
@@ -59,9 +87,10 @@ export interface TranscriptSink {
   append(line: TranscriptLine): void;
 }
 
-/** sha256 over the role and content of each message, in order. */
-export function hashPrompt(messages: readonly ChatTurn[]): string {
-  const canonical = JSON.stringify(messages.map((m) => [m.role, m.content]));
+/** sha256 over the role and content of each message, in order, and the hashes of its images when it has any. */
+export function hashPrompt(messages: ReadonlyArray<ChatTurn | TranscriptTurn>): string {
+  const sha = (image: ChatImage | z.infer<typeof TranscriptImageSchema>) => ("sha256" in image ? image.sha256 : imageSha(image));
+  const canonical = JSON.stringify(messages.map((m) => (m.images?.length ? [m.role, m.content, m.images.map(sha)] : [m.role, m.content])));
   return createHash("sha256").update(canonical).digest("hex");
 }
 

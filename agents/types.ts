@@ -37,9 +37,25 @@ export function recordedRoleSpec(models: Readonly<Record<string, string>>, role:
   return (AGENT_ROLES as readonly string[]).includes(role) ? roleModelSpec(models, role as AgentRole) : models[role];
 }
 
+/** An image a user turn shows the model (a figure the script saved, already downscaled by the caller). */
+export interface ChatImage {
+  /** What the image is called in the prompt's text (the figure's workspace name). */
+  name: string;
+  mimeType: "image/png" | "image/jpeg";
+  /** The image bytes, base64. */
+  data: string;
+  width?: number;
+  height?: number;
+}
+
 export interface ChatTurn {
   role: "system" | "user" | "assistant";
   content: string;
+  /**
+   * Images after the text (user turns only): OpenAI-compatible `image_url` data URLs, Gemini inline data. Send them
+   * only to a model whose `seesImages()` is true; a text-only model gets the text alone.
+   */
+  images?: ChatImage[];
 }
 
 export interface CallOptions {
@@ -77,6 +93,8 @@ export interface AgentModel {
   /** The model spec string (DESIGN.md), e.g. `gguf:/models/x.gguf`, `openai:gpt-4o@http://host/v1`. */
   readonly spec: string;
   generate(messages: ChatTurn[], options?: CallOptions): Promise<string>;
+  /** Whether the model reads images (openai:, gemini:, a replay of a call that had them); absent: text only. */
+  seesImages?(): Promise<boolean>;
   /** A response that validates against `schema` (grammar on GGUF, structured output on APIs). */
   generateStructured<T>(messages: ChatTurn[], schema: z.ZodType<T>, options?: CallOptions): Promise<T>;
 }

@@ -6,7 +6,7 @@ import { extractCode } from "./extract.js";
 import { type CodeStage, coderPrompt } from "./prompts/coder.js";
 import { directPrompt } from "./prompts/direct.js";
 import { fixPrompt, mergePrompt } from "./prompts/merger.js";
-import { NO_CHANGES, reviewerPrompt } from "./prompts/reviewer.js";
+import { type FigureForReview, NO_CHANGES, reviewerPrompt } from "./prompts/reviewer.js";
 import { unitTestsFixPrompt, unitTestsPrompt } from "./prompts/tester.js";
 
 /** A model answered without any code the extractor could find. */
@@ -146,7 +146,7 @@ function normalize(code: string): string {
 /** Reviewer reflection on a working script; `changed` is false when it proposes nothing new. */
 export async function reviewScript(
   reviewer: AgentModel,
-  input: CodegenInput & { script: string; stdoutTail: string; validationScore: number | null; round: number },
+  input: CodegenInput & { script: string; stdoutTail: string; validationScore: number | null; round: number; figures?: readonly FigureForReview[] },
   options: CallOptions = {},
 ): Promise<Review> {
   const raw = await reviewer.generate(reviewerPrompt(input), { ...options, step: callStep.review(input.round).step });

@@ -21,5 +21,6 @@ export { checkSyntax, embeddedText, syntaxCheckScript, type SyntaxCheck } from "
 export { UNIT_TEST_MODULE, countTestFunctions, readUnitTestReport, unitTestDriver, type UnitTestReport } from "./unit-tests.js";
 export { toNotebook, type Notebook, type NotebookSection } from "./notebook.js";
 export { CODE_STAGES, type CodeStage } from "./prompts/coder.js";
+export { type FigureForReview } from "./prompts/reviewer.js";
 export { VALIDATION_SCORE_MARKER } from "./prompts/rules.js";
 export { debugSolution, draftSolution, improveSolution, textBeforeCode, type PlannedCode } from "./search.js";

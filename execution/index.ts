@@ -40,6 +40,7 @@ export {
   missingSubmissionMessage,
   parseValidationScore,
 } from "./operators/index.js";
+export { reviewFigures, REVIEW_IMAGE_LIMITS, type ReviewFiguresInput, type ReviewFiguresResult } from "./review-figures.js";
 export { copyFigures, figureFormatOf, sniffFigure, DEFAULT_FIGURE_LIMITS, type CopyFiguresInput } from "./figures.js";
 export { sequence, fixLoop, executeAndFix, feedbackRounds, writeContext, selectionOf, solution } from "./compose.js";
 export { validationBranches, runChains, chainAgreement, openSubRecord, type ChainsInput } from "./branches.js";

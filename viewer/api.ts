@@ -28,6 +28,8 @@ export const CallsQuerySchema = z.object({
 export type CallsQuery = z.infer<typeof CallsQuerySchema>;
 
 export const FileQuerySchema = z.object({ path: RunPathSchema });
+/** A figure of an attempt: a path inside the opened folder, under an attempt's figures/ or review-figures/ folder. */
+export const FigureQuerySchema = FileQuerySchema;
 
 /** One node of a run's search tree (its detail is loaded when the node is clicked). */
 export const NodeQuerySchema = z.object({ path: RunPathSchema, id: z.string().min(1).max(40) });
@@ -153,6 +155,20 @@ export interface AttemptView {
   stderr: TextView | null;
   stdoutTruncated: boolean;
   stderrTruncated: boolean;
+  /** The figures the attempt saved (exec/<n>/figures/), served by /api/figure; empty when it saved none. */
+  figures: FigureView[];
+  /** Figures left out of the copy, and why (past a cap, a symlink, not the format named). */
+  figuresSkipped: { name: string; reason: string }[];
+}
+
+export interface FigureView {
+  name: string;
+  format: "png" | "svg";
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  /** Path relative to the run folder (exec/<n>/figures/<name>, forward slashes). */
+  path: string;
 }
 
 export interface SubmissionView {

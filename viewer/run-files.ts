@@ -42,6 +42,8 @@ export function attemptViews(dir: string, attempts: readonly AttemptResult[]): A
     stderr: textView(dir, attemptPath(a.attempt, ATTEMPT_FILES.stderr)),
     stdoutTruncated: a.stdoutTruncated,
     stderrTruncated: a.stderrTruncated,
+    figures: (a.figures?.files ?? []).map((f) => ({ name: f.name, format: f.format, bytes: f.bytes, width: f.width ?? null, height: f.height ?? null, path: posix(f.path) })),
+    figuresSkipped: a.figures?.skipped ?? [],
   }));
 }
 

@@ -8,7 +8,7 @@ import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
 import { describeZodIssue } from "../core/index.js";
-import { CallsQuerySchema, FileQuerySchema, NodeQuerySchema, RunQuerySchema, WatchQuerySchema } from "./api.js";
+import { CallsQuerySchema, FigureQuerySchema, FileQuerySchema, NodeQuerySchema, RunQuerySchema, WatchQuerySchema } from "./api.js";
 import { SERVER_CSP, readWebAssets, servedPage, type WebAssets } from "./page.js";
 import { NotFoundError, OutsideFolderError, ViewerSource } from "./source.js";
 
@@ -84,6 +84,17 @@ export function viewerApp(source: ViewerSource, options: { assets: WebAssets; po
     const file = source.file(path);
     // Plain text in a sandbox: a browser never renders a model-written file as a page.
     return c.body(file.text, 200, { "Content-Type": "text/plain; charset=utf-8", "Content-Security-Policy": "sandbox; default-src 'none'" });
+  });
+
+  app.get("/api/figure", (c) => {
+    const { path } = queryOf(c, FigureQuerySchema);
+    const figure = source.figure(path);
+    // An SVG opened on its own is a document: sandboxed with nothing allowed but its own inline styles, no script
+    // runs in it (inside the page's <img> none does anyway).
+    return c.body(new Uint8Array(figure.bytes), 200, {
+      "Content-Type": figure.format === "png" ? "image/png" : "image/svg+xml",
+      "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    });
   });
 
   app.get("/api/watch", (c) => {

@@ -2,13 +2,17 @@
 // report's charts, one run's page data and its calls page by page. Run records are read through execution/ (a run
 // page's files through run-files.ts) and bench data through benchmarks/; every path a request names is confined
 // to the opened folder.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { BENCH_FILES, buildReport, collectRuns, relativeLink, renderSvg, type Collection, type ReportRun } from "../benchmarks/index.js";
 import {
   ATTEMPT_FILES,
+  DEFAULT_FIGURE_LIMITS,
   RUN_FILES,
   TranscriptIndex,
+  figureFormatOf,
+  sniffFigure,
+  type FigureFormat,
   attemptPath,
   browseAttempts,
   browseEvents,
@@ -118,6 +122,26 @@ export class ViewerSource {
     const read = readRunText(this.root, path, 8 * 1024 * 1024);
     if (!read) throw new NotFoundError(`${path} is not a file`);
     return read;
+  }
+
+  /**
+   * An attempt's figure as bytes: only a PNG or SVG under an attempt's figures/ or review-figures/ folder that looks
+   * like its format, so the route serves no other file of the folder as an image.
+   */
+  figure(path: string): { bytes: Buffer; format: FigureFormat } {
+    const full = this.inside(path);
+    const parts = posix(path).split("/");
+    const folder = parts.lastIndexOf(RUN_FILES.exec);
+    const format = figureFormatOf(path);
+    const kind = parts[folder + 2];
+    if (folder === -1 || !format || (kind !== ATTEMPT_FILES.figures && kind !== ATTEMPT_FILES.reviewFigures) || parts.length < folder + 4) {
+      throw new NotFoundError(`${path} is not a figure of an attempt (exec/<n>/figures/…png|svg)`);
+    }
+    const st = statSync(full);
+    if (!st.isFile() || st.size > DEFAULT_FIGURE_LIMITS.maxFigureBytes) throw new NotFoundError(`${path} is not a figure file of a sensible size`);
+    const bytes = readFileSync(full);
+    if ("notA" in sniffFigure(bytes.subarray(0, 4096), format)) throw new NotFoundError(`${path} is not a ${format.toUpperCase()} file`);
+    return { bytes, format };
   }
 
   private relPath(dir: string): string {

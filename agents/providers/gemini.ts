@@ -34,6 +34,9 @@ export async function resolveGemini(spec: GeminiSpec, env: Env, options: GeminiO
       }),
   );
   return {
+    // The client converts image_url parts to inline data, but refuses them for a model it does not know as
+    // multimodal (by name: gemini-1.5/2/3, gemma-3 but 1b, *vision*): its own rule decides, text only when unknown.
+    seesImages: (clientFor({}) as unknown as { _isMultimodalModel?: boolean })._isMultimodalModel === true,
     forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
       const client = clientFor(params);
       if (!jsonSchema) return client;

@@ -64,7 +64,7 @@ export function createProviderResolver(options: ProviderOptions = {}): ProviderR
           source = new ReplaySource(parsed.path);
           replays.set(parsed.path, source);
         }
-        return fromChatModel(source.modelFor(role));
+        return { ...fromChatModel(source.modelFor(role)), seesImages: source.sawImages(role) };
       }
     }
   }

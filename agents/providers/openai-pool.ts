@@ -79,6 +79,7 @@ export function replicaPool(replicas: readonly { url: string; model: ResolvedCha
   const now = options.now ?? Date.now;
   const state: Replica[] = replicas.map((r) => ({ ...r, inFlight: 0, calls: 0, downUntil: 0 }));
   return {
+    seesImages: replicas.every((r) => r.model.seesImages === true),
     forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
       return RunnableLambda.from(async (messages: BaseMessage[], config?: RunnableConfig): Promise<BaseMessage> => {
         const tried = new Set<Replica>();

@@ -62,6 +62,8 @@ async function resolveOpenAiServer(spec: OpenAiSpec, env: Env, options: OpenAiOp
   // A client made with streaming off never streams (LangChain falls back to invoke), so streamed calls get their own.
   const [wholeClient, streamingClient] = [client(false), client(true)];
   return {
+    // Images travel as image_url parts (the client converts them for its API); a server without vision refuses them.
+    seesImages: true,
     forCall(params: CallParams, jsonSchema?: JsonSchema): Runnable<BaseMessage[], BaseMessage> {
       // Structured calls stream too: a whole json_schema answer goes through the OpenAI SDK's parse(), which throws
       // on one cut at the token cap (finish_reason "length") and drops its text. Streamed, the raw text and its

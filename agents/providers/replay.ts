@@ -7,23 +7,24 @@ import type { ChatResult } from "@langchain/core/outputs";
 import { fromLangChainMessages } from "../chat-model.js";
 import { ReplayMismatchError } from "../errors.js";
 import { roleOfCall } from "../call-step.js";
-import { type TranscriptLine, hashPrompt, readTranscript, transcriptFilePath } from "../transcript.js";
+import { type TranscriptLine, type TranscriptTurn, hashPrompt, readTranscript, transcriptFilePath } from "../transcript.js";
 import type { AgentRole, ChatTurn } from "../types.js";
 
-function firstDifference(recorded: readonly ChatTurn[], now: readonly ChatTurn[]): string {
+function firstDifference(recorded: readonly TranscriptTurn[], now: readonly ChatTurn[]): string {
   const clip = (s: string, at: number) => JSON.stringify(s.slice(Math.max(0, at - 30), at + 50));
   for (let i = 0; i < Math.max(recorded.length, now.length); i++) {
     const a = recorded[i];
     const b = now[i];
     if (!a || !b) return `the recording has ${recorded.length} messages, this call has ${now.length}`;
     if (a.role !== b.role) return `message ${i + 1} is "${b.role}" now but was "${a.role}"`;
+    if ((a.images?.length ?? 0) !== (b.images?.length ?? 0)) return `message ${i + 1} (${a.role}) had ${a.images?.length ?? 0} images, now ${b.images?.length ?? 0}`;
     if (a.content !== b.content) {
       let at = 0;
       while (at < a.content.length && a.content[at] === b.content[at]) at++;
       return `message ${i + 1} (${a.role}) differs at character ${at}: recorded ${clip(a.content, at)}, now ${clip(b.content, at)}`;
     }
   }
-  return "the messages are equal but the recorded hash differs (the transcript was edited)";
+  return "the messages are equal but the recorded hash differs (their images differ, or the transcript was edited)";
 }
 
 /** Replays the successful calls recorded for one role. */
@@ -86,6 +87,11 @@ export class ReplaySource {
   constructor(path: string) {
     this.file = transcriptFilePath(path);
     this.lines = readTranscript(path);
+  }
+
+  /** The recording showed this role images: its replay sees them too, so the same prompts are built again. */
+  sawImages(role: AgentRole): boolean {
+    return this.lines.some((l) => roleOfCall(l) === role && l.messages.some((m) => (m.images?.length ?? 0) > 0));
   }
 
   modelFor(role: AgentRole): ReplayChatModel {

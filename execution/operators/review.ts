@@ -1,19 +1,31 @@
 // The review operator: one feedback round's reviewer call on the best version so far (its script, the tail of its
 // output and the validation score it printed). The reviewed script becomes the state's script; `reviewChanged`
-// says whether the reviewer changed anything. Written as code/feedback-<round>.py.
+// says whether the reviewer changed anything. Written as code/feedback-<round>.py; the review.finished event says
+// which figures of the reviewed attempt the reviewer saw as images (execution/review-figures.ts).
 import { reviewScript } from "../../codegen/index.js";
 import { CODE_FILE } from "../record/index.js";
 import { type SolutionState, type StageContext, codegenInput } from "../state.js";
 import { parseValidationScore } from "./execute.js";
+import { reviewFigures } from "../review-figures.js";
 
 export async function review(state: SolutionState, ctx: StageContext): Promise<SolutionState> {
   const best = state.best;
   if (!best) throw new Error("review: no valid version to review; execute one first");
+  const reviewer = ctx.team.model("reviewer");
+  const figures = await reviewFigures({ figures: best.result.figures, attempt: best.result.attempt, reviewer, sandbox: ctx.sandbox, writer: ctx.writer });
   const reviewed = await reviewScript(
-    ctx.team.model("reviewer"),
-    { ...codegenInput(state), script: best.script, stdoutTail: best.stdout.slice(-3000), validationScore: parseValidationScore(best.stdout), round: state.round },
+    reviewer,
+    {
+      ...codegenInput(state),
+      script: best.script,
+      stdoutTail: best.stdout.slice(-3000),
+      validationScore: parseValidationScore(best.stdout),
+      round: state.round,
+      ...(figures ? { figures: figures.forPrompt } : {}),
+    },
     ctx.callOptions,
   );
   ctx.writer.writeCodeFile(CODE_FILE.feedback(state.round), reviewed.code);
+  ctx.writer.event({ type: "review.finished", round: state.round, changed: reviewed.changed, ...(figures ? { figures: figures.record } : {}) });
   return { ...state, script: reviewed.code, reviewChanged: reviewed.changed };
 }

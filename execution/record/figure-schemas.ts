@@ -37,3 +37,32 @@ export const FiguresSchema = z.object({
   limits: FigureLimitsSchema,
 });
 export type Figures = z.infer<typeof FiguresSchema>;
+
+/** One figure as a feedback round's reviewer got it: shown as an image (downscaled) or named with the reason. */
+export const ReviewedFigureSchema = z.object({
+  name: z.string(),
+  format: FigureFormatSchema,
+  bytes: z.number().int().nonnegative(),
+  width: z.number().int().nonnegative().optional(),
+  height: z.number().int().nonnegative().optional(),
+  /** The reviewer was sent this figure as an image. */
+  shown: z.boolean(),
+  /** The image sent: its copy relative to the run folder (exec/<attempt>/review-figures/), its size. */
+  sent: z.object({ path: z.string(), width: z.number().int(), height: z.number().int(), bytes: z.number().int() }).optional(),
+  /** Why it was not shown (text-only reviewer, SVG, past the cap, could not be read). */
+  reason: z.string().optional(),
+});
+
+/** What the reviewer of a feedback round saw of the reviewed attempt's figures. */
+export const ReviewFiguresSchema = z.object({
+  /** The attempt whose figures these are. */
+  attempt: z.string(),
+  /** The reviewer saw at least one figure as an image. */
+  seen: z.boolean(),
+  /** Why it saw none (a text-only model gets the names and sizes). */
+  reason: z.string().optional(),
+  figures: z.array(ReviewedFigureSchema),
+  limits: z.object({ maxImages: z.number().int().positive(), maxSide: z.number().int().positive() }),
+});
+export type ReviewFigures = z.infer<typeof ReviewFiguresSchema>;
+export type ReviewedFigure = z.infer<typeof ReviewedFigureSchema>;

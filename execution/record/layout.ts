@@ -10,7 +10,8 @@
 //     code/blocks/<stage>.py, code/merged.py, code/merge-fallback.txt, code/attempt-<n>.py, code/feedback-<r>.py,
 //       code/final.py, code/solution.ipynb
 //     exec/<n>/           result.json (AttemptResult), stdout.txt, stderr.txt, workspace/ (the script's output files),
-//                         figures/ (the PNG/SVG files it saved, capped: execution/figures.ts)
+//                         figures/ (the PNG/SVG files it saved, capped: execution/figures.ts),
+//                         review-figures/ (those a reviewer was sent, downscaled: execution/review-figures.ts)
 //     submission.csv, score.json
 //     chains/<chain-id>/  one full run record per chain when --chains/--iterations ask for several
 //     branches/<k>/       one full run record per candidate instruction under --select validation
@@ -95,6 +96,8 @@ export const ATTEMPT_FILES = {
   workspace: "workspace",
   /** The PNG and SVG files the script saved, copied out of the workspace (capped; AttemptResult.figures lists them). */
   figures: "figures",
+  /** The figures as a feedback round's reviewer was sent them (downscaled PNGs, named by their order). */
+  reviewFigures: "review-figures",
   /** The submission inside the workspace. */
   submission: join("workspace", SUBMISSION_FILE),
 } as const;

@@ -1,7 +1,7 @@
 // The zod schemas of a run record's files (run.json, events.jsonl lines, exec/<n>/result.json, score.json):
 // what the writer validates before writing and the reader validates after reading.
 import { z } from "zod";
-import { FiguresSchema, SkippedEntrySchema } from "./figure-schemas.js";
+import { FiguresSchema, ReviewFiguresSchema, SkippedEntrySchema } from "./figure-schemas.js";
 import { TokenCountsSchema } from "../../agents/index.js";
 import { RUN_RECORD_SCHEMA_VERSION } from "./layout.js";
 
@@ -227,6 +227,14 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     score: z.number().nullable().optional(),
     /** The VALIDATION_SCORE= the script printed (null: none, or not a number). */
     validationScore: z.number().nullable().optional(),
+  }),
+  z.object({
+    ...eventBase,
+    type: z.literal("review.finished"),
+    round: z.number().int(),
+    changed: z.boolean(),
+    /** The reviewed attempt's figures and which of them the reviewer saw (absent when it saved none). */
+    figures: ReviewFiguresSchema.optional(),
   }),
   z.object({
     ...eventBase,

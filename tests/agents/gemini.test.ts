@@ -1,69 +1,24 @@
 // The gemini provider through the real @langchain/google-genai client, against a local server on 127.0.0.1 that
 // speaks Gemini's REST protocol (POST /v1beta/models/<model>:generateContent, and :streamGenerateContent?alt=sse),
 // as the openai test does for chat completions. The spec's @<baseURL> points the client at it.
-import { once } from "node:events";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MissingApiKeyError, RateLimitError, createAgentTeam, createMemoryTranscriptSink, createProviderResolver, parseModelSpec, type ProviderOptions } from "../../agents/index.js";
+import { type GeminiReceived, type GeminiReply, type GeminiTestServer, startGeminiServer } from "../support/gemini-server.js";
 
-interface Received {
-  url: string;
-  body: Record<string, unknown>;
-  key: string | undefined;
-}
-/** An HTTP error, or an answer; `finishReason` MAX_TOKENS marks one cut at the token cap (with no text: no content at all). */
-type Reply = { status: number; json: unknown } | { text: string; usage?: { prompt: number; completion: number }; finishReason?: string };
-
-let server: Server;
+let server: GeminiTestServer;
 let baseURL = "";
-let received: Received[] = [];
-let replies: Reply[] = [];
-
-const candidate = (text: string, finishReason?: string) => ({ content: { role: "model", parts: [{ text }] }, index: 0, ...(finishReason ? { finishReason } : {}) });
-const usageOf = (u: { prompt: number; completion: number }) => ({ promptTokenCount: u.prompt, candidatesTokenCount: u.completion, totalTokenCount: u.prompt + u.completion });
-
-async function handle(req: IncomingMessage, res: ServerResponse) {
-  let raw = "";
-  for await (const part of req) raw += String(part);
-  const match = /^\/v1beta\/models\/([^:/]+):(generateContent|streamGenerateContent)(\?alt=sse)?$/.exec(req.url ?? "");
-  if (req.method !== "POST" || !match) {
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: 404, message: `no route ${req.url}`, status: "NOT_FOUND" } }));
-    return;
-  }
-  received.push({ url: req.url ?? "", body: JSON.parse(raw) as Record<string, unknown>, key: req.headers["x-goog-api-key"] as string | undefined });
-  const reply = replies.shift() ?? { status: 500, json: { error: { code: 500, message: "test server: no reply scripted", status: "INTERNAL" } } };
-  if ("status" in reply) {
-    res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.json));
-    return;
-  }
-  const usage = usageOf(reply.usage ?? { prompt: 11, completion: 5 });
-  if (match[2] === "streamGenerateContent") {
-    // Server-sent events, the answer split over several chunks; usage rides on the last one, as Google's does.
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    const pieces = reply.text.match(/.{1,4}/gs) ?? [""];
-    pieces.forEach((piece, i) => {
-      const last = i === pieces.length - 1;
-      res.write(`data: ${JSON.stringify({ candidates: [candidate(piece, last ? "STOP" : undefined)], ...(last ? { usageMetadata: usage } : {}) })}\r\n\r\n`);
-    });
-    res.end();
-    return;
-  }
-  const finish = reply.finishReason ?? "STOP";
-  const only = reply.text === "" ? { index: 0, finishReason: finish } : candidate(reply.text, finish);
-  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ candidates: [only], usageMetadata: usage }));
-}
+let received: GeminiReceived[] = [];
+let replies: GeminiReply[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startGeminiServer(() => replies.shift());
+  baseURL = server.baseURL;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 beforeEach(() => {
-  received = [];
+  server.received.length = 0;
+  received = server.received;
   replies = [];
 });
 
@@ -131,7 +86,7 @@ describe("gemini provider against a local server speaking Gemini's REST protocol
     const { team: t, sink } = team();
     expect(await t.model("coder").generate(ask)).toBe("finally");
     expect(sink.lines.map((l) => l.attempt)).toEqual([1, 2]);
-    received = [];
+    received.length = 0;
     replies = [limited, limited, limited, limited];
     await expect(t.model("coder").generate(ask)).rejects.toBeInstanceOf(RateLimitError);
     expect(received).toHaveLength(3);

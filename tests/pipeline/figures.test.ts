@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ATTEMPT_FILES, DEFAULT_FIGURE_LIMITS, copyFigures, readAttempts, runTask } from "../../execution/index.js";
 import { fence } from "../support/fence.js";
-import { callKind, sandboxSuite, scriptedDeps } from "./support.js";
+import { CONSTANT_SUBMISSION, callKind, sandboxSuite, scriptedDeps } from "./support.js";
 
 const suite = sandboxSuite();
 
@@ -79,12 +79,7 @@ describe("figures from the real Docker sandbox", () => {
     const script = `import csv, matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-rows = list(csv.DictReader(open("/data/test.csv")))
-with open("submission.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["id", "compressive_strength"])
-    for r in rows:
-        w.writerow([r["id"], 35.0])
+${CONSTANT_SUBMISSION}
 plt.figure(figsize=(3, 2), dpi=40)
 plt.bar(["a", "b"], [1, 2])
 plt.savefig("bars.png")

@@ -229,6 +229,14 @@ if __name__ == "__main__":
     main()
 `;
 
+/** Python lines (after `import csv`) that write a valid concrete-strength submission predicting 35 everywhere. */
+export const CONSTANT_SUBMISSION = `rows = list(csv.DictReader(open("/data/test.csv")))
+with open("submission.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "compressive_strength"])
+    for r in rows:
+        w.writerow([r["id"], 35.0])`;
+
 export const SKLEARN_BUGGY = SKLEARN_FIXED.replace('target = "compressive_strength"', 'target = "strength"');
 
 /** linguacodusScript, but the merger and fixer answer with the scikit-learn solution. */

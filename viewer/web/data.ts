@@ -24,6 +24,8 @@ export interface DataSource {
   watch(path: string | undefined, onChange: () => void): () => void;
   /** Link to a raw file of the opened folder (server only). */
   fileHref(path: string): string | null;
+  /** An attempt's figure as an image (server only: an exported page names the figures). */
+  figureHref(path: string): string | null;
 }
 
 class HttpError extends Error {}
@@ -52,6 +54,7 @@ export function httpSource(): DataSource {
     },
     searchNode: (path, id) => getJson<SearchNodeDetail>(`/api/node?${query({ path, id })}`),
     fileHref: (path) => `/api/file?${query({ path })}`,
+    figureHref: (path) => `/api/figure?${query({ path })}`,
   };
 }
 
@@ -96,6 +99,7 @@ export function embeddedSource(base64: string): DataSource {
     },
     watch: () => () => undefined,
     fileHref: () => null,
+    figureHref: () => null,
   };
 }
 

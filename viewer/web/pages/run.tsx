@@ -198,7 +198,47 @@ function Output(props: { label: string; text: AttemptView["stdout"]; capped: boo
   );
 }
 
-function Attempt(props: { a: AttemptView; parent?: AttemptView; open: boolean; fileHref: (p: string) => string | null }) {
+/** The figures an attempt saved, as images (an exported page lists them by name), and those left out. */
+function Figures(props: { a: AttemptView; figureHref: (p: string) => string | null }) {
+  const { figures, figuresSkipped } = props.a;
+  if (figures.length === 0 && figuresSkipped.length === 0) return null;
+  return (
+    <div class="figures">
+      <h4>
+        figures <span class="muted small">{figures.length}</span>
+      </h4>
+      <div class="figure-grid">
+        {figures.map((f) => {
+          const href = props.figureHref(f.path);
+          const size = `${f.format.toUpperCase()}${f.width !== null && f.height !== null ? ` · ${f.width}×${f.height}` : ""} · ${fmtInt(f.bytes)} bytes`;
+          return (
+            <figure key={f.path} class="figure" data-figure={f.name}>
+              {href ? (
+                <a href={href}>
+                  <img src={href} alt={f.name} loading="lazy" />
+                </a>
+              ) : null}
+              <figcaption>
+                {f.name} <span class="muted small">{size}</span>
+              </figcaption>
+            </figure>
+          );
+        })}
+      </div>
+      {figuresSkipped.length ? (
+        <ul class="muted small figures-skipped">
+          {figuresSkipped.map((s) => (
+            <li key={s.name}>
+              {s.name || "(more)"}: {s.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function Attempt(props: { a: AttemptView; parent?: AttemptView; open: boolean; fileHref: (p: string) => string | null; figureHref: (p: string) => string | null }) {
   const { a, parent } = props;
   const tone = a.valid ? "good" : "bad";
   return (
@@ -234,6 +274,7 @@ function Attempt(props: { a: AttemptView; parent?: AttemptView; open: boolean; f
       </details>
       <Output label="stdout" text={a.stdout} capped={a.stdoutTruncated} />
       <Output label="stderr" text={a.stderr} capped={a.stderrTruncated} />
+      <Figures a={a} figureHref={props.figureHref} />
     </details>
   );
 }
@@ -357,6 +398,7 @@ export function RunPage(props: { source: DataSource; run: RunPayload; focus?: st
                 parent={a.parent ? byName.get(a.parent) : undefined}
                 open={selected === a.attempt || (selected === undefined && a.kind !== "initial")}
                 fileHref={(p) => props.source.fileHref(run.path === "." ? p : `${run.path}/${p}`)}
+                figureHref={(p) => props.source.figureHref(run.path === "." ? p : `${run.path}/${p}`)}
               />
             ))}
           </Section>
