@@ -40,6 +40,13 @@ export interface CsvSink {
   /** Returns the columns it will read with `number`, so a scanner can read them on its way through the bytes. */
   header(names: string[]): readonly number[] | void;
   row(row: CsvRow): RowAction;
+  /**
+   * Optional bulk path of the byte scanner: takes the block's rows from `from` on in one call, without a call
+   * per row (cells are byte ranges of `buf`; numbers of the header's columns were read on the way, NaN where
+   * they need reading again), and returns the block row it stopped at: the first row it leaves to `row`.
+   * `index` is the data-row index of block row `from`.
+   */
+  rows?(buf: Buffer, block: RowBlock, from: number, index: number): number;
 }
 
 export interface FileFacts {
@@ -152,6 +159,12 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
       const stop = scanRows(buf, lineStart, n, atEnd, block);
       line += block.lines;
       for (r = 0; r < block.rows; r++) {
+        if (sink.rows) {
+          const stop = sink.rows(buf, block, r, rows);
+          rows += stop - r;
+          r = stop;
+          if (r === block.rows) break;
+        }
         const action = sink.row(view);
         rows++;
         if (action === "count") {

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import type { AnswerKey } from "./answer-key.js";
 import type { CsvRow, CsvSink, RowAction } from "./csv-stream.js";
-import { parseDecimal } from "./fast-csv.js";
+import { parseDecimal, type RowBlock } from "./fast-csv.js";
 import { computeMetric, isTextCell, MapAtKParamsSchema, predictionRange, type AlignedColumns, type PredictionRange } from "./metric-registry.js";
 import { TaskFormatError } from "./task.js";
 
@@ -71,13 +71,14 @@ export class SubmissionSink implements CsvSink {
   private readonly filled: Uint8Array;
   /** Submission row of each answer row, for line numbers. */
   private readonly rowOf: Uint32Array;
-  private filledCount = 0;
   private duplicates = 0;
   private readonly duplicateExamples: string[] = [];
   /** Fingerprints of the distinct unknown ids (bounded in number by detailLimit). */
   private readonly unknown = new Set<string>();
   private readonly unknownExamples: string[] = [];
   private numeric: NumericColumn[] = [];
+  /** The block's numbers of each target column, for {@link rows}. */
+  private readonly kept: Float64Array[] = [];
   private readonly range: PredictionRange | null;
   /** Label, ordinal and ranking metrics read one column of text. */
   private text: string[] | null = null;
@@ -144,7 +145,6 @@ export class SubmissionSink implements CsvSink {
       return "continue";
     }
     this.filled[answer] = 1;
-    this.filledCount++;
     this.rowOf[answer] = index;
     if (this.text) this.text[answer] = this.boundCell(r.text(this.targetCols[0]!));
     else {
@@ -158,6 +158,46 @@ export class SubmissionSink implements CsvSink {
       }
     }
     return "continue";
+  }
+
+  /**
+   * The usual rows in bulk (see {@link CsvSink.rows}): each holds the id of the answer row at its own position,
+   * not seen before, and numbers read on the way that are finite and in range. Stops at the first other row,
+   * which {@link row} then takes (and reports on), so both paths give one verdict.
+   */
+  rows(buf: Buffer, block: RowBlock, from: number, index: number): number {
+    const columns = this.numeric;
+    const width = columns.length;
+    if (this.idCol < 0 || width === 0) return from;
+    const { n, idBytes, idStart, idEnd } = this.key;
+    const { filled, rowOf, range } = this;
+    const cellStart = block.starts[this.idCol]!;
+    const cellEnd = block.ends[this.idCol]!;
+    // One array reused (a new one per call has a map the compiled loop was not made for, and deoptimizes it).
+    const kept = this.kept;
+    for (let t = 0; t < width; t++) kept[t] = block.numbers[this.targetCols[t]!]!;
+    const last = Math.min(block.rows, from + n - index);
+    let r = from;
+    let i = index;
+    rows: for (; r < last; r++, i++) {
+      if (filled[i] !== 0) break;
+      let s = cellStart[r]!;
+      const e = cellEnd[r]!;
+      let a = idStart[i]!;
+      if (e - s !== idEnd[i]! - a) break;
+      for (; s < e; s++, a++) if (buf[s] !== idBytes[a]) break rows;
+      for (let t = 0; t < width; t++) {
+        const v = kept[t]![r]!;
+        // NaN (a cell to read again) and ±Infinity fail v - v === 0: row() reads and reports them
+        if (v - v !== 0 || (range !== null && !range.test(v))) break rows;
+      }
+      for (let t = 0; t < width; t++) columns[t]!.values[i] = kept[t]![r]!;
+      filled[i] = 1;
+      rowOf[i] = i;
+    }
+    // Nothing but the return after the loop: a first call runs it compiled on the stack (OSR), and an
+    // operation past the loop that never ran would throw that code away on every call.
+    return r;
   }
 
   /** Answer row of an id that is not the answers' id at the same position; -1 (and counted) when unknown. */
@@ -237,7 +277,8 @@ export class SubmissionSink implements CsvSink {
     if (this.idCol < 0 || this.truncated) return { score: null, errors };
 
     if (this.duplicates > 0) errors.push(`Submission has ${this.duplicates} duplicate id(s), e.g. ${quote(this.duplicateExamples)}; each test id must appear once`);
-    const missingCount = n - this.filledCount;
+    let missingCount = 0;
+    for (let i = 0; i < n; i++) missingCount += 1 - this.filled[i]!;
     if (missingCount > 0 || this.unknown.size > 0) {
       const parts: string[] = [];
       if (missingCount > 0) {

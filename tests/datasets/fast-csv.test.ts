@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { indexCsv, parseNumberAt, parseNumberColumn } from "../../datasets/fast-csv.js";
-import { grade, loadTask, type Task } from "../../datasets/index.js";
+import { grade, loadTask, type GradeResult, type Task } from "../../datasets/index.js";
 import { mannWhitneyByCounting, mannWhitneyBySorting, rocAuc } from "../../datasets/metrics.js";
 import { csv, tempDir, writeTask } from "./fixtures.js";
 
@@ -148,6 +148,47 @@ describe("the byte-level path reads a submission as the csv-parse path does", ()
       expect(a, name).toEqual(b);
       expect(a.valid, name).toBe(true);
     }
+  });
+
+  it("takes rows in bulk until one needs a look, across blocks (duplicates at their own position, bad cells, swaps, extra rows)", async () => {
+    // 10,000 rows span three blocks of the byte scanner; each edit sends the bulk path to the per-row path at
+    // some row, and back. The csv-parse path sees every row one at a time.
+    root = await tempDir();
+    const n = 10_000;
+    const y = Array.from({ length: n }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0);
+    task = await loadTask(await writeTask(root, "bulk", { spec: { metric: { name: "log_loss" }, lower_is_better: true, target_columns: ["y"] }, answers: y.map((v, i) => [i, v]) }));
+    const rows = () => Array.from({ length: n }, (_, i) => [String(i), String(((i * 104729) % 997) / 1000)]);
+    const text = (r: string[][]) => `id,y\n${r.map((x) => x.join(",")).join("\n")}\n`;
+    const edits: Record<string, (r: string[][]) => void> = {
+      none: () => {},
+      swapped: (r) => ([r[5000], r[5001]] = [r[5001]!, r[5000]!]),
+      duplicateAtOwnPosition: (r) => (r[4095]![0] = "4096"), // 4096 is then given again on its own row, first of a block
+      outOfRange: (r) => (r[7000]![1] = "1.5"),
+      missingAtBlockEnd: (r) => (r[8191]![1] = "nan"),
+      needsReadingAgain: (r) => (r[3]![1] = "5e-1"),
+      extraRows: (r) => r.push(["10000", "0.5"], ["1", "0.5"]),
+    };
+    const results: Record<string, GradeResult> = {};
+    for (const [name, edit] of Object.entries(edits)) {
+      const r = rows();
+      edit(r);
+      const { a, b } = await gradeBoth(name, text(r));
+      expect(a, name).toEqual(b);
+      results[name] = a;
+    }
+    expect(results.none!.valid && results.swapped!.valid && results.needsReadingAgain!.valid).toBe(true);
+    expect(results.swapped!.score).toBe(results.none!.score);
+    expect(results.duplicateAtOwnPosition!.errors.join(" ")).toMatch(/1 duplicate id\(s\), e\.g\. '4096'.*1 test id\(s\) are missing \(e\.g\. '4095'\)/);
+    expect(results.outOfRange!.errors.join(" ")).toMatch(/1 value\(s\) outside \[0, 1\].*e\.g\. 1\.5 on line 7002/);
+    expect(results.missingAtBlockEnd!.errors.join(" ")).toMatch(/1 missing or NaN value\(s\) \(first on line 8193\)/);
+    expect(results.extraRows!.errors.join(" ")).toMatch(/10002 rows but the test set has 10000/);
+    // Without a prediction range (RMSE), a cell left unread still leaves the bulk path.
+    task = await loadTask(await writeTask(root, "bulk-rmse", { spec: { metric: { name: "rmse" }, lower_is_better: true, target_columns: ["y"] }, answers: y.map((v, i) => [i, v]) }));
+    const r = rows();
+    r[8191]![1] = "nan";
+    const { a, b } = await gradeBoth("rmse-missing", text(r));
+    expect(a).toEqual(b);
+    expect(a.errors.join(" ")).toMatch(/1 missing or NaN value\(s\) \(first on line 8193\)/);
   });
 
   it("reads quoted answers (streamed through csv-parse) as it reads them unquoted", async () => {
