@@ -45,6 +45,8 @@ export const BenchRunOptionsSchema = RunOptionsSchema.pick({
   // a smaller task context.
   plannerPrompt: true,
   contextTokens: true,
+  // The sandbox image every cell runs in (a Slurm cell opens the one bench.json names).
+  sandboxProfile: true,
 }).partial();
 export type BenchRunOptions = z.infer<typeof BenchRunOptionsSchema>;
 

@@ -166,6 +166,11 @@ export const RUN_FLAGS = {
   unitTests: run("unitTests", "--unit-tests", "after the final script, the tester writes pytest tests for it and they run in the sandbox (unit-tests/ in the record)"),
   unitTestTimeout: run("unitTestTimeout", "--unit-test-timeout <s>", "time limit of the unit tests' run, in seconds (default 120)"),
   maxDebugDepth: run("maxDebugDepth", "--max-debug-depth <n>", "search: longest chain of consecutive debug steps (default 3)"),
+  sandboxProfile: run(
+    "sandboxProfile",
+    "--sandbox-profile <name>",
+    "sandbox image: default (scikit-learn level) or deep (adds PyTorch, torchvision, timm, transformers, catboost, scikit-image, OpenCV, nltk; CUDA wheels and the GPUs on an NVIDIA host; build it with 'sandbox build --offline --profile deep')",
+  ),
 } as const;
 export type RunFlagKey = keyof typeof RUN_FLAGS;
 
@@ -183,11 +188,10 @@ export const SANDBOX_FLAG: FlagDef<z.ZodDefault<z.ZodEnum<{ docker: "docker"; lo
   schema: async () => z.enum((await execution()).SANDBOX_KINDS).default("docker"),
 };
 
-/** `--sandbox-profile <name>`: which sandbox image runs the scripts (sandbox/image-profiles.ts). */
+/** `--sandbox-profile <name>` where it sets no run option (`sandbox run`, `sandbox build --profile`): the run option's choices, `default` when not given. */
 export const SANDBOX_PROFILE_FLAG: FlagDef<z.ZodDefault<z.ZodEnum<{ default: "default"; deep: "deep" }>>> = {
-  flag: "--sandbox-profile <name>",
-  help: "sandbox image: default (scikit-learn level) or deep (adds PyTorch CPU, transformers, catboost, scikit-image, OpenCV, nltk; build it with 'sandbox build --profile deep')",
-  schema: async () => z.enum((await import("../sandbox/index.js")).SANDBOX_PROFILES).default("default"),
+  ...RUN_FLAGS.sandboxProfile.def,
+  schema: async () => (await runField("sandboxProfile")()).unwrap().default("default"),
 };
 
 /** Adds the flags of these run options (in this order), with a command's own help where its meaning differs. */

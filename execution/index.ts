@@ -87,4 +87,4 @@ export {
   type SearchSettings,
   type AideJournalJson,
 } from "./search/index.js";
-export { createWiring, openMleBenchGradingSandbox, requireProfileImage, teamFactory, type Wiring, type WiringOptions } from "./wiring.js";
+export { createWiring, openMleBenchGradingSandbox, profileUsesGpus, requireProfileImage, teamFactory, type Wiring, type WiringOptions } from "./wiring.js";

@@ -7,6 +7,7 @@ import { PLANNER_PROMPT_MODES } from "../instructions/index.js";
 import { describeZodIssue } from "../core/index.js";
 import { PriceTableSchema } from "./usage.js";
 import { SEARCH_POLICIES } from "./search/policies.js";
+import { SANDBOX_PROFILES } from "../sandbox/index.js";
 
 /** The two pipelines (run.json keeps it; the record's schemas take it from here, so options import no record). */
 export const RunModeSchema = z.enum(["linguacodus", "direct"]);
@@ -95,6 +96,9 @@ export const RunOptionsSchema = z.object({
   unitTestTimeout: z.number().int().min(1).max(3600).optional(),
   /** USD per 1M tokens per model spec (bench's --prices table): cost per role/stage in run.json, and --budget-usd. */
   prices: PriceTableSchema.optional(),
+  /** The sandbox image the scripts run in (`--sandbox-profile`; absent = `default`): recorded so --resume and a
+   * bench's Slurm cells open the same image. Optional, so records and bench ids without it stay as they were. */
+  sandboxProfile: z.enum(SANDBOX_PROFILES).optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 

@@ -9,6 +9,7 @@ import type { AgentTeam } from "../agents/index.js";
 import { createTaskGrader, MLEBENCH_GRADER_REQUIREMENTS, type GraderSandbox } from "../datasets/index.js";
 import type { PoolOptions, SandboxProfile } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/index.js";
+import { detectGpus } from "./fingerprint.js";
 import type { SandboxKind } from "./options.js";
 import type { RunDependencies, TeamRequest } from "./run.js";
 
@@ -18,6 +19,8 @@ export interface WiringOptions {
   sandbox: SandboxKind;
   /** Which image the Docker sandbox runs (default: `default`); the run records its tag and profile. */
   sandboxProfile?: SandboxProfile;
+  /** Pass the host's NVIDIA GPUs through (the deep profile then runs its CUDA variant); default: whether nvidia-smi finds one, for the deep profile. */
+  gpus?: boolean;
   /** Where the local runner's warning goes (it is printed before every run). */
   warn?: (message: string) => void;
   /** A .env file for API keys (the environment wins). */
@@ -63,17 +66,23 @@ export async function openMleBenchGradingSandbox(docker: import("dockerode"), lo
 }
 
 /**
- * The image of a sandbox profile, or an error saying how to build it (engine reachable assumed). `tag` overrides
- * the profile's recipe tag (a test names an image that cannot exist).
+ * The image of a sandbox profile, or an error saying how to build it (engine reachable assumed). `cuda` picks the
+ * deep profile's CUDA variant; `tag` overrides the recipe's tag (a test names an image that cannot exist).
  */
-export async function requireProfileImage(args: { docker: import("dockerode"); profile: SandboxProfile; tag?: string }): Promise<string> {
+export async function requireProfileImage(args: { docker: import("dockerode"); profile: SandboxProfile; cuda?: boolean; tag?: string }): Promise<string> {
   const sandboxModule = await import("../sandbox/index.js");
   await sandboxModule.requireEngine(args.docker);
-  const tag = args.tag ?? sandboxModule.sandboxImageTag(args.profile);
+  const variant = { cuda: args.cuda === true };
+  const tag = args.tag ?? sandboxModule.sandboxImageTag(args.profile, variant);
   if (!(await sandboxModule.imageExists(args.docker, tag))) {
-    throw new Error(`the ${args.profile} sandbox image ${tag} is missing: build it with '${sandboxModule.buildCommandOf(args.profile)}'`);
+    throw new Error(`the ${args.profile}${variant.cuda ? " (CUDA)" : ""} sandbox image ${tag} is missing: build it with '${sandboxModule.buildCommandOf(args.profile, variant)}'`);
   }
   return tag;
+}
+
+/** Whether a profile's scripts get the host's NVIDIA GPUs: the deep profile on a host nvidia-smi finds one on. */
+export function profileUsesGpus(profile: SandboxProfile, gpus: readonly unknown[] = detectGpus()): boolean {
+  return profile === "deep" && gpus.length > 0;
 }
 
 /** Opens the sandbox and the model providers. Throws with the fix when the sandbox is not usable. */
@@ -91,18 +100,21 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
   if (options.sandbox === "docker") {
     const docker = sandboxModule.dockerClient();
     const profile = options.sandboxProfile ?? "default";
+    // On an NVIDIA host the deep profile is its CUDA variant, with the GPUs passed through.
+    const gpus = options.gpus ?? profileUsesGpus(profile);
     // The default image keeps createDockerSandbox's own missing-image message.
-    const image = profile === "default" ? sandboxModule.SANDBOX_IMAGE_TAG : await requireProfileImage({ docker, profile });
+    const image = profile === "default" ? sandboxModule.SANDBOX_IMAGE_TAG : await requireProfileImage({ docker, profile, cuda: gpus });
     sandbox = await sandboxModule.createDockerSandbox({
       docker,
       image,
+      ...(gpus ? { gpus } : {}),
       ...(options.pool ? { pool: options.pool } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     });
     openGradingSandbox = () => openMleBenchGradingSandbox(docker);
     const manifest = await sandboxModule.readImageManifest(docker, image);
     libraries = sandboxModule.whitelistLines(manifest);
-    sandboxVersion = `${image} (${profile === "default" ? "" : `profile ${profile}, `}python ${manifest.python})`;
+    sandboxVersion = `${image} (${profile === "default" ? "" : `profile ${profile}${gpus ? " CUDA, GPUs passed through" : ""}, `}python ${manifest.python})`;
     // For the run's fingerprint: the engine's version and the limits every container gets.
     dockerVersion = await docker.version().then((v) => `${v.Version} (API ${v.ApiVersion})`, () => undefined);
     sandboxLimits = { ...sandboxModule.DEFAULT_SANDBOX_LIMITS };

@@ -10,8 +10,10 @@ import { promisify } from "node:util";
 import type Docker from "dockerode";
 import { imageExists } from "./engine.js";
 import { followBuild, imageSize, type ImageBuildResult } from "./image-build.js";
-import { deepRecipe, renderDeepDockerfile, type DeepRecipe, type DeepRecipeOptions } from "./image-profiles.js";
+import { DEEP_TORCH, deepRecipe, renderDeepDockerfile, type DeepRecipe, type DeepRecipeOptions } from "./image-profiles.js";
 import { WRITE_MANIFEST_PY } from "./image-recipe.js";
+import { sandboxAsset } from "./assets.js";
+import { wheelPlatformArgs } from "./python-layer.js";
 
 const exec = promisify(execFile);
 
@@ -25,18 +27,13 @@ export interface DeepBuildOptions extends DeepRecipeOptions {
   log?: (line: string) => void;
 }
 
-/** The image's Python and platform, for pip on the host (Debian bookworm's CPython 3.11, glibc 2.36). */
-function wheelTarget(): string[] {
-  const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
-  if (!arch) throw new Error(`no wheel platform known for ${process.arch}; the deep profile needs x86_64 or aarch64`);
-  const platforms = ["manylinux_2_28", "manylinux_2_27", "manylinux_2_17", "manylinux2014", "manylinux1", "linux"].map((p) => `${p}_${arch}`);
-  return ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311", ...platforms.flatMap((p) => ["--platform", p])];
-}
+/** The image's Python (Debian bookworm's CPython 3.11) and platform, for pip on the host. */
+const wheelTarget = (): string[] => ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311", ...wheelPlatformArgs()];
 
 /** The wheel folder of a recipe, downloaded unless complete (a marker file is written last). */
 export async function ensureWheelCache(recipe: DeepRecipe, options: Pick<DeepBuildOptions, "cacheDir" | "hostPython" | "log">): Promise<string> {
   // Keyed by what is downloaded, not by the base image: a new fork server on the base reuses the wheels.
-  const key = createHash("sha256").update(JSON.stringify([recipe.packages, recipe.constraints, wheelTarget(), recipe.torchIndexUrl ?? null])).digest("hex").slice(0, 12);
+  const key = createHash("sha256").update(JSON.stringify([recipe.packages, recipe.constraints, wheelTarget()])).digest("hex").slice(0, 12);
   const dir = join(resolve(options.cacheDir), "wheels", key);
   const marker = join(dir, ".complete");
   if (existsSync(marker)) {
@@ -52,13 +49,18 @@ export async function ensureWheelCache(recipe: DeepRecipe, options: Pick<DeepBui
     await exec(
       options.hostPython ?? "python3",
       ["-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-input", "--only-binary=:all:", ...wheelTarget(), "-d", partial,
-        "-c", join(partial, "constraints.txt"), ...(recipe.torchIndexUrl ? ["--extra-index-url", recipe.torchIndexUrl] : []), ...recipe.packages],
+        "-c", join(partial, "constraints.txt"), ...recipe.packages],
       { maxBuffer: 64 * 1024 ** 2 },
     );
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
     const e = error as { stderr?: string; message: string };
-    throw new Error(`pip could not download the deep profile's wheels: ${(e.stderr ?? e.message).trim().split("\n").slice(-3).join(" ")}`);
+    const said = (e.stderr ?? e.message).trim().split("\n").slice(-3).join(" ");
+    // PyTorch publishes its +cpu builds on its own index only, never on PyPI.
+    const hint = /torch==[^ ]*\+cpu/.test(said)
+      ? `; ${DEEP_TORCH.cpu} is not on PyPI: point pip at PyTorch's CPU index (PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu) or a folder holding the wheel (PIP_FIND_LINKS=<dir>)`
+      : "";
+    throw new Error(`pip could not download the deep profile's wheels: ${said}${hint}`);
   }
   await writeFile(join(partial, ".complete"), `${recipe.packages.join("\n")}\n`);
   await rm(dir, { recursive: true, force: true });
@@ -70,7 +72,7 @@ export async function ensureWheelCache(recipe: DeepRecipe, options: Pick<DeepBui
 export async function buildDeepImage(options: DeepBuildOptions): Promise<ImageBuildResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const recipe = deepRecipe(options.torchIndexUrl === undefined ? {} : { torchIndexUrl: options.torchIndexUrl });
+  const recipe = deepRecipe(options.cuda ? { cuda: true } : {});
   const { docker } = options;
   const result = async (skipped: boolean): Promise<ImageBuildResult> => ({
     tag: recipe.tag, recipeHash: recipe.hash, skipped, rootfsFromCache: false, durationMs: Date.now() - started, imageSizeBytes: await imageSize(docker, recipe.tag),
@@ -87,8 +89,9 @@ export async function buildDeepImage(options: DeepBuildOptions): Promise<ImageBu
     }
     await writeFile(join(context, "Dockerfile"), renderDeepDockerfile(recipe));
     await writeFile(join(context, "write_manifest.py"), WRITE_MANIFEST_PY);
+    await writeFile(join(context, "torchvision_cpu.py"), sandboxAsset("torchvision_cpu.py"));
     log(`docker build ${recipe.tag} on ${recipe.base}`);
-    await followBuild(docker, await docker.buildImage({ context, src: ["Dockerfile", "write_manifest.py", "wheels"] }, { t: recipe.tag, pull: false } as object), log);
+    await followBuild(docker, await docker.buildImage({ context, src: ["Dockerfile", "write_manifest.py", "torchvision_cpu.py", "wheels"] }, { t: recipe.tag, pull: false } as object), log);
   } finally {
     await rm(context, { recursive: true, force: true });
   }

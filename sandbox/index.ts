@@ -49,12 +49,13 @@ export {
   type OwnerIdentity,
 } from "./owner.js";
 export { DEFAULT_POOL_OPTIONS, type PoolOptions } from "./pool.js";
-export { ensurePythonLayerImage, pythonLayerTag, PYTHON_LAYER_DIR, type PythonLayerOptions } from "./python-layer.js";
+export { ensurePythonLayerImage, pythonLayerTag, wheelPlatformArgs, PYTHON_LAYER_DIR, type PythonLayerOptions } from "./python-layer.js";
 export { SANDBOX_CPUS_ENV, THREAD_ENV_NAMES, sandboxCores, threadEnv } from "./threads.js";
 export {
   DEEP_CONSTRAINTS,
   DEEP_PIP_PACKAGES,
-  DEEP_TORCH_INDEX_EXTRAS,
+  DEEP_TORCH,
+  TORCHVISION_CPU_SHIM,
   DEEP_WHITELIST_EXTRAS,
   SANDBOX_PROFILES,
   buildCommandOf,
@@ -63,6 +64,7 @@ export {
   sandboxImageTag,
   type DeepRecipe,
   type DeepRecipeOptions,
+  type DeepVariant,
   type SandboxProfile,
 } from "./image-profiles.js";
 export { buildDeepImage, ensureWheelCache, type DeepBuildOptions } from "./deep-build.js";

@@ -38,11 +38,14 @@ export function pythonLayerTag(name: string, requirements: readonly string[], ba
   return `${IMAGE_REPOSITORY}:${name}-${hash}`;
 }
 
-/** The wheel platform of the image (Debian's python3 on the host's architecture). */
-function wheelPlatform(): string {
-  if (process.arch === "x64") return "manylinux2014_x86_64";
-  if (process.arch === "arm64") return "manylinux2014_aarch64";
-  throw new Error(`no wheel platform known for ${process.arch}; install the libraries into an image by hand`);
+/**
+ * pip's `--platform` arguments for wheels that run in the image (Debian bookworm, glibc 2.36) on the host's
+ * architecture: every manylinux tag that glibc runs, newest first (torch's wheels are manylinux_2_28 only).
+ */
+export function wheelPlatformArgs(): string[] {
+  const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
+  if (!arch) throw new Error(`no wheel platform known for ${process.arch}: the sandbox images take Python wheels for x86_64 or aarch64 hosts only`);
+  return ["manylinux_2_28", "manylinux_2_27", "manylinux_2_17", "manylinux2014", "manylinux1", "linux"].flatMap((p) => ["--platform", `${p}_${arch}`]);
 }
 
 /** Builds the derived image unless it exists; returns its tag. */
@@ -58,11 +61,11 @@ export async function ensurePythonLayerImage(options: PythonLayerOptions): Promi
   try {
     const target = join(context, "pylib");
     await mkdir(target);
-    log(`pip: ${options.requirements.join(" ")} for Python ${pythonVersion} (${wheelPlatform()}) → ${tag}`);
+    log(`pip: ${options.requirements.join(" ")} for Python ${pythonVersion} (${process.arch}) → ${tag}`);
     try {
       await exec(
         options.hostPython ?? "python3",
-        ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "--target", target, "--only-binary=:all:", "--platform", wheelPlatform(),
+        ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "--target", target, "--only-binary=:all:", ...wheelPlatformArgs(),
           "--python-version", pythonVersion, "--implementation", "cp", ...options.requirements],
         { maxBuffer: 16 * 1024 ** 2 },
       );

@@ -2,10 +2,36 @@
 // user can read it or resubmit it with `sbatch` (the paths go on sbatch's command line: sbatchPathOptions). Pure:
 // text in, text out (or a BenchInputError for what no job script can carry).
 import { BenchInputError } from "../matrix.js";
-
+import { buildCommandOf, sandboxImageTag, type SandboxProfile } from "../../sandbox/index.js";
 import type { SlurmResources } from "../options.js";
 
 export type { SlurmResources };
+
+/** The image every node must have: loaded from `tarball` when missing, else built by `buildCommand`; with neither, the cell says how to build it. */
+export interface CellImage {
+  tag: string;
+  tarball?: string;
+  buildCommand?: readonly string[];
+}
+
+/** Whether a bench's cells run the deep profile's CUDA variant with GPUs: when the cells ask Slurm for GPUs (decided here, not by each node). */
+export function cellUsesGpus(profile: SandboxProfile, resources: SlurmResources): boolean {
+  return profile === "deep" && (resources.gpus ?? 0) > 0;
+}
+
+/**
+ * The image of a bench's cells. The default image is built on a node that lacks it (offline, a few minutes); a
+ * profile image is not (several minutes more, and its wheels): without a tarball to load, the cell fails with the
+ * command that builds it (execution/wiring.ts requireProfileImage).
+ */
+export function slurmCellImage(args: { profile: SandboxProfile; resources: SlurmResources; cli: readonly string[]; tarball?: string }): CellImage {
+  const variant = { cuda: cellUsesGpus(args.profile, args.resources) };
+  return {
+    tag: sandboxImageTag(args.profile, variant),
+    ...(args.tarball ? { tarball: args.tarball } : {}),
+    ...(args.profile === "default" ? { buildCommand: [...args.cli, ...buildCommandOf("default").split(" ").slice(1)] } : {}),
+  };
+}
 
 export interface JobScriptInput {
   benchDir: string;
@@ -20,7 +46,7 @@ export interface JobScriptInput {
   /** Where Slurm writes each array task's output (`<job>_<index>.out`); given to sbatch by sbatchPathOptions. */
   logDir: string;
   /** Docker sandbox: the image every node must have; undefined for `--sandbox local`. */
-  image?: { tag: string; tarball?: string; buildCommand: readonly string[] };
+  image?: CellImage;
   jobName?: string;
 }
 
@@ -93,23 +119,27 @@ export function renderJobScript(input: JobScriptInput): string {
     `--array=0-${input.cellCount - 1}${throttle}`,
     ...sbatchDirectives(input.resources),
   ];
-  const imageBlock = input.image
-    ? [
-        "# The node's Docker engine needs the sandbox image: loaded from the exported tarball, or built offline,",
+  const image = input.image;
+  const fetchImage = image?.tarball
+    ? `if [ -f ${q(image.tarball)} ]; then docker load -i ${q(image.tarball)};${image.buildCommand ? ` else ${image.buildCommand.map(q).join(" ")};` : ""} fi`
+    : image?.buildCommand?.map(q).join(" ");
+  const imageBlock = !image
+    ? ["# --sandbox local: no image needed (and NO isolation)."]
+    : !fetchImage
+      ? [`# The sandbox image ${image.tag} is not built on a node (minutes, and its wheels): a cell on a node without it fails`, "# with the command that builds it (or pass --slurm-image with a tarball from 'linguacodus sandbox export')."]
+      : [
+        `# The node's Docker engine needs the sandbox image: loaded from the exported tarball${image.buildCommand ? ", or built offline," : " when it is there,"}`,
         "# once per node (a lock in the node's /tmp keeps parallel array tasks from doing it twice).",
-        `IMAGE=${q(input.image.tag)}`,
+        `IMAGE=${q(image.tag)}`,
         'if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then',
         '  exec 9>"${TMPDIR:-/tmp}/linguacodus-sandbox-image.lock"',
         "  flock 9",
         '  if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then',
-        ...(input.image.tarball
-          ? [`    if [ -f ${q(input.image.tarball)} ]; then docker load -i ${q(input.image.tarball)}; else ${input.image.buildCommand.map(q).join(" ")}; fi`]
-          : [`    ${input.image.buildCommand.map(q).join(" ")}`]),
+        `    ${fetchImage}`,
         "  fi",
         "  flock -u 9",
         "fi",
-      ]
-    : ["# --sandbox local: no image needed (and NO isolation)."];
+      ];
   return [
     "#!/bin/bash",
     ...directives.map((d) => `#SBATCH ${d}`),

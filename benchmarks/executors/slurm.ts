@@ -14,7 +14,7 @@ import { readRunJson, writeJsonAtomic, type RunJson } from "../../execution/inde
 import { BenchInputError, type RunKey } from "../matrix.js";
 import { BENCH_FILES, INTERRUPTED, interruptedRuns, isFinishedState, readManifest, type BenchManifest } from "../manifest.js";
 import { appendEvent, describe, isRunFinished, moveAside, openManifest, recordFailure, runState, scoreOf, withBenchLock, type BenchOutcome, type BenchProgress } from "../runner.js";
-import { renderJobScript, sbatchDirectives, sbatchPathOptions, type SlurmResources } from "./job-script.js";
+import { renderJobScript, sbatchDirectives, sbatchPathOptions, type CellImage, type SlurmResources } from "./job-script.js";
 import { SlurmCommandError, TERMINAL_STATES, taskState, type SlurmCommands, type SlurmTaskState } from "./slurm-commands.js";
 
 export const SLURM_DIR = "slurm";
@@ -66,7 +66,7 @@ export interface SlurmBenchRequest {
   /** Where the job runs from (relative task and replay paths were given from here). */
   cwd: string;
   /** Docker sandbox: the image each node needs (undefined with --sandbox local). */
-  image?: { tag: string; tarball?: string; buildCommand: readonly string[] };
+  image?: CellImage;
   /** Submit and return without following. */
   detach?: boolean;
   /** First Ctrl-C: no new cells start (pending array tasks are cancelled); running ones finish. */

@@ -124,11 +124,16 @@ export function registerBenchCell(program: Command): void {
       // this cell as it reaches a local one.
       const options = cell.manifest.options;
       const pool = await modelPoolOf(options.modelPool);
+      const profile = options.sandboxProfile ?? "default";
+      // A sandbox this node cannot open (the profile's image missing, say) fails this cell with the fix, in its run record.
       const wiring = await openWiring({
         sandbox: options.sandbox ?? "docker",
+        sandboxProfile: profile,
+        // The variant the submitter prepared the image for (job-script.ts), not whatever this node's nvidia-smi says.
+        gpus: benchmarks.cellUsesGpus(profile, options.slurm ?? {}),
         modelsDir: defaultPaths().models,
         ...(pool ? { openai: { pools: pool.pools } } : {}),
-      });
+      }).catch((error: unknown) => error as Error);
       // scancel, a time limit or preemption sends SIGTERM: stop at the next stage, free the containers, and leave
       // the record for the submitter, which records the Slurm state.
       const stop = new AbortController();
@@ -136,7 +141,12 @@ export function registerBenchCell(program: Command): void {
       process.on("SIGTERM", onTerm);
       process.on("SIGINT", onTerm);
       const concurrency = { parallel: 1, sandboxes: 1, apiConcurrency: options.apiConcurrency };
-      const runCell = benchmarks.benchCellRunner(wiring, concurrency, benchmarks.sharedRunOptions(options), stop.signal);
+      const runCell: import("../../benchmarks/index.js").CellRunner =
+        wiring instanceof Error
+          ? async () => {
+              throw wiring;
+            }
+          : benchmarks.benchCellRunner(wiring, concurrency, benchmarks.sharedRunOptions(options), stop.signal);
       try {
         const run = await benchmarks.runBenchCell({ dir, key: cell.key, runCell, version: execution.LINGUACODUS_VERSION, signal: stop.signal });
         process.stderr.write(`cell ${cell.key.id}: ${run ? run.status : "stopped"}${run?.failure ? ` (${run.failure.message})` : ""}\n`);
@@ -144,7 +154,7 @@ export function registerBenchCell(program: Command): void {
       } finally {
         process.off("SIGTERM", onTerm);
         process.off("SIGINT", onTerm);
-        await wiring.close();
+        if (!(wiring instanceof Error)) await wiring.close();
       }
     });
 }

@@ -3,7 +3,7 @@
 // the report.
 import type { Command } from "commander";
 import { UserFacingError } from "../failure.js";
-import { BENCH_FLAGS, PRICES_FLAG, RUN_FLAGS, SANDBOX_FLAG, SANDBOX_PROFILE_FLAG, addFlag, addRunFlags, flagName, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
+import { BENCH_FLAGS, PRICES_FLAG, RUN_FLAGS, SANDBOX_FLAG, addFlag, addRunFlags, flagName, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
 import { openWiring } from "../wiring.js";
 import { rawStderr, terminalSafe } from "../terminal.js";
 import { benchStatusAction, cliCommand, executorOf, modelPoolOf, slurmResources, type ExecutorFlags } from "./bench-slurm.js";
@@ -26,7 +26,7 @@ interface BenchFlags extends ExecutorFlags {
 }
 
 /** The run options every cell of a bench shares, and the budget flags (here: of the whole bench), in help order. */
-const SHARED_RUN_FLAGS = ["timeoutSeconds", "maxTokens", "sanity", "unitTests", "unitTestTimeout", "steps", "plannerPrompt", "contextTokens"] as const satisfies readonly RunFlagKey[];
+const SHARED_RUN_FLAGS = ["timeoutSeconds", "maxTokens", "sanity", "unitTests", "unitTestTimeout", "steps", "plannerPrompt", "contextTokens", "sandboxProfile"] as const satisfies readonly RunFlagKey[];
 const BUDGET_FLAGS = ["budgetTokens", "budgetUsd", "budgetMinutes"] as const satisfies readonly RunFlagKey[];
 
 const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -39,7 +39,6 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   }
   if (!flags.out) throw new UserFacingError("give the bench folder with --out <dir> (it receives bench.json, runs/ and report/)");
   const sandbox = await readFlagOrDefault(flags, SANDBOX_FLAG);
-  const sandboxProfile = await readFlagOrDefault(flags, SANDBOX_PROFILE_FLAG);
   const parallel = await readFlagOrDefault(flags, BENCH_FLAGS.parallel);
   const sandboxes = (await readFlag(flags, BENCH_FLAGS.sandboxes)) ?? parallel;
   const apiConcurrency = await readFlagOrDefault(flags, BENCH_FLAGS.apiConcurrency);
@@ -52,8 +51,6 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
     ...(budgetMinutes === undefined ? {} : { minutes: budgetMinutes }),
   };
   const executor = await executorOf(flags);
-  // Slurm cells build and load the default image only (sandbox export of a profile image is not wired yet).
-  if (executor === "slurm" && sandboxProfile !== "default") throw new UserFacingError(`--sandbox-profile ${sandboxProfile} runs with --executor local only`);
   if (executor === "slurm" && Object.keys(budget).length) throw new UserFacingError("--budget-* is not supported with --executor slurm yet (use --slurm-time to bound each cell)");
   const modelPool = await modelPoolOf(flags.modelPool);
 
@@ -117,7 +114,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   const pool = benchmarks.benchPool(plan, concurrency);
   // With --executor slurm the nodes open their own sandbox and models; this process only submits and follows.
   const wiring =
-    executor === "local" ? await openWiring({ sandbox, sandboxProfile, modelsDir: home.models, concurrency: sandboxes, ...(pool ? { pool } : {}), ...(modelPool ? { openai: { pools: modelPool.pools } } : {}) }) : undefined;
+    executor === "local" ? await openWiring({ sandbox, ...(runOptions.sandboxProfile ? { sandboxProfile: runOptions.sandboxProfile } : {}), modelsDir: home.models, concurrency: sandboxes, ...(pool ? { pool } : {}), ...(modelPool ? { openai: { pools: modelPool.pools } } : {}) }) : undefined;
   const closeAll = async () => wiring?.close();
   // The second Ctrl-C stops the running runs (see below).
   const stopRuns = new AbortController();
@@ -175,8 +172,8 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   let outcome: import("../../benchmarks/index.js").BenchOutcome & { jobIds?: string[]; detached?: boolean };
   try {
     if (executor === "slurm") {
-      const { SANDBOX_IMAGE_TAG } = await import("../../sandbox/index.js");
       const cli = cliCommand();
+      const resources = await slurmResources(flags);
       outcome = await benchmarks.runSlurmBench({
         dir: out,
         keys,
@@ -184,11 +181,11 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
         resume: flags.resume === true,
         version: execution.LINGUACODUS_VERSION,
         commands: benchmarks.realSlurmCommands(),
-        resources: await slurmResources(flags),
+        resources,
         cellCommand: [...cli, "bench-cell"],
         cwd: process.cwd(),
         ...(sandbox === "docker"
-          ? { image: { tag: SANDBOX_IMAGE_TAG, ...(flags.slurmImage ? { tarball: resolve(flags.slurmImage) } : {}), buildCommand: [...cli, "sandbox", "build", "--offline"] } }
+          ? { image: benchmarks.slurmCellImage({ profile: runOptions.sandboxProfile ?? "default", resources, cli, ...(flags.slurmImage ? { tarball: resolve(flags.slurmImage) } : {}) }) }
           : {}),
         detach: flags.detach === true,
         signal: stop.signal,
@@ -262,7 +259,6 @@ export function registerBench(program: Command): void {
     .option("--out <dir>", "bench folder: bench.json, runs/, bench.log, report/")
     .option("--resume", "continue the bench in --out: finished runs are kept, unfinished ones rerun");
   addFlag(command, SANDBOX_FLAG, "docker, or local (NO isolation)");
-  addFlag(command, SANDBOX_PROFILE_FLAG, "sandbox image: default or deep (PyTorch CPU and friends; --executor local only)");
   command.option("--no-report", "skip writing the report at the end");
   addFlag(command, PRICES_FLAG, 'JSON price table for the run records\' and the report\'s costs: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}');
   addRunFlags(command, BUDGET_FLAGS, {

@@ -2,7 +2,7 @@
 // progress per stage on stderr, a short summary (or the run summary as JSON) at the end.
 import { Option, type Command } from "commander";
 import { UserFacingError } from "../failure.js";
-import { RUN_FLAGS, SANDBOX_FLAG, SANDBOX_PROFILE_FLAG, PRICES_FLAG, addFlag, addRunFlags, flagValue, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
+import { RUN_FLAGS, SANDBOX_FLAG, PRICES_FLAG, addFlag, addRunFlags, flagValue, readFlag, readFlagOrDefault, readRunFlags, type RunFlagKey } from "../flags.js";
 import { ProgressLine, fmtMs } from "../progress.js";
 import { openWiring } from "../wiring.js";
 
@@ -72,9 +72,9 @@ function criticSpec(flags: RunCommandFlags): string | undefined {
 async function runAction(taskArg: string | undefined, flags: RunCommandFlags): Promise<void> {
   if (!taskArg && !flags.resume) throw new UserFacingError("name a task (a built-in id or a task folder), or continue a run with --resume <run-dir>");
   const sandbox = await readFlagOrDefault(flags, SANDBOX_FLAG);
-  const sandboxProfile = await readFlagOrDefault(flags, SANDBOX_PROFILE_FLAG);
   // Flags → typed options (each checked against its schema field); runTask parses them once, with the defaults.
-  const flagOptions = await readRunFlags(flags, [...RUN_OPTION_FLAGS, "noCritic"]);
+  const flagOptions = await readRunFlags(flags, [...RUN_OPTION_FLAGS, "noCritic", "sandboxProfile"]);
+  let sandboxProfile = flagOptions.sandboxProfile;
   const chains = await chainsFlag(flags);
 
   const { defaultPaths } = await import("../paths.js");
@@ -116,6 +116,11 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     try {
       const previous = execution.readRunJson(flags.resume);
       if (previous.status === "succeeded") throw new UserFacingError(`${flags.resume} already finished (succeeded); nothing to resume`);
+      // The rest of the run goes on in the image its first part ran in (run.json's config).
+      const recorded = previous.config.sandboxProfile;
+      if (sandboxProfile !== undefined && sandboxProfile !== (recorded ?? "default"))
+        throw new UserFacingError(`--sandbox-profile ${sandboxProfile} differs from the run's ${recorded ?? "default"} (run.json config): --resume goes on in the same image; drop the flag`);
+      sandboxProfile = recorded;
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
       throw new UserFacingError(`${(error as Error).message}; --resume takes the folder of an interrupted run (it holds run.json)`);
@@ -132,7 +137,7 @@ async function runAction(taskArg: string | undefined, flags: RunCommandFlags): P
     task = await datasets.loadTask(task.dir);
   }
 
-  const wiring = await openWiring({ sandbox, sandboxProfile, modelsDir: paths.models });
+  const wiring = await openWiring({ sandbox, ...(sandboxProfile ? { sandboxProfile } : {}), modelsDir: paths.models });
 
   const progress = new ProgressLine(flags.json === true);
   const onProgress = (event: import("../../execution/index.js").RunProgress) => {
@@ -236,7 +241,7 @@ export function registerRun(program: Command): void {
     .option("--resume <run-dir>", "continue an interrupted run without repeating finished stages")
     .option("--json", "print the run summary as JSON on stdout");
   addFlag(command, SANDBOX_FLAG);
-  addFlag(command, SANDBOX_PROFILE_FLAG);
+  addRunFlags(command, ["sandboxProfile"]);
   addFlag(command, PRICES_FLAG);
   command.action(runAction);
 }

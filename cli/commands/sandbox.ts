@@ -17,7 +17,7 @@ interface BuildFlags {
   mirror?: string;
   json?: boolean;
   profile?: string;
-  torchIndexUrl?: string;
+  cuda?: boolean;
 }
 
 interface SandboxRunFlags {
@@ -43,12 +43,15 @@ export function registerSandbox(program: Command): void {
     .option("--cache <dir>", "cache folder for the rootfs tarball and packages (default: $LINGUACODUS_HOME/sandbox)")
     .option("--mirror <url>", "Debian mirror for --offline (default: the host's apt mirror)")
     .addOption(flagOption({ ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" }, "default, or deep: the default image plus pinned CPU wheels (PyTorch, transformers, …) from a wheel cache"))
-    .option("--torch-index-url <url>", "with --profile deep: a PyTorch wheel index with CPU builds (e.g. https://download.pytorch.org/whl/cpu); adds torchvision, torchaudio and timm")
+    .option("--cuda", "with --profile deep: PyPI's CUDA wheels (several GB), for a host with an NVIDIA GPU (default there)")
+    .option("--no-cuda", "with --profile deep: the CPU wheels even on a host with an NVIDIA GPU")
     .option("--json", "print the result as JSON")
     .action(async (flags: BuildFlags) => {
       const profile = await readFlagOrDefault(flags, { ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" });
-      if (flags.torchIndexUrl !== undefined && profile !== "deep") throw new UserFacingError("--torch-index-url applies to --profile deep only");
+      if (flags.cuda !== undefined && profile !== "deep") throw new UserFacingError(`--${flags.cuda ? "" : "no-"}cuda applies to --profile deep only`);
       const sb = await import("../../sandbox/index.js");
+      // The variant a run on this host will ask for (execution/wiring.ts), unless told.
+      const cuda = flags.cuda ?? (await import("../../execution/index.js")).profileUsesGpus(profile);
       const docker = sb.dockerClient();
       await requireEngineForUser(sb, docker);
       const log = flags.json ? undefined : (line: string) => process.stderr.write(`  ${line}\n`);
@@ -65,12 +68,12 @@ export function registerSandbox(program: Command): void {
       const built =
         profile === "deep"
           ? await sb
-              .buildDeepImage({ docker, cacheDir, force: flags.force, log, ...(flags.torchIndexUrl ? { torchIndexUrl: flags.torchIndexUrl } : {}) })
+              .buildDeepImage({ docker, cacheDir, force: flags.force, log, cuda })
               .catch((error: unknown) => {
                 throw new UserFacingError(`building the deep sandbox image failed: ${firstLine(error)}`);
               })
           : result;
-      if (profile === "deep") log?.(`base image ${result.tag} (${result.skipped ? "existed" : "built"})`);
+      if (profile === "deep") log?.(`base image ${result.tag} (${result.skipped ? "existed" : "built"}); ${cuda ? "CUDA" : "CPU"} wheels`);
       report(built, flags.json === true);
     });
 
@@ -100,12 +103,16 @@ export function registerSandbox(program: Command): void {
     .command("export <file>")
     .description("Write the executor image to a tarball (docker save format), e.g. onto a cluster's shared folder; Slurm nodes without the image load it (bench --slurm-image).")
     .option("--image <tag>", "image to export (default: the current recipe's tag)")
-    .action(async (fileArg: string, flags: { image?: string }) => {
+    .addOption(flagOption({ ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" }, "image to export, by profile: default or deep (--image wins)"))
+    .option("--cuda", "with --profile deep: the CUDA variant (what bench --slurm-gpus cells run)")
+    .action(async (fileArg: string, flags: { image?: string; profile?: string; cuda?: boolean }) => {
+      const profile = await readFlagOrDefault(flags, { ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" });
       const sb = await import("../../sandbox/index.js");
       const docker = sb.dockerClient();
       await requireEngineForUser(sb, docker);
-      const tag = flags.image ?? sb.SANDBOX_IMAGE_TAG;
-      if (!(await sb.imageExists(docker, tag))) throw new UserFacingError(`image ${tag} does not exist here: build it first with 'linguacodus sandbox build --offline'`);
+      const variant = { cuda: flags.cuda === true };
+      const tag = flags.image ?? sb.sandboxImageTag(profile, variant);
+      if (!(await sb.imageExists(docker, tag))) throw new UserFacingError(`image ${tag} does not exist here: build it first with '${sb.buildCommandOf(profile, variant)}'`);
       const file = resolve(fileArg);
       const { createWriteStream, renameSync, mkdirSync } = await import("node:fs");
       const { dirname } = await import("node:path");
@@ -156,11 +163,13 @@ export function registerSandbox(program: Command): void {
         await requireEngineForUser(sb, docker);
         const reuse = scriptPaths.length > 1;
         const profile = await readFlagOrDefault(flags, SANDBOX_PROFILE_FLAG);
-        const { requireProfileImage } = await import("../../execution/index.js");
-        const image = flags.image ?? (profile === "default" ? undefined : await requireProfileImage({ docker, profile }).catch((error: unknown) => {
+        const { profileUsesGpus, requireProfileImage } = await import("../../execution/index.js");
+        // As a run does: the deep profile on an NVIDIA host is its CUDA variant with the GPUs (--gpus asks for it anywhere).
+        const gpus = flags.gpus ?? profileUsesGpus(profile);
+        const image = flags.image ?? (profile === "default" ? undefined : await requireProfileImage({ docker, profile, cuda: gpus }).catch((error: unknown) => {
           throw new UserFacingError(firstLine(error));
         }));
-        runner = await sb.createDockerSandbox({ docker, image, gpus: flags.gpus ?? false, reuse }).catch((error: unknown) => {
+        runner = await sb.createDockerSandbox({ docker, image, gpus, reuse }).catch((error: unknown) => {
           throw new UserFacingError(firstLine(error));
         });
       }

@@ -1,6 +1,7 @@
 // Opt-in (LINGUACODUS_REAL_DEEP=1): builds the deep sandbox image through the CLI (cached: once per recipe; about
-// 7 minutes cold on 2 cores, wheels ~470 MB downloaded once), trains a tiny CNN with torch inside it with no
-// network, and checks a run on the deep profile tells its coders the deep libraries.
+// 6–7 minutes cold on 2 cores, wheels ~480 MB downloaded once), trains a tiny CNN with torch inside it with no
+// network, trains a timm model fed by torchvision transforms, and checks a run on the deep profile tells its
+// coders the deep libraries.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { grade } from "../../datasets/index.js";
@@ -36,11 +37,26 @@ describe.skipIf(!enabled)("deep sandbox image (opt-in)", () => {
     expect(report.network).toMatch(/^blocked/);
   }, 900_000);
 
+  it("imports PyPI's torchvision and timm beside the CPU torch: transforms feed a timm model that trains; the C++ ops say they are absent", async () => {
+    const script = join(import.meta.dirname, "fixtures", "timm_torchvision.py");
+    const run = await linguacodus(["sandbox", "run", script, "--sandbox-profile", "deep", "--timeout", "600", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { outcome: string; stdout: string };
+    expect(result.outcome).toBe("ok");
+    const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { torchvision: string; timm: string; first_loss: number; last_loss: number; nms: string };
+    expect(report.torchvision).toBe("0.28.0+cu130");
+    expect(report.timm).toBe("1.0.29");
+    expect(report.last_loss).toBeLessThan(report.first_loss / 2);
+    expect(report.nms).toBe("Couldn't load custom C++ ops");
+  }, 900_000);
+
   it("names the deep image's libraries in the coder prompts and records the image", async () => {
     const wiring: Wiring = await createWiring({ sandbox: "docker", sandboxProfile: "deep" });
     try {
       expect(wiring.libraries).toContain("torch 2.13.0+cpu");
       expect(wiring.libraries).toContain("scikit-image 0.24.0 (import skimage)");
+      expect(wiring.libraries).toContain("torchvision 0.28.0");
+      expect(wiring.libraries).toContain("timm 1.0.29");
       const deps = withScriptedModels({ sandbox: wiring.sandbox, grade, libraries: wiring.libraries, versions: wiring.versions }, linguacodusScript);
       const result = await runTask(await builtinTask(), { mode: "linguacodus", models: { default: "openai:scripted" }, seed: 3 }, { ...deps, outDir: tempDir("lc-deep-run-") });
       const coder = deps.model.calls.find((call) => callKind(call).startsWith("coder:"));

@@ -1,8 +1,10 @@
-// Sandbox profiles without building: the deep recipe's Dockerfile and tag, the flag's check, and the message a
-// run gets when the profile's image is missing (the real Docker engine answers that the tag does not exist).
+// Sandbox profiles without building: the deep recipe's Dockerfile and tag (CPU and CUDA variants), the flag's check,
+// and the message a run gets when the profile's image is missing (the real Docker engine answers that the tag does
+// not exist).
 import { beforeAll, describe, expect, it } from "vitest";
-import { requireProfileImage } from "../../execution/index.js";
-import { DEEP_PIP_PACKAGES, DEEP_TORCH_INDEX_EXTRAS, SANDBOX_IMAGE_TAG, deepRecipe, dockerClient, renderDeepDockerfile, sandboxImageTag } from "../../sandbox/index.js";
+import { BenchOptionsSchema, resumedRunOptions, sharedRunOptions } from "../../benchmarks/index.js";
+import { parseRunOptions, profileUsesGpus, requireProfileImage } from "../../execution/index.js";
+import { DEEP_PIP_PACKAGES, DEEP_TORCH, SANDBOX_IMAGE_TAG, TORCHVISION_CPU_SHIM, buildCommandOf, deepRecipe, dockerClient, renderDeepDockerfile, sandboxImageTag } from "../../sandbox/index.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { ensureSandboxImage } from "./engine-helpers.js";
 
@@ -26,10 +28,53 @@ describe("deep profile recipe", () => {
     expect(sandboxImageTag("default")).toBe(SANDBOX_IMAGE_TAG);
     expect(sandboxImageTag("deep")).toMatch(/^linguacodus-sandbox:deep-[0-9a-f]{12}$/);
     expect(sandboxImageTag("deep")).not.toBe(SANDBOX_IMAGE_TAG);
-    const withIndex = deepRecipe({ torchIndexUrl: "https://download.pytorch.org/whl/cpu" });
-    expect(withIndex.tag).not.toBe(deepRecipe().tag);
-    for (const extra of DEEP_TORCH_INDEX_EXTRAS) expect(renderDeepDockerfile(withIndex)).toContain(extra);
     expect(deepRecipe({}, "linguacodus-sandbox:other").tag).not.toBe(deepRecipe().tag);
+  });
+
+  it("lets PyPI's torchvision and timm import beside the CPU torch through the import hook, and names them to the coders", () => {
+    const recipe = deepRecipe();
+    expect(recipe.packages).toEqual(expect.arrayContaining(["torch==2.13.0+cpu", "torchvision==0.28.0", "timm==1.0.29"]));
+    const dockerfile = renderDeepDockerfile(recipe);
+    expect(dockerfile).toContain(`COPY torchvision_cpu.py /usr/local/lib/python3.11/dist-packages/${TORCHVISION_CPU_SHIM.module}.py`);
+    expect(dockerfile).toContain(`echo 'import ${TORCHVISION_CPU_SHIM.module}' > /usr/local/lib/python3.11/dist-packages/${TORCHVISION_CPU_SHIM.pth}`);
+    // The hook is copied before the manifest step, whose imports of every whitelisted library check it in the build.
+    expect(dockerfile.indexOf("torchvision_cpu.py")).toBeLessThan(dockerfile.indexOf("write_manifest.py"));
+    for (const name of ["torchvision", "timm"]) expect(dockerfile).toContain(`"importName":"${name}"`);
+  });
+
+  it("has a CUDA variant: PyPI's torch (not a +cpu wheel pip's find-links may hold), no import hook, its own tag and build command", () => {
+    const cuda = deepRecipe({ cuda: true });
+    expect(cuda.variant).toBe("cuda");
+    expect(cuda.packages[0]).toBe(DEEP_TORCH.cuda);
+    expect(DEEP_TORCH.cuda).toBe("torch===2.13.0");
+    expect(cuda.packages.slice(1)).toEqual([...DEEP_PIP_PACKAGES]);
+    expect(cuda.tag).toMatch(/^linguacodus-sandbox:deep-cuda-[0-9a-f]{12}$/);
+    expect(cuda.tag).toBe(sandboxImageTag("deep", { cuda: true }));
+    expect(cuda.tag).not.toBe(sandboxImageTag("deep"));
+    const dockerfile = renderDeepDockerfile(cuda);
+    expect(dockerfile).toContain(" torch===2.13.0 torchvision==0.28.0 timm==1.0.29 ");
+    expect(dockerfile).not.toContain("torchvision_cpu");
+    expect(dockerfile).toContain("build: linguacodus sandbox build --offline --profile deep --cuda");
+    expect(buildCommandOf("deep", { cuda: true })).toBe("linguacodus sandbox build --offline --profile deep --cuda");
+    // A run picks the variant by the host: the deep profile on a host with an NVIDIA GPU gets CUDA and the GPUs.
+    expect(profileUsesGpus("deep", [{ name: "NVIDIA A100" }])).toBe(true);
+    expect(profileUsesGpus("deep", [])).toBe(false);
+    expect(profileUsesGpus("default", [{ name: "NVIDIA A100" }])).toBe(false);
+    expect(profileUsesGpus("deep")).toBe(false); // this machine has no GPU
+  });
+});
+
+describe("the profile as a run option", () => {
+  it("is kept by run.json's config and bench.json's shared options; older records read without it; resume refuses another", () => {
+    expect(parseRunOptions({ sandboxProfile: "deep" }).sandboxProfile).toBe("deep");
+    expect(parseRunOptions({ mode: "direct" }).sandboxProfile).toBeUndefined();
+    expect(() => parseRunOptions({ sandboxProfile: "gpu" })).toThrow(/sandboxProfile/);
+    const bench = BenchOptionsSchema.parse({ sandboxProfile: "deep", timeoutSeconds: 120 });
+    expect(sharedRunOptions(bench)).toMatchObject({ sandboxProfile: "deep", timeoutSeconds: 120 });
+    const flag = (name: string) => (name === "sandboxProfile" ? "--sandbox-profile" : name);
+    expect(resumedRunOptions(bench, { sandboxProfile: "deep" }, flag).sandboxProfile).toBe("deep");
+    expect(() => resumedRunOptions(bench, { sandboxProfile: "default" }, flag)).toThrow(`--sandbox-profile "default" differs from the bench's "deep" in bench.json`);
+    expect(() => resumedRunOptions(BenchOptionsSchema.parse({}), { sandboxProfile: "deep" }, flag)).toThrow(`--sandbox-profile "deep" differs from the bench's (not set)`);
   });
 });
 
@@ -45,6 +90,9 @@ describe("--sandbox-profile", () => {
     const build = await linguacodus(["sandbox", "build", "--profile", "huge"]);
     expect(build.code).not.toBe(0);
     expect(build.stderr).toContain("--profile must be one of default, deep (got 'huge')");
+    const cuda = await linguacodus(["sandbox", "build", "--cuda"]);
+    expect(cuda.code).not.toBe(0);
+    expect(cuda.stderr).toContain("--cuda applies to --profile deep only");
   }, 60_000);
 
   it("says how to build the profile's image when it is missing", async () => {
@@ -52,6 +100,9 @@ describe("--sandbox-profile", () => {
     const docker = dockerClient();
     await expect(requireProfileImage({ docker, profile: "deep", tag: "linguacodus-sandbox:deep-000000000000" })).rejects.toThrow(
       "the deep sandbox image linguacodus-sandbox:deep-000000000000 is missing: build it with 'linguacodus sandbox build --offline --profile deep'",
+    );
+    await expect(requireProfileImage({ docker, profile: "deep", cuda: true })).rejects.toThrow(
+      `the deep (CUDA) sandbox image ${sandboxImageTag("deep", { cuda: true })} is missing: build it with 'linguacodus sandbox build --offline --profile deep --cuda'`,
     );
     // The default profile's image exists (the suite builds it), so the same call returns its tag.
     await expect(requireProfileImage({ docker, profile: "default" })).resolves.toBe(SANDBOX_IMAGE_TAG);
