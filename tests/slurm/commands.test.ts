@@ -1,7 +1,8 @@
 // The pure parts of the Slurm executor: what Slurm's commands print, read back; the job script it writes.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { expandIndices, parseSbatchOutput, parseScontrolJobs, parseStateLines, renderJobScript, sbatchDirectives, sbatchPathOptions, shellQuote, splitSbatchArgs, taskState } from "../../benchmarks/executors/index.js";
+import { expandIndices, parseSbatchOutput, parseScontrolJobs, parseStateLines, renderJobScript, sbatchDirectives, sbatchPathOptions, shellQuote, slurmCellImage, splitSbatchArgs, taskState, type CellImage } from "../../benchmarks/executors/index.js";
+import { SANDBOX_IMAGE_TAG, sandboxImageTag } from "../../sandbox/index.js";
 
 describe("reading Slurm's output", () => {
   it("expands pending ranges, keeps the never-split remainder, skips job steps", () => {
@@ -53,6 +54,24 @@ describe("the job script", () => {
     expect(script).toContain("if [ -f /shared/img.tar ]; then docker load -i /shared/img.tar; else /usr/bin/node /opt/lc/dist/cli/main.js sandbox build --offline; fi");
     expect(script).toContain("flock 9");
     expect(script.trim().split("\n").pop()).toBe('exec /usr/bin/node /opt/lc/dist/cli/main.js bench-cell /shared/b --cells /shared/b/slurm/submit-1.cells.json --index "$SLURM_ARRAY_TASK_ID"');
+  });
+
+  it("names the profile's image: the deep one (CUDA with --slurm-gpus) is loaded from a tarball or left to the cell, never built on the node", () => {
+    const cli = ["/usr/bin/node", "/opt/lc/dist/cli/main.js"];
+    expect(slurmCellImage({ profile: "default", resources: {}, cli })).toEqual({ tag: SANDBOX_IMAGE_TAG, buildCommand: [...cli, "sandbox", "build", "--offline"] });
+    expect(slurmCellImage({ profile: "deep", resources: { gpus: 2 }, cli: [] }).tag).toBe(sandboxImageTag("deep", { cuda: true }));
+    expect(slurmCellImage({ profile: "default", resources: { gpus: 2 }, cli: [] }).tag).toBe(SANDBOX_IMAGE_TAG);
+    const deep = slurmCellImage({ profile: "deep", resources: {}, cli });
+    expect(deep).toEqual({ tag: sandboxImageTag("deep") });
+    const render = (image: CellImage) =>
+      renderJobScript({ benchDir: "/b", cellsFile: "/b/c.cells.json", cellCount: 1, cwd: "/", cellCommand: ["lc"], resources: {}, logDir: "/b/logs", image });
+    const bare = render(deep);
+    expect(bare).toContain(`# The sandbox image ${deep.tag} is not built on a node`);
+    expect(bare).not.toContain("docker image inspect");
+    const loaded = render(slurmCellImage({ profile: "deep", resources: {}, cli, tarball: "/shared/deep.tar" }));
+    expect(loaded).toContain(`IMAGE=${deep.tag}`);
+    expect(loaded).toContain("    if [ -f /shared/deep.tar ]; then docker load -i /shared/deep.tar; fi\n");
+    expect(loaded).not.toContain("sandbox build");
   });
 
   it("carries paths as sbatch arguments and quotes every word on one line", () => {
