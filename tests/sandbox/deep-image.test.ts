@@ -25,25 +25,24 @@ describe.skipIf(!enabled)("deep sandbox image (opt-in)", () => {
     process.stderr.write(`deep image ${result.tag}: ${(result.imageSizeBytes / 1024 ** 2).toFixed(0)} MiB, ${result.skipped ? "existed" : `built in ${(result.durationMs / 1000).toFixed(0)} s`}\n`);
   }, 3_600_000);
 
-  it("trains a tiny CNN on generated images with torch on the CPU, with no network", async () => {
-    const script = join(import.meta.dirname, "fixtures", "tiny_cnn.py");
-    const run = await linguacodus(["sandbox", "run", script, "--sandbox-profile", "deep", "--timeout", "600", "--json"]);
+  /** Runs a fixture script in the deep image through the CLI; the JSON line it printed last. */
+  async function runFixture<T>(name: string): Promise<T> {
+    const run = await linguacodus(["sandbox", "run", join(import.meta.dirname, "fixtures", name), "--sandbox-profile", "deep", "--timeout", "600", "--json"]);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { outcome: string; stdout: string };
     expect(result.outcome).toBe("ok");
-    const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { torch: string; accuracy: number; network: string };
+    return JSON.parse(result.stdout.trim().split("\n").at(-1)!) as T;
+  }
+
+  it("trains a tiny CNN on generated images with torch on the CPU, with no network", async () => {
+    const report = await runFixture<{ torch: string; accuracy: number; network: string }>("tiny_cnn.py");
     expect(report.torch).toBe("2.13.0+cpu");
     expect(report.accuracy).toBeGreaterThan(0.9);
     expect(report.network).toMatch(/^blocked/);
   }, 900_000);
 
   it("imports PyPI's torchvision and timm beside the CPU torch: transforms feed a timm model that trains; the C++ ops say they are absent", async () => {
-    const script = join(import.meta.dirname, "fixtures", "timm_torchvision.py");
-    const run = await linguacodus(["sandbox", "run", script, "--sandbox-profile", "deep", "--timeout", "600", "--json"]);
-    expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { outcome: string; stdout: string };
-    expect(result.outcome).toBe("ok");
-    const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { torchvision: string; timm: string; first_loss: number; last_loss: number; nms: string };
+    const report = await runFixture<{ torchvision: string; timm: string; first_loss: number; last_loss: number; nms: string }>("timm_torchvision.py");
     expect(report.torchvision).toBe("0.28.0+cu130");
     expect(report.timm).toBe("1.0.29");
     expect(report.last_loss).toBeLessThan(report.first_loss / 2);
