@@ -1,7 +1,7 @@
 // MLE-bench's per-competition config.yaml (mlebench/competitions/<id>/config.yaml in a checkout), read with a
 // YAML parser and checked with zod: only the fields linguacodus uses are required.
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
+import { createRequire } from "node:module";
 import { z } from "zod";
 import { describeZodIssues } from "../../core/index.js";
 import { TaskFormatError } from "../task.js";
@@ -25,6 +25,10 @@ export const CompetitionConfigSchema = z
   })
   .loose();
 export type CompetitionConfig = z.infer<typeof CompetitionConfigSchema>;
+
+// The YAML parser (70 modules) is loaded on first use, not by every command that imports datasets (`grade`).
+const requireLazily = createRequire(import.meta.url);
+const parseYaml = (text: string): unknown => (requireLazily("yaml") as typeof import("yaml")).parse(text);
 
 /** Parses config.yaml text; throws TaskFormatError naming the file and each bad field. */
 export function parseCompetitionConfig(text: string, file = "config.yaml"): CompetitionConfig {
