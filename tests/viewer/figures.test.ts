@@ -4,7 +4,6 @@
 // symlinks out refused, foreign Host headers refused; and in real Chromium the run page shows the images of the
 // attempt that saved them, with the figures left out and why. The figures are copied by the real copyFigures.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -13,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTEMPT_FILES, copyFigures } from "../../execution/index.js";
 import { startViewer, type ViewerServer } from "../../viewer/index.js";
 import { SCRIPT_V1, SCRIPT_V2, finishFixture, fixtureRun } from "./fixtures.js";
-import { artifactDir, buildWebBundle, launchChromium } from "./support.js";
+import { artifactDir, buildWebBundle, launchChromium, statusWithHost } from "./support.js";
 
 /** A real RGB PNG of the given size (a red/blue gradient), built byte by byte. */
 function png(width: number, height: number): Buffer {
@@ -84,18 +83,6 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-/** A raw request with a Host header of our choosing. */
-function rawStatus(path: string, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: server.port, path, headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 describe("figures over HTTP", () => {
   it("serves a figure as an image with a sandboxing CSP, and nothing else of the folder", async () => {
     const ok = await fetch(figureUrl(`${RUN}/exec/002/figures/loss.png`));
@@ -115,7 +102,7 @@ describe("figures over HTTP", () => {
       ["/etc/passwd", 403],
     ];
     for (const [path, status] of refused) expect([path, (await fetch(figureUrl(path))).status]).toEqual([path, status]);
-    expect(await rawStatus(`/api/figure?path=${encodeURIComponent(`${RUN}/exec/002/figures/loss.png`)}`, "evil.example:80")).toBe(403);
+    expect(await statusWithHost(server.port, `/api/figure?path=${encodeURIComponent(`${RUN}/exec/002/figures/loss.png`)}`, "evil.example:80")).toBe(403);
   });
 });
 

@@ -2,13 +2,13 @@
 // bad queries are rejected, foreign Host headers are refused, half-written records still answer with what is
 // there, and calls come page by page through the transcript index.
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TranscriptIndex } from "../../execution/index.js";
 import { startViewer, type ViewerServer } from "../../viewer/index.js";
 import { SCRIPT_V1, SCRIPT_V2, finishFixture, fixtureRun } from "./fixtures.js";
+import { statusWithHost } from "./support.js";
 
 let root: string;
 let outside: string;
@@ -18,18 +18,6 @@ const get = async (path: string) => {
   const response = await fetch(new URL(path, server.url));
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 };
-
-/** A raw request with a Host header of our choosing (fetch does not let a page set it). */
-function rawGet(path: string, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: server.port, path, headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "lc-view-http-"));
@@ -89,9 +77,9 @@ describe("viewer server", () => {
   });
 
   it("refuses requests whose Host is not this loopback server (DNS rebinding)", async () => {
-    expect(await rawGet("/api/index", "evil.example:80")).toBe(403);
-    expect(await rawGet("/api/index", `127.0.0.1:${server.port}`)).toBe(200);
-    expect(await rawGet("/api/index", `localhost:${server.port}`)).toBe(200);
+    expect(await statusWithHost(server.port, "/api/index", "evil.example:80")).toBe(403);
+    expect(await statusWithHost(server.port, "/api/index", `127.0.0.1:${server.port}`)).toBe(200);
+    expect(await statusWithHost(server.port, "/api/index", `localhost:${server.port}`)).toBe(200);
   });
 
   it("rejects bad queries with a message naming the parameter", async () => {

@@ -3,6 +3,7 @@
 // an XSS payload.
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -71,4 +72,16 @@ export async function recordBench(root: string, real: RunDependencies): Promise<
   });
   if (outcome.succeeded !== keys.length) throw new Error(`the recorded bench did not complete: ${JSON.stringify(outcome)}`);
   return { dir, tasks: tasks.map((t) => t.id) };
+}
+
+/** The status of a raw GET to the viewer on `port` with a Host header of our choosing (fetch does not let a page set it). */
+export function statusWithHost(port: number, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
