@@ -3,7 +3,10 @@
 // not exist).
 import { beforeAll, describe, expect, it } from "vitest";
 import { BenchOptionsSchema, resumedRunOptions, sharedRunOptions } from "../../benchmarks/index.js";
-import { parseRunOptions, profileUsesGpus, requireProfileImage } from "../../execution/index.js";
+import { RunRecordWriter, parseRunOptions, profileUsesGpus, requireProfileImage } from "../../execution/index.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DEEP_PIP_PACKAGES, DEEP_TORCH, SANDBOX_IMAGE_TAG, TORCHVISION_CPU_SHIM, buildCommandOf, deepRecipe, dockerClient, renderDeepDockerfile, sandboxImageTag } from "../../sandbox/index.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { ensureSandboxImage } from "./engine-helpers.js";
@@ -93,6 +96,23 @@ describe("--sandbox-profile", () => {
     const cuda = await linguacodus(["sandbox", "build", "--cuda"]);
     expect(cuda.code).not.toBe(0);
     expect(cuda.stderr).toContain("--cuda applies to --profile deep only");
+  }, 60_000);
+
+  it("run --resume goes on in the profile run.json recorded: another one is refused before anything runs", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "lc-profile-resume-")), "run");
+    const writer = RunRecordWriter.create(dir, {
+      runId: "r1",
+      taskId: "concrete-strength",
+      taskDir: dir,
+      mode: "direct",
+      config: parseRunOptions({ mode: "direct", sandboxProfile: "deep" }),
+      versions: { linguacodus: "test", node: process.version },
+      models: {},
+    });
+    writer.finish("failed", { valid: false, reason: "stopped for the test", stage: "execute" });
+    const result = await linguacodus(["run", "--resume", dir, "--sandbox-profile", "default"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("--sandbox-profile default differs from the run's deep (run.json config): --resume goes on in the same image; drop the flag");
   }, 60_000);
 
   it("says how to build the profile's image when it is missing", async () => {
