@@ -1,6 +1,7 @@
 // `export inspect`: the runs under a run, runs or bench folder as Inspect AI logs — one log per task × mode × model
 // column (the way Inspect's eval sets hold one log per task and model), each run one sample of it (epoch = seed).
-// Logs are Inspect's JSON format; a folder of them is what `inspect view` and `list_eval_logs` open.
+// Logs are Inspect's native `.eval` zips (inspect-eval-file.ts) or its JSON format; a folder of either is what
+// `inspect view` and `list_eval_logs` open.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
@@ -9,6 +10,7 @@ import { collectRuns, type ReportRun } from "../benchmarks/index.js";
 import { readRunRecord, writeTextAtomic } from "../execution/index.js";
 import { INSPECT_LOG_VERSION, type InspectEvalScore, type InspectLog, type InspectModelUsage, type InspectSample } from "./inspect-schema.js";
 import { INSPECT_SCORER, addUsage, runToSample } from "./inspect-sample.js";
+import { evalFileOf } from "./inspect-eval-file.js";
 
 /** A request the export cannot serve (bad --out, nothing to export): said with the fix. */
 export class InspectExportError extends Error {
@@ -18,11 +20,17 @@ export class InspectExportError extends Error {
 export interface InspectExportOptions {
   /** A run folder, a folder of run folders, or a bench folder. */
   source: string;
-  /** A `.json` file (only when the source makes one log) or a folder (one log per task × mode × model). */
+  /** A `.eval` or `.json` file (only when the source makes one log) or a folder (one log per task × mode × model). */
   out: string;
+  /** The logs' format: a file's comes from its extension; a folder's logs are `.eval` unless asked otherwise. */
+  format?: InspectLogFormat;
   /** linguacodus's version, stamped as the logs' package version. */
   version: string;
 }
+
+/** Inspect's two log formats: the `.eval` zip (its default) and a single JSON document. */
+export const INSPECT_LOG_FORMATS = ["eval", "json"] as const;
+export type InspectLogFormat = (typeof INSPECT_LOG_FORMATS)[number];
 
 export interface InspectExportResult {
   files: string[];
@@ -117,21 +125,25 @@ function logOf(runs: ReportRun[], context: { root: string; benchId: string | und
   };
 }
 
-/** Where each log goes: the one file asked for, or `<created>_<task>-<mode>-<model>_<id>.json` in the folder. */
-function targetsOf(logs: InspectLog[], out: string): string[] {
+/** Where each log goes and in which format: the one file asked for, or `<created>_<task>-<mode>-<model>_<id>.<format>` in the folder. */
+function targetsOf(logs: InspectLog[], out: string, asked: InspectLogFormat | undefined): { files: string[]; format: InspectLogFormat } {
   const asFile = extname(out) !== "" && !(existsSync(out) && statSync(out).isDirectory());
   if (asFile) {
-    if (extname(out) !== ".json") throw new InspectExportError(`--out ${out}: exported logs are Inspect's JSON format; name a .json file or a folder`);
+    const format = INSPECT_LOG_FORMATS.find((f) => extname(out) === `.${f}`);
+    if (!format) throw new InspectExportError(`--out ${out}: Inspect logs are .eval (zip) or .json files; name a .eval or .json file or a folder`);
+    if (asked && asked !== format) throw new InspectExportError(`--out ${out} is a .${format} file but --format is ${asked}: name a .${asked} file or drop --format`);
     if (logs.length > 1) throw new InspectExportError(`--out ${out}: the runs make ${logs.length} logs (one per task × mode × model); give a folder instead of a file`);
     mkdirSync(dirname(out), { recursive: true });
-    return [out];
+    return { files: [out], format };
   }
   mkdirSync(out, { recursive: true });
-  return logs.map((log) => {
+  const format = asked ?? "eval";
+  const files = logs.map((log) => {
     const stamp = log.eval.created.replace(/\.\d+Z$/, "Z").replace(/:/g, "-").replace(/Z$/, "");
-    const name = `${stamp}_${slug(log.eval.task)}-${slug(String(log.eval.metadata.mode))}-${slug(String(log.eval.metadata.model_column))}_${log.eval.eval_id}.json`;
+    const name = `${stamp}_${slug(log.eval.task)}-${slug(String(log.eval.metadata.mode))}-${slug(String(log.eval.metadata.model_column))}_${log.eval.eval_id}.${format}`;
     return join(out, name);
   });
+  return { files, format };
 }
 
 /** Exports every run under `source` as Inspect logs; runs never started or unreadable are left out and named. */
@@ -146,9 +158,10 @@ export function exportInspect(options: InspectExportOptions): InspectExportResul
   if (readable.length === 0) throw new InspectExportError(`${collection.root} holds no run that has started: nothing to export`);
   const context = { root: collection.root, benchId: collection.manifest ? basename(collection.root) : undefined, version: options.version };
   const logs = groupRuns(readable).map((runs) => logOf(runs, context));
-  const files = targetsOf(logs, resolve(options.out));
+  const { files, format } = targetsOf(logs, resolve(options.out), options.format);
   // Records are redacted when written; the same scrub again keeps a record from an older writer from leaking a key.
-  logs.forEach((log, i) => writeTextAtomic(files[i] as string, `${scrubSecrets(JSON.stringify(log, null, 1))}\n`));
+  const encode = (log: InspectLog) => (format === "eval" ? evalFileOf(log, scrubSecrets) : `${scrubSecrets(JSON.stringify(log, null, 1))}\n`);
+  logs.forEach((log, i) => writeTextAtomic(files[i] as string, encode(log)));
   return {
     files,
     logs: logs.length,

@@ -12,8 +12,8 @@ export class RunRecordError extends Error {
   }
 }
 
-/** Writes `text` via a temporary file and a rename, so a reader never sees half a file. */
-export function writeTextAtomic(path: string, text: string): void {
+/** Writes `text` (or bytes) via a temporary file and a rename, so a reader never sees half a file. */
+export function writeTextAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);

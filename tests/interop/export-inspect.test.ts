@@ -1,9 +1,10 @@
 // `linguacodus export inspect`, checked by Inspect AI itself: a run (a recorded scripted run replayed through the
 // CLI, real Docker sandbox and grader) and a small bench (direct mode × 2 seeds, a local OpenAI-protocol server as
-// the model) are exported, and inspect_ai's read_eval_log — from the venv of ./inspect.ts (.ci/python.sh inspect) —
-// reads every log back; its sample counts, epochs, scores, message counts and token totals must be the run records'.
+// the model) are exported as Inspect's .eval zips and as JSON, and inspect_ai's read_eval_log — from the venv of
+// ./inspect.ts (.ci/python.sh inspect) — reads every log back; its sample counts, epochs, scores, message counts and
+// token totals must be the run records', and the two formats must read the same.
 import { execFile, spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -45,6 +46,8 @@ interface ReadLog {
   model: string;
   roles: string[];
   results: Record<string, number | null>;
+  /** Inspect's per-sample reduction over epochs: sample id → test_score. */
+  reductions: Record<string, unknown>;
   samples: { id: string; epoch: number; run_id: string; messages: number; model_events: number; score: Record<string, unknown>; input_tokens: number; output_tokens: number; cached: number; role_tokens: number }[];
 }
 
@@ -58,6 +61,7 @@ for path in sys.argv[1:]:
         "file": path, "status": log.status, "task": log.eval.task, "model": log.eval.model,
         "roles": sorted((log.eval.model_roles or {}).keys()),
         "results": {s.name: (s.metrics["mean"].value if "mean" in s.metrics else None) for s in log.results.scores},
+        "reductions": {str(s.sample_id): s.value["test_score"] for r in (log.reductions or []) for s in r.samples},
         "samples": [{
             "id": s.id, "epoch": s.epoch, "run_id": s.metadata["run_id"], "messages": len(s.messages),
             "model_events": sum(1 for e in s.events if e.event == "model"), "score": s.scores["linguacodus"].value,
@@ -98,24 +102,35 @@ describe("export inspect: Inspect AI reads the logs, and they hold what the run 
     expect(run.code, run.stderr).toBe(0);
     const runDir = (JSON.parse(run.stdout) as { dir: string }).dir;
 
-    const file = join(tempDir("lc-inspect-out-"), "run.json");
-    const exported = await linguacodus(["export", "inspect", runDir, "--out", file], { LINGUACODUS_HOME: home });
-    expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stdout.trim()).toBe(file);
-    const [log] = await readWithInspect([file]);
+    // Inspect's own .eval zip and its JSON form: read back the same, and each as the record holds it.
+    const outDir = tempDir("lc-inspect-out-");
+    const [asEval, asJson] = await Promise.all(["run.eval", "run.json"].map(async (name) => {
+      const file = join(outDir, name);
+      const exported = await linguacodus(["export", "inspect", runDir, "--out", file], { LINGUACODUS_HOME: home });
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout.trim()).toBe(file);
+      return (await readWithInspect([file]))[0]!;
+    }));
+    expect(readFileSync(join(outDir, "run.eval")).subarray(0, 2).toString()).toBe("PK");
+    expect({ ...asEval, file: "" }).toEqual({ ...asJson, file: "", reductions: asEval.reductions });
+    const log = asEval;
     expect(log).toMatchObject({ status: "success", task: "concrete-strength", model: `replay:${recorded.dir}` });
-    expect(log!.roles).toEqual(expect.arrayContaining(["planner", "critic", "coder", "merger", "fixer"]));
-    expect(log!.samples).toHaveLength(1);
-    const sample = log!.samples[0]!;
+    expect(log.roles).toEqual(expect.arrayContaining(["planner", "critic", "coder", "merger", "fixer"]));
+    expect(log.samples).toHaveLength(1);
+    const sample = log.samples[0]!;
     expect(sample.id).toBe("concrete-strength");
     expect(sample.model_events).toBeGreaterThanOrEqual(8);
     expectSampleMatchesRecord(sample, runDir);
-    expect(log!.results).toMatchObject({ test_score: sample.score.test_score, valid: 1 });
+    expect(log.results).toMatchObject({ test_score: sample.score.test_score, valid: 1 });
+    expect(log.reductions).toEqual({ "concrete-strength": sample.score.test_score });
 
-    // A folder of runs exports the same way, into a folder; a .json file for several logs is refused with the fix.
-    const bad = await linguacodus(["export", "inspect", runDir, "--out", join(runs, "x.eval")], { LINGUACODUS_HOME: home });
+    // A file that is neither format is refused with the fix, as is a format the file's extension contradicts.
+    const bad = await linguacodus(["export", "inspect", runDir, "--out", join(runs, "x.txt")], { LINGUACODUS_HOME: home });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/exported logs are Inspect's JSON format; name a .json file or a folder/);
+    expect(bad.stderr).toMatch(/Inspect logs are .eval \(zip\) or .json files; name a .eval or .json file or a folder/);
+    const contradicted = await linguacodus(["export", "inspect", runDir, "--out", join(runs, "x.eval"), "--format", "json"], { LINGUACODUS_HOME: home });
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.stderr).toMatch(/is a .eval file but --format is json/);
   }, 600_000);
 
   it("a bench (direct × 2 seeds) → one log per task × mode × model column, one sample per seed", async () => {
@@ -129,7 +144,16 @@ describe("export inspect: Inspect AI reads the logs, and they hold what the run 
     benchLogs = out;
     const files = readdirSync(out).map((name) => join(out, name));
     expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/_concrete-strength-direct-openai-scripted[^/]*_[0-9a-f]{12}\.eval$/);
     const [log] = await readWithInspect(files);
+    // The same bench as JSON logs (--format json) reads back the same.
+    const jsonOut = tempDir("lc-inspect-json-");
+    const asJson = await linguacodus(["export", "inspect", bench, "--out", jsonOut, "--format", "json"], { LINGUACODUS_HOME: home });
+    expect(asJson.code, asJson.stderr).toBe(0);
+    const jsonFiles = readdirSync(jsonOut).map((name) => join(jsonOut, name));
+    expect(jsonFiles.map((f) => f.replace(/\.json$/, ".eval").replace(jsonOut, out))).toEqual(files);
+    const [jsonLog] = await readWithInspect(jsonFiles);
+    expect({ ...jsonLog, file: "", reductions: {} }).toEqual({ ...log, file: "", reductions: {} });
     expect(log).toMatchObject({ status: "success", task: "concrete-strength", model });
     expect(log!.samples.map((s) => [s.id, s.epoch])).toEqual([["concrete-strength", 4], ["concrete-strength", 5]]);
     for (const sample of log!.samples) {
@@ -138,9 +162,10 @@ describe("export inspect: Inspect AI reads the logs, and they hold what the run 
     }
     const scores = log!.samples.map((s) => s.score.test_score as number);
     expect(log!.results.test_score).toBeCloseTo((scores[0]! + scores[1]!) / 2, 9);
+    expect(log!.reductions["concrete-strength"]).toBeCloseTo((scores[0]! + scores[1]!) / 2, 9);
   }, 600_000);
 
-  it("inspect view shows the bench's log and its two samples in Chromium", async () => {
+  it("inspect view shows the bench's .eval log and its two samples in Chromium", async () => {
     expect(benchLogs, "the bench test exports the logs first").toBeDefined();
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, "127.0.0.1", () => {
