@@ -9,6 +9,8 @@
 #                             for the test that inspect_ai reads the logs `export inspect` writes.
 #   .ci/python.sh notebook    a Jupyter kernel (~/.linguacodus/venvs/notebook: ipykernel, nbclient, nbformat —
 #                             tests/notebook/requirements.txt), for the test that runs a notebook with the Python package.
+#   .ci/python.sh pyarrow     pyarrow (~/.linguacodus/venvs/pyarrow, ~160 MB: tests/datasets/pyarrow/requirements.txt),
+#                             which writes the parquet data the OpenML import test serves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
@@ -45,8 +47,14 @@ venv() {
         await notebookPython((line) => console.log(line));
       '
       ;;
+    pyarrow)
+      node --import tsx --input-type=module -e '
+        const { pyarrowPython } = await import(process.cwd() + "/tests/datasets/pyarrow.ts");
+        await pyarrowPython((line) => console.log(line));
+      '
+      ;;
     *)
-      echo "usage: .ci/python.sh [finetune|aide|inspect|notebook]" >&2
+      echo "usage: .ci/python.sh [finetune|aide|inspect|notebook|pyarrow]" >&2
       return 2
       ;;
   esac

@@ -80,9 +80,8 @@ function defineMetric<N extends string, S extends z.ZodType<Record<string, unkno
 }
 
 const first = (cols: readonly Float64Array[]): Float64Array => {
-  const c = cols[0];
-  if (!c) throw new Error("metric called without a target column");
-  return c;
+  if (!cols[0]) throw new Error("metric called without a target column");
+  return cols[0];
 };
 /** A one-column metric over numbers. */
 const oneColumn = (f: (y: Float64Array, p: Float64Array) => number) => (a: AlignedColumns) => f(first(a.answers), first(a.predictions));
@@ -111,7 +110,9 @@ export const F1ParamsSchema = z.object({
 export const MapAtKParamsSchema = z.object({ k: z.number().int().positive().default(5) });
 export const LogLossParamsSchema = z.object({ eps: z.number().positive().max(0.5).default(m.KAGGLE_LOG_LOSS_EPS) });
 
-const rocAucOneOrMany = (a: AlignedColumns) => (a.answers.length === 1 ? m.rocAuc(first(a.answers), first(a.predictions)) : m.meanColumnRocAuc(a.answers, a.predictions));
+/** How a multi-class ROC-AUC averages its one-vs-rest AUCs: alike, or by each class's share of the answers. */
+export const RocAucParamsSchema = z.object({ average: z.enum(["macro", "weighted"]).default("macro") });
+const rocAucOneOrMany = (a: AlignedColumns, p: MetricParams = {}) => a.answers.length === 1 ? m.rocAuc(first(a.answers), first(a.predictions)) : m.meanColumnRocAuc(a.answers, a.predictions, p.average === "weighted" ? "weighted" : "macro");
 
 /** Every metric, in the order `tasks list` and error messages name them. */
 export const METRIC_DEFINITIONS = [
@@ -181,9 +182,9 @@ export const METRIC_DEFINITIONS = [
     lowerIsBetter: false,
     cell: "score",
     columns: "one-or-many",
-    formula:
-      "AUC = P(score of a random positive > score of a random negative), ties counting one half; with one column per class, the mean of the one-vs-rest AUCs",
+    formula: "AUC = P(score of a random positive > score of a random negative), ties counting one half; with one column per class, the mean of the one-vs-rest AUCs (average: macro, or weighted by each class's count in the answers)",
     aliases: ["aucroc", "rocauc", "auc"],
+    params: RocAucParamsSchema,
     compute: rocAucOneOrMany,
   }),
   defineMetric({
@@ -192,8 +193,7 @@ export const METRIC_DEFINITIONS = [
     lowerIsBetter: true,
     cell: "probability",
     columns: "one-or-many",
-    formula:
-      "logloss = −(1/n) * Σ_i Σ_c y_ic * log(p_ic), where each p is clipped to [1e−15, 1 − 1e−15] and each row is divided by its sum; with one column, p is the probability of class 1",
+    formula: "logloss = −(1/n) * Σ_i Σ_c y_ic * log(p_ic), where each p is clipped to [1e−15, 1 − 1e−15] and each row is divided by its sum; with one column, p is the probability of class 1",
     aliases: ["logloss", "multiclassloss", "multiclasslogloss", "binarylogloss", "crossentropy"],
     params: LogLossParamsSchema,
     compute: (a, { eps }) =>
@@ -298,7 +298,7 @@ export const METRIC_DEFINITIONS = [
     columns: "many",
     formula: "score = (1/m) * Σ_j AUC_j, the ROC-AUC of each of the m target columns",
     aliases: ["meancolumnwiserocauc", "meancolumnwiseauc", "columnwiseauc"],
-    compute: rocAucOneOrMany,
+    compute: (a) => rocAucOneOrMany(a),
   }),
   defineMetric({
     name: "mean_cosine_similarity",

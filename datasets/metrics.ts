@@ -271,11 +271,19 @@ export function mannWhitneyBySorting(y: Numbers, score: Numbers, nPos: number, n
   return u;
 }
 
-/** Mean of per-column binary ROC-AUC (one-vs-rest for one-hot multi-class answers; column-wise for multi-label). */
-export function meanColumnRocAuc(ys: readonly Numbers[], ps: readonly Numbers[]): number {
+/**
+ * Mean of per-column binary ROC-AUC (one-vs-rest for one-hot multi-class answers; column-wise for multi-label):
+ * "macro" weighs columns alike, "weighted" by their positives (sklearn's average="weighted"; OpenML's multi-class AUC).
+ */
+export function meanColumnRocAuc(ys: readonly Numbers[], ps: readonly Numbers[], average: "macro" | "weighted" = "macro"): number {
   let s = 0;
-  for (let c = 0; c < ys.length; c++) s += rocAuc(ys[c]!, ps[c]!);
-  return s / ys.length;
+  let total = 0;
+  for (let c = 0; c < ys.length; c++) {
+    const weight = average === "macro" ? 1 : sum(ys[c]!);
+    s += weight === 0 ? 0 : weight * rocAuc(ys[c]!, ps[c]!);
+    total += weight;
+  }
+  return s / total;
 }
 
 export const KAGGLE_LOG_LOSS_EPS = 1e-15;

@@ -1,6 +1,6 @@
 // Where OpenML records and files come from: its REST API (GET {server}/task/{id}, /data/{id}, /study/{id} and
 // the file URLs those records name). Every failure names the request and what to do about it.
-import { readDatasetRecord, readStudyRecord, readTaskRecord, type OpenMLDataset, type OpenMLStudy, type OpenMLTask } from "./records.js";
+import { readDatasetRecord, readFeaturesRecord, readStudyRecord, readTaskRecord, type OpenMLDataset, type OpenMLFeature, type OpenMLStudy, type OpenMLTask } from "./records.js";
 
 export class OpenMLError extends Error {
   constructor(message: string) {
@@ -18,6 +18,8 @@ export interface OpenMLSource {
   study(id: number): Promise<OpenMLStudy>;
   /** The text of a file a record names (the dataset's ARFF, the task's splits). */
   text(url: string, what: string): Promise<string>;
+  /** A dataset's parquet copy and the features record that types its columns; a source without them reads ARFF. */
+  parquet?: { features(id: number): Promise<OpenMLFeature[]>; bytes(url: string, what: string): Promise<Uint8Array> };
 }
 
 export interface RestOptions {
@@ -27,6 +29,7 @@ export interface RestOptions {
   fetch?: typeof fetch;
 }
 
+const FILE_FIX = "the record names a file OpenML does not serve; try again later or import another task";
 const OFFLINE_HINT = "check --server, or pass --cache <openml-python cache dir> to import offline";
 
 /** The error of a request that got no HTTP answer, naming the network's reason (ECONNREFUSED, ENOTFOUND, …). */
@@ -79,6 +82,10 @@ export function restSource(options: RestOptions): OpenMLSource {
     task: async (id) => readTaskRecord(await json(`task/${id}`, `OpenML task ${id}`, `check the task id (https://www.openml.org/t/${id})`), `OpenML task ${id}`),
     dataset: async (id) => readDatasetRecord(await json(`data/${id}`, `OpenML dataset ${id}`, `check the dataset id (https://www.openml.org/d/${id})`), `OpenML dataset ${id}`),
     study: async (id) => readStudyRecord(await json(`study/${id}`, `OpenML suite ${id}`, `check the suite id (https://www.openml.org/s/${id})`), `OpenML suite ${id}`),
-    text: async (url, what) => (await get(url, what, "the record names a file OpenML does not serve; try again later or import another task")).text(),
+    text: async (url, what) => (await get(url, what, FILE_FIX)).text(),
+    parquet: {
+      features: async (id) => readFeaturesRecord(await json(`data/features/${id}`, `the features of OpenML dataset ${id}`, `check the dataset id (https://www.openml.org/d/${id})`), `the features of OpenML dataset ${id}`),
+      bytes: async (url, what) => new Uint8Array(await (await get(url, what, FILE_FIX)).arrayBuffer()),
+    },
   };
 }

@@ -1,13 +1,14 @@
-// Imports an OpenML task as a task folder: the task's dataset (ARFF), its first fold (repeat 0, fold 0: the
+// Imports an OpenML task as a task folder: the task's dataset (parquet where offered, else ARFF), its first fold (repeat 0, fold 0: the
 // holdout split of a holdout task) as public train / test and hidden answers, the metric from the task's
 // evaluation measure, licence and citation from the dataset's record. The folder is written by the built-in
 // suite's writer (staged beside it, checked, renamed into place), so it is laid out and validated the same way.
 import { join, resolve } from "node:path";
 import { exists, loadTask, TaskFormatError, type TaskSpec } from "../task.js";
 import { taskIdOf } from "../mlebench/index.js";
-import { assembleFiles, column, majorityOf, mapColumn, meanSample, prepareBuiltinTask, select, shuffledIndices, take, withColumn, type BuiltinTaskDefinition, type Frame } from "../suite/index.js";
+import { assembleFiles, column, drop, majorityOf, mapColumn, meanSample, prepareBuiltinTask, select, shuffledIndices, take, withColumn, type BuiltinTaskDefinition, type Frame } from "../suite/index.js";
 import { parseArff, type Arff, type ArffAttribute } from "./arff.js";
 import { OpenMLError, type OpenMLSource } from "./client.js";
+import { readParquetData } from "./parquet.js";
 import { metricForMeasure, OPENML_TASK_KINDS, type MetricChoice, type OpenMLTaskKind } from "./measures.js";
 import type { OpenMLDataset, OpenMLTask } from "./records.js";
 
@@ -44,10 +45,18 @@ function kindOf(task: OpenMLTask): OpenMLTaskKind {
   return kind;
 }
 
-async function readData(source: OpenMLSource, dataset: OpenMLDataset): Promise<Arff> {
-  if (!dataset.url) throw new OpenMLError(`OpenML dataset ${dataset.id} names no ARFF file (field 'url'); only ARFF data is imported`);
+/**
+ * The dataset's rows: its parquet copy where the record offers one and the source reads it (a binary file, far
+ * smaller and quicker to read than ARFF text, what openml-python itself downloads), else its ARFF file.
+ */
+async function readData(source: OpenMLSource, dataset: OpenMLDataset): Promise<{ data: Arff; format: "parquet" | "ARFF" }> {
   const what = `the data of OpenML dataset ${dataset.id}`;
-  return parseArff(await source.text(dataset.url, what), `${what} (${dataset.url})`);
+  if (dataset.parquetUrl && source.parquet) {
+    const [bytes, features] = await Promise.all([source.parquet.bytes(dataset.parquetUrl, what), source.parquet.features(dataset.id)]);
+    return { data: await readParquetData({ bytes, features, relation: dataset.name, what: `${what} (${dataset.parquetUrl})` }), format: "parquet" };
+  }
+  if (!dataset.url) throw new OpenMLError(`OpenML dataset ${dataset.id} names no data file (fields 'url' and 'parquet_url'); import another task`);
+  return { data: parseArff(await source.text(dataset.url, what), `${what} (${dataset.url})`), format: "ARFF" };
 }
 
 /** Row numbers of the first fold's train and test sets (repeat 0, fold 0, sample 0 where the file has samples). */
@@ -74,8 +83,9 @@ async function firstFold(source: OpenMLSource, task: OpenMLTask, rows: number): 
   return { train, test };
 }
 
-function describeColumns(attributes: readonly ArffAttribute[], target: string, metric: MetricChoice): Record<string, string> {
+function describeColumns(attributes: readonly ArffAttribute[], target: string, metric: MetricChoice, classColumns: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
+  for (const [name, cls] of Object.entries(classColumns)) out[name] = `the probability that \`${target}\` is '${cls}' (target)`;
   for (const a of attributes) {
     if (a.name === target && metric.positive) out[a.name] = `1 if the class is '${metric.positive}', 0 otherwise (target)`;
     else if (a.type === "nominal") out[a.name] = `${a.name === target ? "target; " : ""}one of ${a.values!.slice(0, 12).join(", ")}${a.values!.length > 12 ? ", …" : ""}`;
@@ -86,8 +96,15 @@ function describeColumns(attributes: readonly ArffAttribute[], target: string, m
 
 function predictText(kind: OpenMLTaskKind, target: string, metric: MetricChoice, classes: readonly string[]): string {
   if (metric.positive) return `the probability that \`${target}\` is '${metric.positive}'`;
+  if (metric.perClass) return `the probability of each class of \`${target}\`, one column per class (${classes.slice(0, 12).join(", ")}${classes.length > 12 ? ", …" : ""})`;
   if (kind === "regression") return `the value of \`${target}\``;
   return `the class \`${target}\` (one of ${classes.slice(0, 12).join(", ")}${classes.length > 12 ? ", …" : ""})`;
+}
+
+/** Answer column name → class: the class names, each prefixed with the target where one would clash with a column. */
+function perClassColumns(classes: readonly string[], taken: readonly string[], target: string): Record<string, string> {
+  const clash = classes.some((c) => taken.includes(c) || c.trim() === "") || new Set(classes).size !== classes.length;
+  return Object.fromEntries(classes.map((c) => [clash ? `${target}_${c}` : c, c]));
 }
 
 /** Free text of OpenML's description, cut to a length the task text can carry. */
@@ -107,7 +124,7 @@ export async function importOpenMLTask(taskId: number, options: OpenMLImportOpti
   const target = task.target || dataset.defaultTarget || "";
   if (!target) throw new OpenMLError(`OpenML task ${taskId} names no target feature and dataset ${dataset.id} no default_target_attribute; import a task that names its target`);
   options.log?.(`openml task ${taskId}: dataset ${dataset.id} (${dataset.name}), target ${target}`);
-  const data = await readData(options.source, dataset);
+  const { data, format } = await readData(options.source, dataset);
   const targetAttr = data.attributes.find((a) => a.name === target);
   if (!targetAttr) throw new OpenMLError(`OpenML task ${taskId}'s target '${target}' is not a column of dataset ${dataset.id} (columns: ${data.frame.header.slice(0, 12).join(", ")}${data.frame.header.length > 12 ? ", …" : ""})`);
   if (kind === "regression" && targetAttr.type !== "numeric") throw new OpenMLError(`OpenML task ${taskId} is a regression task but its target '${target}' is ${targetAttr.type}, not numeric`);
@@ -139,10 +156,14 @@ export async function importOpenMLTask(taskId: number, options: OpenMLImportOpti
   const ids = new Array<string>(all.length);
   all.forEach((_, i) => (ids[i] = String(order[i]! + 1)));
   const byId = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => order[a]! - order[b]!);
+  // A per-class AUC task answers one 0/1 column per class (named by the class), hidden from train and test alike.
+  const classColumns = metric.perClass ? perClassColumns(classes, [...features, idColumn], target) : {};
+  const answerColumns = metric.perClass ? Object.keys(classColumns) : [target];
+  for (const [name, cls] of Object.entries(classColumns)) frame = withColumn(frame, name, targets.map((v) => (v === cls ? "1" : "0")));
   const numbered = withColumn(take(frame, all), idColumn, ids, 0);
   const split = { train: take(numbered, byId(0, train.length)), test: take(numbered, byId(train.length, all.length)) };
-  const sampleValue = kind === "regression" || metric.positive ? meanSample(split.train, [target]) : { [target]: majorityOf(column(split.train, target)) };
-  const files = assembleFiles(split, idColumn, [target], sampleValue);
+  const sampleValue = kind === "regression" || metric.positive || metric.perClass ? meanSample(split.train, answerColumns) : { [target]: majorityOf(column(split.train, target)) };
+  const files = assembleFiles({ ...split, train: drop(split.train, Object.keys(classColumns)) }, idColumn, answerColumns, sampleValue, [target, ...Object.keys(classColumns)]);
 
   const licence = dataset.licence ?? "unknown (see the dataset's OpenML page)";
   if (!dataset.licence) notes.push(`OpenML dataset ${dataset.id} states no licence: check https://www.openml.org/d/${dataset.id} before sharing the data`);
@@ -152,11 +173,11 @@ export async function importOpenMLTask(taskId: number, options: OpenMLImportOpti
     data_type: data.attributes.some((a) => a.type === "string" && a.name !== target) ? "text" : "tabular",
     metric: { name: metric.metric, params: metric.params },
     id_column: idColumn,
-    target_columns: [target],
+    target_columns: answerColumns,
     size: all.length > 100_000 ? "large" : all.length > 10_000 ? "medium" : "small",
     overview: overviewOf(dataset, task, kind, target),
     predict: predictText(kind, target, metric, classes),
-    columns: describeColumns(data.attributes, target, metric),
+    columns: describeColumns(data.attributes, target, metric, classColumns),
     build: async () => ({
       files,
       source: {
@@ -166,7 +187,7 @@ export async function importOpenMLTask(taskId: number, options: OpenMLImportOpti
         license: licence,
         dataset: dataset.name,
         url: `https://www.openml.org/t/${taskId}`,
-        notes: [`OpenML task ${taskId}, dataset ${dataset.id}; evaluation measure: ${task.measure ?? "none"}`, ...notes].join("; "),
+        notes: [`OpenML task ${taskId}, dataset ${dataset.id} (${format} data); evaluation measure: ${task.measure ?? "none"}`, ...notes].join("; "),
         ...(dataset.citation ? { citation: dataset.citation } : {}),
       },
       splitNote: `The rows are OpenML task ${taskId}'s first fold (${task.procedure.type}, repeat 0, fold 0): ${train.length} train and ${test.length} test rows, numbered in a shuffled order.`,

@@ -29,6 +29,8 @@ export interface MetricChoice {
   params: Record<string, string | number>;
   /** For a binary ROC-AUC task: the class whose probability a submission gives (the target becomes 1 / 0). */
   positive?: string;
+  /** For a multi-class ROC-AUC task: a submission gives one probability column per class (the answers one-hot). */
+  perClass?: true;
   /** Said in the task's notes (a default, an override). */
   note?: string;
 }
@@ -51,12 +53,11 @@ function withParams(metric: MetricName, input: MeasureInput, note?: string): Met
   const base = { metric, params: {}, ...(note ? { note } : {}) };
   if (metric === "f1") return { ...base, params: binary ? { average: "binary", pos_label: positiveOf(input.classes) } : { average: "weighted" } };
   if (metric === "roc_auc") {
-    if (!binary) {
-      throw new OpenMLError(
-        `OpenML task ${input.taskId} is scored by area_under_roc_curve over ${input.classes.length} classes, which is not imported yet (only two-class AUC is); pass --metric accuracy (or another metric) to grade it otherwise`,
-      );
-    }
-    return { ...base, positive: positiveOf(input.classes) };
+    if (binary) return { ...base, positive: positiveOf(input.classes) };
+    // OpenML reports a multi-class area_under_roc_curve as the one-vs-rest AUCs weighted by class frequency (Weka's
+    // weighted AUC, which its evaluation engine computes): sklearn's roc_auc_score(multi_class="ovr", average="weighted").
+    const how = `one probability column per class, graded by the one-vs-rest ROC-AUC weighted by each class's share of the answers, as OpenML reports multi-class AUC`;
+    return { ...base, params: { average: "weighted" }, perClass: true, note: note ? `${note}; ${how}` : how };
   }
   return base;
 }

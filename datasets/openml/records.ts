@@ -31,6 +31,14 @@ export interface OpenMLDataset {
   ignore: string[];
 }
 
+/** A feature as OpenML's features record (data/features/{id}) declares it: the types and nominal values parquet lacks. */
+export interface OpenMLFeature {
+  name: string;
+  type: "numeric" | "nominal" | "string" | "date";
+  /** A nominal feature's values in the order OpenML declares them. */
+  values?: string[];
+}
+
 export interface OpenMLStudy {
   id: number;
   alias: string | null;
@@ -76,6 +84,12 @@ const StudyJson = z.object({
     alias: z.string().optional(),
     name: z.string().optional(),
     tasks: z.object({ task_id: list(scalar) }).optional(),
+  }),
+});
+
+const FeaturesJson = z.object({
+  data_features: z.object({
+    feature: list(z.looseObject({ name: z.string(), data_type: z.enum(["numeric", "nominal", "string", "date"]), nominal_value: list(scalar).optional() })),
   }),
 });
 
@@ -136,4 +150,12 @@ export function readDatasetRecord(raw: unknown, what: string): OpenMLDataset {
 export function readStudyRecord(raw: unknown, what: string): OpenMLStudy {
   const s = parseWith(StudyJson, raw, what).study;
   return { id: Number(s.id), alias: s.alias ?? null, name: s.name ?? `study ${s.id}`, taskIds: (s.tasks?.task_id ?? []).map(Number) };
+}
+
+export function readFeaturesRecord(raw: unknown, what: string): OpenMLFeature[] {
+  return parseWith(FeaturesJson, raw, what).data_features.feature.map((f) => ({
+    name: f.name,
+    type: f.data_type,
+    ...(f.data_type === "nominal" ? { values: f.nominal_value ?? [] } : {}),
+  }));
 }

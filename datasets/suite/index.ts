@@ -7,5 +7,5 @@ export { SourceUnavailableError } from "./sources.js";
 // What other importers build task files with (the OpenML import writes its folders through prepareBuiltinTask).
 export { assembleFiles, majorityOf } from "./split.js";
 export { meanSample } from "./recipes.js";
-export { column, mapColumn, select, take, withColumn, type Frame } from "./frame.js";
+export { column, drop, mapColumn, select, take, withColumn, type Frame } from "./frame.js";
 export { shuffledIndices } from "./random.js";

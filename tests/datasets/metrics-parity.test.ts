@@ -92,6 +92,7 @@ for (const [n, k] of [
     const label = `${variant} n=${n} k=${k}`;
     add({ metric: "log_loss_multi", y: onehot, p: probs, ours: m.logLossMulticlass(cls, probs), label });
     if (variant !== "unnormalised") add({ metric: "roc_auc_ovr", y: onehot, p: probs, ours: m.meanColumnRocAuc(onehot, probs), label });
+    if (variant !== "unnormalised") add({ metric: "roc_auc_ovr_weighted", y: onehot, p: probs, ours: m.meanColumnRocAuc(onehot, probs, "weighted"), label });
     add({ metric: "mean_column_auc", y: onehot, p: raw, ours: m.meanColumnRocAuc(onehot, raw), label });
   }
 }
@@ -202,6 +203,9 @@ def one(c):
     if name == "roc_auc_ovr":
         Y, P = np.array(y).T, np.array(p).T
         return M.roc_auc_score(Y.argmax(axis=1), P, multi_class="ovr", labels=list(range(Y.shape[1])))
+    if name == "roc_auc_ovr_weighted":
+        Y, P = np.array(y).T, np.array(p).T
+        return M.roc_auc_score(Y.argmax(axis=1), P, multi_class="ovr", average="weighted", labels=list(range(Y.shape[1])))
     if name == "mean_column_auc":
         Y, P = np.array(y).T, np.array(p).T
         return float(np.mean([M.roc_auc_score(Y[:, j], P[:, j]) for j in range(Y.shape[1])]))

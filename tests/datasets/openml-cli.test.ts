@@ -1,21 +1,46 @@
 // tasks import-openml through the CLI against a local server shaped like OpenML's REST API: imported folders
-// validate and grade, the first fold becomes train/test, a suite becomes a bench suite, and each bad input
-// (unknown id, missing target, unsupported measure, unreachable server, non-numeric id) is refused by name.
+// validate and grade, the first fold becomes train/test, parquet data (written by pyarrow) is read where a record
+// offers it, a multi-class AUC task grades as OpenML's weighted one-vs-rest AUC (checked against scikit-learn), a
+// suite becomes a bench suite, and each bad input (unknown id, missing target, unsupported measure, unreachable
+// server, non-numeric id, a parquet file without a declared column) is refused by name.
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveTasks } from "../../benchmarks/index.js";
 import { checkTaskFolder, loadTask, readCsv } from "../../datasets/index.js";
 import { linguacodus } from "../support/cli.js";
-import { tempDir } from "./fixtures.js";
-import { carsArff, datasetJson, irisArff, N_BIN, N_IRIS, N_REG, pimaArff, splitsArff, startFakeOpenML, taskJson, type FakeOpenML } from "./openml-server.js";
+import { csv, tempDir } from "./fixtures.js";
+import { runPythonReference } from "../support/python-reference.js";
+import { pyarrowPython } from "./pyarrow.js";
+import { carsArff, datasetJson, featuresJson, glassArff, irisArff, N_BIN, N_GLASS, N_IRIS, N_REG, pimaArff, splitsArff, startFakeOpenML, taskJson, type FakeOpenML } from "./openml-server.js";
 
 const cli = (args: string[]) => linguacodus(args, { NO_COLOR: "1" }, { sources: true, cwd: process.cwd() });
 
 let api: FakeOpenML;
 let out: string;
+
+/** The pima-mini rows (as pimaArff writes them) as a parquet file the way OpenML's are: nominal columns as dictionary-encoded strings. */
+const WRITE_PARQUET = `
+import sys, pyarrow as pa, pyarrow.parquet as pq
+rows = range(int(sys.argv[2]))
+table = pa.table({
+    "row_nr": pa.array(list(rows), pa.int64()),
+    "plas": pa.array([None if r == 5 else 80.0 + r * 5 for r in rows], pa.float64()),
+    "blood type": pa.array(["B,-" if r % 3 == 0 else "A+" for r in rows]).dictionary_encode(),
+    "class": pa.array(["tested_negative" if r < 12 else "tested_positive" for r in rows]).dictionary_encode(),
+})
+pq.write_table(table, sys.argv[1])
+`;
+const PIMA_FEATURES = [
+  { name: "row_nr", type: "numeric" as const },
+  { name: "plas", type: "numeric" as const },
+  { name: "blood type", type: "nominal" as const, values: ["A+", "B,-"] },
+  { name: "class", type: "nominal" as const, values: ["tested_negative", "tested_positive"] },
+];
 
 beforeAll(async () => {
   api = await startFakeOpenML();
@@ -28,6 +53,17 @@ beforeAll(async () => {
   api.route("/api/v1/json/data/61", datasetJson({ id: 61, name: "pima-mini", url: data[61], licence: "CC BY 4.0", citation: "Smith, J. (1988). Diabetes onset.", target: "class", ignore: "row_nr" }));
   api.route("/api/v1/json/data/62", datasetJson({ id: 62, name: "cars-mini", url: data[62], licence: "Public", target: "mpg" }));
   api.route("/api/v1/json/data/63", datasetJson({ id: 63, name: "iris-mini", url: data[63], target: "class" }));
+  api.route("/api/v1/json/data/65", datasetJson({ id: 65, name: "glass-mini", url: file("/data/v1/download/65/glass.arff", glassArff()), target: "type" }));
+  // pima-mini again, with a parquet copy (the ARFF is served too, and must not be read) and its features record
+  const parquet = join(out, "pima-mini.pq");
+  await promisify(execFile)(await pyarrowPython(), ["-c", WRITE_PARQUET, parquet, String(N_BIN)]);
+  const pq = file("/datasets/0000/0066/dataset_66.pq", "");
+  api.route("/datasets/0000/0066/dataset_66.pq", new Uint8Array(await readFile(parquet)));
+  api.route("/api/v1/json/data/66", datasetJson({ id: 66, name: "pima-parquet", url: file("/data/v1/download/66/never-read.arff", pimaArff()), parquetUrl: pq, target: "class", ignore: "row_nr" }));
+  api.route("/api/v1/json/data/features/66", featuresJson(PIMA_FEATURES));
+  // the same parquet under a features record naming a column it lacks
+  api.route("/api/v1/json/data/67", datasetJson({ id: 67, name: "pima-wrong", url: data[61], parquetUrl: pq, target: "class" }));
+  api.route("/api/v1/json/data/features/67", featuresJson([...PIMA_FEATURES, { name: "glucose", type: "numeric" }]));
   // a hostile record: its data "URL" is a host file
   api.route("/api/v1/json/data/64", datasetJson({ id: 64, name: "host-file", url: "file:///etc/passwd", target: "class" }));
   const tasks: [number, "Supervised Classification" | "Supervised Regression", number, string, string | null, number][] = [
@@ -37,13 +73,16 @@ beforeAll(async () => {
     [4, "Supervised Classification", 63, "species", "predictive_accuracy", N_IRIS],
     [5, "Supervised Classification", 63, "class", "kappa", N_IRIS],
     [6, "Supervised Classification", 64, "class", "predictive_accuracy", N_IRIS],
+    [7, "Supervised Classification", 65, "type", "area_under_roc_curve", N_GLASS],
+    [8, "Supervised Classification", 66, "class", "area_under_roc_curve", N_BIN],
+    [9, "Supervised Classification", 67, "class", "area_under_roc_curve", N_BIN],
   ];
   for (const [id, type, datasetId, target, measure, rows] of tasks) {
     const splitsUrl = file(`/api_splits/get/${id}/Task_${id}_splits.arff`, splitsArff(rows));
     api.route(`/api/v1/json/task/${id}`, taskJson({ id, type, datasetId, target, measure, splitsUrl }));
   }
   api.route("/api/v1/json/study/10", { study: { id: "10", alias: "mini-cc", main_entity_type: "task", name: "A mini suite", tasks: { task_id: ["1", "2", "3"] } } });
-}, 30_000);
+}, 300_000);
 
 afterAll(async () => {
   await api?.close();
@@ -114,6 +153,59 @@ describe("tasks import-openml", () => {
     expect(JSON.parse(perfect.stdout).score).toBe(1);
   }, 60_000);
 
+  it("reads the parquet copy where the record offers one: the ARFF's rows, typed by the features record", async () => {
+    const r = await cli(["tasks", "import-openml", "8", "--server", api.server, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(api.requests).toContain("/datasets/0000/0066/dataset_66.pq");
+    expect(api.requests).toContain("/api/v1/json/data/features/66");
+    expect(api.requests).not.toContain("/data/v1/download/66/never-read.arff");
+    const [fromArff, fromParquet] = await Promise.all([1, 8].map(async (id) => (await loadTask(join(out, `openml-${id}`))).spec));
+    expect(fromParquet!.source.notes).toMatch(/dataset 66 \(parquet data\)/);
+    expect(fromArff!.source.notes).toMatch(/dataset 61 \(ARFF data\)/);
+    expect((await checkTaskFolder(join(out, "openml-8"))).problems).toEqual([]);
+    // Ids are shuffled per task; the rows without them are the same, missing value and quoted comma included.
+    const rows = async (id: number, file: string) => {
+      const t = await readCsv(join(out, `openml-${id}`, file));
+      return { header: t.header, rows: Array.from({ length: t.rowCount }, (_, i) => t.columns.slice(1).map((c) => c[i]).join("|")).sort() };
+    };
+    for (const file of ["public/train.csv", "public/test.csv", "private/answers.csv"]) expect(await rows(8, file), file).toEqual(await rows(1, file));
+    expect(await readFile(join(out, "openml-8", "description.md"), "utf8")).toContain("probability that `class` is 'tested_positive'");
+  }, 60_000);
+
+  it("imports a multi-class AUC task as one probability column per class, graded as OpenML's weighted one-vs-rest AUC (scikit-learn's)", async () => {
+    const r = await cli(["tasks", "import-openml", "7", "--server", api.server, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = join(out, "openml-7");
+    const { spec } = await loadTask(dir);
+    const classes = ["build", "vehic", "contain", "head"];
+    expect(spec.metric).toEqual({ name: "roc_auc", params: { average: "weighted" } });
+    expect(spec.target_columns).toEqual(classes);
+    expect(spec.source.notes).toMatch(/one probability column per class, graded by the one-vs-rest ROC-AUC weighted by each class's share/);
+    expect((await checkTaskFolder(dir)).problems).toEqual([]);
+    const [train, test, answers] = await Promise.all(["public/train.csv", "public/test.csv", "private/answers.csv"].map((f) => readCsv(join(dir, f))));
+    expect(train!.header).toEqual(["id", "refractive", "type"]);
+    expect(test!.header).toEqual(["id", "refractive"]);
+    expect(answers!.header).toEqual(["id", ...classes]);
+    const labels = Array.from({ length: answers!.rowCount }, (_, i) => classes.findIndex((_, c) => answers!.columns[c + 1]![i] === "1"));
+    expect(labels.map((l) => classes[l]).sort()).toEqual(["build", "build", "build", "build", "build", "build", "contain", "contain", "head", "vehic", "vehic", "vehic"]);
+
+    // A submission whose per-class AUCs differ, graded through the CLI and by scikit-learn.
+    const raw = labels.map((label, i) => classes.map((_, c) => (c === label ? 0.3 : 0.1) + ((i * 7 + c * 3) % 5) / 10));
+    const probs = raw.map((row) => row.map((v) => v / row.reduce((a, b) => a + b, 0)));
+    const submission = join(dir, "..", "openml-7-submission.csv");
+    await writeFile(submission, csv(["id", ...classes], answers!.columns[0]!.map((id, i) => [id, ...probs[i]!])));
+    const graded = await cli(["grade", dir, submission, "--json"]);
+    expect(graded.code, graded.stderr).toBe(0);
+    const reference = await runPythonReference<{ weighted: number; macro: number }>(
+      `import json, sys\nfrom sklearn.metrics import roc_auc_score\nd = json.load(sys.stdin)\nprint(json.dumps({a: roc_auc_score(d["y"], d["p"], multi_class="ovr", average=a, labels=list(range(4))) for a in ["weighted", "macro"]}))\n`,
+      { y: labels, p: probs },
+    );
+    expect(Math.abs(reference.weighted - reference.macro)).toBeGreaterThan(1e-3);
+    expect(JSON.parse(graded.stdout).score).toBeCloseTo(reference.weighted, 9);
+    const perfect = await cli(["grade", dir, join(dir, "private", "answers.csv"), "--json"]);
+    expect(JSON.parse(perfect.stdout).score).toBe(1);
+  }, 300_000);
+
   it("refuses to replace a task folder without --force, replaces it with --force", async () => {
     const again = await cli(["tasks", "import-openml", "3", "--server", api.server, "--out", out]);
     expect(again.code).toBe(2);
@@ -151,6 +243,7 @@ describe("tasks import-openml", () => {
       [["../etc"], /'\.\.\/etc' is not an OpenML task id; give its number/],
       [["6"], /the data of OpenML dataset 64: 'file:\/\/\/etc\/passwd' is not an http\(s\) URL/],
       [["--suite", "77"], /OpenML suite 77: GET .*\/study\/77 answered 404/],
+      [["9"], /the data of OpenML dataset 67 \(.*dataset_66\.pq\) lacks the column\(s\) glucose that OpenML's features record names/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(["tasks", "import-openml", ...args, "--server", api.server, "--out", out]);

@@ -25,7 +25,7 @@ describe("metricForMeasure", () => {
     expect(metricForMeasure({ taskId: 5, kind: "classification", measure: "kappa", classes: three, override: "balanced_accuracy" })).toMatchObject({ metric: "balanced_accuracy" });
     expect(() => metricForMeasure({ taskId: 5, kind: "classification", measure: "kappa", classes: three })).toThrow(/task 5 is scored by 'kappa', which has no metric here/);
     expect(() => metricForMeasure({ taskId: 6, kind: "regression", measure: "predictive_accuracy", classes: [] })).toThrow(/for regression: root_mean_squared_error, mean_absolute_error/);
-    expect(() => metricForMeasure({ taskId: 7, kind: "classification", measure: "area_under_roc_curve", classes: three })).toThrow(/over 3 classes, which is not imported yet .*pass --metric accuracy/);
+    expect(metricForMeasure({ taskId: 7, kind: "classification", measure: "area_under_roc_curve", classes: three })).toMatchObject({ metric: "roc_auc", params: { average: "weighted" }, perClass: true });
     expect(() => metricForMeasure({ taskId: 8, kind: "classification", measure: null, classes: three, override: "nonsense" })).toThrow(/--metric 'nonsense' is not a metric name/);
   });
 });

@@ -1,5 +1,5 @@
-// A local stand-in for OpenML's REST API: task, dataset and study JSON shaped as api/v1/json gives them, and
-// the ARFF data and split files they point at, all written by the test. Unknown paths answer 404 with
+// A local stand-in for OpenML's REST API: task, dataset, features and study JSON shaped as api/v1/json gives them,
+// and the ARFF / parquet data and split files they point at, all written by the test. Unknown paths answer 404 with
 // OpenML's error record.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,14 +9,14 @@ export interface FakeOpenML {
   server: string;
   /** The server's origin, for file URLs in records. */
   origin: string;
-  /** Serves `body` at `path` (JSON for objects). */
+  /** Serves `body` at `path` (bytes as they are, JSON for other objects). */
   route(path: string, body: unknown): void;
   requests: string[];
   close(): Promise<void>;
 }
 
 export async function startFakeOpenML(): Promise<FakeOpenML> {
-  const routes = new Map<string, { type: string; text: string }>();
+  const routes = new Map<string, { type: string; text: string | Uint8Array }>();
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? "");
@@ -35,7 +35,11 @@ export async function startFakeOpenML(): Promise<FakeOpenML> {
     server: `${origin}/api/v1/json`,
     origin,
     requests,
-    route: (path, body) => routes.set(path, typeof body === "string" ? { type: "text/plain", text: body } : { type: "application/json", text: JSON.stringify(body) }),
+    route: (path, body) =>
+      routes.set(
+        path,
+        typeof body === "string" ? { type: "text/plain", text: body } : body instanceof Uint8Array ? { type: "application/octet-stream", text: body } : { type: "application/json", text: JSON.stringify(body) },
+      ),
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
@@ -62,7 +66,7 @@ export function taskJson(o: { id: number; type: "Supervised Classification" | "S
   };
 }
 
-export function datasetJson(o: { id: number; name: string; url: string; licence?: string; citation?: string; target: string; ignore?: string }) {
+export function datasetJson(o: { id: number; name: string; url: string; parquetUrl?: string; licence?: string; citation?: string; target: string; ignore?: string }) {
   return {
     data_set_description: {
       id: String(o.id),
@@ -73,6 +77,7 @@ export function datasetJson(o: { id: number; name: string; url: string; licence?
       ...(o.licence ? { licence: o.licence } : {}),
       ...(o.citation ? { citation: o.citation } : {}),
       url: o.url,
+      ...(o.parquetUrl ? { parquet_url: o.parquetUrl } : {}),
       default_target_attribute: o.target,
       ...(o.ignore ? { ignore_attribute: o.ignore } : {}),
       status: "active",
@@ -128,4 +133,29 @@ export const N_IRIS = 18;
 export function irisArff(): string {
   const classes = ["setosa", "versicolor", "virginica"];
   return ["@relation iris", "@attribute petal_length numeric", "@attribute class {setosa,versicolor,virginica}", "@data", ...Array.from({ length: N_IRIS }, (_, r) => `${1 + (r % 3) * 2}.${r},${classes[r % 3]}`)].join("\n");
+}
+
+/** A features record as OpenML's JSON API gives one (data/features/{id}): name, type and nominal values per column. */
+export function featuresJson(features: { name: string; type: "numeric" | "nominal" | "string"; values?: string[] }[]) {
+  return {
+    data_features: {
+      feature: features.map((f, index) => ({
+        index: String(index),
+        name: f.name,
+        data_type: f.type,
+        ...(f.values ? { nominal_value: f.values.length === 1 ? f.values[0] : f.values } : {}),
+        is_target: "false",
+        is_ignore: "false",
+        is_row_identifier: "false",
+        number_of_missing_values: "0",
+      })),
+    },
+  };
+}
+
+export const N_GLASS = 24;
+/** Four classes in unequal shares (12, 6, 4, 2 rows; the test fold holds half of each), so a weighted AUC differs from a macro one. */
+export const glassClassOf = (r: number) => (r < 12 ? "build" : r < 18 ? "vehic" : r < 22 ? "contain" : "head");
+export function glassArff(): string {
+  return ["@relation glass", "@attribute refractive numeric", "@attribute type {build,vehic,contain,head}", "@data", ...Array.from({ length: N_GLASS }, (_, r) => `${(1.5 + ((r * 7) % 11) / 100).toFixed(2)},${glassClassOf(r)}`)].join("\n");
 }
