@@ -104,13 +104,13 @@ describe("export inspect: Inspect AI reads the logs, and they hold what the run 
 
     // Inspect's own .eval zip and its JSON form: read back the same, and each as the record holds it.
     const outDir = tempDir("lc-inspect-out-");
-    const [asEval, asJson] = await Promise.all(["run.eval", "run.json"].map(async (name) => {
+    const [asEval, asJson] = (await Promise.all(["run.eval", "run.json"].map(async (name) => {
       const file = join(outDir, name);
       const exported = await linguacodus(["export", "inspect", runDir, "--out", file], { LINGUACODUS_HOME: home });
       expect(exported.code, exported.stderr).toBe(0);
       expect(exported.stdout.trim()).toBe(file);
       return (await readWithInspect([file]))[0]!;
-    }));
+    }))) as [ReadLog, ReadLog];
     expect(readFileSync(join(outDir, "run.eval")).subarray(0, 2).toString()).toBe("PK");
     expect({ ...asEval, file: "" }).toEqual({ ...asJson, file: "", reductions: asEval.reductions });
     const log = asEval;
