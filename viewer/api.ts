@@ -2,7 +2,7 @@
 // and the payload types the web page reads (imported there as types only, so no code crosses into the bundle).
 import { z } from "zod";
 import type { TokenCounts } from "../agents/index.js";
-import type { AttemptKind, AttemptOutcome, RunJson, ScoreJson, SearchNode, SearchOperator } from "../execution/index.js";
+import type { AttemptKind, AttemptOutcome, ReviewFigures, RunJson, ScoreJson, SearchNode, SearchOperator } from "../execution/index.js";
 
 /** A run folder relative to the opened folder, with "/" separators ("." = the opened folder itself). */
 export const RunPathSchema = z
@@ -159,6 +159,11 @@ export interface AttemptView {
   figures: FigureView[];
   /** Figures left out of the copy, and why (past a cap, a symlink, not the format named). */
   figuresSkipped: { name: string; reason: string }[];
+  /**
+   * The first attempt of a feedback round: what its reviewer saw of the reviewed attempt's figures (the round's
+   * review.finished event); null otherwise, and when the reviewed attempt saved none.
+   */
+  review: ReviewFigures | null;
 }
 
 export interface FigureView {

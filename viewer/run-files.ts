@@ -4,7 +4,19 @@
 import { join, sep } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { CODE_STAGES } from "../codegen/index.js";
-import { ATTEMPT_FILES, CODE_FILES, RUN_FILES, attemptPath, blockNameOf, isAttemptScript, listRunFolder, readRunText, type AttemptResult } from "../execution/index.js";
+import {
+  ATTEMPT_FILES,
+  CODE_FILES,
+  RUN_FILES,
+  attemptPath,
+  blockNameOf,
+  isAttemptScript,
+  listRunFolder,
+  readRunText,
+  type AttemptResult,
+  type ReviewFigures,
+  type RunEvent,
+} from "../execution/index.js";
 import type { AttemptView, SubmissionView, TextView } from "./api.js";
 import { attemptParents } from "./derive.js";
 
@@ -18,8 +30,16 @@ function textView(dir: string, rel: string, limit = OUTPUT_LIMIT): TextView | nu
   return read ? { text: read.text, bytes: read.bytes, truncated: read.truncated } : null;
 }
 
-export function attemptViews(dir: string, attempts: readonly AttemptResult[]): AttemptView[] {
+/** What each feedback round's reviewer saw of the figures, by round (the review.finished events). */
+function reviewsByRound(events: readonly RunEvent[]): Map<number, ReviewFigures> {
+  const reviews = new Map<number, ReviewFigures>();
+  for (const e of events) if (e.type === "review.finished" && e.figures) reviews.set(e.round, e.figures);
+  return reviews;
+}
+
+export function attemptViews(dir: string, attempts: readonly AttemptResult[], events: readonly RunEvent[] = []): AttemptView[] {
   const parents = attemptParents(attempts);
+  const reviews = reviewsByRound(events);
   return attempts.map((a) => ({
     attempt: a.attempt,
     index: a.index,
@@ -44,6 +64,7 @@ export function attemptViews(dir: string, attempts: readonly AttemptResult[]): A
     stderrTruncated: a.stderrTruncated,
     figures: (a.figures?.files ?? []).map((f) => ({ name: f.name, format: f.format, bytes: f.bytes, width: f.width ?? null, height: f.height ?? null, path: posix(f.path) })),
     figuresSkipped: a.figures?.skipped ?? [],
+    review: a.kind === "feedback" ? (reviews.get(a.feedbackRound) ?? null) : null,
   }));
 }
 

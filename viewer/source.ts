@@ -309,7 +309,7 @@ export class ViewerSource {
       final: readRunText(dir, RUN_FILES.finalScript)?.text ?? null,
       codeFiles: otherCodeFiles(dir, skipped),
       // A search's attempts are its nodes (search.nodes; /api/node reads one in full): their files are not read here.
-      attempts: search ? [] : attemptViews(dir, attempts),
+      attempts: search ? [] : attemptViews(dir, attempts, events),
       score: score.value ?? null,
       submission: submissionHead(dir),
       chains,

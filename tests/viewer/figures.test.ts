@@ -2,14 +2,15 @@
 // Each attempt's figures in the viewer: served by /api/figure only from an attempt's figures folders, checked to be
 // the format named, with a sandboxing CSP (an SVG with a script opened on its own runs nothing), traversal and
 // symlinks out refused, foreign Host headers refused; and in real Chromium the run page shows the images of the
-// attempt that saved them, with the figures left out and why. The figures are copied by the real copyFigures.
+// attempt that saved them, with the figures left out and why, and on a feedback attempt what its reviewer was sent.
+// The figures are copied by the real copyFigures.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { deflateSync } from "node:zlib";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATTEMPT_FILES, copyFigures } from "../../execution/index.js";
+import { ATTEMPT_FILES, REVIEW_IMAGE_LIMITS, copyFigures } from "../../execution/index.js";
 import { startViewer, type ViewerServer } from "../../viewer/index.js";
 import { SCRIPT_V1, SCRIPT_V2, finishFixture, fixtureRun } from "./fixtures.js";
 import { artifactDir, buildWebBundle, launchChromium, statusWithHost } from "./support.js";
@@ -69,6 +70,27 @@ beforeAll(async () => {
   const figuresDir = run.writer.attemptFile(second.attempt, ATTEMPT_FILES.figures);
   const figures = copyFigures({ files, skippedFiles: [{ name: "link.png", reason: "a symbolic link (links are not followed)" }], workspaceDir: workspace, figuresDir, relativeTo: run.dir });
   run.writer.writeAttemptResult({ ...second, ...(figures ? { figures } : {}) }, "stdout\n", "");
+  // A feedback round reviewed #002: its reviewer was sent loss.png downscaled, and not the SVG.
+  const reviewDir = run.writer.attemptFile(second.attempt, ATTEMPT_FILES.reviewFigures);
+  mkdirSync(reviewDir, { recursive: true });
+  writeFileSync(join(reviewDir, "0.png"), png(200, 125));
+  const [loss, svg] = figures!.files;
+  run.writer.event({
+    type: "review.finished",
+    round: 1,
+    changed: true,
+    figures: {
+      attempt: second.attempt,
+      seen: true,
+      limits: REVIEW_IMAGE_LIMITS,
+      figures: [
+        { ...loss!, shown: true, sent: { path: relative(run.dir, join(reviewDir, "0.png")), width: 200, height: 125, bytes: 1 } },
+        { name: svg!.name, format: "svg", bytes: svg!.bytes, shown: false, reason: "SVG is not rasterised (the sandbox image has no SVG rasteriser)" },
+      ],
+    },
+  });
+  const third = run.addAttempt({ valid: true, script: SCRIPT_V2 });
+  run.writer.writeAttemptResult({ ...third, kind: "feedback", feedbackRound: 1, fixIndex: 0 }, "stdout\n", "");
   // Placed after the copy, as an attacker with write access to the folder might: a text file named .png, a link out.
   writeFileSync(join(figuresDir, "planted.png"), "not an image");
   symlinkSync(join(outside, "secret.png"), join(figuresDir, "escape.png"));
@@ -118,13 +140,24 @@ describe("figures in Chromium", () => {
     if (!(await attempt.evaluate((d) => (d as HTMLDetailsElement).open))) await attempt.locator("summary").first().click();
     const loss = attempt.locator('figure[data-figure="loss.png"] img');
     await loss.waitFor();
+    // lazy images load when scrolled to
+    await loss.scrollIntoViewIfNeeded();
     await expect.poll(() => loss.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(320);
     const evil = attempt.locator('figure[data-figure="plots/evil.svg"] img');
+    await evil.scrollIntoViewIfNeeded();
     await expect.poll(() => evil.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(120);
     await expect(attempt.locator('figure[data-figure="loss.png"] figcaption').innerText()).resolves.toMatch(/loss\.png PNG · 320×200 · [\d,]+ bytes/);
     const skipped = await attempt.locator(".figures-skipped").innerText();
     expect(skipped).toMatch(/link\.png: not collected from the sandbox: a symbolic link/);
     expect(skipped).toMatch(/fake\.png: not a PNG file/);
+    // The feedback attempt shows what its reviewer saw of #002's figures.
+    const third = page.locator('details.attempt[data-attempt="003"]');
+    if (!(await third.evaluate((d) => (d as HTMLDetailsElement).open))) await third.locator("summary").first().click();
+    await expect(third.locator(".reviewer-saw h4").textContent()).resolves.toBe("the reviewer saw 1 figure of #002");
+    const sent = third.locator('figure[data-sent="loss.png"] img');
+    await sent.scrollIntoViewIfNeeded();
+    await expect.poll(() => sent.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(200);
+    await expect(third.locator(".reviewer-saw").innerText()).resolves.toMatch(/plots\/evil\.svg: SVG is not rasterised/);
     // The first attempt saved none: no figure section.
     await expect(page.locator('details.attempt[data-attempt="001"] .figures').count()).resolves.toBe(0);
     await page.screenshot({ path: join(artifactDir, "figures.png"), fullPage: true });

@@ -8,6 +8,7 @@ import { Badge, Problems, Reasons, Section, fmtInt, fmtMs, fmtScore, href } from
 import { Code, Text } from "../ui/code.js";
 import { LineDiff, WordDiff } from "../ui/diff.js";
 import { AttemptTree } from "../ui/tree.js";
+import { Figures, ReviewerSaw } from "../ui/figures.js";
 import { SearchSection } from "./search.js";
 
 function Header(props: { run: RunPayload; source: DataSource }) {
@@ -198,46 +199,6 @@ function Output(props: { label: string; text: AttemptView["stdout"]; capped: boo
   );
 }
 
-/** The figures an attempt saved, as images (an exported page lists them by name), and those left out. */
-function Figures(props: { a: AttemptView; figureHref: (p: string) => string | null }) {
-  const { figures, figuresSkipped } = props.a;
-  if (figures.length === 0 && figuresSkipped.length === 0) return null;
-  return (
-    <div class="figures">
-      <h4>
-        figures <span class="muted small">{figures.length}</span>
-      </h4>
-      <div class="figure-grid">
-        {figures.map((f) => {
-          const href = props.figureHref(f.path);
-          const size = `${f.format.toUpperCase()}${f.width !== null && f.height !== null ? ` · ${f.width}×${f.height}` : ""} · ${fmtInt(f.bytes)} bytes`;
-          return (
-            <figure key={f.path} class="figure" data-figure={f.name}>
-              {href ? (
-                <a href={href}>
-                  <img src={href} alt={f.name} loading="lazy" />
-                </a>
-              ) : null}
-              <figcaption>
-                {f.name} <span class="muted small">{size}</span>
-              </figcaption>
-            </figure>
-          );
-        })}
-      </div>
-      {figuresSkipped.length ? (
-        <ul class="muted small figures-skipped">
-          {figuresSkipped.map((s) => (
-            <li key={s.name}>
-              {s.name || "(more)"}: {s.reason}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-}
-
 function Attempt(props: { a: AttemptView; parent?: AttemptView; open: boolean; fileHref: (p: string) => string | null; figureHref: (p: string) => string | null }) {
   const { a, parent } = props;
   const tone = a.valid ? "good" : "bad";
@@ -274,6 +235,7 @@ function Attempt(props: { a: AttemptView; parent?: AttemptView; open: boolean; f
       </details>
       <Output label="stdout" text={a.stdout} capped={a.stdoutTruncated} />
       <Output label="stderr" text={a.stderr} capped={a.stderrTruncated} />
+      <ReviewerSaw a={a} figureHref={props.figureHref} />
       <Figures a={a} figureHref={props.figureHref} />
     </details>
   );
