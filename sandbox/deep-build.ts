@@ -28,12 +28,12 @@ export interface DeepBuildOptions extends DeepRecipeOptions {
 }
 
 /** The image's Python (Debian bookworm's CPython 3.11) and platform, for pip on the host. */
-const wheelTarget = (): string[] => ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311", ...wheelPlatformArgs()];
+export const deepWheelTarget = (): string[] => ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311", ...wheelPlatformArgs()];
 
 /** The wheel folder of a recipe, downloaded unless complete (a marker file is written last). */
 export async function ensureWheelCache(recipe: DeepRecipe, options: Pick<DeepBuildOptions, "cacheDir" | "hostPython" | "log">): Promise<string> {
   // Keyed by what is downloaded, not by the base image: a new fork server on the base reuses the wheels.
-  const key = createHash("sha256").update(JSON.stringify([recipe.packages, recipe.constraints, wheelTarget()])).digest("hex").slice(0, 12);
+  const key = createHash("sha256").update(JSON.stringify([recipe.packages, recipe.constraints, deepWheelTarget()])).digest("hex").slice(0, 12);
   const dir = join(resolve(options.cacheDir), "wheels", key);
   const marker = join(dir, ".complete");
   if (existsSync(marker)) {
@@ -48,7 +48,7 @@ export async function ensureWheelCache(recipe: DeepRecipe, options: Pick<DeepBui
   try {
     await exec(
       options.hostPython ?? "python3",
-      ["-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-input", "--only-binary=:all:", ...wheelTarget(), "-d", partial,
+      ["-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-input", "--only-binary=:all:", ...deepWheelTarget(), "-d", partial,
         "-c", join(partial, "constraints.txt"), ...recipe.packages],
       { maxBuffer: 64 * 1024 ** 2 },
     );

@@ -67,4 +67,4 @@ export {
   type DeepVariant,
   type SandboxProfile,
 } from "./image-profiles.js";
-export { buildDeepImage, ensureWheelCache, type DeepBuildOptions } from "./deep-build.js";
+export { buildDeepImage, deepWheelTarget, ensureWheelCache, type DeepBuildOptions } from "./deep-build.js";

@@ -38,14 +38,19 @@ export function pythonLayerTag(name: string, requirements: readonly string[], ba
   return `${IMAGE_REPOSITORY}:${name}-${hash}`;
 }
 
+/** glibc of the image's Debian (bookworm): the newest manylinux a wheel may ask for. */
+const IMAGE_GLIBC_MINOR = 36;
+
 /**
- * pip's `--platform` arguments for wheels that run in the image (Debian bookworm, glibc 2.36) on the host's
- * architecture: every manylinux tag that glibc runs, newest first (torch's wheels are manylinux_2_28 only).
+ * pip's `--platform` arguments for wheels that run in the image on the host's architecture: every manylinux tag its
+ * glibc runs, newest first. pip takes an explicit `--platform` literally (manylinux_2_28 does not imply 2_18), and
+ * wheels are tagged anywhere in between: torch manylinux_2_28, CUDA's nccl manylinux_2_18 only.
  */
 export function wheelPlatformArgs(): string[] {
   const arch = process.arch === "x64" ? "x86_64" : process.arch === "arm64" ? "aarch64" : undefined;
   if (!arch) throw new Error(`no wheel platform known for ${process.arch}: the sandbox images take Python wheels for x86_64 or aarch64 hosts only`);
-  return ["manylinux_2_28", "manylinux_2_27", "manylinux_2_17", "manylinux2014", "manylinux1", "linux"].flatMap((p) => ["--platform", `${p}_${arch}`]);
+  const perGlibc = Array.from({ length: IMAGE_GLIBC_MINOR - 4 }, (_, i) => `manylinux_2_${IMAGE_GLIBC_MINOR - i}`);
+  return [...perGlibc, "manylinux2014", "manylinux2010", "manylinux1"].flatMap((p) => ["--platform", `${p}_${arch}`]);
 }
 
 /** Builds the derived image unless it exists; returns its tag. */

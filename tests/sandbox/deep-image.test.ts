@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { grade } from "../../datasets/index.js";
 import { createWiring, runTask, type Wiring } from "../../execution/index.js";
-import { sandboxImageTag } from "../../sandbox/index.js";
+import { deepRecipe, deepWheelTarget, sandboxImageTag } from "../../sandbox/index.js";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { builtinTask, callKind, linguacodusScript, tempDir } from "../pipeline/support.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { withScriptedModels } from "../support/scripted-team.js";
@@ -65,5 +67,27 @@ describe.skipIf(!enabled)("deep sandbox image (opt-in)", () => {
     } finally {
       await wiring.close();
     }
+  }, 900_000);
+});
+
+// The CUDA variant cannot be built usefully without a GPU; what this machine can check is that pip resolves its
+// pinned list (and the nvidia-* wheels it pulls) for the image's Python and glibc.
+describe.skipIf(!enabled)("deep CUDA variant (opt-in)", () => {
+  it("resolves the CUDA variant's wheels on PyPI for the image's Python and glibc (no GPU here: pip's dry run, no build)", async () => {
+    const recipe = deepRecipe({ cuda: true });
+    const dir = tempDir("lc-deep-cuda-");
+    writeFileSync(join(dir, "constraints.txt"), recipe.constraints.join("\n"));
+    const report = join(dir, "report.json");
+    const pip = spawnSync(
+      "python3",
+      ["-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet", "--report", report, "--target", join(dir, "t"), "--only-binary=:all:", ...deepWheelTarget(), "-c", join(dir, "constraints.txt"), ...recipe.packages],
+      { encoding: "utf8", timeout: 600_000 },
+    );
+    expect(pip.status, pip.stderr.split("\n").filter((l) => !l.startsWith("WARNING")).join("\n")).toBe(0);
+    const names = (JSON.parse(readFileSync(report, "utf8")) as { install: { metadata: { name: string; version: string } }[] }).install.map((i) => `${i.metadata.name.toLowerCase()} ${i.metadata.version}`);
+    expect(names).toContain("torch 2.13.0");
+    expect(names).toContain("torchvision 0.28.0");
+    expect(names.some((n) => n.startsWith("nvidia-cudnn-cu13 "))).toBe(true);
+    expect(names.some((n) => n.startsWith("nvidia-nccl-cu13 "))).toBe(true);
   }, 900_000);
 });

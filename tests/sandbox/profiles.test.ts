@@ -7,7 +7,7 @@ import { RunRecordWriter, parseRunOptions, profileUsesGpus, requireProfileImage 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEEP_PIP_PACKAGES, DEEP_TORCH, SANDBOX_IMAGE_TAG, TORCHVISION_CPU_SHIM, buildCommandOf, deepRecipe, dockerClient, renderDeepDockerfile, sandboxImageTag } from "../../sandbox/index.js";
+import { DEEP_PIP_PACKAGES, DEEP_TORCH, SANDBOX_IMAGE_TAG, TORCHVISION_CPU_SHIM, buildCommandOf, deepRecipe, dockerClient, renderDeepDockerfile, sandboxImageTag, wheelPlatformArgs } from "../../sandbox/index.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { ensureSandboxImage } from "./engine-helpers.js";
 
@@ -25,6 +25,15 @@ describe("deep profile recipe", () => {
     expect(dockerfile).toContain("COPY --from=install /usr/local /usr/local");
     // The coders are told the deep libraries: the manifest step names them.
     expect(dockerfile).toContain('"importName":"torch"');
+  });
+
+  it("asks pip for every manylinux tag the image's glibc 2.36 runs (pip takes --platform literally)", () => {
+    const platforms = wheelPlatformArgs().filter((_, i) => i % 2 === 1);
+    expect(wheelPlatformArgs().filter((_, i) => i % 2 === 0).every((flag) => flag === "--platform")).toBe(true);
+    // torch is manylinux_2_28; the CUDA variant's nccl is manylinux_2_18 only; none may ask for a newer glibc
+    for (const tag of ["manylinux_2_36", "manylinux_2_28", "manylinux_2_18", "manylinux_2_17", "manylinux2014", "manylinux1"]) expect(platforms).toContain(`${tag}_x86_64`);
+    expect(platforms).not.toContain("manylinux_2_37_x86_64");
+    expect(platforms).not.toContain("linux_x86_64");
   });
 
   it("tags the deep image apart from the default one, by its recipe", () => {
