@@ -133,6 +133,10 @@ describe("--sandbox-profile", () => {
     await expect(requireProfileImage({ docker, profile: "deep", cuda: true })).rejects.toThrow(
       `the deep (CUDA) sandbox image ${sandboxImageTag("deep", { cuda: true })} is missing: build it with 'linguacodus sandbox build --offline --profile deep --cuda'`,
     );
+    // sandbox export of a profile's image (for bench --slurm-image) names the same fix
+    const exported = await linguacodus(["sandbox", "export", join(tmpdir(), "lc-never-written.tar"), "--profile", "deep", "--cuda"]);
+    expect(exported.code).not.toBe(0);
+    expect(exported.stderr).toContain(`image ${sandboxImageTag("deep", { cuda: true })} does not exist here: build it first with 'linguacodus sandbox build --offline --profile deep --cuda'`);
     // The default profile's image exists (the suite builds it), so the same call returns its tag.
     await expect(requireProfileImage({ docker, profile: "default" })).resolves.toBe(SANDBOX_IMAGE_TAG);
   }, 600_000);
