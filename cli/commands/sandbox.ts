@@ -42,7 +42,7 @@ export function registerSandbox(program: Command): void {
     .option("--fresh", "with --offline: also discard the cached rootfs tarball")
     .option("--cache <dir>", "cache folder for the rootfs tarball and packages (default: $LINGUACODUS_HOME/sandbox)")
     .option("--mirror <url>", "Debian mirror for --offline (default: the host's apt mirror)")
-    .addOption(flagOption({ ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" }, "default, or deep: the default image plus pinned CPU wheels (PyTorch, transformers, …) from a wheel cache"))
+    .addOption(flagOption({ ...SANDBOX_PROFILE_FLAG, flag: "--profile <name>" }, "default, or deep: the default image plus pinned wheels (PyTorch, torchvision, timm, transformers, …) from a wheel cache; CPU ones, CUDA ones on an NVIDIA host"))
     .option("--cuda", "with --profile deep: PyPI's CUDA wheels (several GB), for a host with an NVIDIA GPU (default there)")
     .option("--no-cuda", "with --profile deep: the CPU wheels even on a host with an NVIDIA GPU")
     .option("--json", "print the result as JSON")
