@@ -122,3 +122,13 @@ export async function reviewFigures(input: ReviewFiguresInput): Promise<ReviewFi
   const reason = seen ? undefined : "no figure could be shown as an image (see each figure's reason)";
   return { record: { ...base, seen, ...(reason ? { reason } : {}), figures }, forPrompt: forPrompt(figures, images), seen };
 }
+
+/**
+ * The same figures for a reviewer whose server refused the images (an OpenAI-compatible server with a text-only
+ * model answers 400): names and sizes only, and the record says why it did not see them.
+ */
+export function withoutImages(result: ReviewFiguresResult, refusal: string): ReviewFiguresResult {
+  const reason = `the model server refused the images (${refusal.split("\n")[0]!.slice(0, 300)}): the reviewer was given the figures' names and sizes instead`;
+  const figures = result.record.figures.map(({ sent: _sent, ...f }) => ({ ...f, shown: false, reason: "refused by the model server" }));
+  return { record: { ...result.record, seen: false, reason, figures }, forPrompt: result.forPrompt.map(({ image: _image, ...f }) => ({ ...f, reason: "refused by the model server" })), seen: false };
+}

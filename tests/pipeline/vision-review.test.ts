@@ -2,7 +2,8 @@
 // sandbox and the real LangChain clients: the local OpenAI-protocol server must receive `image_url` data URLs and
 // the Gemini-protocol server inline data — PNGs only (the SVG is named with the reason), at most the cap, each
 // downscaled to the bound — and answers scripted feedback (change, then keep: the rounds stop). A text-only
-// reviewer (the scripted model) gets the figures' names and sizes, and the record says it did not see them.
+// reviewer (the scripted model) gets the figures' names and sizes, and the record says it did not see them; so does
+// one behind an OpenAI URL whose server refuses image parts (the round is asked again without them).
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -128,6 +129,29 @@ describe("a reviewer that sees figures", () => {
       { width: 300, height: 200, signature: "PNG" },
     ]);
     expectSeenRecord(join(out, readdirSync(out)[0]!));
+  }, 600_000);
+});
+
+describe("a server that refuses images", () => {
+  it("a text-only model behind an OpenAI URL answers 400 to image parts: the round is asked again with names and sizes", async () => {
+    const hasImages = (body: Record<string, unknown>) => JSON.stringify(body.messages).includes('"image_url"');
+    const textOnly = await startOpenAiServer((body) =>
+      hasImages(body) ? { status: 400, json: { error: { message: "coder-7b is not a multimodal model", type: "BadRequestError" } } } : { text: answer(lastUserText(body)) },
+    );
+    try {
+      const out = tempDir("lc-vision-refused-");
+      const r = await linguacodus(runArgs(`openai:coder-7b@${textOnly.baseURL}`, out), { LINGUACODUS_HOME: tempDir("lc-vision-home-") });
+      expect(r.code, r.stderr).toBe(0);
+      const reviewBodies = textOnly.received.map((q) => q.body).filter((b) => isReview(lastUserText(b)));
+      // round 1: refused with images, asked again without; round 2 likewise
+      expect(reviewBodies.map(hasImages)).toEqual([true, false, true, false]);
+      expect(lastUserText(reviewBodies[1]!)).toMatch(/You cannot see them: only their names and sizes are given.\n- curve\.png \(PNG, 2000×1000 px/);
+      const [first] = reviews(join(out, readdirSync(out)[0]!));
+      expect(first!.figures).toMatchObject({ seen: false, reason: expect.stringMatching(/the model server refused the images \(.*not a multimodal model/) });
+      expect(first!.figures!.figures.every((f) => !f.shown && !f.sent)).toBe(true);
+    } finally {
+      await textOnly.close();
+    }
   }, 600_000);
 });
 
