@@ -120,7 +120,8 @@ def _solve(command: str, positional: List[str], given: Dict[str, Any], on_progre
         **flags,
     }
     summary, outcome, cli = _invoke(command, positional, cli_flags, settings, on_progress, out)
-    return read_result(Path(summary.get("dir") or outcome.run_dir), summary, cli)
+    # run prints its summary's `dir`, ask its outcome's `runDir`.
+    return read_result(Path(summary.get("dir") or summary.get("runDir") or outcome.run_dir), summary, cli)
 
 
 def generate_code(
@@ -180,26 +181,12 @@ class BenchResult:
 
 
 def _summary_of(run_dir: Path) -> Dict[str, Any]:
-    """What a run's record says when no CLI summary is at hand (a bench's runs): run.json and score.json."""
-    try:
-        run_json = json.loads((run_dir / "run.json").read_text())
-    except (OSError, ValueError):
-        run_json = {}
+    """What a run's record says when no CLI summary is at hand (a bench's runs): its grade (score.json)."""
     try:
         score = json.loads((run_dir / "score.json").read_text())
     except (OSError, ValueError):
         score = {}
-    timings = run_json.get("timings", {})
-    return {
-        "dir": str(run_dir),
-        "status": run_json.get("status"),
-        "mode": run_json.get("mode"),
-        "valid": score.get("valid", False),
-        "score": score.get("score") if score.get("valid") else None,
-        "metric": score.get("metric"),
-        **{k: timings.get(k, 0) for k in ("wallMs", "modelMs", "sandboxMs")},
-        "failure": (run_json.get("failure") or {}).get("message"),
-    }
+    return {"dir": str(run_dir), "valid": score.get("valid", False), "score": score.get("score") if score.get("valid") else None, "metric": score.get("metric")}
 
 
 def bench(

@@ -123,12 +123,13 @@ def _describe(event: dict) -> Optional[str]:
 
 
 class _RecordFollower:
-    """Finds the run folder the CLI makes under ``out`` and reads its events.jsonl as it grows."""
+    """Finds the run folder the CLI makes under ``out`` and reads its events.jsonl as it grows, and each chain's
+    (chains/<id>/events.jsonl, its lines marked with the chain id)."""
 
     def __init__(self, out: Optional[Path]):
         self.out = out
         self.before = set(os.listdir(out)) if out and out.is_dir() else set()
-        self.offset = 0
+        self.offsets: Dict[Path, int] = {}
         self.progress = Progress()
 
     def _find(self) -> Optional[Path]:
@@ -137,26 +138,40 @@ class _RecordFollower:
         fresh = [self.out / name for name in set(os.listdir(self.out)) - self.before if (self.out / name / "run.json").is_file()]
         return sorted(fresh)[0] if fresh else None
 
+    def _new_events(self, path: Path) -> List[dict]:
+        """The complete lines appended to ``path`` since the last read."""
+        with path.open("rb") as handle:
+            handle.seek(self.offsets.get(path, 0))
+            chunk = handle.read()
+        complete = chunk[: chunk.rfind(b"\n") + 1]
+        self.offsets[path] = self.offsets.get(path, 0) + len(complete)
+        events = []
+        for raw in complete.decode("utf8", "replace").splitlines():
+            try:
+                events.append(json.loads(raw))
+            except ValueError:
+                continue
+        return events
+
     def poll(self) -> Progress:
         if self.progress.run_dir is None:
             self.progress.run_dir = self._find()
-        events = self.progress.run_dir / "events.jsonl" if self.progress.run_dir else None
-        if events and events.is_file():
-            with events.open("rb") as handle:
-                handle.seek(self.offset)
-                chunk = handle.read()
-            complete = chunk[: chunk.rfind(b"\n") + 1]
-            self.offset += len(complete)
-            for raw in complete.decode("utf8", "replace").splitlines():
-                try:
-                    event = json.loads(raw)
-                except ValueError:
-                    continue
+        run_dir = self.progress.run_dir
+        if run_dir is None:
+            return self.progress
+        logs = [("", run_dir / "events.jsonl")]
+        chains = run_dir / "chains"
+        if chains.is_dir():
+            logs += [(f"[{c.name}] ", c / "events.jsonl") for c in sorted(chains.iterdir())]
+        for prefix, path in logs:
+            if not path.is_file():
+                continue
+            for event in self._new_events(path):
                 if event.get("type") == "stage.started":
-                    self.progress.stage = str(event.get("stage"))
+                    self.progress.stage = f"{prefix}{event.get('stage')}"
                 line = _describe(event)
                 if line:
-                    self.progress.lines.append(line)
+                    self.progress.lines.append(f"{prefix}{line}")
         return self.progress
 
 

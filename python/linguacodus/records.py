@@ -153,10 +153,13 @@ class Result:
     """What a run gave: the chosen sample's code, result, stdout and figures; every sample; timings, tokens, folder."""
 
     dir: Path
+    # What the CLI printed with --json: run's RunSummary, or ask's AskOutput (result, samples, consistency).
     summary: Dict[str, Any]
     samples: List[Sample]
     chosen: Optional[Sample]
     command: List[str] = field(default_factory=list)
+    # The run's run.json: mode, status, timings and usage, whichever command made it.
+    run: Dict[str, Any] = field(default_factory=dict)
 
     @property
     def code(self) -> Optional[str]:
@@ -164,7 +167,15 @@ class Result:
 
     @property
     def result(self) -> Any:
+        """The result kept: ask's majority result, else the chosen sample's RESULT line."""
+        if "result" in self.summary:
+            return self.summary["result"]
         return self.chosen.result if self.chosen else None
+
+    @property
+    def consistency(self) -> Optional[Dict[str, Any]]:
+        """ask's view of the samples: majority, its count and share, agreement, the groups of equal results."""
+        return self.summary.get("consistency")
 
     @property
     def stdout(self) -> str:
@@ -176,7 +187,8 @@ class Result:
 
     @property
     def valid(self) -> bool:
-        return bool(self.summary.get("valid", False))
+        """A competition's valid submission, or an analysis that gave a result."""
+        return bool(self.summary.get("valid", self.summary.get("hasResult", False)))
 
     @property
     def score(self) -> Optional[float]:
@@ -185,11 +197,15 @@ class Result:
     @property
     def timings(self) -> Dict[str, float]:
         """Seconds: the whole run, model calls, sandbox runs, and the rest."""
-        return {name: float(self.summary.get(f"{name}Ms", 0)) / 1000 for name in ("wall", "model", "sandbox", "other")}
+        t = {name: float(self.run.get("timings", {}).get(f"{name}Ms", 0)) / 1000 for name in ("wall", "model", "sandbox")}
+        return {**t, "other": max(0.0, t["wall"] - t["model"] - t["sandbox"])}
 
     @property
     def tokens(self) -> Dict[str, Any]:
-        return {"total": self.summary.get("totalTokens", 0), "by_role": self.summary.get("tokensByRole", {})}
+        """Prompt + answer tokens of every model call (all samples), in all and per role (run.json usage)."""
+        usage = self.run.get("usage") or {}
+        count = lambda entry: sum(v for k, v in (entry or {}).get("tokens", {}).items() if k in ("input", "output"))
+        return {"total": count(usage.get("total")), "by_role": {role: count(e) for role, e in (usage.get("byRole") or {}).items()}}
 
     @property
     def view_command(self) -> str:
@@ -208,16 +224,16 @@ def read_result(run_dir: Path, summary: Dict[str, Any], command: Optional[List[s
         best = (run.get("agreement") or {}).get("bestChain")
         chosen = next((s for s in samples if s.id == best), None)
     else:
-        samples = [read_sample(run_dir)]
+        samples = [read_sample(run_dir, "run")]
         chosen = samples[0]
-    return Result(dir=run_dir, summary=summary, samples=samples, chosen=chosen, command=command or [])
+    return Result(dir=run_dir, summary=summary, samples=samples, chosen=chosen, command=command or [], run=run)
 
 
 def render_html(result: Result) -> str:
     """The result, a line per sample, the code collapsed, and the command that opens the run in the viewer."""
     esc = html.escape
     s = result.summary
-    head = f"<b>{esc(str(s.get('status', '')))}</b> · {esc(str(s.get('mode', '')))}"
+    head = f"<b>{esc(str(result.run.get('status', '')))}</b> · {esc(str(result.run.get('mode', '')))}"
     if result.result is not None:
         head += f" · result <code>{esc(json.dumps(result.result))}</code>"
     if s.get("score") is not None:
@@ -235,6 +251,13 @@ def render_html(result: Result) -> str:
         else ""
     )
     failure = f"<p>failure: {esc(str(s['failure']))}</p>" if s.get("failure") else ""
+    c = result.consistency
+    if c and c.get("samples", 0) > 1:
+        failure += (
+            f"<p>majority <code>{esc(json.dumps(c.get('majority')))}</code> — {c.get('majorityCount')} of {c.get('samples')} samples ({round(100 * c.get('share', 0))}%)</p>"
+            if c.get("agreement")
+            else f"<p>no agreement: {c.get('withResult')} of {c.get('samples')} samples gave a result, no result holds more than half</p>"
+        )
     code = f"<details><summary>code ({len((result.code or '').splitlines())} lines)</summary><pre>{esc(result.code or '')}</pre></details>"
     stdout = f"<details><summary>stdout</summary><pre>{esc(result.stdout)}</pre></details>" if result.stdout else ""
     view = f"<p>open the run: <code>{esc(result.view_command)}</code></p>"

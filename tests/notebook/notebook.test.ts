@@ -5,7 +5,7 @@
 // environment reaches a record, even when the script reads the CLI's own environment (--sandbox local).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +28,16 @@ const FIGURE_SCRIPT = SKLEARN_FIXED.replace(
     plt.savefig("predicted-vs-true.png", dpi=60)
     # === stage: submission ===`,
 );
+/** The analyst's script for `ask`: the mean of /data/values.csv as its RESULT line, and a histogram. */
+const ANALYSIS_SCRIPT = `import csv, json
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+values = [float(row["value"]) for row in csv.DictReader(open("/data/values.csv"))]
+plt.hist(values)
+plt.savefig("histogram.png", dpi=50)
+print("RESULT=" + json.dumps(sum(values) / len(values)))
+`;
 /** A script that prints the environment of the process that started it: the CLI, under --sandbox local. */
 const ENVIRON_SCRIPT = `import os
 with open(f"/proc/{os.getppid()}/environ", "rb") as handle:
@@ -45,11 +55,12 @@ let taskDir: string;
 let python: string;
 
 // By model name: "slow" answers after 8 s (the interrupt lands while its call is in flight), "environ" answers the
-// environment-reading script, every other the figure script.
+// environment-reading script, "analyst" the analysis, every other the competition's figure script.
 useCliAndModelServer(
   async (body) => {
     if (body.model === "slow") await new Promise((r) => setTimeout(r, 8000));
-    return { text: `The script:\n\n${fence(body.model === "environ" ? ENVIRON_SCRIPT : FIGURE_SCRIPT)}` };
+    const script = body.model === "environ" ? ENVIRON_SCRIPT : body.model === "analyst" ? ANALYSIS_SCRIPT : FIGURE_SCRIPT;
+    return { text: `The script:\n\n${fence(script)}` };
   },
   (fixture) => ({ server, taskDir } = fixture),
 );
@@ -80,10 +91,14 @@ function filesUnder(dir: string): string[] {
 describe("the Python package in a Jupyter kernel", () => {
   let cells: { outputs: Output[] }[];
   let runs: string;
+  let work: string;
 
   beforeAll(async () => {
-    const work = tempDir("lc-notebook-");
+    work = tempDir("lc-notebook-");
     runs = join(work, "runs");
+    const data = join(work, "input_data");
+    mkdirSync(data);
+    writeFileSync(join(data, "values.csv"), "value\n1\n2\n3\n4\n");
     const spec = (model: string) => `openai:${model}@${server.baseURL}`;
     const notebook = {
       nbformat: 4,
@@ -114,6 +129,19 @@ describe("the Python package in a Jupyter kernel", () => {
           ].join("\n"),
         ),
         cell(`import linguacodus\ntry:\n    linguacodus.run("no-such-task", model=${JSON.stringify(spec("coder"))})\nexcept linguacodus.LinguacodusError as error:\n    print("ERROR", error)`),
+        cell(`%%linguacodus --data ${data} --model ${spec("analyst")} --mode direct --parallel 2 --as analysis\nWhat is the mean of the values in values.csv? The result is the mean.`),
+        cell(
+          [
+            "seen = []",
+            `g = linguacodus.generate_code("What is the mean of the values in values.csv?", data=${JSON.stringify(data)}, model=${JSON.stringify(spec("analyst"))}, mode="direct",`,
+            "                              on_progress=lambda p: seen.append((str(p.run_dir), list(p.lines))))",
+            'linguacodus.save_notebook(g, "ask.ipynb")',
+            `b = linguacodus.bench([${JSON.stringify(taskDir)}], out="bench-nb", models=[${JSON.stringify(spec("coder"))}], modes=["direct"])`,
+            "print(json.dumps({'result': g.result, 'valid': g.valid, 'samples': len(g.samples), 'figures': [p.name for p in g.chosen.figure_paths],",
+            "  'code': g.code, 'stdout': g.stdout, 'tokens': g.tokens['total'], 'analysis': [analysis.result, analysis.consistency['agreement'], len(analysis.samples)],",
+            "  'bench': [b.outcome['succeeded'], len(b.runs), b.runs[0].valid], 'dir': str(g.dir), 'progress': seen[-1]}))",
+          ].join("\n"),
+        ),
       ],
     };
     const source = join(work, "in.ipynb");
@@ -168,12 +196,32 @@ describe("the Python package in a Jupyter kernel", () => {
     expect(streamText(cells[6]!.outputs)).toMatch(/^ERROR .*no-such-task/);
   });
 
+  it("the magic answers a free-form request (ask): the majority result, the samples' agreement, the figure", () => {
+    const outputs = cells[7]!.outputs;
+    const html = outputs.map((o) => join_(o.data?.["text/html"])).join("");
+    expect(html).toContain("result <code>2.5</code>");
+    expect(html).toContain("majority <code>2.5</code> — 2 of 2 samples (100%)");
+    expect(outputs.filter((o) => o.data?.["image/png"])).toHaveLength(1);
+  });
+
+  it("generate_code returns the result, code, stdout and figures; bench() its runs; save_notebook the run's notebook", () => {
+    const g = JSON.parse(streamText(cells[8]!.outputs)) as Record<string, unknown>;
+    expect(g).toMatchObject({ result: 2.5, valid: true, samples: 1, figures: ["histogram.png"], stdout: "RESULT=2.5\n", analysis: [2.5, true, 2], bench: [1, 1, true] });
+    expect(g.code).toBe(ANALYSIS_SCRIPT);
+    expect(g.tokens).toBeGreaterThan(0);
+    // Progress came from the record as it grew: the run's folder and its attempts.
+    const [progressDir, lines] = g.progress as [string, string[]];
+    expect(progressDir).toBe(g.dir);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}attempt 001 \(initial\): ok/));
+    expect(existsSync(join(work, "ask.ipynb"))).toBe(true);
+  });
+
   it("no secret of the kernel's environment reaches a record, even through the CLI's own environment", () => {
     // The environment-reading script ran and its output is in the record…
     const stdouts = filesUnder(runs).filter((f) => f.endsWith("stdout.txt"));
     expect(stdouts.some((f) => readFileSync(f, "utf8").includes("LINGUACODUS_CLI="))).toBe(true);
-    // …and no file of any run holds a secret.
-    for (const file of filesUnder(runs)) {
+    // …and no file of any run, the bench or the executed notebook holds a secret.
+    for (const file of filesUnder(work)) {
       const text = readFileSync(file, "latin1");
       for (const [name, value] of Object.entries(SECRETS)) expect(text.includes(value), `${name} in ${file}`).toBe(false);
     }
