@@ -207,7 +207,7 @@ describe("the Python package in a Jupyter kernel", () => {
   it("generate_code returns the result, code, stdout and figures; bench() its runs; save_notebook the run's notebook", () => {
     const g = JSON.parse(streamText(cells[8]!.outputs)) as Record<string, unknown>;
     expect(g).toMatchObject({ result: 2.5, valid: true, samples: 1, figures: ["histogram.png"], stdout: "RESULT=2.5\n", analysis: [2.5, true, 2], bench: [1, 1, true] });
-    expect(g.code).toBe(ANALYSIS_SCRIPT);
+    expect((g.code as string).trim()).toBe(ANALYSIS_SCRIPT.trim());
     expect(g.tokens).toBeGreaterThan(0);
     // Progress came from the record as it grew: the run's folder and its attempts.
     const [progressDir, lines] = g.progress as [string, string[]];
