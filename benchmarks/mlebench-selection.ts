@@ -16,7 +16,7 @@ export interface SelectionRule {
 /** What a run record says about its choices beyond its config: how its chains were chosen (run.json `agreement`). */
 export interface SelectionRecord {
   config: RunOptions;
-  agreement?: { chosenBy?: "validation" } | undefined;
+  agreement?: { chosenBy?: "validation" | "result" } | undefined;
 }
 
 /** Every choice among candidates a run with this config makes, and what each reads. */

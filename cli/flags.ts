@@ -174,6 +174,12 @@ export const RUN_FLAGS = {
 } as const;
 export type RunFlagKey = keyof typeof RUN_FLAGS;
 
+/** Sand-Bob's spelling of chains × iterations (`ask`): the same run options under the names of issue 23. */
+export const SAMPLE_FLAGS = {
+  parallel: { flag: "--parallel <n>", help: "independent samples of the analysis (Sand-Bob's n_parallel; run --chains)", schema: runField("chains") },
+  iterative: { flag: "--iterative <m>", help: "runs per sample, one after another (Sand-Bob's n_iterative; run --iterations)", schema: runField("iterations") },
+} as const satisfies Record<string, FlagDef>;
+
 /** `--prices <file>`: a JSON price table, read and checked when the flags are read. */
 export const PRICES_FLAG: FlagDef<z.ZodString> = {
   flag: "--prices <file>",

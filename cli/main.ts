@@ -7,6 +7,7 @@ import { registerTasks } from "./commands/tasks.js";
 import { registerGrade } from "./commands/grade.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerRun } from "./commands/run.js";
+import { registerAsk } from "./commands/ask.js";
 import { registerBench } from "./commands/bench.js";
 import { registerBenchCell } from "./commands/bench-slurm.js";
 import { registerReport } from "./commands/report.js";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerGrade(program);
   registerSandbox(program);
   registerRun(program);
+  registerAsk(program);
   registerBench(program);
   registerBenchCell(program);
   registerReport(program);

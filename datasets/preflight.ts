@@ -99,6 +99,8 @@ export async function findAnswerLeaks(
  * needs numbers, and valid metric params. Returns the problems (empty when the task can run).
  */
 export async function checkTaskRunnable(task: Task): Promise<TaskProblem[]> {
+  // An analysis has no answers to leak or grade; its data folder was checked when it loaded.
+  if (task.analysis) return [];
   const problems: TaskProblem[] = [];
   const add = (file: string, message: string) => problems.push({ file, message });
   const spec = task.spec;

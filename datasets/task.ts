@@ -3,6 +3,7 @@ import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { METRIC_NAMES } from "./metric-registry.js";
+import { type AnalysisInfo, isAnalysisSpecText, loadAnalysisTask } from "./analysis.js";
 
 export const DATA_TYPES = ["tabular", "text", "time-series", "image"] as const;
 
@@ -83,6 +84,8 @@ export interface Task {
   /** Hidden answers; never shown to an agent or mounted into the sandbox. */
   answersPath: string;
   leaderboardPath?: string;
+  /** Present on an analysis (task.json kind "analysis"): no answers, a request, the result's check. */
+  analysis?: AnalysisInfo;
 }
 
 export class TaskFormatError extends Error {
@@ -150,7 +153,10 @@ export async function loadTask(dir: string): Promise<Task> {
   if (!(await exists(specPath))) {
     throw new TaskFormatError(`${specPath} is missing; a task folder needs task.json (run 'linguacodus tasks check ${root}')`);
   }
-  const spec = parseTaskSpec(await readFile(specPath, "utf8"), specPath);
+  const specText = await readFile(specPath, "utf8");
+  // An analysis (issue 23) has its own task.json form; it loads into the same Task.
+  if (isAnalysisSpecText(specText)) return loadAnalysisTask(root, specText);
+  const spec = parseTaskSpec(specText, specPath);
   const descriptionPath = join(root, TASK_FILES.description);
   if (!(await exists(descriptionPath))) {
     throw new TaskFormatError(`${descriptionPath} is missing; write the competition text the agents read there`);

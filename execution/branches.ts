@@ -3,12 +3,13 @@
 // one already finished is read back, not rerun.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bestFirst } from "../datasets/index.js";
+import { type JsonValue, bestFirst, groupResults } from "../datasets/index.js";
 import type { BudgetReachedError } from "./budget.js";
 import { finishSolution, settle } from "./finish.js";
+import { recordedAnalysisGrade } from "./operators/index.js";
 import type { InstructionsRecord } from "../instructions/index.js";
 import { ATTEMPT_FILES, CODE_FILES, RUN_FILES, type RunJson, RunRecordWriter, attemptPath, readAttempts, readRunJson, readScore } from "./record/index.js";
-import { type AttemptOutput, type Operator, type SolutionState, type StageContext, stageContext } from "./state.js";
+import { type AttemptOutput, type Operator, type SolutionState, type StageContext, promptBase, stageContext } from "./state.js";
 
 /** A sub-record of `parent` at `rel`: opened when it was left running, created when new, undefined when finished. */
 export function openSubRecord(
@@ -28,7 +29,7 @@ export function openSubRecord(
 
 /** A state to start a sub-record's solution from: the parent's context, libraries and cores, nothing written. */
 function freshState(state: SolutionState): SolutionState {
-  return { context: state.context, libraries: state.libraries, ...(state.cores !== undefined ? { cores: state.cores } : {}), blocks: [], attempts: [], round: 0 };
+  return { context: state.context, ...promptBase(state), blocks: [], attempts: [], round: 0 };
 }
 
 function readTextIfExists(path: string): string | undefined {
@@ -36,13 +37,15 @@ function readTextIfExists(path: string): string | undefined {
 }
 
 /** A finished branch's final attempt, rebuilt from its record (so a resumed run chooses exactly as a fresh one). */
-function branchFinal(dir: string): AttemptOutput | undefined {
+function branchFinal(dir: string, task: StageContext["task"]): AttemptOutput | undefined {
   const score = readScore(dir);
   if (!score?.valid || !score.attempt) return undefined;
   const result = readAttempts(dir).find((a) => a.attempt === score.attempt);
   if (!result) return undefined;
+  const grade = recordedAnalysisGrade(task, result);
   return {
     result,
+    ...(grade ? { grade } : {}),
     script: readTextIfExists(join(dir, RUN_FILES.finalScript)) ?? "",
     stdout: readTextIfExists(join(dir, attemptPath(result.attempt, ATTEMPT_FILES.stdout))) ?? "",
     submissionPath: join(dir, RUN_FILES.submission),
@@ -77,7 +80,7 @@ export function validationBranches(branch: Operator): Operator {
         await finishSolution(subCtx, settled.state);
         budget ??= settled.state.budget;
       }
-      rows.push({ id, dir: rel, candidateRank: index + 1, final: branchFinal(writer.path(rel)) });
+      rows.push({ id, dir: rel, candidateRank: index + 1, final: branchFinal(writer.path(rel), ctx.task) });
       if (budget) break;
     }
     const scored = rows.map((row) => {
@@ -138,6 +141,26 @@ export interface ChainsInput {
   budgetReached: () => BudgetReachedError | undefined;
 }
 
+type ChainResult = { valid: boolean; score: number | null; validationScore: number | null; result?: JsonValue };
+type Agreement = { agreement: NonNullable<RunJson["agreement"]>; chosen: string | undefined };
+
+/** Competitions: consistency of the graded scores; the chain kept agrees on the printed validation score (else the first valid). */
+function scoreAgreement(ids: readonly string[], resultOf: (id: string) => ChainResult): Agreement {
+  // How consistent the chains' graded results are (Sand-Bob's view), recorded for the report only.
+  const graded = chainAgreement(ids.map((id) => ({ id, valid: resultOf(id).valid, score: resultOf(id).score })));
+  const byValidation = chainAgreement(ids.map((id) => ({ id, valid: resultOf(id).valid, score: resultOf(id).validationScore })));
+  const chosen = byValidation.bestChain ?? ids.find((id) => resultOf(id).valid);
+  return { agreement: { chains: graded.chains, valid: graded.valid, largestAgreeingGroup: graded.largestAgreeingGroup, ...(chosen ? { bestChain: chosen } : {}), chosenBy: "validation" }, chosen };
+}
+
+/** Analyses: the chain kept is the first of the largest group printing the same result (the majority, when there is one). */
+function resultAgreement(ids: readonly string[], resultOf: (id: string) => ChainResult): Agreement {
+  const groups = groupResults(ids.map((id) => ({ id, result: resultOf(id).result })));
+  const chosen = groups[0]?.members[0]?.id;
+  const valid = ids.filter((id) => resultOf(id).result !== undefined).length;
+  return { agreement: { chains: ids.length, valid, largestAgreeingGroup: groups[0]?.members.length ?? 0, ...(chosen ? { bestChain: chosen } : {}), chosenBy: "result" }, chosen };
+}
+
 /** P chains in parallel, I runs each in sequence; each run is a full record under chains/; the agreed result is kept. */
 export async function runChains(input: ChainsInput): Promise<void> {
   const { ctx, state } = input;
@@ -146,7 +169,7 @@ export async function runChains(input: ChainsInput): Promise<void> {
   for (let p = 0; p < options.chains; p++) for (let i = 0; i < options.iterations; i++) ids.push(`c${p}-i${i}`);
   writer.updateRun({ chains: ids.map((id) => ({ id, dir: join(RUN_FILES.chains, id) })) });
 
-  const results = new Map<string, { valid: boolean; score: number | null; validationScore: number | null }>();
+  const results = new Map<string, { valid: boolean; score: number | null; validationScore: number | null; result?: JsonValue }>();
   const runOne = async (id: string, index: number) => {
     const rel = join(RUN_FILES.chains, id);
     const seed = options.seed === undefined ? undefined : options.seed + index;
@@ -158,7 +181,7 @@ export async function runChains(input: ChainsInput): Promise<void> {
       await finishSolution(chain.ctx, settled.state, { unitTests: true });
     }
     const score = readScore(writer.path(rel));
-    results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null, validationScore: score?.validation_score ?? null });
+    results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null, validationScore: score?.validation_score ?? null, ...(score?.result !== undefined ? { result: score.result } : {}) });
   };
 
   // Parallel chains, sequential iterations inside each chain.
@@ -169,16 +192,13 @@ export async function runChains(input: ChainsInput): Promise<void> {
   );
 
   const resultOf = (id: string) => results.get(id) ?? { valid: false, score: null, validationScore: null };
-  // How consistent the chains' graded results are (Sand-Bob's view), recorded for the report only.
-  const graded = chainAgreement(ids.map((id) => ({ id, valid: resultOf(id).valid, score: resultOf(id).score })));
-  // The chain kept: the first of the largest group agreeing on the printed validation score, else the first valid.
-  const byValidation = chainAgreement(ids.map((id) => ({ id, valid: resultOf(id).valid, score: resultOf(id).validationScore })));
-  const chosen = byValidation.bestChain ?? ids.find((id) => resultOf(id).valid);
-  writer.updateRun({ agreement: { chains: graded.chains, valid: graded.valid, largestAgreeingGroup: graded.largestAgreeingGroup, ...(chosen ? { bestChain: chosen } : {}), chosenBy: "validation" } });
+  const { agreement, chosen } = task.analysis ? resultAgreement(ids, resultOf) : scoreAgreement(ids, resultOf);
+  writer.updateRun({ agreement });
   const reached = input.budgetReached();
   if (chosen) {
     const dir = writer.path(RUN_FILES.chains, chosen);
-    writer.writeSubmission(join(dir, RUN_FILES.submission));
+    // An analysis's chain has no submission file (its result is in score.json).
+    if (existsSync(join(dir, RUN_FILES.submission))) writer.writeSubmission(join(dir, RUN_FILES.submission));
     const score = readScore(dir)!;
     writer.writeScore({ ...score, attempt: `${chosen}/${score.attempt ?? ""}` });
     writer.writeCodeFile(CODE_FILES.final, readFileSync(join(dir, RUN_FILES.finalScript), "utf8"));

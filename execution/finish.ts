@@ -42,12 +42,14 @@ function notebookSections(instruction: Instruction | undefined) {
 export async function finishSolution(ctx: StageContext, state: SolutionState, checks: { sanity?: boolean; unitTests?: boolean } = {}): Promise<void> {
   const { writer, task, options } = ctx;
   const final = state.best;
-  if (final?.submissionPath) {
-    writer.writeSubmission(final.submissionPath);
+  // An analysis has no submission file: its graded result is the attempt's.
+  if (final?.submissionPath || (task.analysis && final?.grade)) {
+    if (final.submissionPath) writer.writeSubmission(final.submissionPath);
     const grade = final.grade ?? (await ctx.grade(task, writer.path(RUN_FILES.submission)));
-    const score = { ...grade, attempt: final.result.attempt, validation_score: final.result.validationScore ?? parseValidationScore(final.stdout) } as ScoreJson;
+    const result = final.result.analysisResult !== undefined ? { result: final.result.analysisResult } : {};
+    const score = { ...grade, attempt: final.result.attempt, validation_score: final.result.validationScore ?? parseValidationScore(final.stdout), ...result } as ScoreJson;
     writer.writeScore(score);
-    if (checks.sanity && options.sanity === "permuted-labels" && grade.valid && grade.score !== null && !state.budget) {
+    if (checks.sanity && options.sanity === "permuted-labels" && !task.analysis && grade.valid && grade.score !== null && !state.budget) {
       writer.event({ type: "stage.started", stage: "sanity" });
       const started = performance.now();
       const outputDir = writer.path(RUN_FILES.sanity, ATTEMPT_FILES.workspace);

@@ -43,6 +43,18 @@ export {
 export { reviewFigures, REVIEW_IMAGE_LIMITS, type ReviewFiguresInput, type ReviewFiguresResult } from "./review-figures.js";
 export { copyFigures, figureFormatOf, sniffFigure, DEFAULT_FIGURE_LIMITS, type CopyFiguresInput } from "./figures.js";
 export { sequence, fixLoop, executeAndFix, feedbackRounds, writeContext, selectionOf, solution } from "./compose.js";
+export {
+  AskOutputSchema,
+  AnalysisSampleSchema,
+  AnalysisConsistencySchema,
+  readAnalysisOutcome,
+  analysisConsistency,
+  resultText,
+  consistencyLines,
+  type AskOutput,
+  type AnalysisSample,
+  type AnalysisConsistency,
+} from "./analysis.js";
 export { validationBranches, runChains, chainAgreement, openSubRecord, type ChainsInput } from "./branches.js";
 export { finishSolution, settle } from "./finish.js";
 export { UNIT_TEST_TIMEOUT_SECONDS, unitTestStage } from "./unit-tests.js";

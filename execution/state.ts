@@ -30,6 +30,8 @@ export interface SolutionState {
   readonly libraries: readonly string[];
   /** CPU cores one attempt gets (the n_jobs line of code-writing prompts). */
   readonly cores?: number;
+  /** The task is an analysis: prompts ask for a RESULT line, not a submission. */
+  readonly analysis?: boolean;
   /** The planner's ranked instructions (linguacodus mode). */
   readonly candidates?: readonly Instruction[];
   /** The instruction the coders follow (chosen by the critic, first place, or a validation branch). */
@@ -83,13 +85,19 @@ export function taskInfo(task: Task): TaskInfo {
     targetColumns: task.spec.target_columns,
     description: task.description,
     publicDir: task.publicDir,
+    ...(task.analysis ? { analysis: task.analysis.result ? { result: task.analysis.result } : {} } : {}),
   };
 }
 
 /** The state a solution starts from: the task context (options' token budget and schema choice), nothing written. */
 export function initialState(task: Task, options: Pick<RunOptions, "contextTokens" | "noSchema">, env: { libraries: readonly string[]; cores?: number }): SolutionState {
   const context = buildTaskContext(taskInfo(task), { tokenBudget: options.contextTokens, noSchema: options.noSchema });
-  return { context: context.text, libraries: env.libraries, ...(env.cores !== undefined ? { cores: env.cores } : {}), blocks: [], attempts: [], round: 0 };
+  return { context: context.text, ...promptBase({ libraries: env.libraries, cores: env.cores, analysis: task.analysis !== undefined }), blocks: [], attempts: [], round: 0 };
+}
+
+/** The state's fields every prompt reads besides the context (libraries, cores, analysis), without the unset ones. */
+export function promptBase(from: { libraries: readonly string[]; cores?: number | undefined; analysis?: boolean | undefined }): Pick<SolutionState, "libraries" | "cores" | "analysis"> {
+  return { libraries: from.libraries, ...(from.cores !== undefined ? { cores: from.cores } : {}), ...(from.analysis ? { analysis: true } : {}) };
 }
 
 /** A stage context over `writer`, its finished stages read from its events now. */
@@ -98,8 +106,8 @@ export function stageContext(writer: RunRecordWriter, rest: Omit<StageContext, "
 }
 
 /** What every code-writing prompt gets from the state: the context, the libraries and the cores. */
-export function codegenInput(state: SolutionState): { context: string; libraries: readonly string[]; cores?: number } {
-  return { context: state.context, libraries: state.libraries, ...(state.cores !== undefined ? { cores: state.cores } : {}) };
+export function codegenInput(state: SolutionState): { context: string; libraries: readonly string[]; cores?: number; analysis?: boolean } {
+  return { context: state.context, ...promptBase(state) };
 }
 
 /** A stage failed; the message names the stage and keeps the cause's message (which says the fix). */

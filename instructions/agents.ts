@@ -21,7 +21,7 @@ export async function critiqueInstructions(
   options: CallOptions = {},
 ): Promise<CriticVerdict> {
   const verdict: CriticVerdict = await critic.generateStructured(
-    criticPrompt({ context: input.context, candidates: renderCandidates(input.candidates), libraries: input.libraries }),
+    criticPrompt({ context: input.context, candidates: renderCandidates(input.candidates), libraries: input.libraries, analysis: input.analysis }),
     input.compact ? CompactCriticVerdictSchema : CriticVerdictSchema,
     { ...options, step: callStep.critique().step },
   );

@@ -19,6 +19,8 @@ export interface TaskInfo {
   description: string;
   /** Host folder of the public files (seen as /data inside the sandbox). */
   publicDir: string;
+  /** An analysis (no metric, no answers): the description is its request; `result` says what the result is. */
+  analysis?: { result?: string };
 }
 
 export interface TaskContextOptions {
@@ -221,6 +223,7 @@ function tablesToSummarize(files: Array<{ name: string }>): string[] {
 }
 
 function renderHeader(task: TaskInfo): string {
+  if (task.analysis) return [`# Analysis: ${task.title} (${task.id})`, task.analysis.result ? `The result: ${task.analysis.result}` : undefined].filter((l) => l !== undefined).join("\n");
   const metricParams = task.metricParams && Object.keys(task.metricParams).length > 0 ? ` ${JSON.stringify(task.metricParams)}` : "";
   return [
     `# Task: ${task.title} (${task.id})`,
@@ -270,7 +273,7 @@ export function buildTaskContext(task: TaskInfo, options: TaskContextOptions = {
   const descriptionTruncated = description.length > descriptionBudget;
   const shownDescription = descriptionTruncated ? `${description.slice(0, descriptionBudget)}\n[… description cut to fit the context budget]` : description;
 
-  const text = [header, `## Description\n${shownDescription}`, fileList, schemaText].filter((s) => s !== "").join("\n\n");
+  const text = [header, `## ${task.analysis ? "Request" : "Description"}\n${shownDescription}`, fileList, schemaText].filter((s) => s !== "").join("\n\n");
   const { publicDir: _publicDir, description: _description, ...taskFields } = task;
   return { task: taskFields, description: shownDescription, descriptionTruncated, files, tables, noSchema, text };
 }

@@ -14,6 +14,8 @@ export interface InstructionInput {
   /** The rendered task context. */
   context: string;
   libraries: readonly string[];
+  /** The task is an analysis (a RESULT line, no submission): said in the environment section. */
+  analysis?: boolean;
 }
 
 export interface PlannerInput extends InstructionInput {
@@ -84,7 +86,7 @@ export async function planInstructionsReport(
 
 async function planAllAtOnce(planner: AgentModel, input: PlannerInput, options: CallOptions): Promise<Instruction[]> {
   const output = await planner.generateStructured(
-    plannerPrompt({ context: input.context, count: input.count, libraries: input.libraries }),
+    plannerPrompt({ context: input.context, count: input.count, libraries: input.libraries, analysis: input.analysis === true }),
     // Lenient on count (max 10): a model that writes more than asked still gives usable candidates, sliced below.
     PlannerOutputSchema,
     { ...options, step: callStep.instructions().step },

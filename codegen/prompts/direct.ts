@@ -16,7 +16,7 @@ export function directPrompt(input: DirectPromptInput): ChatTurn[] {
     `${instruction}
 
 ## Your job
-Write the complete Python script that solves this task: load the data, preprocess, train a model, validate it, and write submission.csv.
+${input.analysis ? "Write the complete Python script that does this analysis: load the data, compute what the request asks, and print the result line." : "Write the complete Python script that solves this task: load the data, preprocess, train a model, validate it, and write submission.csv."}
 ${ANSWER_FORMAT}`,
   );
 }

@@ -3,7 +3,7 @@
 // end. Also what the fixer reads about a failed attempt (describeFailure) and the attempts a record already holds.
 import { existsSync, readFileSync } from "node:fs";
 import { VALIDATION_SCORE_MARKER, checkSyntax, hasCode, noCodeReasons } from "../../codegen/index.js";
-import { type GradeResult, SUBMISSION_FILE } from "../../datasets/index.js";
+import { type GradeResult, type JsonValue, RESULT_MARKER, SUBMISSION_FILE, gradeAnalysisResult, parseResultLine } from "../../datasets/index.js";
 import type { SandboxRunResult } from "../../sandbox/index.js";
 import {
   ATTEMPT_FILES,
@@ -96,11 +96,35 @@ function describeFailureRaw(result: AttemptResult, stderr: string): string {
 
 interface Verdict {
   outcome: AttemptOutcome;
+  /** A pipeline error class the outcome alone does not give (an analysis without a RESULT line, …). */
+  errorClass?: string;
   message?: string;
   tracebackTail?: string;
   line?: number;
   grade?: GradeResult;
   submissionPath?: string;
+  /** An analysis's result (its RESULT line's JSON value). */
+  analysisResult?: JsonValue;
+}
+
+/** An analysis's verdict from what its script printed: the RESULT line's value, graded by the expected result if any. */
+function analysisVerdict(ctx: StageContext, stdout: string): Verdict {
+  const line = parseResultLine(stdout);
+  if (line.kind === "none") {
+    return {
+      outcome: "invalid-submission",
+      errorClass: PIPELINE_ERROR_CLASSES.noResult,
+      message: `the script printed no ${RESULT_MARKER}<json> line; print the result once, at the end: print("${RESULT_MARKER}" + json.dumps(result))`,
+    };
+  }
+  if (line.kind === "not-json") {
+    return {
+      outcome: "invalid-submission",
+      errorClass: PIPELINE_ERROR_CLASSES.resultNotJson,
+      message: `the ${RESULT_MARKER} line is not JSON (${line.message}): ${line.line}; print it with json.dumps, e.g. print("${RESULT_MARKER}" + json.dumps(result))`,
+    };
+  }
+  return { outcome: "ok", grade: gradeAnalysisResult(ctx.task.analysis!, line.value), analysisResult: line.value };
 }
 
 /** Runs one version: syntax check, sandbox run, submission check by the grader. */
@@ -133,6 +157,7 @@ async function runOnce(ctx: StageContext, attempt: string, script: string): Prom
       ...ran,
     };
   }
+  if (ctx.task.analysis) return { verdict: analysisVerdict(ctx, result.stdout), sandbox: result, durationMs };
   const submissionPath = result.files[SUBMISSION_FILE] ?? ctx.writer.attemptFile(attempt, ATTEMPT_FILES.submission);
   if (!existsSync(submissionPath)) {
     return { verdict: { outcome: "invalid-submission", message: missingSubmissionMessage(result) }, ...ran };
@@ -155,11 +180,19 @@ function readText(path: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
 }
 
+/** An analysis attempt's grade, rebuilt from its recorded result (nothing to grade otherwise). */
+export function recordedAnalysisGrade(task: StageContext["task"], result: AttemptResult): GradeResult | undefined {
+  return task.analysis && result.outcome === "ok" && result.analysisResult !== undefined ? gradeAnalysisResult(task.analysis, result.analysisResult) : undefined;
+}
+
 /** Rebuilds an attempt's output from the record (for --resume). */
-function loadAttempt(writer: RunRecordWriter, result: AttemptResult): AttemptOutput {
+function loadAttempt(ctx: Pick<StageContext, "writer" | "task">, result: AttemptResult): AttemptOutput {
+  const { writer } = ctx;
   const submissionPath = writer.attemptFile(result.attempt, ATTEMPT_FILES.submission);
+  const grade = recordedAnalysisGrade(ctx.task, result);
   return {
     result,
+    ...(grade ? { grade } : {}),
     script: readText(writer.path(result.script)),
     stdout: readText(writer.attemptFile(result.attempt, ATTEMPT_FILES.stdout)),
     submissionPath: result.outcome === "ok" && existsSync(submissionPath) ? submissionPath : undefined,
@@ -179,11 +212,11 @@ export function lastAttempt(state: SolutionState): AttemptOutput | undefined {
 }
 
 /** The state with every attempt its record holds that it does not (resume: attempts are not run twice). */
-export function withRecordedAttempts(state: SolutionState, ctx: Pick<StageContext, "writer">): SolutionState {
+export function withRecordedAttempts(state: SolutionState, ctx: Pick<StageContext, "writer" | "task">): SolutionState {
   const known = new Set(state.attempts.map((a) => a.result.attempt));
   const recorded = readAttempts(ctx.writer.dir).filter((a) => !known.has(a.attempt));
   if (recorded.length === 0) return state;
-  return { ...state, attempts: [...state.attempts, ...recorded.map((a) => loadAttempt(ctx.writer, a))] };
+  return { ...state, attempts: [...state.attempts, ...recorded.map((a) => loadAttempt(ctx, a))] };
 }
 
 /** The next attempt's index: past the state's attempts and past every attempt its record holds. */
@@ -257,7 +290,7 @@ export async function execute(state: SolutionState, ctx: StageContext): Promise<
     outcome: verdict.outcome,
     exitCode: sandbox?.exitCode ?? null,
     durationMs,
-    errorClass: verdict.outcome === "invalid-submission" && !verdict.grade ? PIPELINE_ERROR_CLASSES.noSubmission : errorClassOf(verdict.outcome, sandbox),
+    errorClass: verdict.errorClass ?? (verdict.outcome === "invalid-submission" && !verdict.grade ? PIPELINE_ERROR_CLASSES.noSubmission : errorClassOf(verdict.outcome, sandbox)),
     errorMessage: verdict.message,
     tracebackTail: verdict.tracebackTail,
     errorLine: verdict.line,
@@ -266,13 +299,14 @@ export async function execute(state: SolutionState, ctx: StageContext): Promise<
     ...(sandbox?.skippedFiles?.length ? { skippedFiles: sandbox.skippedFiles.slice(0, 50) } : {}),
     ...(figures ? { figures } : {}),
     submission: {
-      present: verdict.submissionPath !== undefined,
+      present: verdict.submissionPath !== undefined || verdict.analysisResult !== undefined,
       valid: verdict.grade?.valid ?? false,
       errors: verdict.grade?.errors ?? (verdict.outcome === "invalid-submission" && verdict.message ? [verdict.message] : []),
       score: verdict.grade?.score ?? null,
     },
     // What the script claims, next to what the grader measured (missing stays null, never 0).
     validationScore: parseValidationScore(stdout),
+    ...(verdict.analysisResult !== undefined ? { analysisResult: verdict.analysisResult } : {}),
   };
   ctx.writer.writeAttemptResult(result, stdout, stderr);
   ctx.writer.event({

@@ -2,7 +2,7 @@
 // without code is recorded as a failed attempt of its own (the error to fix is carried on), so a fix either sets
 // the script to run next or adds an attempt.
 import { NoCodeError, fixScript } from "../../codegen/index.js";
-import type { SolutionState, StageContext } from "../state.js";
+import { type SolutionState, type StageContext, codegenInput } from "../state.js";
 import { lastAttempt, recordNoCode, roundAttempts } from "./execute.js";
 
 export async function fix(state: SolutionState, ctx: StageContext): Promise<SolutionState> {
@@ -15,7 +15,7 @@ export async function fix(state: SolutionState, ctx: StageContext): Promise<Solu
   try {
     const fixed = await fixScript(
       ctx.team.model("fixer"),
-      { context: state.context, libraries: state.libraries, cores: state.cores, script: failed.script, error, attempt: roundAttempts(state).length },
+      { ...codegenInput(state), script: failed.script, error, attempt: roundAttempts(state).length },
       ctx.callOptions,
     );
     return { ...state, script: fixed.code };

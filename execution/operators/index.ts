@@ -12,6 +12,7 @@ export {
   normalizeTempPaths,
   missingSubmissionMessage,
   parseValidationScore,
+  recordedAnalysisGrade,
 } from "./execute.js";
 export { fix } from "./fix.js";
 export { review } from "./review.js";

@@ -38,6 +38,10 @@ export const PIPELINE_ERROR_CLASSES = {
   noCode: "NoCode",
   noSubmission: "NoSubmission",
   invalidSubmission: "InvalidSubmission",
+  /** An analysis's script printed no `RESULT=<json>` line. */
+  noResult: "NoResult",
+  /** An analysis's script printed a `RESULT=` line that is not JSON. */
+  resultNotJson: "ResultNotJSON",
   unknown: "UnknownError",
 } as const;
 
@@ -187,8 +191,9 @@ export const RunJsonSchema = z.object({
        * first valid chain — chosen without the test score. (Records before this chose by test-score agreement.)
        */
       bestChain: z.string().optional(),
-      /** How bestChain was chosen: "validation" since the choice stopped reading test scores (absent before). */
-      chosenBy: z.literal("validation").optional(),
+      /** How bestChain was chosen: "validation" since the choice stopped reading test scores (absent before); "result"
+       * for an analysis: the first sample of the largest group agreeing on the printed result. */
+      chosenBy: z.enum(["validation", "result"]).optional(),
     })
     .optional(),
 });
@@ -306,6 +311,8 @@ export const AttemptResultSchema = z.object({
    * null when it printed none or an unparsable one — missing, never zero. Absent in records before this field.
    */
   validationScore: z.number().nullable().optional(),
+  /** An analysis: the JSON value of the script's `RESULT=` line (absent when it printed none or not JSON). */
+  analysisResult: z.json().optional(),
 });
 export type AttemptResult = z.infer<typeof AttemptResultSchema>;
 
@@ -323,6 +330,8 @@ export const ScoreJsonSchema = z.looseObject({
   attempt: z.string().optional(),
   /** The validation score that attempt's script printed (null: none). */
   validation_score: z.number().nullable().optional(),
+  /** An analysis: the result of the attempt kept (its RESULT line's JSON value). */
+  result: z.json().optional(),
   /** --sanity permuted-labels: the final script rerun on training data whose targets were permuted. */
   sanity: z
     .object({

@@ -65,6 +65,8 @@ export const RunSummarySchema = z.object({
   tokensByRole: z.record(z.string(), z.object({ calls: z.number(), tokens: TokenCountsSchema, latencyMs: z.number() })),
   totalTokens: z.number(),
   failure: z.string().optional(),
+  /** An analysis: the result kept (its RESULT line's JSON value); absent when none. */
+  result: z.json().optional(),
   /** The validation score the final submission's script printed (null: none printed). */
   validationScore: z.number().nullable().optional(),
   /** --sanity permuted-labels: whether the rerun on permuted training targets still scored near the real score. */
@@ -139,6 +141,7 @@ export function summarizeRun(recordOrDir: RunRecord | string, options: { tokens?
     totalTokens: Object.values(tokens).reduce((sum, t) => sum + tokenTotal(t.tokens), 0),
     failure: run.failure?.message,
     validationScore: score?.validation_score ?? null,
+    ...(score?.result !== undefined ? { result: score.result } : {}),
     ...(score?.sanity ? { sanity: { flagged: score.sanity.flagged, permutedScore: score.sanity.permutedScore, ...(score.sanity.detail ? { detail: score.sanity.detail } : {}) } } : {}),
     usage: run.usage,
     budgetReached: run.budget?.reached?.kind,

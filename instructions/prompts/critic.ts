@@ -7,12 +7,13 @@ export interface CriticPromptInput {
   context: string;
   candidates: string;
   libraries: readonly string[];
+  analysis?: boolean | undefined;
 }
 
 export function criticPrompt(input: CriticPromptInput): ChatTurn[] {
   return rolePrompt({
     context: input.context,
-    environment: environmentSection(input.libraries),
+    environment: environmentSection(input.libraries, input.analysis),
     role:
       "You are a meticulous reviewer of machine learning solution plans. You look for logical errors and risks: " +
       "target leakage or use of test labels (leak), optimizing or validating on a metric other than the task's (wrong-metric), " +

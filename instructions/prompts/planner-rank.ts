@@ -8,6 +8,7 @@ import { planningPrompt } from "./planner.js";
 export interface PlannerRankPromptInput {
   context: string;
   libraries: readonly string[];
+  analysis?: boolean | undefined;
   /** 1-based place of the instruction to write. */
   rank: number;
   /** How many places are asked for in all (so the model knows rank 3 of 3 is the last). */
@@ -25,7 +26,7 @@ Of the ${input.count} best solutions to this task, write the ${placeWord(input.r
  * The per-rank planner's turns: its system text and user turn up to the answer format (the prefix a local model
  * evaluates once), then `rest`. The search's next-instruction step asks through the same prefix.
  */
-export function rankPlannerTurns(input: { context: string; libraries: readonly string[]; answerFormat: string }, rest: string): ChatTurn[] {
+export function rankPlannerTurns(input: { context: string; libraries: readonly string[]; analysis?: boolean | undefined; answerFormat: string }, rest: string): ChatTurn[] {
   return planningPrompt(
     "You are an experienced machine learning engineer who wins Kaggle competitions. " +
       "You write a high-level solution instruction, not code, in four sections: Data Preprocessing, Model Architecture, " +

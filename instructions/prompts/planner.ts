@@ -1,17 +1,21 @@
 // Prompt template of the planner role: N ranked high-level instructions (Linguacodus, "Instruction Creation").
 import { rolePrompt, type ChatTurn } from "../../agents/index.js";
+import { RESULT_MARKER } from "../../datasets/index.js";
 
 export interface PlannerPromptInput {
   context: string;
   count: number;
   libraries: readonly string[];
+  /** The task is an analysis (a RESULT line, no submission). */
+  analysis?: boolean;
 }
 
 /** What every planner prompt says of the sandbox the solution will run in (the per-rank prompt too). */
-export function environmentSection(libraries: readonly string[]): string {
+export function environmentSection(libraries: readonly string[], analysis = false): string {
+  const output = analysis ? `the script prints its result as one line ${RESULT_MARKER}<json> (there is no submission file)` : "the script must write submission.csv in its working directory";
   return `## Environment
 The solution runs offline in a Python sandbox with only these libraries: ${libraries.join(", ") || "(standard library only)"}.
-Input files are under /data (read-only); the script must write submission.csv in its working directory.`;
+Input files are under /data (read-only); ${output}.`;
 }
 
 export function plannerPrompt(input: PlannerPromptInput): ChatTurn[] {
@@ -32,6 +36,6 @@ Answer with JSON only: an object whose "instructions" array holds one object per
 }
 
 /** A planner prompt: the task context and the environment (shared by every role), then the `role` text, then `rest`. */
-export function planningPrompt(role: string, input: { context: string; libraries: readonly string[] }, rest: string): ChatTurn[] {
-  return rolePrompt({ context: input.context, environment: environmentSection(input.libraries), role, rest });
+export function planningPrompt(role: string, input: { context: string; libraries: readonly string[]; analysis?: boolean | undefined }, rest: string): ChatTurn[] {
+  return rolePrompt({ context: input.context, environment: environmentSection(input.libraries, input.analysis), role, rest });
 }

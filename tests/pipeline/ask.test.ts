@@ -1,0 +1,146 @@
+// `linguacodus ask` through the built CLI (issue 23): bad input named with the fix; an analysis over an image folder
+// the test makes in the real Docker sandbox (numpy + Pillow), answered by a scripted model server whose scripts
+// disagree, so the consistency view says "no agreement"; --json's outcome; a RESULT line that is not JSON recorded as
+// an error; resume of an interrupted analysis.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AskOutputSchema, type AskOutput } from "../../execution/index.js";
+import type { Sandbox } from "../../sandbox/types.js";
+import { buildCli, linguacodus } from "../support/cli.js";
+import { fence } from "../support/fence.js";
+import { lastUserText, startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
+import { dockerSandbox, tempDir } from "./support.js";
+
+/** Four bright squares on a dark background, drawn by numpy and saved by Pillow inside the sandbox. */
+const MAKE_IMAGE = `import numpy as np
+from PIL import Image
+img = np.zeros((64, 64), dtype=np.uint8)
+for (y, x) in [(5, 5), (5, 40), (40, 5), (40, 40)]:
+    img[y:y + 12, x:x + 12] = 200
+img[20:24, 20:24] = 90  # a dim spot: counted only by a low threshold
+Image.fromarray(img).save("blobs.png")
+print("made")
+`;
+
+/** A scripted analysis: count blobs above `threshold` (scipy's connected components). */
+const countBlobs = (threshold: number) => `import json
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+img = np.array(Image.open("/data/blobs.png"))
+labels, n = ndimage.label(img > ${threshold})
+print("RESULT=" + json.dumps(int(n)))
+`;
+/** A script whose RESULT line is not JSON. */
+const NOT_JSON = `print("counting")\nprint("RESULT=four blobs")\n`;
+
+/** The direct coder's answer per chain seed (seed s + chain index): 4, 5, 4 and a RESULT that is not JSON. */
+const SCRIPTS: Record<number, string> = { 1: countBlobs(128), 2: countBlobs(50), 3: countBlobs(128), 4: NOT_JSON };
+
+let server: OpenAiTestServer;
+let sandbox: Sandbox;
+let home: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  await buildCli();
+  home = tempDir("lc-ask-home-");
+  sandbox = await dockerSandbox();
+  dataDir = tempDir("lc-ask-data-");
+  const made = await sandbox.run({ script: MAKE_IMAGE, publicDir: tempDir("lc-ask-empty-"), timeoutSeconds: 120, outputDir: dataDir });
+  expect(made.outcome, made.stderr).toBe("ok");
+  expect(existsSync(join(dataDir, "blobs.png"))).toBe(true);
+  chmodSync(dataDir, 0o755); // mkdtemp makes it 0700: the sandbox's user could not enter it
+  server = await startOpenAiServer((body) => {
+    const prompt = lastUserText(body);
+    if (!prompt.includes("RESULT=")) return { text: "the prompt did not ask for a RESULT line" };
+    return { text: fence(SCRIPTS[Number(body.seed)] ?? NOT_JSON) };
+  });
+}, 600_000);
+afterAll(async () => {
+  await server?.close();
+  await sandbox?.close();
+});
+
+const model = () => `openai:scripted@${server.baseURL}`;
+
+describe("linguacodus ask: bad input", () => {
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ["an empty request", () => ["ask", "   ", "--data", dataDir], /the request is empty: say what to analyse and what the result is/],
+    ["no request at all", () => ["ask", "--data", dataDir], /say what to analyse: linguacodus ask "<request>" --data <folder>/],
+    ["no --data", () => ["ask", "count the blobs"], /--data <folder> is missing: name the folder of files the analysis reads/],
+    ["a data folder that does not exist", () => ["ask", "count the blobs", "--data", "/nonexistent/data"], /--data: the data folder \/nonexistent\/data does not exist/],
+    ["a data file, not a folder", () => ["ask", "count", "--data", join(dataDir, "blobs.png")], /blobs\.png is a file, not a folder: give the folder that holds it/],
+    ["a prompt file that cannot be read", () => ["ask", "--prompt-file", "/nonexistent/request.md", "--data", dataDir], /--prompt-file \/nonexistent\/request\.md cannot be read \(ENOENT\)/],
+    ["both a request and a prompt file", () => ["ask", "count", "--prompt-file", "x.md", "--data", dataDir], /give the request as text or with --prompt-file, not both/],
+    ["a bad --parallel", () => ["ask", "count", "--data", dataDir, "--parallel", "0"], /--parallel must be a whole number from 1 to 32 \(got '0'\)/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(`${name} → one line naming the fix, exit 2`, async () => {
+      const result = await linguacodus(args(), { LINGUACODUS_HOME: home });
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.code).toBe(2);
+    });
+  }
+
+  it("an empty prompt file → named, exit 2", async () => {
+    const file = join(tempDir("lc-ask-prompt-"), "request.md");
+    writeFileSync(file, "\n  \n");
+    const result = await linguacodus(["ask", "--prompt-file", file, "--data", dataDir], { LINGUACODUS_HOME: home });
+    expect(result.stderr).toMatch(new RegExp(`the request is empty \\(${file}\\)`));
+    expect(result.code).toBe(2);
+  });
+
+  it("a data folder the sandbox's user cannot read → named with chmod, exit 2", async () => {
+    const locked = tempDir("lc-ask-locked-"); // mkdtemp: mode 0700
+    writeFileSync(join(locked, "x.csv"), "a\n1\n");
+    const result = await linguacodus(["ask", "count", "--data", locked], { LINGUACODUS_HOME: home });
+    expect(result.stderr).toMatch(/--data: the data folder .*: .* is not readable by all \(mode 0700\); the sandbox runs scripts as a user of its own: make it readable, e\.g\. chmod -R a\+rX /);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe("linguacodus ask: an analysis over an image folder", () => {
+  let out: string;
+  let outcome: AskOutput;
+
+  it("2 samples × 2 iterations whose scripts disagree: the table, the results, 'no agreement'", async () => {
+    out = tempDir("lc-ask-out-");
+    const args = ["ask", "Count the bright blobs in /data/blobs.png.", "--data", dataDir, "--result", "the number of blobs", "--model", model()];
+    const common = ["--mode", "direct", "--fix-attempts", "0", "--seed", "1", "--parallel", "2", "--iterative", "2", "--out", out];
+    const human = await linguacodus([...args, ...common], { LINGUACODUS_HOME: home });
+    expect(human.stderr).not.toMatch(/linguacodus: /);
+    expect(human.code).toBe(0);
+    const lines = human.stdout.split("\n");
+    expect(lines[0]).toMatch(/^sample\s+iteration 1\s+iteration 2$/);
+    expect(lines[1]).toMatch(/^1\s+4\s+5$/);
+    expect(lines[2]).toMatch(/^2\s+4\s+✗ ResultNotJSON$/);
+    expect(human.stdout).toMatch(/no agreement: no result holds more than half of the 4 samples \(4 ×2, 5 ×1; 1 without a result\)/);
+    expect(human.stdout).toMatch(/result\s+4\n/);
+
+    const json = await linguacodus([...args, ...common, "--json"], { LINGUACODUS_HOME: home });
+    expect(json.code).toBe(0);
+    outcome = AskOutputSchema.parse(JSON.parse(json.stdout));
+    expect(outcome).toMatchObject({ kind: "analysis", status: "succeeded", hasResult: true, result: 4, score: null });
+    expect(outcome.consistency).toMatchObject({ samples: 4, withResult: 3, majority: 4, majorityCount: 2, share: 0.5, agreement: false });
+    expect(outcome.samples.map((s) => [s.id, s.sample, s.iteration, s.result ?? null])).toEqual([
+      ["c0-i0", 0, 0, 4],
+      ["c0-i1", 0, 1, 5],
+      ["c1-i0", 1, 0, 4],
+      ["c1-i1", 1, 1, null],
+    ]);
+    const bad = outcome.samples[3]!;
+    expect(bad.error).toMatch(/^ResultNotJSON: the RESULT= line is not JSON \(.*\): RESULT=four blobs; print it with json\.dumps/);
+    expect(outcome.chosen?.sample).toBe("c0-i0");
+    expect(readFileSync(outcome.chosen!.code, "utf8")).toContain("img > 128");
+    // The prompt asked for the RESULT line, named what the result is, and listed the data folder.
+    const prompt = lastUserText(server.received.at(-1)!.body);
+    expect(prompt).toContain("The result: the number of blobs");
+    expect(prompt).toContain("/data/blobs.png");
+    // An ordinary run folder: the task folder inside it, score.json with the kept result.
+    expect(JSON.parse(readFileSync(join(outcome.runDir, "task", "task.json"), "utf8"))).toMatchObject({ kind: "analysis", data: dataDir });
+    expect(JSON.parse(readFileSync(join(outcome.runDir, "score.json"), "utf8"))).toMatchObject({ valid: true, result: 4, attempt: "c0-i0/001" });
+  });
+});
