@@ -37,6 +37,8 @@ const ASK_OPTION_FLAGS = [
   "budgetTokens",
   "budgetUsd",
   "budgetMinutes",
+  "unitTests",
+  "unitTestTimeout",
 ] as const satisfies readonly RunFlagKey[];
 
 /** The request: the argument or the --prompt-file's text (not both), never empty. */

@@ -157,7 +157,7 @@ async function runOnce(ctx: StageContext, attempt: string, script: string): Prom
       ...ran,
     };
   }
-  if (ctx.task.analysis) return { verdict: analysisVerdict(ctx, result.stdout), sandbox: result, durationMs };
+  if (ctx.task.analysis) return { verdict: analysisVerdict(ctx, result.stdout), ...ran };
   const submissionPath = result.files[SUBMISSION_FILE] ?? ctx.writer.attemptFile(attempt, ATTEMPT_FILES.submission);
   if (!existsSync(submissionPath)) {
     return { verdict: { outcome: "invalid-submission", message: missingSubmissionMessage(result) }, ...ran };

@@ -30,6 +30,7 @@ from PIL import Image
 from scipy import ndimage
 img = np.array(Image.open("/data/blobs.png"))
 labels, n = ndimage.label(img > ${threshold})
+Image.fromarray((labels > 0).astype(np.uint8) * 255).save("mask.png")  # a figure, copied out with the attempt
 print("RESULT=" + json.dumps(int(n)))
 `;
 /** A script whose RESULT line is not JSON. */
@@ -135,6 +136,8 @@ describe("linguacodus ask: an analysis over an image folder", () => {
     expect(bad.error).toMatch(/^ResultNotJSON: the RESULT= line is not JSON \(.*\): RESULT=four blobs; print it with json\.dumps/);
     expect(outcome.chosen?.sample).toBe("c0-i0");
     expect(readFileSync(outcome.chosen!.code, "utf8")).toContain("img > 128");
+    // The figure the script saved is kept with its attempt (the figure copy-out every attempt has).
+    expect(existsSync(join(outcome.samples[0]!.runDir, "exec", "001", "figures", "mask.png"))).toBe(true);
     // The prompt asked for the RESULT line, named what the result is, and listed the data folder.
     const prompt = lastUserText(server.received.at(-1)!.body);
     expect(prompt).toContain("The result: the number of blobs");
