@@ -178,18 +178,22 @@ export async function runChains(input: ChainsInput): Promise<void> {
       const chain = input.chainContext(sub.writer, seed);
       const settled = await settle(input.solution, freshState(state), chain.ctx);
       chain.finished();
+      // The caller's stop (Ctrl-C) ends the whole run, the chain left running for --resume; a chain's own failure is its result.
+      if (settled.error !== undefined && !settled.state.budget && ctx.signal?.aborted) throw settled.error;
       await finishSolution(chain.ctx, settled.state, { unitTests: true });
     }
     const score = readScore(writer.path(rel));
     results.set(id, { valid: score?.valid ?? false, score: score?.score ?? null, validationScore: score?.validation_score ?? null, ...(score?.result !== undefined ? { result: score.result } : {}) });
   };
 
-  // Parallel chains, sequential iterations inside each chain.
-  await Promise.all(
+  // Parallel chains, sequential iterations inside each chain; on a stop every chain ends before the run does.
+  const ended = await Promise.allSettled(
     Array.from({ length: options.chains }, async (_, p) => {
       for (let i = 0; i < options.iterations; i++) await runOne(`c${p}-i${i}`, p * options.iterations + i);
     }),
   );
+  const stopped = ended.find((e): e is PromiseRejectedResult => e.status === "rejected");
+  if (stopped) throw stopped.reason;
 
   const resultOf = (id: string) => results.get(id) ?? { valid: false, score: null, validationScore: null };
   const { agreement, chosen } = task.analysis ? resultAgreement(ids, resultOf) : scoreAgreement(ids, resultOf);

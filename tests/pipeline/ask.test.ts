@@ -2,7 +2,7 @@
 // the test makes in the real Docker sandbox (numpy + Pillow), answered by a scripted model server whose scripts
 // disagree, so the consistency view says "no agreement"; --json's outcome; a RESULT line that is not JSON recorded as
 // an error; resume of an interrupted analysis.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AskOutputSchema, type AskOutput } from "../../execution/index.js";
@@ -10,6 +10,7 @@ import type { Sandbox } from "../../sandbox/types.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { fence } from "../support/fence.js";
 import { lastUserText, startOpenAiServer, type OpenAiTestServer } from "../support/openai-server.js";
+import { until } from "../support/wait.js";
 import { dockerSandbox, tempDir } from "./support.js";
 
 /** Four bright squares on a dark background, drawn by numpy and saved by Pillow inside the sandbox. */
@@ -146,4 +147,55 @@ describe("linguacodus ask: an analysis over an image folder", () => {
     expect(JSON.parse(readFileSync(join(outcome.runDir, "task", "task.json"), "utf8"))).toMatchObject({ kind: "analysis", data: dataDir });
     expect(JSON.parse(readFileSync(join(outcome.runDir, "score.json"), "utf8"))).toMatchObject({ valid: true, result: 4, attempt: "c0-i0/001" });
   });
+});
+
+describe("linguacodus ask: nothing lost on kill -9 or Ctrl-C", () => {
+  /** A model server that answers the first call at once and holds every later one until released. */
+  let gated: OpenAiTestServer;
+  let release: () => void = () => undefined;
+  beforeAll(async () => {
+    gated = await startOpenAiServer(async () => {
+      if (gated.received.length === 2) await new Promise<void>((go) => (release = go));
+      return { text: fence(countBlobs(128)) };
+    });
+  });
+  afterAll(async () => {
+    release();
+    await gated?.close();
+  });
+
+  const askArgs = (out: string) => ["ask", "Count the bright blobs in /data/blobs.png.", "--data", dataDir, "--model", `openai:scripted@${gated.baseURL}`, "--mode", "direct", "--fix-attempts", "0", "--iterative", "2", "--out", out];
+  const runFolder = (out: string) => join(out, readdirSync(out)[0]!);
+
+  for (const [how, signal] of [["kill -9", "SIGKILL"], ["Ctrl-C", "SIGINT"]] as const) {
+    it(`${how} in iteration 2 → --resume finishes without asking for iteration 1 again`, async () => {
+      gated.received.length = 0;
+      const out = tempDir("lc-ask-stop-");
+      const first = linguacodus(askArgs(out), { LINGUACODUS_HOME: home });
+      await until("the second iteration's model call", () => gated.received.length === 2);
+      first.child.kill(signal);
+      // Ctrl-C lets the model call in flight finish, then stops before the next step; kill -9 stops at once.
+      if (signal === "SIGINT") release();
+      const stopped = await first;
+      release();
+      if (signal === "SIGINT") {
+        expect(stopped.code).toBe(1);
+        expect(stopped.stderr).toMatch(/interrupted \(SIGINT\).*continue it with --resume /);
+        expect(JSON.parse(readFileSync(join(runFolder(out), "run.json"), "utf8"))).toMatchObject({ status: "failed" });
+      } else {
+        expect(stopped.code).toBe(-1);
+      }
+      // Iteration 1 is kept whole.
+      expect(JSON.parse(readFileSync(join(runFolder(out), "chains", "c0-i0", "score.json"), "utf8"))).toMatchObject({ valid: true, result: 4 });
+
+      const resumed = await linguacodus(["ask", "--resume", runFolder(out), "--json"], { LINGUACODUS_HOME: home });
+      expect(resumed.stderr).not.toMatch(/linguacodus: /);
+      expect(resumed.code).toBe(0);
+      const outcome = AskOutputSchema.parse(JSON.parse(resumed.stdout));
+      expect(outcome.consistency).toMatchObject({ samples: 2, withResult: 2, majority: 4, agreement: true });
+      // Iteration 1 was not asked again. Ctrl-C kept the answer in flight (iteration 2's coder stage is done): 2 calls;
+      // kill -9 lost it, so resume asks for iteration 2 once more: 3.
+      expect(gated.received).toHaveLength(signal === "SIGINT" ? 2 : 3);
+    }, 600_000);
+  }
 });
