@@ -15,6 +15,7 @@ import { fingerprintIdOf } from "./validity.js";
 import { InstructionsRecordSchema } from "../instructions/index.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
 import { searchTraceOf, type SearchTrace } from "./collect-search.js";
+import { codeStepsOf, type CodeSteps } from "./collect-code.js";
 
 export type RunState = "succeeded" | "failed" | "budget" | "running" | "missing" | "unreadable";
 
@@ -93,6 +94,8 @@ export interface ReportRun {
   sanity: { flagged: boolean } | null;
   /** --unit-tests: the tester's tests of the final script and their run (null: none). */
   unitTests: UnitTestsRecord | null;
+  /** How far the run's scripts got (extracted, parsed, ran clean, result given); null for a run not read. */
+  code: CodeSteps | null;
   /** --search runs: the tree, node by node (null for one-pass runs). */
   search: SearchTrace | null;
 }
@@ -248,6 +251,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     fingerprintId: null,
     sanity: null,
     unitTests: null,
+    code: null,
     search: null,
   };
 }
@@ -316,6 +320,7 @@ function readOneRun(
     fingerprintId: fingerprintIdOf(record.run.fingerprint as Record<string, unknown> | undefined),
     sanity: summary.sanity ? { flagged: summary.sanity.flagged } : null,
     unitTests: readUnitTests(dir) ?? null,
+    code: codeStepsOf(record, ANALYSIS_PENDING),
     search: searchTraceOf(record, info?.reference),
   };
 }

@@ -98,3 +98,4 @@ export {
 export { modeBarsSpec, temperatureCurveSpec, consistencySpec, renderSvg } from "./charts.js";
 export { writeMleBenchSubmission, buildMleBenchSubmission, type MleBenchSubmission, type MleBenchSubmissionOptions, type SplitAggregate, type RunGroup } from "./mlebench-submission.js";
 export { selectionRules, selectionStatement, type SelectionRecord, type SelectionRule, type SelectionStatement } from "./mlebench-selection.js";
+export { batchPromptFiles, batchSummaryMarkdown, writeBatchTasks, type BatchPrompt } from "./batch.js";

@@ -20,6 +20,8 @@ export const BENCH_FILES = {
   log: "bench.log",
   lock: "bench.lock",
   report: "report",
+  /** `linguacodus batch`: one analysis task folder per Markdown prompt (benchmarks/batch.ts). */
+  prompts: "prompts",
 } as const;
 
 /** Files of a report folder. */

@@ -29,7 +29,8 @@ function mdCell(cell: Cell): string {
   return cell.href && text ? `[${text}](${cell.href})` : text;
 }
 
-function mdTable(table: Table): string {
+/** One table as Markdown: its title, note and rows. */
+export function mdTable(table: Table): string {
   const lines = [`## ${table.title}`, ""];
   if (table.note) lines.push(table.note, "");
   if (table.rows.length === 0) return [...lines, "_No rows._", ""].join("\n");

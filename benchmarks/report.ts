@@ -9,7 +9,7 @@ import { anytimeCharts, searchTables } from "./report-search.js";
 import { ablationTable, byDataTypeTable, compare, comparisonTable } from "./report-compare.js";
 import { GroupRegistry, isFinished, modeOrder, seriesOf, type Report, type ReportOptions, type Table } from "./report-model.js";
 import { consistency, mlebenchTable, modeSummaryTable, runIndexTable, table1, temperatureTable, tokensTable } from "./report-tables.js";
-import { unitTestsTable } from "./report-unit-tests.js";
+import { batchTables, unitTestsTable } from "./report-unit-tests.js";
 import { costTable, describeFingerprint, fingerprintTable, sanityTable, selectionTable, validationTable, type ValidityRun } from "./validity.js";
 
 export { acrossRepeats, type Cell, type ChartOut, type ComparisonAxis, type ComparisonOut, type Report, type ReportOptions, type RunGroup, type Table } from "./report-model.js";
@@ -60,6 +60,7 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   tables.push(...searchTables({ runs: finished, link: (rs, label) => groups.link(rs, label) }));
   const unitTests = unitTestsTable({ runs: finished, link: (rs, label) => groups.link(rs, label) });
   if (unitTests) tables.push(unitTests);
+  tables.push(...batchTables({ runs: finished, link: (rs, label) => groups.link(rs, label) }));
   if (finished.some((r) => r.fingerprintId !== null)) tables.push(fingerprintTable({ runs: finished, link }, (id) => describeFingerprint(finished.find((r) => r.fingerprintId === id)?.fingerprint ?? null)));
   const trace = consistency(runs, options.linkOf);
   tables.push(trace.table, runIndexTable(runs, options.linkOf));

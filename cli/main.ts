@@ -9,6 +9,7 @@ import { registerSandbox } from "./commands/sandbox.js";
 import { registerRun } from "./commands/run.js";
 import { registerAsk } from "./commands/ask.js";
 import { registerBench } from "./commands/bench.js";
+import { registerBatch } from "./commands/batch.js";
 import { registerBenchCell } from "./commands/bench-slurm.js";
 import { registerReport } from "./commands/report.js";
 import { registerView } from "./commands/view.js";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerAsk(program);
   registerBench(program);
+  registerBatch(program);
   registerBenchCell(program);
   registerReport(program);
   registerView(program);

@@ -17,6 +17,7 @@ interface BenchFlags extends ExecutorFlags {
   planner?: string;
   critic?: string;
   coder?: string;
+  tester?: string;
   temperatures?: string;
   out?: string;
   resume?: boolean;
@@ -26,12 +27,13 @@ interface BenchFlags extends ExecutorFlags {
 }
 
 /** The run options every cell of a bench shares, and the budget flags (here: of the whole bench), in help order. */
-const SHARED_RUN_FLAGS = ["timeoutSeconds", "maxTokens", "sanity", "unitTests", "unitTestTimeout", "steps", "plannerPrompt", "contextTokens", "sandboxProfile"] as const satisfies readonly RunFlagKey[];
-const BUDGET_FLAGS = ["budgetTokens", "budgetUsd", "budgetMinutes"] as const satisfies readonly RunFlagKey[];
+export const SHARED_RUN_FLAGS = ["timeoutSeconds", "maxTokens", "sanity", "unitTests", "unitTestTimeout", "steps", "plannerPrompt", "contextTokens", "sandboxProfile"] as const satisfies readonly RunFlagKey[];
+export const BUDGET_FLAGS = ["budgetTokens", "budgetUsd", "budgetMinutes"] as const satisfies readonly RunFlagKey[];
 
 const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
-async function benchAction(targets: string[], flags: BenchFlags): Promise<void> {
+/** The bench: also what `batch` runs over the task folders it made from its prompts. */
+export async function benchAction(targets: string[], flags: BenchFlags): Promise<void> {
   if (flags.status !== undefined) {
     const dir = typeof flags.status === "string" ? flags.status : flags.out;
     if (!dir) throw new UserFacingError("give the bench folder: bench --status <dir> (or --status --out <dir>)");
@@ -78,7 +80,7 @@ async function benchAction(targets: string[], flags: BenchFlags): Promise<void> 
   // 1. The matrix, validated before anything starts (tasks, model specs, replays).
   const repeats = await readFlagOrDefault(flags, BENCH_FLAGS.repeats);
   const baseSeed = await readFlagOrDefault(flags, BENCH_FLAGS.seed);
-  const overrides = Object.fromEntries((["planner", "critic", "coder"] as const).filter((r) => flags[r] !== undefined).map((r) => [r, flags[r] as string]));
+  const overrides = Object.fromEntries((["planner", "critic", "coder", "tester"] as const).filter((r) => flags[r] !== undefined).map((r) => [r, flags[r] as string]));
   let plan: import("../../benchmarks/index.js").BenchPlan;
   try {
     plan = await benchmarks.planBench({
@@ -250,7 +252,8 @@ export function registerBench(program: Command): void {
     .option("--models <specs...>", "one model column per value: SPEC, or 'label=NAME;all=SPEC;planner=SPEC;…'; replay:<bench-dir> replays a bench cell by cell")
     .option("--planner <spec>", "planner model of every column")
     .option("--critic <spec>", "critic model of every column")
-    .option("--coder <spec>", "coder (and merger/direct) model of every column");
+    .option("--coder <spec>", "coder (and merger/direct) model of every column")
+    .option("--tester <spec>", "tester model of every column (--unit-tests; default the coder's)");
   for (const def of [BENCH_FLAGS.repeats, BENCH_FLAGS.seed]) addFlag(command, def);
   command.option("--temperatures <list>", "temperature sweep: 0,0.5,1 or start:stop:step");
   for (const def of [BENCH_FLAGS.parallel, BENCH_FLAGS.sandboxes, BENCH_FLAGS.apiConcurrency]) addFlag(command, def);
