@@ -4,15 +4,13 @@
 // start, so a resumed batch finds its tasks; a prompt changed since then is refused (its runs would mix two texts).
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { TASK_FILES } from "../datasets/index.js";
+import { REQUEST_FILE, TASK_FILES } from "../datasets/index.js";
 import { BENCH_FILES } from "./layout.js";
 import { BenchInputError } from "./matrix.js";
 import { collectRuns } from "./collect.js";
 import { mdTable } from "./render.js";
 import { batchTables } from "./report-unit-tests.js";
 
-/** The request file of an analysis task folder (datasets' analysis kind reads it). */
-const REQUEST_FILE = "request.md";
 /** The data folder of a batch given no --data: an empty folder, so every prompt's run sees /data. */
 const NO_DATA = "no-data";
 

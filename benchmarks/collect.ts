@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, readUnitTests, summarizeRun, type AttemptResult, type PriceTable, type RunRecord, type UnitTestsRecord } from "../execution/index.js";
-import { TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
+import { AnalysisSpecSchema, TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
 import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
@@ -115,6 +115,8 @@ export interface ReportTaskInfo {
   lowerIsBetter: boolean;
   reference?: ReferenceScores;
   normalisedBy?: Normalisation;
+  /** An analysis task (task.json kind "analysis"): a result to state, no hidden answers. */
+  analysis?: true;
 }
 
 /** An MLE-bench leaderboard's median and gold lines as the 0 and 1 of normalisation; undefined when it has none. */
@@ -152,7 +154,9 @@ function readTaskInfo(taskDir: string, warnings: string[]): ReportTaskInfo | und
     return undefined;
   }
   try {
-    const spec = parseTaskSpec(readFileSync(path, "utf8"), path);
+    const text = readFileSync(path, "utf8");
+    if (AnalysisSpecSchema.safeParse(JSON.parse(text)).success) return { dataType: "analysis", metric: "result", lowerIsBetter: false, analysis: true };
+    const spec = parseTaskSpec(text, path);
     const base = { dataType: spec.data_type, metric: spec.metric.name, lowerIsBetter: spec.lower_is_better };
     if (spec.reference_scores) return { ...base, reference: { constant: spec.reference_scores.constant, model: spec.reference_scores.model }, normalisedBy: "reference" };
     const anchors = spec.mlebench ? leaderboardAnchors(taskDir, spec.lower_is_better) : undefined;
@@ -320,7 +324,7 @@ function readOneRun(
     fingerprintId: fingerprintIdOf(record.run.fingerprint as Record<string, unknown> | undefined),
     sanity: summary.sanity ? { flagged: summary.sanity.flagged } : null,
     unitTests: readUnitTests(dir) ?? null,
-    code: codeStepsOf(record, ANALYSIS_PENDING),
+    code: codeStepsOf(record, info?.analysis === true),
     search: searchTraceOf(record, info?.reference),
   };
 }

@@ -3,7 +3,7 @@
 // when their folder is missing (no download).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUILTIN_TASKS, IMPORTED_SUITES_DIR, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readImportedSuite, readMleBenchSplit } from "../datasets/index.js";
+import { AnalysisSpecSchema, BUILTIN_TASKS, IMPORTED_SUITES_DIR, loadTask, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readImportedSuite, readMleBenchSplit } from "../datasets/index.js";
 import type { ImportedSuite } from "../datasets/index.js";
 import { BenchInputError, type TaskRef } from "./matrix.js";
 
@@ -112,7 +112,18 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
     await prepareBuiltinTasks(toPrepare, options.tasksDir, { log: options.log });
   }
   const refs: TaskRef[] = [];
+  const analyses = new Set<string>();
   for (const dir of [...new Set(dirs)]) {
+    // An analysis folder (issue 23: `batch`, analysis suites) is checked by loading it: request, data folder.
+    if (isAnalysisFolder(dir)) {
+      try {
+        refs.push({ id: (await loadTask(dir)).spec.id, dir });
+        analyses.add(dir);
+      } catch (error) {
+        problems.push(`task folder ${dir} fails validation: ${(error as Error).message}`);
+      }
+      continue;
+    }
     const report = await checkTaskFolder(dir);
     if (!report.ok) {
       problems.push(`task folder ${dir} fails validation: ${report.problems.map((p) => `${p.file}: ${p.message}`).join("; ")}`);
@@ -122,8 +133,17 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
     refs.push({ id: specOf(dir).id, dir });
   }
   if (problems.length) throw new BenchInputError(problems.join("; "));
-  await announceReferences(refs, builtinDirs, options);
+  // Analyses are scored by their expected result, never normalised: no reference scores to announce.
+  await announceReferences(refs.filter((r) => !analyses.has(r.dir)), builtinDirs, options);
   return refs;
+}
+
+function isAnalysisFolder(dir: string): boolean {
+  try {
+    return AnalysisSpecSchema.safeParse(JSON.parse(readFileSync(join(dir, TASK_FILES.spec), "utf8"))).success;
+  } catch {
+    return false;
+  }
 }
 
 const specOf = (dir: string) => parseTaskSpec(readFileSync(join(dir, TASK_FILES.spec), "utf8"), join(dir, TASK_FILES.spec));

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { readUnitTests } from "../../execution/index.js";
 import { linguacodus } from "../support/cli.js";
 import { fence } from "../support/fence.js";
-import type { OpenAiTestServer, ReceivedRequest, ServerReply } from "../support/openai-server.js";
+import type { OpenAiTestServer, ServerReply } from "../support/openai-server.js";
 import { tempDir, useCliAndModelServer } from "../pipeline/support.js";
 
 const PROMPTS = {
@@ -35,13 +35,13 @@ function tests(prompt: string): string {
   return `from solution import ${s.name}\n\n\ndef test_value():\n    assert ${s.name}() == ${s.value}\n\n\ndef test_wrong():\n    assert ${s.name}() is None\n`;
 }
 
-function text(request: ReceivedRequest): string {
-  return (request.body.messages as { content: string }[]).map((m) => m.content).join("\n");
+function text(body: Record<string, unknown>): string {
+  return (body.messages as { content: string }[]).map((m) => m.content).join("\n");
 }
 
-function reply(request: ReceivedRequest): ServerReply {
-  const prompt = text(request);
-  const model = String(request.body.model);
+function reply(body: Record<string, unknown>): ServerReply {
+  const prompt = text(body);
+  const model = String(body.model);
   const which = Object.keys(SCRIPTS).find((p) => prompt.includes(p));
   if (!which) return { text: "I cannot tell which prompt this is." };
   if (prompt.includes("## It does not parse")) return { text: fence(tests(which)) };
