@@ -58,7 +58,8 @@ export function registerBatch(program: Command): void {
     .option("--modes <list>", "comma-separated: direct (one coder writes the script) or linguacodus (planner, critic, coders)", "direct")
     .option("--tester <spec>", "tester model of every column (--unit-tests; default each column's coder)");
   for (const def of [BENCH_FLAGS.repeats, BENCH_FLAGS.seed, BENCH_FLAGS.parallel, BENCH_FLAGS.sandboxes, BENCH_FLAGS.apiConcurrency]) addFlag(command, def);
-  addRunFlags(command, SHARED_RUN_FLAGS);
+  // Not --sanity (no training targets to permute) nor --steps (no search) for analyses.
+  addRunFlags(command, SHARED_RUN_FLAGS.filter((key) => key !== "sanity" && key !== "steps"));
   command
     .option("--out <dir>", "batch folder: prompts/, bench.json, runs/, bench.log, report/")
     .option("--resume", "continue the batch in --out: finished runs are kept, unfinished ones rerun");
