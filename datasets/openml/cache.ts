@@ -1,13 +1,13 @@
 // openml-python's cache folder as an OpenML source, for imports without a network:
 //   <cache>/org/openml/www/tasks/<id>/task.xml, datasplits.arff
-//   <cache>/org/openml/www/datasets/<id>/description.xml, dataset.arff
+//   <cache>/org/openml/www/datasets/<id>/description.xml, dataset_<id>.pq + features.xml, or dataset.arff
 // The XML records are read into the JSON shape of the REST API, so one reader (records.ts) checks both.
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { confinedPath } from "../mlebench/index.js";
 import { exists } from "../task.js";
 import { OpenMLError, type OpenMLSource } from "./client.js";
-import { readDatasetRecord, readTaskRecord } from "./records.js";
+import { readDatasetRecord, readFeaturesRecord, readTaskRecord } from "./records.js";
 
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 const decode = (text: string) =>
@@ -27,6 +27,13 @@ const tag = (xml: string, name: string): string | undefined => tags(xml, name)[0
 /** The input block of a task.xml with that name attribute. */
 function input(xml: string, name: string): string {
   return new RegExp(`<oml:input\\s+name="${name}"\\s*>([\\s\\S]*?)</oml:input>`).exec(xml)?.[1] ?? "";
+}
+
+/** openml-python's parquet copy (`dataset_<id>.pq`, `dataset.pq` before 0.15) when features.xml, which types it, is beside it. */
+async function parquetOf(dsDir: string, id: number): Promise<string | null> {
+  if (!(await exists(join(dsDir, "features.xml")))) return null;
+  for (const name of [`dataset_${id}.pq`, "dataset.pq"]) if (await exists(join(dsDir, name))) return join(dsDir, name);
+  return null;
 }
 
 /** `<cache>/org/openml/www` when the folder given is openml-python's cache root, else the folder itself. */
@@ -72,8 +79,9 @@ export async function cacheSource(dir: string): Promise<OpenMLSource> {
       const dsDir = join(www, "datasets", String(id));
       const xml = await read(join(dsDir, "description.xml"), `OpenML dataset ${id}`, fetchHint(`openml.datasets.get_dataset(${id}, download_data=True)`));
       const arff = join(dsDir, "dataset.arff");
-      if (!(await exists(arff))) {
-        throw new OpenMLError(`OpenML dataset ${id} has no dataset.arff in the cache (${dsDir}); only ARFF is read: fetch it with openml-python's ARFF download (openml.config.cache_format = 'arff'; openml.datasets.get_dataset(${id}, download_data=True)) or import through --server`);
+      const parquet = await parquetOf(dsDir, id);
+      if (!parquet && !(await exists(arff))) {
+        throw new OpenMLError(`OpenML dataset ${id} has neither dataset_${id}.pq with features.xml nor dataset.arff in the cache (${dsDir}): fetch it with openml-python (openml.datasets.get_dataset(${id}, download_data=True)) or import through --server`);
       }
       const field = (name: string) => tag(xml, name);
       const ignore = tags(xml, "ignore_attribute");
@@ -86,6 +94,7 @@ export async function cacheSource(dir: string): Promise<OpenMLSource> {
           licence: field("licence"),
           citation: field("citation"),
           url: arff,
+          ...(parquet ? { parquet_url: parquet } : {}),
           default_target_attribute: field("default_target_attribute"),
           ...(ignore.length > 0 ? { ignore_attribute: ignore } : {}),
           row_id_attribute: field("row_id_attribute"),
@@ -98,5 +107,15 @@ export async function cacheSource(dir: string): Promise<OpenMLSource> {
     },
     // Paths the records above name: always inside the cache.
     text: (path, what) => read(path, what, "fetch the task again with openml-python"),
+    parquet: {
+      async features(id) {
+        const path = join(www, "datasets", String(id), "features.xml");
+        const xml = await read(path, `the features of OpenML dataset ${id}`, fetchHint(`openml.datasets.get_dataset(${id})`));
+        const blocks = tags(xml, "feature");
+        const feature = blocks.map((b) => ({ name: tag(b, "name"), data_type: tag(b, "data_type"), ...(tags(b, "nominal_value").length > 0 ? { nominal_value: tags(b, "nominal_value") } : {}) }));
+        return readFeaturesRecord({ data_features: { feature } }, path);
+      },
+      bytes: async (path, what) => new Uint8Array(await readFile(await confinedPath(path, www, what, "the cache"))),
+    },
   };
 }

@@ -1,13 +1,13 @@
-// tasks import-openml --cache: openml-python's cache folder (task.xml, description.xml, dataset.arff,
-// datasplits.arff) gives the same task folder as the REST API; what is missing is named with how to fetch it,
+// tasks import-openml --cache: openml-python's cache folder (task.xml, description.xml, dataset_<id>.pq with
+// features.xml or dataset.arff, datasplits.arff) gives the same task folder as the REST API; what is missing is named with how to fetch it,
 // and a cached file that is a symlink out of the cache is refused.
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkTaskFolder, loadTask } from "../../datasets/index.js";
 import { linguacodus } from "../support/cli.js";
 import { tempDir } from "./fixtures.js";
-import { datasetJson, N_BIN, pimaArff, splitsArff, startFakeOpenML, taskJson, type FakeOpenML } from "./openml-server.js";
+import { datasetJson, N_BIN, pimaArff, pimaFeaturesXml, writePimaParquet, splitsArff, startFakeOpenML, taskJson, type FakeOpenML } from "./openml-server.js";
 
 const cli = (args: string[]) => linguacodus(args, { NO_COLOR: "1" }, { sources: true, cwd: process.cwd() });
 
@@ -72,19 +72,30 @@ beforeAll(async () => {
   await writeFile(join(www, "tasks", "1", "datasplits.arff"), splitsArff(N_BIN));
   await writeFile(join(www, "datasets", "61", "description.xml"), DESCRIPTION_XML);
   await writeFile(join(www, "datasets", "61", "dataset.arff"), pimaArff());
-}, 30_000);
+  // openml-python ≥ 0.15 caches the parquet copy and the features record beside the ARFF
+  await writePimaParquet(join(www, "datasets", "61", "dataset_61.pq"));
+  await writeFile(join(www, "datasets", "61", "features.xml"), pimaFeaturesXml());
+}, 300_000);
 
 afterAll(async () => {
   await api?.close();
 });
 
 describe("tasks import-openml --cache", () => {
-  it("imports from openml-python's cache the very folder the REST API gives", async () => {
-    const [viaRest, viaCache] = [await tempDir("lc-openml-rest-"), await tempDir("lc-openml-offline-")];
+  it("imports from openml-python's cache (its parquet copy, else its ARFF) the very folder the REST API gives", async () => {
+    const [viaRest, viaCache, viaArff] = [await tempDir("lc-openml-rest-"), await tempDir("lc-openml-offline-"), await tempDir("lc-openml-arff-")];
     expect((await cli(["tasks", "import-openml", "1", "--server", api.server, "--out", viaRest])).code).toBe(0);
     const offline = await cli(["tasks", "import-openml", "1", "--cache", cache, "--out", viaCache]);
-    expect(offline.code).toBe(0);
-    const [rest, cached] = [await loadTask(join(viaRest, "openml-1")), await loadTask(join(viaCache, "openml-1"))];
+    expect(offline.code, offline.stderr).toBe(0);
+    // without the parquet copy the cache's ARFF is read, to the same files
+    const pq = join(www, "datasets", "61", "dataset_61.pq");
+    await rename(pq, `${pq}.away`);
+    const arffOnly = await cli(["tasks", "import-openml", "1", "--cache", cache, "--out", viaArff]);
+    await rename(`${pq}.away`, pq);
+    expect(arffOnly.code, arffOnly.stderr).toBe(0);
+    const [rest, cached, fromArff] = [await loadTask(join(viaRest, "openml-1")), await loadTask(join(viaCache, "openml-1")), await loadTask(join(viaArff, "openml-1"))];
+    expect(cached.spec.source.notes).toMatch(/dataset 61 \(parquet data\)/);
+    expect(fromArff.spec.source.notes).toMatch(/dataset 61 \(ARFF data\)/);
     expect((await checkTaskFolder(cached.dir)).problems).toEqual([]);
     expect(cached.spec.metric.name).toBe("roc_auc");
     expect(cached.spec.license).toBe("CC BY 4.0");
@@ -92,6 +103,7 @@ describe("tasks import-openml --cache", () => {
     // same data, same split, same ids: the data files' checksums agree (description.md names its source)
     for (const file of ["public/train.csv", "public/test.csv", "private/answers.csv", "public/sample_submission.csv"]) {
       expect(cached.spec.checksums?.[file], file).toBe(rest.spec.checksums?.[file]);
+      expect(fromArff.spec.checksums?.[file], file).toBe(rest.spec.checksums?.[file]);
     }
     expect(await readFile(join(cached.dir, "public", "train.csv"), "utf8")).toContain("B,-");
   }, 60_000);
@@ -108,7 +120,7 @@ describe("tasks import-openml --cache", () => {
     const suite = await cli(["tasks", "import-openml", "--suite", "99", "--cache", cache, "--out", out]);
     expect(suite.stderr).toMatch(/openml-python's cache holds no suites; import a suite through --server/);
 
-    // a dataset cached as parquet only
+    // a dataset cached as parquet without the features record that types it
     await mkdir(join(www, "tasks", "2"), { recursive: true });
     await writeFile(join(www, "tasks", "2", "task.xml"), TASK_XML("x").replace(/<oml:data_set_id>61</, "<oml:data_set_id>62<").replace(/<oml:task_id>1</, "<oml:task_id>2<"));
     await mkdir(join(www, "datasets", "62"), { recursive: true });
@@ -116,7 +128,7 @@ describe("tasks import-openml --cache", () => {
     await writeFile(join(www, "datasets", "62", "dataset_62.pq"), "PAR1");
     const parquet = await cli(["tasks", "import-openml", "2", "--cache", cache, "--out", out]);
     expect(parquet.code).toBe(2);
-    expect(parquet.stderr).toMatch(/OpenML dataset 62 has no dataset\.arff in the cache .*only ARFF is read/);
+    expect(parquet.stderr).toMatch(/OpenML dataset 62 has neither dataset_62\.pq with features\.xml nor dataset\.arff in the cache .*openml\.datasets\.get_dataset\(62, download_data=True\)/);
 
     // the splits of task 3 are a symlink to a host file: refused, nothing read from outside
     await mkdir(join(www, "tasks", "3"), { recursive: true });

@@ -3,10 +3,8 @@
 // offers it, a multi-class AUC task grades as OpenML's weighted one-vs-rest AUC (checked against scikit-learn), a
 // suite becomes a bench suite, and each bad input (unknown id, missing target, unsupported measure, unreachable
 // server, non-numeric id, a parquet file without a declared column) is refused by name.
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { promisify } from "node:util";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,32 +13,13 @@ import { checkTaskFolder, loadTask, readCsv } from "../../datasets/index.js";
 import { linguacodus } from "../support/cli.js";
 import { csv, tempDir } from "./fixtures.js";
 import { runPythonReference } from "../support/python-reference.js";
-import { pyarrowPython } from "./pyarrow.js";
-import { carsArff, datasetJson, featuresJson, glassArff, irisArff, N_BIN, N_GLASS, N_IRIS, N_REG, pimaArff, splitsArff, startFakeOpenML, taskJson, type FakeOpenML } from "./openml-server.js";
+import { carsArff, datasetJson, featuresJson, PIMA_FEATURES, writePimaParquet, glassArff, irisArff, N_BIN, N_GLASS, N_IRIS, N_REG, pimaArff, splitsArff, startFakeOpenML, taskJson, type FakeOpenML } from "./openml-server.js";
 
 const cli = (args: string[]) => linguacodus(args, { NO_COLOR: "1" }, { sources: true, cwd: process.cwd() });
 
 let api: FakeOpenML;
 let out: string;
 
-/** The pima-mini rows (as pimaArff writes them) as a parquet file the way OpenML's are: nominal columns as dictionary-encoded strings. */
-const WRITE_PARQUET = `
-import sys, pyarrow as pa, pyarrow.parquet as pq
-rows = range(int(sys.argv[2]))
-table = pa.table({
-    "row_nr": pa.array(list(rows), pa.int64()),
-    "plas": pa.array([None if r == 5 else 80.0 + r * 5 for r in rows], pa.float64()),
-    "blood type": pa.array(["B,-" if r % 3 == 0 else "A+" for r in rows]).dictionary_encode(),
-    "class": pa.array(["tested_negative" if r < 12 else "tested_positive" for r in rows]).dictionary_encode(),
-})
-pq.write_table(table, sys.argv[1])
-`;
-const PIMA_FEATURES = [
-  { name: "row_nr", type: "numeric" as const },
-  { name: "plas", type: "numeric" as const },
-  { name: "blood type", type: "nominal" as const, values: ["A+", "B,-"] },
-  { name: "class", type: "nominal" as const, values: ["tested_negative", "tested_positive"] },
-];
 
 beforeAll(async () => {
   api = await startFakeOpenML();
@@ -56,7 +35,7 @@ beforeAll(async () => {
   api.route("/api/v1/json/data/65", datasetJson({ id: 65, name: "glass-mini", url: file("/data/v1/download/65/glass.arff", glassArff()), target: "type" }));
   // pima-mini again, with a parquet copy (the ARFF is served too, and must not be read) and its features record
   const parquet = join(out, "pima-mini.pq");
-  await promisify(execFile)(await pyarrowPython(), ["-c", WRITE_PARQUET, parquet, String(N_BIN)]);
+  await writePimaParquet(parquet);
   const pq = file("/datasets/0000/0066/dataset_66.pq", "");
   api.route("/datasets/0000/0066/dataset_66.pq", new Uint8Array(await readFile(parquet)));
   api.route("/api/v1/json/data/66", datasetJson({ id: 66, name: "pima-parquet", url: file("/data/v1/download/66/never-read.arff", pimaArff()), parquetUrl: pq, target: "class", ignore: "row_nr" }));

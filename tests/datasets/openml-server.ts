@@ -1,8 +1,11 @@
 // A local stand-in for OpenML's REST API: task, dataset, features and study JSON shaped as api/v1/json gives them,
 // and the ARFF / parquet data and split files they point at, all written by the test. Unknown paths answer 404 with
 // OpenML's error record.
+import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
+import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
+import { pyarrowPython } from "./pyarrow.js";
 
 export interface FakeOpenML {
   /** The JSON API root to pass as --server. */
@@ -158,4 +161,35 @@ export const N_GLASS = 24;
 export const glassClassOf = (r: number) => (r < 12 ? "build" : r < 18 ? "vehic" : r < 22 ? "contain" : "head");
 export function glassArff(): string {
   return ["@relation glass", "@attribute refractive numeric", "@attribute type {build,vehic,contain,head}", "@data", ...Array.from({ length: N_GLASS }, (_, r) => `${(1.5 + ((r * 7) % 11) / 100).toFixed(2)},${glassClassOf(r)}`)].join("\n");
+}
+
+/** The pima-mini rows (as pimaArff writes them) as a parquet file the way OpenML's are: nominal columns as dictionary-encoded strings. */
+const WRITE_PARQUET = `
+import sys, pyarrow as pa, pyarrow.parquet as pq
+rows = range(int(sys.argv[2]))
+table = pa.table({
+    "row_nr": pa.array(list(rows), pa.int64()),
+    "plas": pa.array([None if r == 5 else 80.0 + r * 5 for r in rows], pa.float64()),
+    "blood type": pa.array(["B,-" if r % 3 == 0 else "A+" for r in rows]).dictionary_encode(),
+    "class": pa.array(["tested_negative" if r < 12 else "tested_positive" for r in rows]).dictionary_encode(),
+})
+pq.write_table(table, sys.argv[1])
+`;
+export const PIMA_FEATURES = [
+  { name: "row_nr", type: "numeric" as const },
+  { name: "plas", type: "numeric" as const },
+  { name: "blood type", type: "nominal" as const, values: ["A+", "B,-"] },
+  { name: "class", type: "nominal" as const, values: ["tested_negative", "tested_positive"] },
+];
+
+/** Writes pimaArff's rows as parquet at `path` (pyarrow, from the venv of ./pyarrow.ts). */
+export async function writePimaParquet(path: string): Promise<void> {
+  await promisify(execFile)(await pyarrowPython(), ["-c", WRITE_PARQUET, path, String(N_BIN)]);
+}
+
+/** PIMA_FEATURES as openml-python caches them (features.xml, the XML of data/features/{id}). */
+export function pimaFeaturesXml(): string {
+  const feature = (f: (typeof PIMA_FEATURES)[number], i: number) =>
+    `  <oml:feature>\n    <oml:index>${i}</oml:index>\n    <oml:name>${f.name}</oml:name>\n    <oml:data_type>${f.type}</oml:data_type>\n${((f as { values?: readonly string[] }).values ?? []).map((v) => `    <oml:nominal_value>${v}</oml:nominal_value>\n`).join("")}  </oml:feature>\n`;
+  return `<oml:data_features xmlns:oml="http://openml.org/openml">\n${PIMA_FEATURES.map(feature).join("")}</oml:data_features>\n`;
 }
