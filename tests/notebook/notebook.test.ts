@@ -129,6 +129,19 @@ describe("the Python package in a Jupyter kernel", () => {
           ].join("\n"),
         ),
         cell(`import linguacodus\ntry:\n    linguacodus.run("no-such-task", model=${JSON.stringify(spec("coder"))})\nexcept linguacodus.LinguacodusError as error:\n    print("ERROR", error)`),
+        cell(`%%linguacodus --data ${data} --model ${spec("analyst")} --mode direct --parallel 2 --as analysis\nWhat is the mean of the values in values.csv? The result is the mean.`),
+        cell(
+          [
+            "seen = []",
+            `g = linguacodus.generate_code("What is the mean of the values in values.csv?", data=${JSON.stringify(data)}, model=${JSON.stringify(spec("analyst"))}, mode="direct",`,
+            "                              on_progress=lambda p: seen.append((str(p.run_dir), list(p.lines))))",
+            'linguacodus.save_notebook(g, "ask.ipynb")',
+            `b = linguacodus.bench([${JSON.stringify(taskDir)}], out="bench-nb", models=[${JSON.stringify(spec("coder"))}], modes=["direct"])`,
+            "print(json.dumps({'result': g.result, 'valid': g.valid, 'samples': len(g.samples), 'figures': [p.name for p in g.chosen.figure_paths],",
+            "  'code': g.code, 'stdout': g.stdout, 'tokens': g.tokens['total'], 'analysis': [analysis.result, analysis.consistency['agreement'], len(analysis.samples)],",
+            "  'bench': [b.outcome['succeeded'], len(b.runs), b.runs[0].valid], 'dir': str(g.dir), 'progress': seen[-1]}))",
+          ].join("\n"),
+        ),
       ],
     };
     const source = join(work, "in.ipynb");
@@ -181,6 +194,26 @@ describe("the Python package in a Jupyter kernel", () => {
 
   it("errors raise with the CLI's message", () => {
     expect(streamText(cells[6]!.outputs)).toMatch(/^ERROR .*no-such-task/);
+  });
+
+  it("the magic answers a free-form request (ask): the majority result, the samples' agreement, the figure", () => {
+    const outputs = cells[7]!.outputs;
+    const html = outputs.map((o) => join_(o.data?.["text/html"])).join("");
+    expect(html).toContain("result <code>2.5</code>");
+    expect(html).toContain("majority <code>2.5</code> — 2 of 2 samples (100%)");
+    expect(outputs.filter((o) => o.data?.["image/png"])).toHaveLength(1);
+  });
+
+  it("generate_code returns the result, code, stdout and figures; bench() its runs; save_notebook the run's notebook", () => {
+    const g = JSON.parse(streamText(cells[8]!.outputs)) as Record<string, unknown>;
+    expect(g).toMatchObject({ result: 2.5, valid: true, samples: 1, figures: ["histogram.png"], stdout: "RESULT=2.5\n", analysis: [2.5, true, 2], bench: [1, 1, true] });
+    expect((g.code as string).trim()).toBe(ANALYSIS_SCRIPT.trim());
+    expect(g.tokens).toBeGreaterThan(0);
+    // Progress came from the record as it grew: the run's folder and its attempts.
+    const [progressDir, lines] = g.progress as [string, string[]];
+    expect(progressDir).toBe(g.dir);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}attempt 001 \(initial\): ok/));
+    expect(existsSync(join(work, "ask.ipynb"))).toBe(true);
   });
 
   it("no secret of the kernel's environment reaches a record, even through the CLI's own environment", () => {
