@@ -30,8 +30,8 @@ def _defaults() -> Dict[str, Any]:
 
 
 def config(**settings: Any) -> Dict[str, Any]:
-    """Sets defaults for later calls (cli, node, model, reviewer, data, out, sandbox, mode, parallel, …; None unsets);
-    returns the defaults now in force."""
+    """Sets defaults for later calls (cli, node, model, reviewer, data, out, sandbox, mode, parallel, …); None drops a
+    setting made here, so the environment's LINGUACODUS_* value applies again. Returns the defaults now in force."""
     for key, value in settings.items():
         if value is None:
             _settings.pop(key, None)

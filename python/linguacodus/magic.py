@@ -57,7 +57,7 @@ def load_ipython_extension(ipython: Any) -> None:
 
     @register_line_magic
     def linguacodus_config(line: str) -> Dict[str, Any]:
-        """%linguacodus_config model=openai:gpt-4o-mini data=input_data/ — defaults of later cells (key= unsets)."""
+        """%linguacodus_config model=openai:gpt-4o-mini data=input_data/ — defaults of later cells (key= drops a setting made here)."""
         return config(**_config_values(line)) if line.strip() else _defaults()
 
     @register_cell_magic
