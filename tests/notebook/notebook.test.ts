@@ -5,10 +5,10 @@
 // environment reaches a record, even when the script reads the CLI's own environment (--sandbox local).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliPath } from "../support/cli.js";
 import { fence } from "../support/fence.js";
 import { type OpenAiTestServer } from "../support/openai-server.js";
@@ -154,6 +154,7 @@ describe("the Python package in a Jupyter kernel", () => {
     });
     cells = (JSON.parse(readFileSync(executed, "utf8")) as { cells: { outputs: Output[] }[] }).cells;
   }, 900_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("the magic cell shows the result, the code collapsed, the view command and the figure", () => {
     const outputs = cells[1]!.outputs;
