@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, readUnitTests, summarizeRun, type AttemptResult, type PriceTable, type RunRecord, type UnitTestsRecord } from "../execution/index.js";
-import { AnalysisSpecSchema, TASK_FILES, parseCsv, parseTaskSpec, rankScore } from "../datasets/index.js";
+import { type JsonValue, TASK_FILES, parseCsv, rankScore, readAnalysisSpec, readTaskSpec } from "../datasets/index.js";
 import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
@@ -63,6 +63,10 @@ export interface ReportRun {
   fixesUsed: number;
   errorClasses: string[];
   score: number | null;
+  /** An analysis run (issue 23): whether its task gives an expected result; null for a competition. */
+  analysis: { expected: boolean } | null;
+  /** An analysis run's result (its RESULT line's JSON value), when it gave one. */
+  result?: JsonValue;
   /**
    * 0 = constant baseline, 1 = reference model (an invalid finished run counts as 0); for an MLE-bench task
    * without reference scores, 0 = the leaderboard's median and 1 = its gold line (an invalid run: null).
@@ -115,8 +119,8 @@ export interface ReportTaskInfo {
   lowerIsBetter: boolean;
   reference?: ReferenceScores;
   normalisedBy?: Normalisation;
-  /** An analysis task (task.json kind "analysis"): a result to state, no hidden answers. */
-  analysis?: true;
+  /** An analysis task (issue 23): whether it gives an expected result. */
+  analysis?: { expected: boolean };
 }
 
 /** An MLE-bench leaderboard's median and gold lines as the 0 and 1 of normalisation; undefined when it has none. */
@@ -154,9 +158,9 @@ function readTaskInfo(taskDir: string, warnings: string[]): ReportTaskInfo | und
     return undefined;
   }
   try {
-    const text = readFileSync(path, "utf8");
-    if (AnalysisSpecSchema.safeParse(JSON.parse(text)).success) return { dataType: "analysis", metric: "result", lowerIsBetter: false, analysis: true };
-    const spec = parseTaskSpec(text, path);
+    const analysis = readAnalysisSpec(taskDir);
+    if (analysis) return { dataType: "analysis", metric: "result", lowerIsBetter: false, analysis: { expected: analysis.expected !== undefined } };
+    const spec = readTaskSpec(taskDir);
     const base = { dataType: spec.data_type, metric: spec.metric.name, lowerIsBetter: spec.lower_is_better };
     if (spec.reference_scores) return { ...base, reference: { constant: spec.reference_scores.constant, model: spec.reference_scores.model }, normalisedBy: "reference" };
     const anchors = spec.mlebench ? leaderboardAnchors(taskDir, spec.lower_is_better) : undefined;
@@ -228,6 +232,7 @@ function emptyRun(entry: BenchRunEntry, dir: string, info: ReportTaskInfo | unde
     models: {},
     temperature: entry.temperature,
     seed: entry.seed,
+    analysis: info?.analysis ?? null,
     state,
     failure,
     valid: false,
@@ -303,6 +308,8 @@ function readOneRun(
     fixesUsed: summary.fixesUsed,
     errorClasses: summary.errorClasses,
     score: summary.score,
+    analysis: info?.analysis ?? null,
+    ...(summary.result !== undefined ? { result: summary.result } : {}),
     normalised,
     normalisedBy: normalised === null ? null : (info?.normalisedBy ?? null),
     percentile: summary.percentile ?? null,
@@ -324,7 +331,7 @@ function readOneRun(
     fingerprintId: fingerprintIdOf(record.run.fingerprint as Record<string, unknown> | undefined),
     sanity: summary.sanity ? { flagged: summary.sanity.flagged } : null,
     unitTests: readUnitTests(dir) ?? null,
-    code: codeStepsOf(record, info?.analysis === true),
+    code: codeStepsOf(record, info?.analysis !== undefined),
     search: searchTraceOf(record, info?.reference),
   };
 }

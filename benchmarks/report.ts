@@ -8,6 +8,7 @@ import { reportCharts } from "./report-charts.js";
 import { anytimeCharts, searchTables } from "./report-search.js";
 import { ablationTable, byDataTypeTable, compare, comparisonTable } from "./report-compare.js";
 import { GroupRegistry, isFinished, modeOrder, seriesOf, type Report, type ReportOptions, type Table } from "./report-model.js";
+import { analysesTable } from "./report-analyses.js";
 import { consistency, mlebenchTable, modeSummaryTable, runIndexTable, table1, temperatureTable, tokensTable } from "./report-tables.js";
 import { batchTables, unitTestsTable } from "./report-unit-tests.js";
 import { costTable, describeFingerprint, fingerprintTable, sanityTable, selectionTable, validationTable, type ValidityRun } from "./validity.js";
@@ -58,6 +59,8 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
   const link = (rs: readonly ValidityRun[], label: string) => groups.link(rs as ReportRun[], label);
   for (const table of [validationTable({ runs: finished, link }), selectionTable({ runs: finished, link }), sanityTable({ runs: finished, link }), costTable({ runs: finished, link })]) if (table) tables.push(table);
   tables.push(...searchTables({ runs: finished, link: (rs, label) => groups.link(rs, label) }));
+  const analyses = analysesTable(finished);
+  if (analyses) tables.push(analyses);
   const unitTests = unitTestsTable({ runs: finished, link: (rs, label) => groups.link(rs, label) });
   if (unitTests) tables.push(unitTests);
   tables.push(...batchTables({ runs: finished, link: (rs, label) => groups.link(rs, label) }));

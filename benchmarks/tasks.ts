@@ -3,7 +3,7 @@
 // when their folder is missing (no download).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { AnalysisSpecSchema, BUILTIN_TASKS, IMPORTED_SUITES_DIR, loadTask, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readImportedSuite, readMleBenchSplit } from "../datasets/index.js";
+import { BUILTIN_TASKS, isAnalysisSpecText, IMPORTED_SUITES_DIR, loadTask, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readImportedSuite, readMleBenchSplit } from "../datasets/index.js";
 import type { ImportedSuite } from "../datasets/index.js";
 import { BenchInputError, type TaskRef } from "./matrix.js";
 
@@ -138,9 +138,10 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
   return refs;
 }
 
+/** task.json says kind "analysis" (a bad one is then reported as an analysis's, field by field). */
 function isAnalysisFolder(dir: string): boolean {
   try {
-    return AnalysisSpecSchema.safeParse(JSON.parse(readFileSync(join(dir, TASK_FILES.spec), "utf8"))).success;
+    return isAnalysisSpecText(readFileSync(join(dir, TASK_FILES.spec), "utf8"));
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@
 // task gives it (exact, a number within a tolerance, or a set), else only recorded. An analysis loads into the
 // same `Task` a competition does — its spec derived here, its data folder as the public folder, `analysis` set —
 // so the run pipeline, records, chains, viewer and benches take it as they are.
-import { constants } from "node:fs";
+import { constants, readFileSync } from "node:fs";
 import { access, readFile, readdir, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
@@ -67,6 +67,18 @@ function analysisTaskSpec(spec: AnalysisSpec): TaskSpec {
     source: { package: "analysis", version: "1", dataset: spec.data, license: "as the data folder's" },
     license: "as the data folder's",
   };
+}
+
+/** The spec every task has, from task.json text of either kind (an analysis's derived; its request and data unchecked). */
+export function taskSpecOfText(text: string, file: string, parseCompetition: (text: string, file: string) => TaskSpec): TaskSpec {
+  return isAnalysisSpecText(text) ? analysisTaskSpec(parseAnalysisSpec(text, file)) : parseCompetition(text, file);
+}
+
+/** A task folder's analysis spec, or undefined when it is a competition. */
+export function readAnalysisSpec(dir: string): AnalysisSpec | undefined {
+  const file = join(dir, TASK_FILES.spec);
+  const text = readFileSync(file, "utf8");
+  return isAnalysisSpecText(text) ? parseAnalysisSpec(text, file) : undefined;
 }
 
 /** True when task.json text declares an analysis (kind "analysis"). */
@@ -189,6 +201,9 @@ export function gradeAnalysisResult(analysis: AnalysisInfo, value: JsonValue): G
   const score = analysis.expected ? (matchesExpected(analysis.expected, value) ? 1 : 0) : null;
   return { valid: true, score, metric: "accuracy", lower_is_better: false, errors: [] };
 }
+
+/** The agreement rule: a result agrees when more than half of all samples (with or without a result) gave it. */
+export const holdsMajority = (count: number, samples: number): boolean => count * 2 > samples;
 
 /** Samples whose results are equal (as canonical JSON), largest group first (ties: the group seen first). */
 export interface ResultGroup<T extends { result?: JsonValue | undefined }> {

@@ -8,7 +8,8 @@ import { readLeaderboardScores } from "./leaderboard.js";
 import { findAnswerLeaks } from "./preflight.js";
 import { parseDecimal } from "./fast-csv.js";
 import { checkMetricParams, METRICS } from "./metric-registry.js";
-import { describeSpecIssues, exists, TASK_FILES, TaskSpecSchema, type TaskSpec } from "./task.js";
+import { describeSpecIssues, exists, loadTask, TASK_FILES, TaskFormatError, TaskSpecSchema, type TaskSpec } from "./task.js";
+import { isAnalysisSpecText } from "./analysis.js";
 
 export interface TaskProblem {
   /** File or folder (relative to the task folder) the problem is in. */
@@ -42,6 +43,15 @@ export async function checkTaskFolder(dir: string): Promise<TaskCheckReport> {
   // task.json
   let spec: TaskSpec | null = null;
   const specPath = join(root, TASK_FILES.spec);
+  // An analysis folder (kind "analysis") is checked as it loads: its spec, request and data folder.
+  if ((await exists(specPath)) && isAnalysisSpecText(await readFile(specPath, "utf8"))) {
+    try {
+      await loadTask(root);
+    } catch (error) {
+      for (const line of error instanceof TaskFormatError ? error.problems : [(error as Error).message]) add(TASK_FILES.spec, line);
+    }
+    return { dir: root, ok: problems.length === 0, problems, notes };
+  }
   if (!(await exists(specPath))) add(TASK_FILES.spec, "missing; write task.json (id, title, data_type, metric, lower_is_better, id_column, target_columns, source, license)");
   else {
     let raw: unknown = undefined;

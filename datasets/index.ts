@@ -1,7 +1,7 @@
 // Public face of datasets/: the task folder format, the grader, the metrics and the built-in suite.
-export { loadTask, parseTaskSpec, TaskSpecSchema, TaskFormatError, TASK_FILES, SUBMISSION_FILE, DATA_TYPES } from "./task.js";
+export { loadTask, readTaskSpec, parseTaskSpec, TaskSpecSchema, TaskFormatError, TASK_FILES, SUBMISSION_FILE, DATA_TYPES } from "./task.js";
 export type { Task, TaskSpec, TaskSpecInput, ReferenceScores, MleBenchGrading } from "./task.js";
-export { RESULT_MARKER, REQUEST_FILE, AnalysisSpecSchema, ExpectedResultSchema, checkDataFolder, parseResultLine, canonicalJson, matchesExpected, gradeAnalysisResult, groupResults } from "./analysis.js";
+export { RESULT_MARKER, REQUEST_FILE, AnalysisSpecSchema, ExpectedResultSchema, checkDataFolder, parseResultLine, canonicalJson, matchesExpected, gradeAnalysisResult, groupResults, holdsMajority, readAnalysisSpec, isAnalysisSpecText } from "./analysis.js";
 export type { AnalysisSpec, AnalysisInfo, ExpectedResult, JsonValue, ResultLine, ResultGroup } from "./analysis.js";
 export { checkTaskFolder, sha256File } from "./check.js";
 export type { TaskCheckReport, TaskProblem } from "./check.js";

@@ -3,7 +3,8 @@ import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { METRIC_NAMES } from "./metric-registry.js";
-import { type AnalysisInfo, isAnalysisSpecText, loadAnalysisTask } from "./analysis.js";
+import { readFileSync } from "node:fs";
+import { type AnalysisInfo, isAnalysisSpecText, loadAnalysisTask, taskSpecOfText } from "./analysis.js";
 
 export const DATA_TYPES = ["tabular", "text", "time-series", "image"] as const;
 
@@ -143,6 +144,12 @@ export function parseTaskSpec(text: string, file = "task.json"): TaskSpec {
     throw new TaskFormatError(`${file} is invalid: ${problems.join("; ")}`, problems);
   }
   return parsed.data;
+}
+
+/** The spec of a task folder's task.json, either kind (an analysis's derived from its own form). */
+export function readTaskSpec(dir: string): TaskSpec {
+  const file = join(dir, TASK_FILES.spec);
+  return taskSpecOfText(readFileSync(file, "utf8"), file, parseTaskSpec);
 }
 
 /** Loads a task folder. Throws TaskFormatError when task.json, description.md or the answers are missing or bad. */

@@ -4,7 +4,7 @@
 // terminal table, the report and the viewer draw it.
 import { join } from "node:path";
 import { z } from "zod";
-import { type JsonValue, canonicalJson, groupResults } from "../datasets/index.js";
+import { type JsonValue, canonicalJson, groupResults, holdsMajority } from "../datasets/index.js";
 import { CODE_FILES, RUN_FILES, RunStatusSchema, type RunRecord, readRunRecord } from "./record/index.js";
 
 /** One sample: where it ran, whether it stated a result, and why not. */
@@ -101,7 +101,7 @@ export function analysisConsistency(samples: readonly AnalysisSample[]): Analysi
     ...(top ? { majority: top.result } : {}),
     majorityCount,
     share: samples.length === 0 ? 0 : majorityCount / samples.length,
-    agreement: majorityCount * 2 > samples.length,
+    agreement: holdsMajority(majorityCount, samples.length),
     groups: groups.map((g) => ({ result: g.result, count: g.members.length, samples: g.members.map((m) => m.id) })),
   };
 }

@@ -2,7 +2,7 @@
 // the test makes in the real Docker sandbox (numpy + Pillow), answered by a scripted model server whose scripts
 // disagree, so the consistency view says "no agreement"; --json's outcome; a RESULT line that is not JSON recorded as
 // an error; resume of an interrupted analysis.
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AskOutputSchema, type AskOutput } from "../../execution/index.js";
@@ -198,4 +198,34 @@ describe("linguacodus ask: nothing lost on kill -9 or Ctrl-C", () => {
       expect(gated.received).toHaveLength(signal === "SIGINT" ? 2 : 3);
     }, 600_000);
   }
+});
+
+describe("linguacodus bench over analysis task folders", () => {
+  it("scores by the expected result where one is given; the task without one gets the results' agreement", async () => {
+    const suite = tempDir("lc-ask-suite-");
+    const folder = (id: string, spec: Record<string, unknown>) => {
+      mkdirSync(join(suite, id), { mode: 0o755 });
+      writeFileSync(join(suite, id, "task.json"), JSON.stringify({ kind: "analysis", id, data: dataDir, ...spec }));
+      writeFileSync(join(suite, id, "request.md"), "Count the bright blobs in /data/blobs.png.\n");
+      return join(suite, id);
+    };
+    const counted = folder("count-blobs", { result: "the number of blobs", expected: { number: 4, tolerance: 0 } });
+    const open = folder("blobs-open", {});
+    const out = join(tempDir("lc-ask-bench-"), "bench");
+    // Repeat seeds 1 and 2: the scripted scripts count 4 (matches) and 5 (does not).
+    const bench = await linguacodus(["bench", counted, open, "--modes", "direct", "--models", model(), "--repeats", "2", "--out", out, "--json"], { LINGUACODUS_HOME: home });
+    expect(bench.stderr).not.toMatch(/linguacodus: /);
+    expect(bench.code).toBe(0);
+    const report = await linguacodus(["report", out, "--format", "json"], { LINGUACODUS_HOME: home });
+    expect(report.code).toBe(0);
+    const runs = (JSON.parse(report.stdout) as { runs: Array<{ taskId: string; seed?: number; valid: boolean; score: number | null; result?: unknown }> }).runs;
+    const row = (task: string, seed: number) => runs.find((r) => r.taskId === task && r.seed === seed);
+    expect(row("count-blobs", 1)).toMatchObject({ valid: true, score: 1, result: 4 });
+    expect(row("count-blobs", 2)).toMatchObject({ valid: true, score: 0, result: 5 });
+    expect(row("blobs-open", 1)).toMatchObject({ valid: true, score: null, result: 4 });
+    const md = (await linguacodus(["report", out], { LINGUACODUS_HOME: home })).stdout;
+    expect(md).toMatch(/## Analyses/);
+    expect(md).toMatch(/\| blobs-open \| direct \| .* \| 2 \| no agreement \|/);
+    expect(md).toMatch(/\| count-blobs \| direct \| .* \| 2 \| 1 of 2 match the expected result \|/);
+  }, 600_000);
 });
