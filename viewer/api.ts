@@ -2,7 +2,7 @@
 // and the payload types the web page reads (imported there as types only, so no code crosses into the bundle).
 import { z } from "zod";
 import type { TokenCounts } from "../agents/index.js";
-import type { AttemptKind, AttemptOutcome, ReviewFigures, RunJson, ScoreJson, SearchNode, SearchOperator } from "../execution/index.js";
+import type { AskOutput, AttemptKind, AttemptOutcome, ReviewFigures, RunJson, ScoreJson, SearchNode, SearchOperator } from "../execution/index.js";
 
 /** A run folder relative to the opened folder, with "/" separators ("." = the opened folder itself). */
 export const RunPathSchema = z
@@ -217,6 +217,8 @@ export interface RunPayload {
   calls: CallsSummary;
   /** Present when the run searched (--search). */
   search: SearchView | null;
+  /** An analysis (issue 23): its outcome (`ask --json`'s) and the consistency view's lines, as the terminal prints them. */
+  analysis: { outcome: AskOutput; lines: string[] } | null;
 }
 
 /**

@@ -1,7 +1,9 @@
 // What the run page shows of one run folder's files: each attempt with its script and output, the staged coders'
 // blocks in pipeline order, the other files under code/, the head of the submission. Read through execution/'s
 // confined readers and named through its path table.
+import { existsSync } from "node:fs";
 import { join, sep } from "node:path";
+import { TASK_FILES, readAnalysisSpec } from "../datasets/index.js";
 import { parse as parseCsv } from "csv-parse/sync";
 import { CODE_STAGES } from "../codegen/index.js";
 import {
@@ -10,14 +12,16 @@ import {
   RUN_FILES,
   attemptPath,
   blockNameOf,
+  consistencyLines,
   isAttemptScript,
+  readAnalysisOutcome,
   listRunFolder,
   readRunText,
   type AttemptResult,
   type ReviewFigures,
   type RunEvent,
 } from "../execution/index.js";
-import type { AttemptView, SubmissionView, TextView } from "./api.js";
+import type { AttemptView, RunPayload, SubmissionView, TextView } from "./api.js";
 import { attemptParents } from "./derive.js";
 
 const OUTPUT_LIMIT = 256 * 1024;
@@ -106,4 +110,17 @@ export function submissionHead(dir: string): SubmissionView | null {
   }
   const [header = [], ...body] = rows;
   return { header, rows: body, bytes: read.bytes, more: lines.filter((l) => l.trim() !== "").length > SUBMISSION_ROWS + 1 || read.truncated };
+}
+
+/** An analysis run's outcome and consistency lines (issue 23); null for a competition, or while the record cannot be read whole. */
+export function analysisView(taskDir: string | undefined, dir: string, skipped: (reason: string) => void): RunPayload["analysis"] {
+  if (!taskDir || !existsSync(join(taskDir, TASK_FILES.spec))) return null;
+  try {
+    if (!readAnalysisSpec(taskDir)) return null;
+    const outcome = readAnalysisOutcome(dir);
+    return { outcome, lines: consistencyLines(outcome) };
+  } catch (error) {
+    skipped(`the analysis's outcome could not be read yet: ${(error as Error).message}`);
+    return null;
+  }
 }

@@ -38,7 +38,7 @@ import type {
   TextView,
 } from "./api.js";
 import { callView, instructionsView, stageTimeline } from "./derive.js";
-import { attemptViews, blockViews, otherCodeFiles, posix, submissionHead } from "./run-files.js";
+import { analysisView, attemptViews, blockViews, otherCodeFiles, posix, submissionHead } from "./run-files.js";
 import { SearchNodeCache, searchNodeDetail, searchView } from "./search.js";
 
 /** A request named a path outside the opened folder (HTTP 403). */
@@ -315,6 +315,7 @@ export class ViewerSource {
       chains,
       calls,
       search,
+      analysis: analysisView(runJson.value?.taskDir, dir, skipped),
     };
   }
 

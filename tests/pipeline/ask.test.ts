@@ -3,9 +3,10 @@
 // disagree, so the consistency view says "no agreement"; --json's outcome; a RESULT line that is not JSON recorded as
 // an error; resume of an interrupted analysis.
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AskOutputSchema, type AskOutput } from "../../execution/index.js";
+import { ViewerSource } from "../../viewer/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import { buildCli, linguacodus } from "../support/cli.js";
 import { fence } from "../support/fence.js";
@@ -146,6 +147,10 @@ describe("linguacodus ask: an analysis over an image folder", () => {
     // An ordinary run folder: the task folder inside it, score.json with the kept result.
     expect(JSON.parse(readFileSync(join(outcome.runDir, "task", "task.json"), "utf8"))).toMatchObject({ kind: "analysis", data: dataDir });
     expect(JSON.parse(readFileSync(join(outcome.runDir, "score.json"), "utf8"))).toMatchObject({ valid: true, result: 4, attempt: "c0-i0/001" });
+    // The viewer's run page shows the same consistency view.
+    const page = await new ViewerSource(out).run(basename(outcome.runDir));
+    expect(page.analysis?.lines.join("\n")).toBe(human.stdout.split("\nresult")[0]);
+    expect(page.analysis?.outcome.consistency.agreement).toBe(false);
   });
 });
 

@@ -312,6 +312,11 @@ export function RunPage(props: { source: DataSource; run: RunPayload; focus?: st
         <a href={href({ page: "calls", path: run.path })}>calls</a>
       </nav>
       <Problems problems={run.problems} />
+      {run.analysis ? (
+        <Section id="analysis" title="Analysis result" note="results per sample × iteration, the majority and its share">
+          <pre class="consistency">{run.analysis.lines.join("\n")}</pre>
+        </Section>
+      ) : null}
       {run.chains.length > 0 ? (
         <Section id="chains" title="Chains">
           <ul>
