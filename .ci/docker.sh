@@ -25,7 +25,9 @@ docker_engine() {
     fi
     if ! { command -v pgrep >/dev/null 2>&1 && pgrep -x dockerd >/dev/null 2>&1; }; then
       echo "starting dockerd (log: /var/log/dockerd.log)"
-      $SUDO sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
+      # In a session of its own: a signal to the process group that ran this script (Ctrl-C, a CI step's
+      # timeout, an agent's job ending) must not take the engine down with it.
+      $SUDO setsid -f sh -c 'exec nohup dockerd >/var/log/dockerd.log 2>&1'
     fi
     for _ in $(seq 1 90); do
       engine_up && break
