@@ -20,7 +20,7 @@ import {
 } from "./operators/index.js";
 import type { RunOptions, SelectMethod } from "./options.js";
 import { RUN_FILES } from "./record/index.js";
-import { type Operator, type SolutionState, runStage, timedStage } from "./state.js";
+import { type Operator, type SolutionState, type StageContext, runStage, timedStage } from "./state.js";
 import { validationBranches } from "./branches.js";
 import { search, searchConfig } from "./search/index.js";
 
@@ -83,10 +83,34 @@ export function executeAndFix(maxFixes: number): Operator {
     });
 }
 
+/** A feedback round's verdict on the revised script: kept or not, why, and the score it printed. */
+interface RoundVerdict {
+  kept: boolean;
+  reason: string;
+  score: number | null;
+}
+
+/**
+ * A competition keeps the revision when its printed validation score is better (never the hidden test score). An
+ * analysis has no score to compare: it keeps a revision that ran and printed a result (Sand-Bob keeps the revised
+ * code), and a revision that fails or prints no result leaves the previous code.
+ */
+function roundVerdict(ctx: StageContext, looped: SolutionState, bestValidation: number | null): RoundVerdict {
+  const final = roundSuccess(looped);
+  if (ctx.task.analysis) {
+    if (final?.result.analysisResult !== undefined) return { kept: true, reason: "the revision ran and gave a result", score: null };
+    const last = roundAttempts(looped).at(-1)?.result;
+    return { kept: false, reason: `the revision gave no result (${last?.errorClass ?? last?.outcome ?? "not run"}): the previous code is kept`, score: null };
+  }
+  const validation = final ? parseValidationScore(final.stdout) : null;
+  const improved = validation !== null && (bestValidation === null || isBetter(validation, bestValidation, ctx.task.spec.lower_is_better));
+  return { kept: improved, reason: improved ? "improved" : "not improved", score: validation };
+}
+
 /**
  * Reviewer rounds after a valid version (stage `feedback:<n>`): review the best, execute-and-fix the reviewed
- * script, keep it when its printed validation score is better (never the hidden test score). A round that changes
- * nothing or does not improve ends the rounds; a budget reached meanwhile keeps the best so far.
+ * script, keep it by `roundVerdict`. A round that changes nothing or keeps nothing ends the rounds; a budget
+ * reached meanwhile keeps the best so far.
  */
 export function feedbackRounds(rounds: number, maxFixes: number): Operator {
   return async (state, ctx) => {
@@ -97,17 +121,15 @@ export function feedbackRounds(rounds: number, maxFixes: number): Operator {
           const bestValidation = parseValidationScore(current.best!.stdout);
           const reviewed = await review({ ...current, round }, ctx);
           if (!reviewed.reviewChanged) {
-            ctx.writer.event({ type: "feedback.finished", round, changed: false, improved: false, score: bestValidation });
+            ctx.writer.event({ type: "feedback.finished", round, changed: false, improved: false, score: bestValidation, reason: "code unchanged" });
             return { value: undefined, ok: true, detail: "code unchanged" };
           }
           const looped = await fixLoop(maxFixes)(reviewed, ctx);
-          const final = roundSuccess(looped);
-          const validation = final ? parseValidationScore(final.stdout) : null;
-          const improved = validation !== null && (bestValidation === null || isBetter(validation, bestValidation, ctx.task.spec.lower_is_better));
-          ctx.writer.event({ type: "feedback.finished", round, changed: true, improved, score: validation });
-          const value = improved ? { ...looped, best: final } : undefined;
-          if (!improved) current = { ...looped, best: current.best };
-          return { value, ok: true, detail: improved ? "improved" : "not improved" };
+          const verdict = roundVerdict(ctx, looped, bestValidation);
+          ctx.writer.event({ type: "feedback.finished", round, changed: true, improved: verdict.kept, score: verdict.score, reason: verdict.reason });
+          const value = verdict.kept ? { ...looped, best: roundSuccess(looped) } : undefined;
+          if (!verdict.kept) current = { ...looped, best: current.best };
+          return { value, ok: true, detail: verdict.reason };
         });
         if (!next) break;
         current = next;

@@ -246,8 +246,11 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     type: z.literal("feedback.finished"),
     round: z.number().int(),
     changed: z.boolean(),
+    /** The revision was kept (a competition: its validation score is better; an analysis: it gave a result). */
     improved: z.boolean(),
     score: z.number().nullable().optional(),
+    /** Why it was kept or not, in words. */
+    reason: z.string().optional(),
   }),
   z.object({
     ...eventBase,

@@ -154,6 +154,39 @@ describe("linguacodus ask: an analysis over an image folder", () => {
   });
 });
 
+describe("linguacodus ask --feedback: a revision that gives a result is kept, one that fails is not", () => {
+  /** The coder counts at 128 (4 blobs); reviewer round 1 lowers the threshold (5), round 2 breaks the RESULT line. */
+  let reviewing: OpenAiTestServer;
+  beforeAll(async () => {
+    reviewing = await startOpenAiServer((body) => {
+      const prompt = lastUserText(body);
+      if (prompt.includes("feedback round 1")) return { text: `Reflection: count the dim spot too.\n${fence(countBlobs(50))}` };
+      if (prompt.includes("feedback round 2")) return { text: `Reflection: say it in words.\n${fence(NOT_JSON)}` };
+      return { text: fence(countBlobs(128)) };
+    });
+  });
+  afterAll(async () => reviewing?.close());
+
+  it("round 1's revision (result 5) is the chosen code and result; round 2's failing revision leaves it", async () => {
+    const out = tempDir("lc-ask-feedback-");
+    const args = ["ask", "Count the bright blobs in /data/blobs.png.", "--data", dataDir, "--model", `openai:scripted@${reviewing.baseURL}`];
+    const json = await linguacodus([...args, "--mode", "direct", "--fix-attempts", "0", "--feedback-iterations", "2", "--out", out, "--json"], { LINGUACODUS_HOME: home });
+    expect(json.stderr).not.toMatch(/linguacodus: /);
+    expect(json.code).toBe(0);
+    const outcome = AskOutputSchema.parse(JSON.parse(json.stdout));
+    expect(outcome).toMatchObject({ status: "succeeded", hasResult: true, result: 5 });
+    expect(readFileSync(outcome.chosen!.code, "utf8")).toContain("img > 50");
+    expect(JSON.parse(readFileSync(join(outcome.runDir, "score.json"), "utf8"))).toMatchObject({ valid: true, result: 5 });
+    // The record says which revision was kept and why.
+    const events = readFileSync(join(outcome.runDir, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rounds = events.filter((e) => e.type === "feedback.finished").map((e) => [e.round, e.improved, e.reason]);
+    expect(rounds).toEqual([
+      [1, true, "the revision ran and gave a result"],
+      [2, false, "the revision gave no result (ResultNotJSON): the previous code is kept"],
+    ]);
+  }, 600_000);
+});
+
 describe("linguacodus ask: nothing lost on kill -9 or Ctrl-C", () => {
   /** A model server that answers the first call at once and holds every later one until released. */
   let gated: OpenAiTestServer;
