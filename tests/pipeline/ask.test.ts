@@ -187,6 +187,62 @@ describe("linguacodus ask --feedback: a revision that gives a result is kept, on
   }, 600_000);
 });
 
+describe("linguacodus ask --unit-tests: the tester's tests run against the analysis's final script", () => {
+  /** An analysis with a function to test; its top-level work reads /data, which importing it must not do. */
+  const WITH_FUNCTION = `import json
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+
+def count_blobs(img, threshold):
+    return int(ndimage.label(img > threshold)[1])
+
+
+print("RESULT=" + json.dumps(count_blobs(np.array(Image.open("/data/blobs.png")), 128)))
+`;
+  /** Two tests that pass and one whose expectation is wrong. */
+  const TESTS = `import numpy as np
+from solution import count_blobs
+
+
+def test_two_blobs():
+    img = np.zeros((10, 10), dtype=np.uint8)
+    img[1:3, 1:3] = 200
+    img[6:8, 6:8] = 200
+    assert count_blobs(img, 128) == 2
+
+
+def test_dim_blob_below_threshold():
+    img = np.zeros((10, 10), dtype=np.uint8)
+    img[1:3, 1:3] = 90
+    assert count_blobs(img, 128) == 0
+
+
+def test_wrong_expectation():
+    assert count_blobs(np.zeros((4, 4), dtype=np.uint8), 128) == 1
+`;
+  let testing: OpenAiTestServer;
+  beforeAll(async () => {
+    testing = await startOpenAiServer((body) => ({ text: fence(lastUserText(body).includes("pytest unit tests") ? TESTS : WITH_FUNCTION) }));
+  });
+  afterAll(async () => testing?.close());
+
+  it("unit-tests/result.json holds the counts; the tester saw the final script", async () => {
+    const out = tempDir("lc-ask-unit-");
+    const args = ["ask", "Count the bright blobs in /data/blobs.png.", "--data", dataDir, "--model", `openai:scripted@${testing.baseURL}`];
+    const json = await linguacodus([...args, "--mode", "direct", "--fix-attempts", "0", "--unit-tests", "--out", out, "--json"], { LINGUACODUS_HOME: home });
+    expect(json.stderr).not.toMatch(/linguacodus: /);
+    expect(json.code).toBe(0);
+    const outcome = AskOutputSchema.parse(JSON.parse(json.stdout));
+    expect(outcome).toMatchObject({ status: "succeeded", result: 4 });
+    const record = JSON.parse(readFileSync(join(outcome.runDir, "unit-tests", "result.json"), "utf8")) as Record<string, unknown>;
+    expect(record).toMatchObject({ outcome: "ran", written: 3, collected: 3, passed: 2, failed: 1, errors: 0, syntaxErrors: 0, timeout: false });
+    const testerPrompt = testing.received.map((r) => lastUserText(r.body)).find((p) => p.includes("pytest unit tests"));
+    expect(testerPrompt).toContain("def count_blobs(img, threshold):");
+  }, 600_000);
+});
+
 describe("linguacodus ask: nothing lost on kill -9 or Ctrl-C", () => {
   /** A model server that answers the first call at once and holds every later one until released. */
   let gated: OpenAiTestServer;
