@@ -19,7 +19,7 @@ export {
 } from "./agents.js";
 export { checkSyntax, embeddedText, syntaxCheckScript, type SyntaxCheck } from "./syntax.js";
 export { UNIT_TEST_MODULE, countTestFunctions, readUnitTestReport, unitTestDriver, type UnitTestReport } from "./unit-tests.js";
-export { toNotebook, type Notebook, type NotebookSection } from "./notebook.js";
+export { NOTEBOOK_DATA_VARIABLE, mapDataPaths, toNotebook, type Notebook, type NotebookSection } from "./notebook.js";
 export { CODE_STAGES, type CodeStage } from "./prompts/coder.js";
 export { type FigureForReview } from "./prompts/reviewer.js";
 export { VALIDATION_SCORE_MARKER } from "./prompts/rules.js";

@@ -72,7 +72,9 @@ export async function finishSolution(ctx: StageContext, state: SolutionState, ch
     writer.writeCodeFile(CODE_FILES.final, final.script);
     if (checks.unitTests && !state.budget) await unitTestStage(ctx, state, final.script);
     if (options.notebook) {
-      writer.writeNotebook(toNotebook({ title: `${task.spec.title} — ${options.mode}`, script: final.script, sections: notebookSections(state.instruction) }));
+      // An analysis's notebook reads the run's data folder on the host (the sandbox's /data is not there).
+      const dataDir = task.analysis ? { dataDir: task.publicDir } : {};
+      writer.writeNotebook(toNotebook({ title: `${task.spec.title} — ${options.mode}`, script: final.script, sections: notebookSections(state.instruction), ...dataDir }));
     }
     const status = state.budget ? "budget" : grade.valid ? "succeeded" : "failed";
     writer.finish(status, { valid: grade.valid, score: grade.score, reason: state.budget?.message ?? (grade.valid ? undefined : grade.errors.join("; ")) });

@@ -38,6 +38,12 @@ plt.hist(values)
 plt.savefig("histogram.png", dpi=50)
 print("RESULT=" + json.dumps(sum(values) / len(values)))
 `;
+/** The reader's script for `ask`: the same mean without a figure (the notebook venv has no matplotlib), whose saved
+ *  notebook the test runs on the host. */
+const READER_SCRIPT = `import csv, json
+values = [float(row["value"]) for row in csv.DictReader(open("/data/values.csv"))]
+print("RESULT=" + json.dumps(sum(values) / len(values)))
+`;
 /** A script that prints the environment of the process that started it: the CLI, under --sandbox local. */
 const ENVIRON_SCRIPT = `import os
 with open(f"/proc/{os.getppid()}/environ", "rb") as handle:
@@ -55,11 +61,12 @@ let taskDir: string;
 let python: string;
 
 // By model name: "slow" answers after 8 s (the interrupt lands while its call is in flight), "environ" answers the
-// environment-reading script, "analyst" the analysis, every other the competition's figure script.
+// environment-reading script, "analyst" the analysis, "reader" the figure-less analysis, every other the competition's figure script.
 useCliAndModelServer(
   async (body) => {
     if (body.model === "slow") await new Promise((r) => setTimeout(r, 8000));
-    const script = body.model === "environ" ? ENVIRON_SCRIPT : body.model === "analyst" ? ANALYSIS_SCRIPT : FIGURE_SCRIPT;
+    const scripts: Record<string, string> = { environ: ENVIRON_SCRIPT, analyst: ANALYSIS_SCRIPT, reader: READER_SCRIPT };
+    const script = scripts[body.model] ?? FIGURE_SCRIPT;
     return { text: `The script:\n\n${fence(script)}` };
   },
   (fixture) => ({ server, taskDir } = fixture),
@@ -142,6 +149,7 @@ describe("the Python package in a Jupyter kernel", () => {
             "  'bench': [b.outcome['succeeded'], len(b.runs), b.runs[0].valid], 'dir': str(g.dir), 'progress': seen[-1]}))",
           ].join("\n"),
         ),
+        cell(`h = linguacodus.generate_code("What is the mean of the values in values.csv?", data=${JSON.stringify(data)}, model=${JSON.stringify(spec("reader"))}, mode="direct")\nlinguacodus.save_notebook(h, "host.ipynb")`),
       ],
     };
     const source = join(work, "in.ipynb");
@@ -216,6 +224,20 @@ describe("the Python package in a Jupyter kernel", () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}attempt 001 \(initial\): ok/));
     expect(existsSync(join(work, "ask.ipynb"))).toBe(true);
   });
+
+  it("the saved notebook of an ask run runs on the host: it reads the run's data folder, or the one LINGUACODUS_DATA_DIR names", async () => {
+    const other = join(work, "other_data");
+    mkdirSync(other);
+    writeFileSync(join(other, "values.csv"), "value\n10\n20\n");
+    const { LINGUACODUS_DATA_DIR: _unset, ...env } = process.env;
+    const runSaved = async (extra: Record<string, string>) => {
+      const executed = join(work, "host-out.ipynb");
+      await exec(python, [join(here, "execute.py"), join(work, "host.ipynb"), executed, work], { env: { ...env, ...extra } });
+      return (JSON.parse(readFileSync(executed, "utf8")) as { cells: { outputs?: Output[] }[] }).cells.map((c) => streamText(c.outputs ?? [])).join("");
+    };
+    expect(await runSaved({})).toBe("RESULT=2.5\n");
+    expect(await runSaved({ LINGUACODUS_DATA_DIR: other })).toBe("RESULT=15.0\n");
+  }, 120_000);
 
   it("no secret of the kernel's environment reaches a record, even through the CLI's own environment", () => {
     // The environment-reading script ran and its output is in the record…
