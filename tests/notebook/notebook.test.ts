@@ -66,7 +66,7 @@ useCliAndModelServer(
   async (body) => {
     if (body.model === "slow") await new Promise((r) => setTimeout(r, 8000));
     const scripts: Record<string, string> = { environ: ENVIRON_SCRIPT, analyst: ANALYSIS_SCRIPT, reader: READER_SCRIPT };
-    const script = scripts[body.model] ?? FIGURE_SCRIPT;
+    const script = scripts[String(body.model)] ?? FIGURE_SCRIPT;
     return { text: `The script:\n\n${fence(script)}` };
   },
   (fixture) => ({ server, taskDir } = fixture),
