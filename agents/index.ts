@@ -3,7 +3,7 @@ export * from "./types.js";
 export { TokenCountsSchema, addTokens, evaluatedPromptShare, noTokens, tokenTotal, type TokenCounts } from "./tokens.js";
 export { RUN_STAGE, callStep, parseCallStep, roleOfCall, inScope, recordedStep, type CallStep, type CallStepKind } from "./call-step.js";
 export * from "./errors.js";
-export { TEAM_SYSTEM, rolePrompt, type RolePromptInput } from "./role-prompt.js";
+export { TEAM_SYSTEM, rolePrompt, taskWords, teamSystem, type RolePromptInput, type TaskWords } from "./role-prompt.js";
 export {
   VALID_SPEC_FORMS,
   MODEL_PROVIDERS,

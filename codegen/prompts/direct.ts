@@ -1,6 +1,6 @@
 // Prompt template of the direct coder role: the whole script straight from the task context (the paper's
 // baseline). With an instruction it is the "unstaged" ablation: one coder, instruction given, no stages.
-import type { ChatTurn } from "../../agents/index.js";
+import { taskWords, type ChatTurn } from "../../agents/index.js";
 import { ANSWER_FORMAT, codePrompt, type CodePromptBase } from "./rules.js";
 
 export interface DirectPromptInput extends CodePromptBase {
@@ -11,7 +11,7 @@ export interface DirectPromptInput extends CodePromptBase {
 export function directPrompt(input: DirectPromptInput): ChatTurn[] {
   const instruction = input.instruction ? `\n\n## Instruction to follow\n${input.instruction}` : "";
   return codePrompt(
-    "You are a senior Python machine learning engineer who writes complete, runnable solutions to Kaggle competitions.",
+    `You are ${taskWords(input.analysis).coder}.`,
     input,
     `${instruction}
 

@@ -1,6 +1,6 @@
 // Prompt template of the reviewer role: Reflexion-style feedback on a working solution (Sand-Bob's feedback
 // iterations): read code, output and validation score, return an improved script or say nothing should change.
-import type { ChatImage, ChatTurn } from "../../agents/index.js";
+import { taskWords, type ChatImage, type ChatTurn } from "../../agents/index.js";
 import { codePrompt, type CodePromptBase } from "./rules.js";
 
 export const NO_CHANGES = "NO CHANGES";
@@ -52,8 +52,7 @@ export function reviewerPrompt(input: ReviewerPromptInput): ChatTurn[] {
 
 function reviewerTurns(input: ReviewerPromptInput): ChatTurn[] {
   return codePrompt(
-    "You review a working machine learning solution and improve its score on the task's metric: better features, " +
-      "better model or hyperparameters, a sounder validation. You keep it runnable in the sandbox and keep its output format.",
+    `${taskWords(input.analysis).reviewer} You keep it runnable in the sandbox and keep its output format.`,
     input,
     `
 

@@ -36,5 +36,5 @@ export interface CodePromptBase {
 
 /** A code-writing prompt: the task context and the sandbox rules (shared by every role), then the `role` text, then `rest`. */
 export function codePrompt(role: string, input: CodePromptBase, rest: string): ChatTurn[] {
-  return rolePrompt({ context: input.context, environment: sandboxRules(input.libraries, input.cores, input.analysis), role, rest });
+  return rolePrompt({ context: input.context, environment: sandboxRules(input.libraries, input.cores, input.analysis), role, rest, analysis: input.analysis });
 }

@@ -2,7 +2,7 @@
 // aide/agent.py, written for this project's sandbox contract): a short plan in prose, then one code block.
 // Every step's prompt starts with the same system text, task context and sandbox rules, so a server's prefix cache
 // (or a local model's evaluated prompt) serves the whole search; what differs comes after.
-import type { ChatTurn } from "../../agents/index.js";
+import { taskWords, type ChatTurn } from "../../agents/index.js";
 import { codePrompt, type CodePromptBase } from "./rules.js";
 
 export interface SearchPromptInput extends CodePromptBase {
@@ -13,7 +13,8 @@ export interface SearchPromptInput extends CodePromptBase {
 const PLAN_THEN_CODE =
   "Answer with a short plan in plain prose (3-5 sentences), then the whole script in one ```python code block. Nothing after the code block.";
 
-const SYSTEM = "You are a Kaggle grandmaster who writes complete, runnable Python solutions and improves them step by step.";
+/** Who the search's coder is, by the task's kind. */
+const searcher = (input: CodePromptBase) => `You are ${taskWords(input.analysis).searcher}.`;
 
 function memorySection(memory: string): string {
   return memory.trim() ? `\n\n## Solutions tried so far (plan → validation score)\n${memory}` : "";
@@ -22,7 +23,7 @@ function memorySection(memory: string): string {
 /** A new, simple solution that differs from what the tree already holds. */
 export function draftPrompt(input: SearchPromptInput): ChatTurn[] {
   return codePrompt(
-    SYSTEM,
+    searcher(input),
     input,
     `${memorySection(input.memory)}
 
@@ -41,7 +42,7 @@ export interface ImprovePromptInput extends SearchPromptInput {
 /** One atomic improvement of a working solution, so its effect can be measured. */
 export function improvePrompt(input: ImprovePromptInput): ChatTurn[] {
   return codePrompt(
-    SYSTEM,
+    searcher(input),
     input,
     `${memorySection(input.memory)}
 
@@ -70,7 +71,7 @@ export interface DebugPromptInput extends SearchPromptInput {
 /** A fix of a failed node: its code, its error and what it printed. */
 export function debugPrompt(input: DebugPromptInput): ChatTurn[] {
   return codePrompt(
-    SYSTEM,
+    searcher(input),
     input,
     `${memorySection(input.memory)}
 

@@ -22,7 +22,7 @@ export interface TesterPromptInput extends CodePromptBase {
 }
 
 function testerPrompt(input: CodePromptBase, rest: string): ChatTurn[] {
-  return rolePrompt({ context: input.context, environment: testingRules(input.libraries), role: TESTER_ROLE, rest });
+  return rolePrompt({ context: input.context, environment: testingRules(input.libraries), role: TESTER_ROLE, rest, analysis: input.analysis });
 }
 
 function scriptSection(script: string): string {

@@ -21,6 +21,7 @@ export function criticPrompt(input: CriticPromptInput): ChatTurn[] {
       "columns or files that do not exist or have another type (data-mismatch), a submission that does not match the required format " +
       "(submission-format), and overfitting risks (overfitting-risk). Then you choose the best candidate and return it refined: " +
       "every problem you found fixed, the four sections kept.",
+    analysis: input.analysis,
     rest: `
 
 ## Candidate instructions

@@ -1,7 +1,7 @@
 // Prompt template of the per-rank planner: one call per place ("the first place instruction", as the Linguacodus
 // paper's inference prompt asks, Fig. 6). Every rank's prompt is the same up to its last line, so a local model
 // evaluates the shared prefix (system text, task context, environment) once and reuses it for the other ranks.
-import type { ChatTurn } from "../../agents/index.js";
+import { taskWords, type ChatTurn } from "../../agents/index.js";
 import { placeWord } from "./paper.js";
 import { planningPrompt } from "./planner.js";
 
@@ -28,7 +28,7 @@ Of the ${input.count} best solutions to this task, write the ${placeWord(input.r
  */
 export function rankPlannerTurns(input: { context: string; libraries: readonly string[]; analysis?: boolean | undefined; answerFormat: string }, rest: string): ChatTurn[] {
   return planningPrompt(
-    "You are an experienced machine learning engineer who wins Kaggle competitions. " +
+    `You are ${taskWords(input.analysis).planner}. ` +
       "You write a high-level solution instruction, not code, in four sections: Data Preprocessing, Model Architecture, " +
       "Model Training, Submission — short, concrete steps about this task's columns, model, validation and metric.",
     input,

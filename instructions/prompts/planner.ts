@@ -1,5 +1,5 @@
 // Prompt template of the planner role: N ranked high-level instructions (Linguacodus, "Instruction Creation").
-import { rolePrompt, type ChatTurn } from "../../agents/index.js";
+import { rolePrompt, taskWords, type ChatTurn } from "../../agents/index.js";
 import { RESULT_MARKER } from "../../datasets/index.js";
 
 export interface PlannerPromptInput {
@@ -20,7 +20,7 @@ Input files are under /data (read-only); ${output}.`;
 
 export function plannerPrompt(input: PlannerPromptInput): ChatTurn[] {
   return planningPrompt(
-    "You are an experienced machine learning engineer who wins Kaggle competitions. " +
+    `You are ${taskWords(input.analysis).planner}. ` +
       "You write high-level solution instructions, not code: each instruction says what to do in four sections — " +
       "Data Preprocessing, Model Architecture, Model Training, Submission — as short, concrete bullet points " +
       "(which columns, which encoding, which model and library, which validation scheme and metric, how the submission file is written).",
@@ -37,5 +37,5 @@ Answer with JSON only: an object whose "instructions" array holds one object per
 
 /** A planner prompt: the task context and the environment (shared by every role), then the `role` text, then `rest`. */
 export function planningPrompt(role: string, input: { context: string; libraries: readonly string[]; analysis?: boolean | undefined }, rest: string): ChatTurn[] {
-  return rolePrompt({ context: input.context, environment: environmentSection(input.libraries, input.analysis), role, rest });
+  return rolePrompt({ context: input.context, environment: environmentSection(input.libraries, input.analysis), role, rest, analysis: input.analysis });
 }
