@@ -66,10 +66,10 @@ ${input.script}
 ${input.stdoutTail}
 \`\`\`
 
-Validation score it printed: ${input.validationScore ?? "(none printed)"}${input.figures?.length ? figureSection(input.figures) : ""}
+${input.analysis ? "Its result is the RESULT= line above." : `Validation score it printed: ${input.validationScore ?? "(none printed)"}`}${input.figures?.length ? figureSection(input.figures) : ""}
 
 ## Your job
-First reflect in a few sentences on what limits the score. Then return the whole improved script in one \`\`\`python code block.
+First reflect in a few sentences on what limits ${input.analysis ? "the soundness of its result" : "the score"}. Then return the whole improved script in one \`\`\`python code block.
 If you see nothing worth changing, answer exactly ${NO_CHANGES} instead of code.`,
   );
 }

@@ -40,6 +40,12 @@ describe("role texts by the task's kind", () => {
       expect(TEAM_SYSTEM).toMatch(/Kaggle-style competition/);
     });
   }
+  it("an analysis's reviewer asks about its result, not a validation score", () => {
+    const reviewer = text(roles(true).find(([role]) => role === "reviewer")![1]);
+    expect(reviewer).not.toMatch(/validation score|limits the score/i);
+    expect(reviewer).toMatch(/what limits the soundness of its result/);
+    expect(text(roles(false).find(([role]) => role === "reviewer")![1])).toMatch(/Validation score it printed: \(none printed\)/);
+  });
   it("a competition's planner and direct coder still name Kaggle competitions", () => {
     const [[, planner], , , [, direct]] = roles(false) as Array<[string, ChatTurn[]]>;
     expect(text(planner!)).toMatch(/wins Kaggle competitions/);
