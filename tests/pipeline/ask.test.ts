@@ -266,10 +266,17 @@ describe("linguacodus ask: nothing lost on kill -9 or Ctrl-C", () => {
       gated.received.length = 0;
       const out = tempDir("lc-ask-stop-");
       const first = linguacodus(askArgs(out), { LINGUACODUS_HOME: home });
+      let said = "";
+      first.child.stderr.on("data", (d: Buffer) => (said += d.toString()));
       await until("the second iteration's model call", () => gated.received.length === 2);
       first.child.kill(signal);
-      // Ctrl-C lets the model call in flight finish, then stops before the next step; kill -9 stops at once.
-      if (signal === "SIGINT") release();
+      // Ctrl-C lets the model call in flight finish, then stops before the next step; kill -9 stops at once. The held
+      // answer goes out only once the run has taken the signal: released with it, the answer could win the race, the
+      // last step finish and the run end as it would have anyway (seen on a loaded machine).
+      if (signal === "SIGINT") {
+        await until("the run to take the signal", () => said.includes("stopping at the next stage"));
+        release();
+      }
       const stopped = await first;
       release();
       if (signal === "SIGINT") {
