@@ -47,8 +47,8 @@ describe("role texts by the task's kind", () => {
     expect(text(roles(false).find(([role]) => role === "reviewer")![1])).toMatch(/Validation score it printed: \(none printed\)/);
   });
   it("a competition's planner and direct coder still name Kaggle competitions", () => {
-    const [[, planner], , , [, direct]] = roles(false) as Array<[string, ChatTurn[]]>;
-    expect(text(planner!)).toMatch(/wins Kaggle competitions/);
-    expect(text(direct!)).toMatch(/solutions to Kaggle competitions/);
+    const byRole = new Map(roles(false));
+    expect(text(byRole.get("planner")!)).toMatch(/wins Kaggle competitions/);
+    expect(text(byRole.get("direct coder")!)).toMatch(/solutions to Kaggle competitions/);
   });
 });
