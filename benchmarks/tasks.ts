@@ -1,9 +1,9 @@
 // Turns the task part of a bench command (suite names, built-in ids, task folders) into checked task folders.
 // Every folder is validated before the bench starts; built-in tasks are prepared from installed packages
 // when their folder is missing (no download).
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUILTIN_TASKS, isAnalysisSpecText, IMPORTED_SUITES_DIR, loadTask, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, parseTaskSpec, prepareBuiltinTasks, readImportedSuite, readMleBenchSplit } from "../datasets/index.js";
+import { BUILTIN_TASKS, IMPORTED_SUITES_DIR, LITE_TASK_IDS, TASK_FILES, checkTaskFolder, findBuiltinTask, prepareBuiltinTasks, readAnalysisSpec, readImportedSuite, readMleBenchSplit, readTaskSpec } from "../datasets/index.js";
 import type { ImportedSuite } from "../datasets/index.js";
 import { BenchInputError, type TaskRef } from "./matrix.js";
 
@@ -112,54 +112,33 @@ export async function resolveTasks(selectors: readonly string[], options: Resolv
     await prepareBuiltinTasks(toPrepare, options.tasksDir, { log: options.log });
   }
   const refs: TaskRef[] = [];
-  const analyses = new Set<string>();
   for (const dir of [...new Set(dirs)]) {
-    // An analysis folder (issue 23: `batch`, analysis suites) is checked by loading it: request, data folder.
-    if (isAnalysisFolder(dir)) {
-      try {
-        refs.push({ id: (await loadTask(dir)).spec.id, dir });
-        analyses.add(dir);
-      } catch (error) {
-        problems.push(`task folder ${dir} fails validation: ${(error as Error).message}`);
-      }
-      continue;
-    }
+    // Either kind is checked the one way (an analysis as it loads: spec, request, data folder).
     const report = await checkTaskFolder(dir);
     if (!report.ok) {
       problems.push(`task folder ${dir} fails validation: ${report.problems.map((p) => `${p.file}: ${p.message}`).join("; ")}`);
       continue;
     }
-    // The folder's task.json id names the task (checked above).
-    refs.push({ id: specOf(dir).id, dir });
+    // The folder's task.json id names the task (checked above; an analysis's read from its own form).
+    refs.push({ id: readTaskSpec(dir).id, dir });
   }
   if (problems.length) throw new BenchInputError(problems.join("; "));
   // Analyses are scored by their expected result, never normalised: no reference scores to announce.
-  await announceReferences(refs.filter((r) => !analyses.has(r.dir)), builtinDirs, options);
+  await announceReferences(refs.filter((r) => readAnalysisSpec(r.dir) === undefined), builtinDirs, options);
   return refs;
 }
-
-/** task.json says kind "analysis" (a bad one is then reported as an analysis's, field by field). */
-function isAnalysisFolder(dir: string): boolean {
-  try {
-    return isAnalysisSpecText(readFileSync(join(dir, TASK_FILES.spec), "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-const specOf = (dir: string) => parseTaskSpec(readFileSync(join(dir, TASK_FILES.spec), "utf8"), join(dir, TASK_FILES.spec));
 
 /**
  * Built-in tasks get their reference scores (through `options.references`); whatever still lacks them is said
  * up front, with what the report will and will not show.
  */
 async function announceReferences(refs: readonly TaskRef[], builtinDirs: ReadonlySet<string>, options: ResolveOptions): Promise<void> {
-  const lacking = (list: readonly TaskRef[]) => list.filter((r) => !specOf(r.dir).reference_scores);
+  const lacking = (list: readonly TaskRef[]) => list.filter((r) => !readTaskSpec(r.dir).reference_scores);
   const builtins = lacking(refs.filter((r) => builtinDirs.has(r.dir)));
   if (builtins.length > 0 && options.references) await options.references(builtins.map((r) => r.dir));
   const still = lacking(refs);
   if (still.length === 0) return;
-  const byLeaderboard = still.filter((r) => specOf(r.dir).mlebench && existsSync(join(r.dir, TASK_FILES.leaderboard)));
+  const byLeaderboard = still.filter((r) => readTaskSpec(r.dir).mlebench && existsSync(join(r.dir, TASK_FILES.leaderboard)));
   const none = still.filter((r) => !byLeaderboard.includes(r));
   if (byLeaderboard.length > 0) {
     options.log?.(`no reference scores for ${byLeaderboard.map((r) => r.id).join(", ")}: their scores are normalised by the competition's leaderboard instead (median = 0, gold = 1)`);
