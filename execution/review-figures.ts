@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { AgentModel, ChatImage } from "../agents/index.js";
 import type { FigureForReview } from "../codegen/index.js";
 import type { Sandbox } from "../sandbox/index.js";
+import { sniffFigure } from "./figures.js";
 import { ATTEMPT_FILES, type Figures, type ReviewFigures, type ReviewedFigure, type RunRecordWriter } from "./record/index.js";
 
 export const REVIEW_IMAGE_LIMITS: ReviewFigures["limits"] = { maxImages: 4, maxSide: 768 };
@@ -43,8 +44,6 @@ print("LC_REPORT=" + json.dumps(report))
 const ReportSchema = z.array(
   z.union([z.object({ index: z.number().int(), width: z.number().int(), height: z.number().int() }), z.object({ index: z.number().int(), error: z.string() })]),
 );
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export interface ReviewFiguresInput {
   /** The reviewed attempt's figures (AttemptResult.figures). */
@@ -114,7 +113,7 @@ export async function reviewFigures(input: ReviewFiguresInput): Promise<ReviewFi
     if (!done || "error" in done) return notShown(figure, `not readable as an image: ${done?.error ?? "no answer from the sandbox"}`);
     const path = join(outDir, `${index}.png`);
     const bytes = existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
-    if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE) || bytes.length > MAX_SENT_BYTES) return notShown(figure, "the downscaled image was missing or not a PNG of a sensible size");
+    if ("notA" in sniffFigure(bytes, "png") || bytes.length > MAX_SENT_BYTES) return notShown(figure, "the downscaled image was missing or not a PNG of a sensible size");
     images.set(figure.name, { name: figure.name, mimeType: "image/png", data: bytes.toString("base64"), width: done.width, height: done.height });
     return { ...describe(figure), shown: true, sent: { path: relative(input.writer.dir, path), width: done.width, height: done.height, bytes: bytes.length } };
   });
