@@ -1,11 +1,11 @@
 // Reads the run records under a run, runs or bench folder into flat rows for the report.
 // A bench folder has bench.json (each run's mode, model column, temperature and repeat); a plain folder of
 // runs is read too, with the mode inferred from each run's flags.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PriceTableSchema, RUN_FILES, folderEntries, readPriceTable, readRunRecord, readUnitTests, summarizeRun, type AttemptResult, type PriceTable, type RunRecord, type UnitTestsRecord } from "../execution/index.js";
-import { type JsonValue, TASK_FILES, parseCsv, rankScore, readAnalysisSpec, readTaskSpec } from "../datasets/index.js";
+import type { JsonValue } from "../datasets/index.js";
 import type { TokenCounts } from "../agents/index.js";
 import { labelOfSpec } from "./matrix.js";
 import { BENCH_FILES, interruptedRuns, readManifest, type BenchManifest, type BenchRunEntry } from "./manifest.js";
@@ -16,6 +16,7 @@ import { InstructionsRecordSchema } from "../instructions/index.js";
 import { normalisedScore, type ReferenceScores } from "./stats.js";
 import { searchTraceOf, type SearchTrace } from "./collect-search.js";
 import { codeStepsOf, type CodeSteps } from "./collect-code.js";
+import { readTaskInfo, type Normalisation, type ReportTaskInfo } from "./collect-task.js";
 
 export type RunState = "succeeded" | "failed" | "budget" | "running" | "missing" | "unreadable";
 
@@ -104,41 +105,6 @@ export interface ReportRun {
   search: SearchTrace | null;
 }
 
-
-/**
- * The two points a task's scores are normalised between: its reference baselines (constant = 0, model = 1) or,
- * for an MLE-bench competition without them, its leaderboard (median = 0, gold = 1: "as good as the median
- * team" to "a gold medal", which a percentile would not tell apart at the top).
- */
-export type Normalisation = "reference" | "leaderboard";
-
-/** What the report needs of a run's task (task.json): type, metric, direction, reference scores. */
-export interface ReportTaskInfo {
-  dataType: string;
-  metric: string;
-  lowerIsBetter: boolean;
-  reference?: ReferenceScores;
-  normalisedBy?: Normalisation;
-  /** An analysis task (issue 23): whether it gives an expected result. */
-  analysis?: { expected: boolean };
-}
-
-/** An MLE-bench leaderboard's median and gold lines as the 0 and 1 of normalisation; undefined when it has none. */
-function leaderboardAnchors(taskDir: string, lowerIsBetter: boolean): ReferenceScores | undefined {
-  const path = join(taskDir, TASK_FILES.leaderboard);
-  if (!existsSync(path)) return undefined;
-  try {
-    const table = parseCsv(readFileSync(path, "utf8"), path);
-    const column = table.columns[table.header.indexOf("score")] ?? [];
-    const scores = column.map(Number).filter(Number.isFinite);
-    const placement = rankScore(0, scores, lowerIsBetter);
-    if (!placement || placement.thresholds.gold === placement.thresholds.median) return undefined;
-    return { constant: placement.thresholds.median, model: placement.thresholds.gold };
-  } catch {
-    return undefined;
-  }
-}
-
 // The price table and its file are defined once, in execution/ (runs cost their calls and check --budget-usd with it).
 export { PriceTableSchema, readPriceTable, type PriceTable };
 
@@ -149,26 +115,6 @@ export interface Collection {
   runs: ReportRun[];
   /** Problems met while reading (unreadable runs, missing task.json): shown in the report. */
   warnings: string[];
-}
-
-function readTaskInfo(taskDir: string, warnings: string[]): ReportTaskInfo | undefined {
-  const path = join(taskDir, TASK_FILES.spec);
-  if (!existsSync(path)) {
-    warnings.push(`${path} is missing: data type, metric and normalised scores are unknown for its runs`);
-    return undefined;
-  }
-  try {
-    const analysis = readAnalysisSpec(taskDir);
-    if (analysis) return { dataType: "analysis", metric: "result", lowerIsBetter: false, analysis: { expected: analysis.expected !== undefined } };
-    const spec = readTaskSpec(taskDir);
-    const base = { dataType: spec.data_type, metric: spec.metric.name, lowerIsBetter: spec.lower_is_better };
-    if (spec.reference_scores) return { ...base, reference: { constant: spec.reference_scores.constant, model: spec.reference_scores.model }, normalisedBy: "reference" };
-    const anchors = spec.mlebench ? leaderboardAnchors(taskDir, spec.lower_is_better) : undefined;
-    return anchors ? { ...base, reference: anchors, normalisedBy: "leaderboard" } : base;
-  } catch (error) {
-    warnings.push((error as Error).message);
-    return undefined;
-  }
 }
 
 /** The mode whose flags match a run's config (so plain `linguacodus run` folders get the right name). */

@@ -54,7 +54,8 @@ export { BenchBudgetSchema, BenchBudgetTracker, benchSpentSoFar, type BenchBudge
 export { runBench, isRunFinished, type BenchOutcome, type BenchProgress, type BenchRequest, type CellRunner } from "./runner.js";
 export { pipelineCellRunner, ReplayBenchResolver, cellModels, cellOptions, type PipelineCellOptions } from "./cell.js";
 export * as stats from "./stats.js";
-export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type ReportTaskInfo, type PriceTable, type RunState } from "./collect.js";
+export { collectRuns, modeOfConfig, readPriceTable, PriceTableSchema, type Collection, type ReportRun, type PriceTable, type RunState } from "./collect.js";
+export type { ReportTaskInfo } from "./collect-task.js";
 export { buildReport, acrossRepeats, pairRuns, type Report, type ReportOptions, type Table, type Cell, type ComparisonOut, type ComparisonAxis } from "./report.js";
 export { renderMarkdown, renderHtml, renderJson, runsCsv, attemptsCsv, writeReport, relativeLink, type ReportFormat, type WrittenReport } from "./render.js";
 export {
