@@ -324,33 +324,9 @@ export function logLossMulticlass(yClass: Numbers, ps: readonly Numbers[], eps =
 
 export * from "./metrics-labels.js";
 
-// ---------- rankings ----------
+// ---------- rankings (lists of ids scored at k): metrics-rankings.ts ----------
 
-/** Average precision at k of one ranked prediction list (Kaggle's ml_metrics apk). */
-export function averagePrecisionAtK(actual: readonly string[], predicted: readonly string[], k: number): number {
-  if (actual.length === 0) return 0;
-  const top = predicted.slice(0, k);
-  let hits = 0;
-  let score = 0;
-  for (let i = 0; i < top.length; i++) {
-    const item = top[i]!;
-    if (actual.includes(item) && !top.slice(0, i).includes(item)) {
-      hits++;
-      score += hits / (i + 1);
-    }
-  }
-  return score / Math.min(actual.length, k);
-}
-
-export function meanAveragePrecisionAtK(
-  actual: readonly (readonly string[])[],
-  predicted: readonly (readonly string[])[],
-  k: number,
-): number {
-  let s = 0;
-  for (let i = 0; i < actual.length; i++) s += averagePrecisionAtK(actual[i]!, predicted[i] ?? [], k);
-  return s / actual.length;
-}
+export * from "./metrics-rankings.js";
 
 // ---------- helpers ----------
 
