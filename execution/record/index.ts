@@ -29,12 +29,7 @@ export {
   BudgetKindSchema,
   SelectionSchema,
   AttemptKindSchema,
-  SearchNodeSchema,
-  SearchOperatorSchema,
-  SEARCH_OPERATORS,
   type AttemptKind,
-  type SearchNode,
-  type SearchOperator,
   type UsageEntry,
   type Usage,
   type Fingerprint,
@@ -49,9 +44,9 @@ export {
   type RunEventInput,
   type AttemptResult,
   type ScoreJson,
-  UnitTestsRecordSchema,
-  type UnitTestsRecord,
 } from "./schemas.js";
+export { SearchNodeSchema, SearchOperatorSchema, SEARCH_OPERATORS, type SearchNode, type SearchOperator } from "./search-schemas.js";
+export { UnitTestsRecordSchema, type UnitTestsRecord } from "./unit-tests-schemas.js";
 export {
   FigureSchema,
   FiguresSchema,

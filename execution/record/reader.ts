@@ -12,11 +12,9 @@ import {
   RunJsonSchema,
   type ScoreJson,
   ScoreJsonSchema,
-  type SearchNode,
-  SearchNodeSchema,
-  type UnitTestsRecord,
-  UnitTestsRecordSchema,
 } from "./schemas.js";
+import { type SearchNode, SearchNodeSchema } from "./search-schemas.js";
+import { type UnitTestsRecord, UnitTestsRecordSchema } from "./unit-tests-schemas.js";
 
 export function readRunJson(dir: string): RunJson {
   const path = join(dir, RUN_FILES.run);

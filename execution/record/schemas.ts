@@ -1,5 +1,6 @@
 // The zod schemas of a run record's files (run.json, events.jsonl lines, exec/<n>/result.json, score.json):
-// what the writer validates before writing and the reader validates after reading.
+// what the writer validates before writing and the reader validates after reading. The search tree's nodes
+// (search-schemas.ts), unit-tests/result.json (unit-tests-schemas.ts) and figures (figure-schemas.ts) have their own.
 import { z } from "zod";
 import { FiguresSchema, ReviewFiguresSchema, SkippedEntrySchema } from "./figure-schemas.js";
 import { TokenCountsSchema } from "../../agents/index.js";
@@ -351,71 +352,3 @@ export const ScoreJsonSchema = z.looseObject({
     .optional(),
 });
 export type ScoreJson = z.infer<typeof ScoreJsonSchema>;
-
-/** What made a search node: a fresh draft, a fix of a failed node, or an improvement of a working one. */
-export const SEARCH_OPERATORS = ["draft", "debug", "improve"] as const;
-export const SearchOperatorSchema = z.enum(SEARCH_OPERATORS);
-export type SearchOperator = z.infer<typeof SearchOperatorSchema>;
-
-/** One node of a tree search (search/nodes.jsonl): one coding call chain, one attempt, its grade. */
-export const SearchNodeSchema = z.object({
-  /** Step number, from 0: the node's position in the tree's history. */
-  step: z.number().int().nonnegative(),
-  id: z.string().min(1),
-  /** The node this one was made from (none for drafts). */
-  parent: z.string().nullable(),
-  operator: SearchOperatorSchema,
-  /** Why the policy chose this step ("draft 2 of 5", "debug of a buggy leaf", …). */
-  reason: z.string(),
-  /** The natural-language plan (greedy) or the rendered instruction (instructed). */
-  plan: z.string(),
-  code: z.string(),
-  /** The attempt (exec/<attempt>/) that ran this node's code. */
-  attempt: z.string(),
-  /** The attempt failed or its submission was not valid. */
-  buggy: z.boolean(),
-  /** Why the node is buggy (exception, grader's reason), first lines only. */
-  error: z.string().optional(),
-  /** The tail of what the script printed (what the next prompt sees). */
-  output: z.string(),
-  /** VALIDATION_SCORE the script printed; null when it printed none or failed. */
-  validationScore: z.number().nullable(),
-  /** Hidden test score of the node's submission: recorded for the oracle analysis, never read by a policy. */
-  testScore: z.number().nullable(),
-  tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }),
-  startedAt: z.string(),
-  durationMs: z.number().nonnegative(),
-});
-export type SearchNode = z.infer<typeof SearchNodeSchema>;
-
-/**
- * unit-tests/result.json (--unit-tests): the tester's pytest file for the final script and its run in the sandbox,
- * with the counters of the code+test pipeline (seed 003). The counts are pytest's: a test function is "written",
- * "collected" when pytest found it, and then passed, failed or an error (setup/teardown or collection).
- */
-export const UnitTestsRecordSchema = z.object({
-  /** The tester's model spec. */
-  tester: z.string(),
-  /** What happened: ran (pytest ran the file), no-tests (no code in the answer), syntax-error (not parseable after
-   * the fix), timeout (pytest did not finish in time), error (the run ended without pytest's report). */
-  outcome: z.enum(["ran", "no-tests", "syntax-error", "timeout", "error"]),
-  /** `def test_…` functions in the final test file. */
-  written: z.number().int().nonnegative(),
-  collected: z.number().int().nonnegative(),
-  passed: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  /** Collection errors (the file or the module failed to import) and setup/teardown errors. */
-  errors: z.number().int().nonnegative(),
-  /** Test files that did not parse (the first answer, and the fix's when it did not parse either): 0, 1 or 2. */
-  syntaxErrors: z.number().int().min(0).max(2),
-  /** The first file did not parse and was sent back once; fixed: the fix parsed. */
-  fix: z.object({ attempted: z.literal(true), fixed: z.boolean(), error: z.string() }).optional(),
-  timeout: z.boolean(),
-  timeoutSeconds: z.number().int().positive(),
-  /** How the script became the importable module `solution`: top-level statements left out (its work). */
-  module: z.object({ keptStatements: z.number().int().nonnegative(), droppedStatements: z.number().int().nonnegative() }).optional(),
-  durationMs: z.number().nonnegative(),
-  detail: z.string().optional(),
-});
-export type UnitTestsRecord = z.infer<typeof UnitTestsRecordSchema>;

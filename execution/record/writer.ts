@@ -17,10 +17,9 @@ import {
   RunJsonSchema,
   type ScoreJson,
   ScoreJsonSchema,
-  type SearchNode,
-  SearchNodeSchema,
   type Timings,
 } from "./schemas.js";
+import { type SearchNode, SearchNodeSchema } from "./search-schemas.js";
 
 function nowIso(): string {
   return new Date().toISOString();
