@@ -13,6 +13,7 @@ import { cliPath } from "../support/cli.js";
 import { fence } from "../support/fence.js";
 import { type OpenAiTestServer } from "../support/openai-server.js";
 import { SKLEARN_FIXED, tempDir, useCliAndModelServer } from "../pipeline/support.js";
+import { until } from "../support/wait.js";
 import { installPackage, notebookPython } from "./notebook.js";
 
 const exec = promisify(execFile);
@@ -57,14 +58,22 @@ const SECRETS = {
 };
 
 let server: OpenAiTestServer;
+/** Written when the "slow" model call arrives: the notebook interrupts its cell then. */
+const slowCallArrived = join(tempDir("lc-notebook-slow-"), "slow-call-arrived");
 let taskDir: string;
 let python: string;
 
-// By model name: "slow" answers after 8 s (the interrupt lands while its call is in flight), "environ" answers the
+// By model name: "slow" marks that its call arrived (the notebook interrupts the cell then, while the call is in flight)
+// and answers once the interrupt is sent and the kernel has had time to pass it on to the CLI (the run stops at the
+// stage after the call; the notebook's interrupt_grace, 60 s, is far off), "environ" answers the
 // environment-reading script, "analyst" the analysis, "reader" the figure-less analysis, every other the competition's figure script.
 useCliAndModelServer(
   async (body) => {
-    if (body.model === "slow") await new Promise((r) => setTimeout(r, 8000));
+    if (body.model === "slow") {
+      writeFileSync(slowCallArrived, "");
+      await until("the notebook to interrupt the slow cell", () => !existsSync(slowCallArrived), 600_000);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
     const scripts: Record<string, string> = { environ: ENVIRON_SCRIPT, analyst: ANALYSIS_SCRIPT, reader: READER_SCRIPT };
     const script = scripts[String(body.model)] ?? FIGURE_SCRIPT;
     return { text: `The script:\n\n${fence(script)}` };
@@ -112,7 +121,7 @@ describe("the Python package in a Jupyter kernel", () => {
       nbformat_minor: 5,
       metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
       cells: [
-        cell(`%load_ext linguacodus\n%linguacodus_config model=${spec("coder")} out=${runs} timeout=120`),
+        cell(`%load_ext linguacodus\n%linguacodus_config model=${spec("coder")} out=${runs} timeout=120 interrupt_grace=60`),
         cell(`%%linguacodus --task ${taskDir} --mode direct --as magic_result\nthe concrete-strength competition`),
         cell(
           [
@@ -126,7 +135,7 @@ describe("the Python package in a Jupyter kernel", () => {
           ].join("\n"),
         ),
         cell(`%%linguacodus --task ${taskDir} --mode direct --model ${spec("environ")} --sandbox local --fix-attempts 0\nprint the environment`),
-        cell(`%%linguacodus --task ${taskDir} --mode direct --model ${spec("slow")}\nthis one is interrupted`, { interrupt_after: 4, tags: ["raises-exception"] }),
+        cell(`%%linguacodus --task ${taskDir} --mode direct --model ${spec("slow")}\nthis one is interrupted`, { interrupt_when: slowCallArrived, tags: ["raises-exception"] }),
         cell(
           [
             "import json, os",
