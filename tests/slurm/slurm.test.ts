@@ -11,6 +11,7 @@ import { readRunJson, readScore, summarizeRun } from "../../execution/index.js";
 import { readManifest } from "../../benchmarks/manifest.js";
 import { TERMINAL_STATES, readSlurmState } from "../../benchmarks/executors/index.js";
 import { buildCli, linguacodus } from "../support/cli.js";
+import { until } from "../support/wait.js";
 import { cleanUp, events, recordBench, sleep, slurm, slurmUp, type Recorded } from "./support.js";
 
 let root: string;
@@ -94,7 +95,7 @@ describe("bench --executor slurm on a real cluster", () => {
     const cells = readSlurmState(out).submissions[0]!.cells;
     slurm("scancel", [`${jobId}_0`], env);
     // wait until Slurm has the task as cancelled
-    for (let i = 0; i < 50 && !jobTasks(jobId).some(([id, s]) => id === `${jobId}_0` && s.startsWith("CANCELLED")); i++) await sleep(200);
+    await until("sacct to record the cancelled task", () => jobTasks(jobId).some(([id, s]) => id === `${jobId}_0` && s.startsWith("CANCELLED")));
 
     const status = await linguacodus(["bench", "--status", out, "--json"], env);
     expect(status.code, status.stderr).toBe(0);
@@ -122,22 +123,21 @@ describe("bench --executor slurm on a real cluster", () => {
     const out = join(root, "ctrl-c");
     const run = linguacodus([...benchArgs(out), "--executor", "slurm", "--slurm-extra", "--hold"], env);
     let jobId: string | undefined;
-    for (let i = 0; i < 300 && !jobId; i++) {
-      await sleep(100);
+    await until("the bench to submit its array", () => {
       jobId = existsSync(join(out, "slurm", "state.json")) ? readSlurmState(out).submissions[0]?.jobId : undefined;
-    }
-    expect(jobId).toBeDefined();
+      return jobId !== undefined;
+    });
     // one cell runs; the other three wait
     slurm("scontrol", ["release", `${jobId}_0`], env);
-    for (let i = 0; i < 100 && !slurm("squeue", ["-h", "-r", "-j", jobId!, "-t", "RUNNING", "-o", "%i"], env).trim(); i++) await sleep(100);
+    await until("the released task to run", () => slurm("squeue", ["-h", "-r", "-j", jobId!, "-t", "RUNNING", "-o", "%i"], env).trim() !== "");
     run.child.kill("SIGINT");
-    for (let i = 0; i < 100 && slurm("squeue", ["-h", "-r", "-j", jobId!, "-t", "PENDING", "-o", "%i"], env).trim(); i++) await sleep(100);
+    await until("the first Ctrl-C to cancel the waiting tasks", () => slurm("squeue", ["-h", "-r", "-j", jobId!, "-t", "PENDING", "-o", "%i"], env).trim() === "");
     expect(slurm("squeue", ["-h", "-r", "-j", jobId!, "-o", "%i %T"], env).trim()).toBe(`${jobId}_0 RUNNING`);
     // The running cell is inside its run (its record says running), so SIGTERM stops it at the next checkpoint and
     // the run records its own failed end: that cell, too, must be left for --resume.
     const runningCell = readSlurmState(out).submissions[0]!.cells[0]!;
     const runJson = join(out, "runs", runningCell, "run.json");
-    for (let i = 0; i < 200 && !(existsSync(runJson) && readRunJson(join(out, "runs", runningCell)).status === "running"); i++) await sleep(50);
+    await until("the running cell's record to say running", () => existsSync(runJson) && readRunJson(join(out, "runs", runningCell)).status === "running");
     run.child.kill("SIGINT");
     const result = await run;
     expect(result.code, result.stderr).toBe(130);
