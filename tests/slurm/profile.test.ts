@@ -51,8 +51,8 @@ describe("bench --executor slurm --sandbox-profile deep", () => {
     } else {
       expect(run.status).toBe("failed");
       expect(run.failure?.message).toContain(`the deep sandbox image ${tag} is missing: build it with '${buildCommandOf("deep")}'`);
-      // …at once, not after a build on the node
-      expect(seconds).toBeLessThan(120);
+      // …at once, not after a build on the node (which takes many minutes): the bound leaves room for a busy cluster
+      expect(seconds).toBeLessThan(300);
     }
     // resuming with another profile would split the bench: refused, naming the flag
     const other = await linguacodus(["bench", "--resume", "--out", out, "--executor", "slurm", "--sandbox-profile", "default"], env);
