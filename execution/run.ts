@@ -233,10 +233,9 @@ export async function runTask(task: Task, optionsInput: RunOptionsInput, env: Ru
  * and attempts are read back, not repeated.
  */
 export async function resumeRun(runDir: string, env: Omit<RunEnvironment, "outDir" | "runDir">): Promise<RunResult> {
+  // A run that finished is refused by the writer, under the folder's lock (checked here, before it, a second
+  // process could pass while the first was still finishing).
   const run = readRunJson(runDir);
-  if (run.status === "succeeded") {
-    return { dir: runDir, run, summary: summarizeRun(runDir) };
-  }
   const options = parseRunOptions(run.config);
   const task = await loadTask(run.taskDir);
   await assertTaskRunnable(task);

@@ -1,7 +1,9 @@
 // One process per run folder (issue 21 item 5), through the built CLI on the real Docker sandbox: a run killed
 // with kill -9 while it waits for its model leaves a stale run.lock; of two `run --resume` started together on
 // that folder, one takes the dead holder's lock over and finishes, the other is refused naming the holder — and
-// events.jsonl holds attempt 001 once.
+// events.jsonl holds attempt 001 once. The model answers the resumed run only once one of the two has exited, so
+// the holder still holds the folder when the other arrives however slowly either starts (on a loaded machine the
+// second process once arrived after the first had finished).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -17,12 +19,11 @@ import { until } from "../support/wait.js";
 let server: OpenAiTestServer;
 let taskDir: string;
 let home: string;
-/** While set, every model call waits for it (the first run hangs there until killed). */
-let hold: Promise<ServerReply> | undefined = new Promise<ServerReply>(() => undefined);
+/** Every model call waits for it: never answered for the first run (it hangs there until killed), opened for
+ * the resumed ones once one of them has exited. */
+let hold: Promise<ServerReply> = new Promise<ServerReply>(() => undefined);
 
-
-// Slow enough that the two resumes overlap: the first holds the folder for seconds.
-useCliAndModelServer(async () => hold ?? new Promise((r) => setTimeout(() => r({ text: fence(forest(1, "sample.columns[1]")) }), 6000)), (fixture) => ({ taskDir, server } = fixture));
+useCliAndModelServer(() => hold, (fixture) => ({ taskDir, server } = fixture));
 beforeAll(() => {
   home = tempDir("lc-run-lock-home-");
 });
@@ -41,10 +42,14 @@ describe("run folder lock", () => {
     expect(existsSync(join(runDir, RUN_LOCK_FILE))).toBe(true);
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
-    hold = undefined;
+    let open!: () => void;
+    hold = new Promise<void>((resolve) => (open = resolve)).then(() => ({ text: fence(forest(1, "sample.columns[1]")) }));
 
-    const [a, b] = await Promise.all([0, 1].map(() => linguacodus(["run", "--resume", runDir, "--json"], { LINGUACODUS_HOME: home })));
-    const results = [a!, b!];
+    const resumes = [0, 1].map(() => linguacodus(["run", "--resume", runDir, "--json"], { LINGUACODUS_HOME: home }));
+    // One of them is refused at once; if both took the folder (the lock broken), neither exits until this bound.
+    await Promise.race([...resumes, new Promise((r) => setTimeout(r, 120_000))]);
+    open();
+    const results = await Promise.all(resumes);
     const ok = results.filter((r) => r.code === 0);
     const refused = results.filter((r) => r.code !== 0);
     expect(ok, JSON.stringify(results)).toHaveLength(1);
