@@ -73,6 +73,7 @@ export function scanRows(buf: Buffer, start: number, limit: number, atEnd: boole
   let lines = 0;
   let at = start;
   block.badFields = 0;
+  block.lines = 0;
   lines: while (at < limit && row < capacity) {
     let fieldStart = at;
     for (let field = 0; ; field++) {
@@ -89,7 +90,7 @@ export function scanRows(buf: Buffer, start: number, limit: number, atEnd: boole
       const end = lineEnd && k > fieldStart && buf[k - 1] === CR ? k - 1 : k;
       const next = k === limit ? limit : k + 1;
       if (lineEnd && field === 0 && end === at) {
-        lines++; // a blank line
+        block.lines = ++lines; // a blank line
         at = next;
         continue lines;
       }
@@ -101,16 +102,17 @@ export function scanRows(buf: Buffer, start: number, limit: number, atEnd: boole
       ends[field]![row] = end;
       if (kept !== null && end !== stop) kept[row] = Number.NaN;
       if (lineEnd) {
-        row++;
-        lines++;
+        block.rows = ++row;
+        block.lines = ++lines;
         at = next;
         continue lines;
       }
       fieldStart = next;
     }
   }
-  block.rows = row;
-  block.lines = lines;
+  // Nothing but the return after the loop (the counts are kept in `block` as they change): a first call runs
+  // the loop compiled on the stack (OSR), and an operation past it that never ran would throw that code away
+  // at the end of every call — once per block of a streamed file.
   return at;
 }
 
@@ -170,9 +172,10 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * path); 16–19 digits in double-double arithmetic.
  */
 function readDecimal(buf: Buffer, start: number, limit: number, out: Float64Array, at: number): number {
-  // The usual cell first, in a loop small enough for V8 to inline into the scanner: no exponent and an
-  // integer of digits below 2^53 (then exact, and the computed value can only be below 2^53 when the true
-  // one is), so one correctly rounded division gives the value. Anything else is read in full below.
+  // The usual cell first, in loops small enough for V8 to inline into the scanner: no exponent and at most 15
+  // digits, so their integer is exact and one correctly rounded division gives the value. The fraction loop
+  // stops at the 15th digit; longer numbers (the shortest form of most doubles has 16 or 17 digits) go on from
+  // there in readLongDecimal, anything else is read in full.
   let i = start;
   let b = i < limit ? buf[i]! : -1;
   const negative = b === 45;
@@ -183,20 +186,46 @@ function readDecimal(buf: Buffer, start: number, limit: number, out: Float64Arra
     whole = whole * 10 + (b - 48);
     b = ++i < limit ? buf[i]! : -1;
   }
-  let digits = i - digitsStart;
+  const intLength = i - digitsStart;
   let scale = 0;
   if (b === 46) {
     const fractionStart = ++i;
-    b = i < limit ? buf[i]! : -1;
+    let cut = fractionStart + 15 - intLength;
+    if (cut > limit) cut = limit;
+    b = i < cut ? buf[i]! : -1;
     while (b >= 48 && b <= 57) {
       whole = whole * 10 + (b - 48);
-      b = ++i < limit ? buf[i]! : -1;
+      b = ++i < cut ? buf[i]! : -1;
     }
+    if (b === -1 && i < limit) return readLongDecimal(buf, start, limit, out, at, i, fractionStart, intLength, whole, negative);
     scale = i - fractionStart;
-    digits += scale;
   }
-  if (digits === 0 || b === 101 || b === 69 || whole >= 9007199254740992 || scale > 22) return readDecimalFully(buf, start, limit, out, at);
+  if (intLength + scale === 0 || b === 101 || b === 69 || whole >= 9007199254740992) return readDecimalFully(buf, start, limit, out, at);
   const v = scale === 0 ? whole : whole / POW10[scale]!;
+  out[at] = negative ? -v : v;
+  return i;
+}
+
+/**
+ * {@link readDecimal} past the 15th digit (buf[from], after the point): up to 4 more digits are read into lo,
+ * and the number hi · 10^k + lo over 10^scale (hi the first 15 digits, exact) is computed here. Below 2^53 the
+ * integer of all the digits is exact (the computed value can only be < 2^53 when the true one is) and one
+ * division rounds it correctly; above, exact when the double-double division can decide (NaN when it cannot:
+ * the caller then asks Number()). Anything else (an exponent, more digits) is read in full.
+ */
+function readLongDecimal(buf: Buffer, start: number, limit: number, out: Float64Array, at: number, from: number, fractionStart: number, intLength: number, hi: number, negative: boolean): number {
+  let i = from;
+  let b = buf[i]!;
+  let lo = 0;
+  while (b >= 48 && b <= 57) {
+    lo = lo * 10 + (b - 48);
+    b = ++i < limit ? buf[i]! : -1;
+  }
+  const k = i - from;
+  const scale = i - fractionStart;
+  if (b === 101 || b === 69 || k > 4 || scale > 22 || intLength > 15) return readDecimalFully(buf, start, limit, out, at);
+  const all = hi * POW10[k]! + lo;
+  const v = all < 9007199254740992 ? all / POW10[scale]! : divideExactly(hi, lo, k, POW10[scale]!);
   out[at] = negative ? -v : v;
   return i;
 }

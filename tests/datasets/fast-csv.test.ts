@@ -58,6 +58,63 @@ describe("parseNumberAt's double-double path (16–19 significant digits) agrees
   });
 });
 
+describe("numbers read on the scanner's way agree with Number() (property test)", () => {
+  // Every shape around the readers' limits: 1–22 digits with the point anywhere (so the 15th digit falls in
+  // the integer part, at the point or in the fraction), leading zeros, signs, exponents, a bare point or sign,
+  // the shortest forms of random doubles, and decimals at the midpoint of two doubles. Each text is read
+  // three ways — alone (parseNumberAt: the field ends at the text), inside a CSV by indexCsv (the scanner:
+  // the number ends at the comma or line end, or at the end of the file) and, for the file, as parseNumberColumn
+  // completes it — and every value must be Number()'s, bit for bit (-0 included).
+  let seed = 20261206;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const digitsOf = (n: number) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join("");
+  const texts: string[] = ["0", "-0", ".", "-", "+", "-.", "+.5", "1.", "0.", ".0", "1e5", "1.e5", ".e5", "1e", "1e+", "00.000", "-0.0",
+    "123456789012345", "1234567890123456", "12345678901234567", "9007199254740991", "9007199254740993", "9007199254740993.5",
+    "123456789012345.6", "1234567890123456.7", "0.123456789012345", "0.1234567890123456", "0.12345678901234567", "0.1234567890123456789",
+    "0.12345678901234567891", "99.68105033505708", "-3.209942108951509", "0.000000000000000000001", "1234567890123456789012.5",
+    "9.999999999999999999", "0.30000000000000004", "4.35", "1.7976931348623157e308", "5e-324", "123.4567890123456e3"];
+  for (let i = 0; i < 60_000; i++) {
+    const length = 1 + Math.floor(random() * 22);
+    let body = digitsOf(length);
+    if (random() < 0.2) body = "0".repeat(1 + Math.floor(random() * 4)) + body;
+    const point = Math.floor(random() * (body.length + 1));
+    let text = random() < 0.85 ? `${body.slice(0, point)}.${body.slice(point)}` : body;
+    if (random() < 0.1) text += `e${Math.floor(random() * 50) - 25}`;
+    const sign = random();
+    if (sign < 0.3) text = `-${text}`;
+    else if (sign < 0.35) text = `+${text}`;
+    texts.push(text);
+    texts.push(String(random() * 10 ** (Math.floor(random() * 40) - 20)));
+    const x = random() * 10 ** Math.floor(random() * 6);
+    texts.push(((x + (x + x * 2 ** -53)) / 2).toPrecision(16 + Math.floor(random() * 4)));
+  }
+  const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+  const expected = (t: string) => Number(t);
+
+  it("read alone (parseNumberAt)", () => {
+    const wrong = texts.filter((t) => !same(cell(t), expected(t)));
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("read by the scanner inside a CSV, with LF, CRLF and no final line end", () => {
+    for (const [eol, last] of [["\n", "\n"], ["\r\n", "\r\n"], ["\n", ""]] as const) {
+      const file = Buffer.from(`id,y${eol}${texts.map((t, i) => `${i},${t}`).join(eol)}${last}`, "latin1");
+      const ix = indexCsv(file, ["y"])!;
+      expect(ix.rowCount).toBe(texts.length);
+      const kept = Float64Array.from(ix.numbers[1]!);
+      const wrongOnTheWay = texts.filter((t, r) => !Number.isNaN(kept[r]!) && !same(kept[r]!, expected(t)));
+      expect(wrongOnTheWay.slice(0, 5), JSON.stringify(eol + last)).toEqual([]);
+      const column = parseNumberColumn(ix, 1);
+      const wrong = texts.filter((t, r) => !same(column[r]!, expected(t)));
+      expect(wrong.slice(0, 5), JSON.stringify(eol + last)).toEqual([]);
+    }
+    // Most cells are read on the way, not left to Number(): the fast paths are the ones tested.
+    const ix = indexCsv(Buffer.from(`id,y\n${texts.map((t, i) => `${i},${t}`).join("\n")}\n`, "latin1"), ["y"])!;
+    const readOnTheWay = ix.numbers[1]!.filter((v) => !Number.isNaN(v)).length;
+    expect(readOnTheWay / texts.length).toBeGreaterThan(0.7);
+  });
+});
+
 describe("indexCsv", () => {
   it("indexes LF, CRLF, a BOM and blank lines; refuses quotes and ragged rows", () => {
     const ix = indexCsv(Buffer.from("\ufeffid,y\r\n1,2.5\r\n\r\n2,3\n"))!;
