@@ -69,16 +69,17 @@ export class SubmissionSink implements CsvSink {
   private targetCols: number[] = [];
   private missingTargets: string[] = [];
   private readonly filled: Uint8Array;
-  /** Submission row of each answer row, for line numbers. */
-  private readonly rowOf: Uint32Array;
+  /** Submission row of each answer row, for the line numbers of label messages (text metrics only). */
+  private rowOf = new Uint32Array(0);
   private duplicates = 0;
   private readonly duplicateExamples: string[] = [];
   /** Fingerprints of the distinct unknown ids (bounded in number by detailLimit). */
   private readonly unknown = new Set<string>();
   private readonly unknownExamples: string[] = [];
   private numeric: NumericColumn[] = [];
-  /** The block's numbers of each target column, for {@link rows}. */
+  /** The block's numbers of each target column, and the arrays they go to, for {@link rows}. */
   private readonly kept: Float64Array[] = [];
+  private readonly values: Float64Array[] = [];
   private readonly range: PredictionRange | null;
   /** Label, ordinal and ranking metrics read one column of text. */
   private text: string[] | null = null;
@@ -89,7 +90,6 @@ export class SubmissionSink implements CsvSink {
 
   constructor(private readonly key: AnswerKey) {
     this.filled = new Uint8Array(key.n);
-    this.rowOf = new Uint32Array(key.n);
     this.range = predictionRange(key.metric);
     this.detailLimit = 2 * key.n + 1000;
   }
@@ -117,12 +117,14 @@ export class SubmissionSink implements CsvSink {
     const kind = this.key.metric.cell;
     if (isTextCell(kind)) {
       this.text = new Array<string>(this.key.n).fill("");
+      this.rowOf = new Uint32Array(this.key.n);
       for (const cell of this.key.column(targets[0]!)) {
         for (const item of kind === "ranking" ? cell.split(/\s+/) : [cell]) this.longestAnswer = Math.max(this.longestAnswer, item.length);
       }
     }
     else {
       this.numeric = targets.map((column) => ({ column, values: new Float64Array(this.key.n), missing: new Tally(), bad: new Tally(), outOfRange: new Tally() }));
+      for (const c of this.numeric) this.values.push(c.values);
       return this.targetCols;
     }
     return [];
@@ -145,8 +147,10 @@ export class SubmissionSink implements CsvSink {
       return "continue";
     }
     this.filled[answer] = 1;
-    this.rowOf[answer] = index;
-    if (this.text) this.text[answer] = this.boundCell(r.text(this.targetCols[0]!));
+    if (this.text) {
+      this.rowOf[answer] = index;
+      this.text[answer] = this.boundCell(r.text(this.targetCols[0]!));
+    }
     else {
       for (let t = 0; t < this.numeric.length; t++) {
         const col = this.targetCols[t]!;
@@ -166,11 +170,11 @@ export class SubmissionSink implements CsvSink {
    * which {@link row} then takes (and reports on), so both paths give one verdict.
    */
   rows(buf: Buffer, block: RowBlock, from: number, index: number): number {
-    const columns = this.numeric;
-    const width = columns.length;
+    const { values } = this;
+    const width = values.length;
     if (this.idCol < 0 || width === 0) return from;
     const { n, idBytes, idStart, idEnd } = this.key;
-    const { filled, rowOf, range } = this;
+    const { filled, range } = this;
     const cellStart = block.starts[this.idCol]!;
     const cellEnd = block.ends[this.idCol]!;
     // One array reused (a new one per call has a map the compiled loop was not made for, and deoptimizes it).
@@ -191,9 +195,8 @@ export class SubmissionSink implements CsvSink {
         // NaN (a cell to read again) and ±Infinity fail v - v === 0: row() reads and reports them
         if (v - v !== 0 || (range !== null && !range.test(v))) break rows;
       }
-      for (let t = 0; t < width; t++) columns[t]!.values[i] = kept[t]![r]!;
+      for (let t = 0; t < width; t++) values[t]![i] = kept[t]![r]!;
       filled[i] = 1;
-      rowOf[i] = i;
     }
     // Nothing but the return after the loop: a first call runs it compiled on the stack (OSR), and an
     // operation past the loop that never ran would throw that code away on every call.
