@@ -285,3 +285,20 @@ describe("ROC-AUC by counting agrees with ROC-AUC by sorting", () => {
     expect(rocAuc([0, 1, 0, 1], [0.1234567, 0.5, 0.5, 0.25])).toBe(0.625);
   });
 });
+
+describe("label messages name the submission's line of the cell, whatever the row order", () => {
+  it("a missing label and a non-numeric rating, on rows out of answer order", async () => {
+    const root = await tempDir();
+    const n = 6;
+    const labelTask = await loadTask(await writeTask(root, "labels", { spec: { metric: { name: "accuracy" }, target_columns: ["y"] }, answers: Array.from({ length: n }, (_, i) => [i, i % 2 ? "cat" : "dog"]) }));
+    // Answer row 2's label is missing; it stands on the submission's 5th data row (line 6).
+    const rows = [[5, "cat"], [4, "dog"], [3, "cat"], [1, "cat"], [2, ""], [0, "dog"]];
+    const labels = join(root, "labels.csv");
+    await writeFile(labels, csv(["id", "y"], rows));
+    expect((await grade(labelTask, labels)).errors.join(" ")).toMatch(/1 missing or NaN label\(s\) \(first on line 6\)/);
+    const ratingTask = await loadTask(await writeTask(root, "ratings", { spec: { metric: { name: "qwk" }, target_columns: ["y"] }, answers: Array.from({ length: n }, (_, i) => [i, i % 3]) }));
+    const ratings = join(root, "ratings.csv");
+    await writeFile(ratings, csv(["id", "y"], [[5, 1], [4, 0], [3, "two"], [1, 1], [2, 2], [0, 0]]));
+    expect((await grade(ratingTask, ratings)).errors.join(" ")).toMatch(/non-numeric rating\(s\), e\.g\. 'two' on line 4/);
+  });
+});
