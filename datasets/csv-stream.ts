@@ -51,28 +51,18 @@ export interface CsvSink {
 
 export interface FileFacts {
   size: number;
-  /** The file holds a double quote somewhere (so it needs the RFC 4180 parser). */
-  quoted: boolean;
   /** A NUL byte in the first 8000 bytes: a binary file, not a CSV. */
   binary: boolean;
 }
 
-/** Size, quoting and binary-ness of a file, in one streaming pass that stops at the first quote. */
+/** Size and binary-ness of a file, from its first 8000 bytes. */
 export async function inspectFile(path: string): Promise<FileFacts> {
   const handle = await open(path, "r");
   try {
     const size = (await handle.stat()).size;
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let position = 0;
-    let binary = false;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, CHUNK, position);
-      if (bytesRead === 0) return { size, quoted: false, binary };
-      const view = buf.subarray(0, bytesRead);
-      if (position === 0) binary = view.subarray(0, 8000).indexOf(0) !== -1;
-      if (view.indexOf(QUOTE) !== -1) return { size, quoted: true, binary };
-      position += bytesRead;
-    }
+    const buf = Buffer.allocUnsafe(8000);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return { size, binary: buf.subarray(0, bytesRead).indexOf(0) !== -1 };
   } finally {
     await handle.close();
   }
@@ -101,13 +91,33 @@ export async function readCsvColumns(path: string, what: string, quoted: boolean
 
 /** Streams `path` into `sink`; returns the number of data rows. Throws CsvFormatError naming `what` and the line. */
 export async function scanCsvFile(path: string, sink: CsvSink, what: string, quoted: boolean): Promise<{ rows: number }> {
-  return quoted ? scanQuoted(path, sink, what) : scanPlain(path, sink, what);
+  return quoted ? scanQuoted(path, sink, what) : scanPlain(path, sink, what, false);
+}
+
+/** Thrown inside {@link scanPlain} when it was asked to stop at a quote and read one. */
+class QuoteFound extends Error {}
+
+/**
+ * {@link scanCsvFile} for a file not known to be quote-free: it is scanned as one (each read is looked over for a
+ * double quote on the way, instead of a read of the whole file beforehand), and when a quote turns up it is
+ * read again from the start by the RFC 4180 parser into a new sink from `makeSink`. Returns the sink that saw
+ * the whole file.
+ */
+export async function scanCsvFileFindingQuotes<S extends CsvSink>(path: string, makeSink: () => S, what: string): Promise<{ rows: number; sink: S }> {
+  const sink = makeSink();
+  try {
+    return { ...(await scanPlain(path, sink, what, true)), sink };
+  } catch (error) {
+    if (!(error instanceof QuoteFound)) throw error;
+  }
+  const again = makeSink();
+  return { ...(await scanQuoted(path, again, what)), sink: again };
 }
 
 /** Rows split per call of scanRows before the sink sees them. */
 const BLOCK_ROWS = 4096;
 
-async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ rows: number }> {
+async function scanPlain(path: string, sink: CsvSink, what: string, stopAtQuote: boolean): Promise<{ rows: number }> {
   const handle = await open(path, "r");
   let line = 0; // physical line number of the line last finished (1 = header)
   let width = -1;
@@ -214,6 +224,7 @@ async function scanPlain(path: string, sink: CsvSink, what: string): Promise<{ r
       if (bytesRead === 0) break;
       position += bytesRead;
       const end = kept + bytesRead;
+      if (stopAtQuote && chunk.subarray(kept, end).indexOf(QUOTE) !== -1) throw new QuoteFound();
       if (chunk.subarray(kept, end).indexOf(LF) === -1) {
         kept = end;
         if (kept > MAX_LINE_BYTES) throw tooLong();

@@ -5,7 +5,7 @@
 import { stat } from "node:fs/promises";
 import { AnswerKey } from "./answer-key.js";
 import { CsvFormatError, readCsv, type CsvTable } from "./csv.js";
-import { inspectFile, scanCsvFile, type CsvRow } from "./csv-stream.js";
+import { inspectFile, scanCsvFileFindingQuotes, type CsvRow } from "./csv-stream.js";
 import { parseDecimal } from "./fast-csv.js";
 import { SubmissionSink, type SinkResult } from "./submission-sink.js";
 import { leaderboardFields, type LeaderboardPlacement, type Medal } from "./leaderboard.js";
@@ -46,13 +46,13 @@ export async function grade(task: Task, submissionPath: string, options: GradeOp
   const base = { metric: spec.metric.name, lower_is_better: spec.lower_is_better };
   const invalid = (errors: string[]): GradeResult => ({ ...base, valid: false, score: null, errors });
 
-  const facts = await inspectSubmission(submissionPath);
-  if ("error" in facts) return invalid([facts.error]);
+  const problem = await inspectSubmission(submissionPath);
+  if (problem !== null) return invalid([problem]);
   const key = await AnswerKey.load(task);
-  const sink = new SubmissionSink(key);
+  let sink: SubmissionSink;
   let rows: number;
   try {
-    ({ rows } = await scanCsvFile(submissionPath, sink, `Submission ${submissionPath}`, facts.quoted));
+    ({ rows, sink } = await scanCsvFileFindingQuotes(submissionPath, () => new SubmissionSink(key), `Submission ${submissionPath}`));
   } catch (error) {
     if (error instanceof CsvFormatError) return invalid([`Submission is not a valid CSV: ${error.message}`]);
     throw error;
@@ -81,17 +81,17 @@ export async function readAnswers(task: Task): Promise<CsvTable> {
   }
 }
 
-async function inspectSubmission(path: string): Promise<{ quoted: boolean } | { error: string }> {
+/** Why the file at `path` cannot be a submission at all, or null. */
+async function inspectSubmission(path: string): Promise<string | null> {
   try {
     const s = await stat(path);
-    if (!s.isFile()) return { error: `Submission ${path} is not a file; the solution must write a CSV file named submission.csv` };
-    if (s.size === 0) return { error: `Submission ${path} is empty; it needs a header line and one row per test id` };
+    if (!s.isFile()) return `Submission ${path} is not a file; the solution must write a CSV file named submission.csv`;
+    if (s.size === 0) return `Submission ${path} is empty; it needs a header line and one row per test id`;
   } catch {
-    return { error: `Submission file not found: ${path}; the solution must write submission.csv` };
+    return `Submission file not found: ${path}; the solution must write submission.csv`;
   }
-  const facts = await inspectFile(path);
-  if (facts.binary) return { error: `Submission ${path} is not a CSV file (it holds binary data)` };
-  return { quoted: facts.quoted };
+  if ((await inspectFile(path)).binary) return `Submission ${path} is not a CSV file (it holds binary data)`;
+  return null;
 }
 
 /**

@@ -302,3 +302,23 @@ describe("label messages name the submission's line of the cell, whatever the ro
     expect((await grade(ratingTask, ratings)).errors.join(" ")).toMatch(/non-numeric rating\(s\), e\.g\. 'two' on line 4/);
   });
 });
+
+describe("a quote found past the first read sends the whole file to the RFC 4180 parser, into a new sink", () => {
+  it("grades as the fully quoted file does", async () => {
+    // ~5 MB: the quoted cell lies past the scanner's first 4 MiB read, after hundreds of thousands of rows
+    // were already taken as quote-free.
+    const root = await tempDir();
+    const n = 400_000;
+    const task = await loadTask(await writeTask(root, "late-quote", { spec: { metric: { name: "rmse" }, lower_is_better: true, target_columns: ["y"] }, answers: Array.from({ length: n }, (_, i) => [i, (i % 1000) / 100]) }));
+    const cells = Array.from({ length: n }, (_, i) => `${i},${((i * 7) % 1000) / 100}`);
+    cells[n - 10] = `${n - 10},"1.5"`;
+    const late = join(root, "late.csv");
+    const all = join(root, "all.csv");
+    await writeFile(late, `id,y\n${cells.join("\n")}\n`);
+    await writeFile(all, `id,y\n${cells.map((c) => c.replace(/[^,]+/g, (f) => (f.startsWith('"') ? f : `"${f}"`))).join("\n")}\n`);
+    expect(Buffer.from(`id,y\n${cells.join("\n")}\n`).indexOf('"')).toBeGreaterThan(4 << 20);
+    const a = await grade(task, late);
+    expect(a.valid, a.errors.join("; ")).toBe(true);
+    expect(a).toEqual(await grade(task, all));
+  });
+});
