@@ -138,7 +138,9 @@ export function parseTaskSpec(text: string, file = "task.json"): TaskSpec {
   } catch (error) {
     throw new TaskFormatError(`${file} is not valid JSON (${(error as Error).message}); fix the syntax`);
   }
-  const parsed = TaskSpecSchema.safeParse(raw);
+  // jitless: zod would otherwise compile a parser for the schema on first use (~8 ms, more than one task.json
+  // parse takes without it; a process parses a few)
+  const parsed = TaskSpecSchema.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     const problems = describeSpecIssues(file, parsed.error);
     throw new TaskFormatError(`${file} is invalid: ${problems.join("; ")}`, problems);
