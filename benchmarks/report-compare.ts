@@ -152,6 +152,21 @@ export function byDataTypeTable(comparisons: ComparisonOut[]): Table {
   };
 }
 
+/**
+ * The mode pairs a report compares unless told otherwise, each when both modes have runs: the paper's pipeline
+ * against direct generation, and at the same search budget linguacodus's instruction-guided search (and UCT)
+ * against AIDE's greedy search.
+ */
+const DEFAULT_COMPARISONS = [
+  ["linguacodus", "direct"],
+  ["search-instructed", "search-greedy"],
+  ["search-mcts", "search-greedy"],
+] as const;
+
+export function defaultComparisons(modes: readonly string[]): [string, string][] {
+  return DEFAULT_COMPARISONS.filter(([a, b]) => modes.includes(a) && modes.includes(b)).map(([a, b]) => [a, b]);
+}
+
 /** Each ablation against the full pipeline on the same model column and temperature; none without ablations. */
 export function ablationTable(input: { runs: readonly ReportRun[]; series: Series[]; groups: GroupRegistry; seed: number }): Table | undefined {
   const { runs, series, groups, seed } = input;

@@ -6,7 +6,7 @@ import { temperatureLabel } from "./format.js";
 import { mlebenchSummary } from "./mlebench.js";
 import { reportCharts } from "./report-charts.js";
 import { anytimeCharts, searchTables } from "./report-search.js";
-import { ablationTable, byDataTypeTable, compare, comparisonTable } from "./report-compare.js";
+import { ablationTable, byDataTypeTable, compare, comparisonTable, defaultComparisons } from "./report-compare.js";
 import { GroupRegistry, isFinished, modeOrder, seriesOf, type Report, type ReportOptions, type Table } from "./report-model.js";
 import { analysesTable } from "./report-analyses.js";
 import { consistency, mlebenchTable, modeSummaryTable, runIndexTable, table1, temperatureTable, tokensTable } from "./report-tables.js";
@@ -35,7 +35,7 @@ export function buildReport(collection: Collection, options: ReportOptions): Rep
     );
 
   const tables: Table[] = [table1(runs, groups, manyColumns), modeSummaryTable(series, groups)];
-  const requested = options.compare ?? (modes.includes("linguacodus") && modes.includes("direct") ? [["linguacodus", "direct"] as [string, string]] : []);
+  const requested = options.compare ?? defaultComparisons(modes);
   for (const [a, b] of requested)
     for (const m of [a, b]) if (!modes.includes(m)) notes.push(`Comparison ${a} vs ${b}: no runs of mode '${m}' here (modes present: ${modes.join(", ")}).`);
   const labels = [...new Set(runs.map((r) => r.model))];

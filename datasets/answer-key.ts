@@ -19,8 +19,7 @@ export class AnswerKey {
   readonly idBytes: Buffer;
   readonly idStart: Uint32Array;
   readonly idEnd: Uint32Array;
-  /** Byte length of the longest id: a longer submission id is unknown without being read as text. */
-  readonly longestIdBytes: number;
+  private longest = -1;
   private idStrings: string[] | null = null;
   private indexById: Map<string, number> | null = null;
   private numeric: Float64Array[] | null = null;
@@ -56,9 +55,16 @@ export class AnswerKey {
         this.idEnd[i] = offset;
       }
     }
-    let longest = 0;
-    for (let i = 0; i < this.n; i++) longest = Math.max(longest, this.idEnd[i]! - this.idStart[i]!);
-    this.longestIdBytes = longest;
+  }
+
+  /** Byte length of the longest id: a longer submission id is unknown without being read as text. Found on first use. */
+  get longestIdBytes(): number {
+    if (this.longest < 0) {
+      let longest = 0;
+      for (let i = 0; i < this.n; i++) longest = Math.max(longest, this.idEnd[i]! - this.idStart[i]!);
+      this.longest = longest;
+    }
+    return this.longest;
   }
 
   static fromTable(spec: TaskSpec, table: CsvTable): AnswerKey {

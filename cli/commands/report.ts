@@ -94,7 +94,7 @@ export function registerReport(program: Command): void {
     .argument("<dir>", "bench folder (with bench.json), folder of run folders, or one run folder")
     .option("--format <format>", "what to print on stdout: md, html (prints the file path) or json", "md")
     .option("--out <dir>", "report folder (default: <dir>/report)")
-    .option("--compare <a:b...>", "pairs of modes to compare, e.g. linguacodus:direct no-critic:linguacodus (default linguacodus:direct)")
+    .option("--compare <a:b...>", "pairs of modes to compare, e.g. linguacodus:direct no-critic:linguacodus (default: linguacodus:direct, search-instructed:search-greedy, search-mcts:search-greedy, where both modes ran)")
     .option("--compare-models <a:b...>", "pairs of model columns (labels) to compare within each mode, e.g. finetuned-planner:base-planner")
     .option("--prices <file>", 'JSON price table for cost estimates: {"<model spec>": {"input": <per 1M tokens>, "output": <per 1M tokens>}}')
     .option("--seed <n>", "seed of the bootstrap resampling", "20240101")

@@ -264,6 +264,25 @@ describe("temperature sweeps and costs", () => {
   });
 });
 
+describe("the comparisons a report makes unasked", () => {
+  it("pairs instruction-guided search with AIDE's greedy search when a bench has both, invalid runs included", () => {
+    const dir = join(root, "search-pairs");
+    // Every greedy run fails; instructed runs score on seed 1 and fail on seed 2 (a tie: both invalid).
+    writeGeneratedBench(dir, {
+      tasks,
+      modes: ["search-greedy", "search-instructed"],
+      repeats: 2,
+      outcomeOf: (key, task) =>
+        key.mode === "search-instructed" && key.seed === 1 ? { attempts: [{ score: at(task, 0.6) }] } : { attempts: [{ errorClass: "SyntaxError" }] },
+    });
+    const r = buildReport(collectRuns(dir), { linkOf: (d) => relativeLink(join(dir, "report"), d) });
+    expect(r.comparisons.map((c) => [c.a, c.b, c.raw.n, c.raw.wins, c.raw.ties, c.raw.losses])).toEqual([
+      ["search-instructed", "search-greedy", 2 * tasks.length, tasks.length, tasks.length, 0],
+    ]);
+    expect(r.tables.some((t) => t.id === "paired")).toBe(true);
+  });
+});
+
 describe("model-column comparisons (a fine-tuned planner vs its base)", () => {
   it("pairs two model columns within each mode by task and seed, and names a missing column", () => {
     const dir = join(root, "columns");
