@@ -34,6 +34,8 @@ export interface FolderLockRequest {
   locked?: (message: string, holder: LockHolder) => Error;
   /** The error thrown when a stale lock could not be taken over; default Error. */
   failed?: (message: string) => Error;
+  /** Runs after a lock was judged stale, before it is moved aside: a seam for tests of a racing process. */
+  beforeTakeOver?: () => void;
 }
 
 /** The message naming the live holder of `path`, with how to clear it. */
@@ -117,8 +119,9 @@ export function acquireFolderLock(request: FolderLockRequest): FolderLock {
     const current = readHolder(path);
     if (current && holderAlive(current)) throw locked(current);
     if (tries >= 3) throw (request.failed ?? ((m: string) => new Error(m)))(`${path}: could not take over a stale lock (another process is starting); try again`);
-    // Stale: move it aside under a name of our own, then check it is the one we judged (not a fresh lock that a
-    // racing process wrote meanwhile, which goes back).
+    // Stale: move it aside under a name of our own, then check what was moved: a live holder's lock is a fresh one
+    // that a racing process wrote after we judged (or, when we read nothing, before we could read it), and goes back.
+    request.beforeTakeOver?.();
     const aside = `${path}.stale-${process.pid}-${tries}`;
     try {
       renameSync(path, aside);
@@ -126,7 +129,7 @@ export function acquireFolderLock(request: FolderLockRequest): FolderLock {
       continue; // someone else moved it first
     }
     const moved = readHolder(aside);
-    if (moved && current && (moved.pid !== current.pid || moved.startedAt !== current.startedAt) && holderAlive(moved)) {
+    if (moved && holderAlive(moved)) {
       if (!existsSync(path)) renameSync(aside, path);
       throw locked(moved);
     }
